@@ -1,0 +1,208 @@
+"""The ``tsagbot`` command line.
+
+Every subcommand builds its inputs (settings, database, clock) once and calls
+the same functions that the Slack listeners call.  Errors a user can fix end in
+one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from bot.clock import Clock, system_clock
+from bot.plan_service import ImportFailed, ensure_plan, import_path
+from bot.settings import Settings, SettingsError
+from bot.store.db import Database, DatabaseError
+from bot.store.plan_import import ImportSummary
+from bot.store.queries import all_items, find_item, history, item_as_json, update_as_json
+
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class Context:
+    settings: Settings
+    clock: Clock
+    _db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The database, brought up to date on first use."""
+        if self._db is None:
+            db = Database(self.settings.database_url)
+            try:
+                db.upgrade()
+            except DatabaseError as error:
+                fail(str(error))
+            self._db = db
+        return self._db
+
+    def db_with_plan(self) -> Database:
+        """The database, with the bundled plan loaded first if it has none."""
+        try:
+            loaded = ensure_plan(self.db, self.clock)
+        except ImportFailed as error:
+            fail(str(error))
+        if loaded is not None:
+            click.echo(
+                f"(the database was empty: loaded the bundled WTSA-20 action plan, "
+                f"{loaded.items} items)",
+                err=True,
+            )
+        return self.db
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"tsagbot: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "database_url",
+    metavar="URL",
+    help="SQLAlchemy database URL (default: TSAGBOT_DATABASE_URL, else a SQLite file "
+    "in ~/.local/share/tsagbot).",
+)
+@click.version_option(package_name="tsagbot")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """tsagbot: the WTSA action plan and TSAG schedule, in Slack and here."""
+    try:
+        settings = Settings.from_env().with_database(database_url)
+    except SettingsError as error:
+        fail(str(error))
+    ctx.obj = Context(settings=settings, clock=system_clock)
+    ctx.call_on_close(lambda: ctx.obj._db.dispose() if ctx.obj._db else None)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_context
+def import_command(context: Context, path: Path, as_json: bool) -> None:
+    """Import an action plan from a Word document (.docx) or its text export.
+
+    The kind of file is told by its content.  Re-importing merges: document
+    fields are updated, updates recorded by people are kept.  A file that cannot
+    be imported changes nothing.
+    """
+    try:
+        summary = import_path(context.db, path, context.clock)
+    except ImportFailed as error:
+        fail(str(error))
+    if as_json:
+        echo_json(summary.as_json())
+    else:
+        click.echo(format_summary(summary))
+
+
+def format_summary(summary: ImportSummary) -> str:
+    kind = "Word document" if summary.kind == "docx" else "text export"
+    lines = [
+        f"Imported {summary.file_name} ({kind}): {summary.items} action items in "
+        f"{summary.resolutions} Resolutions, {summary.obsolete} obsolete items.",
+        f"  created {len(summary.created)}, updated {len(summary.updated)}, "
+        f"unchanged {summary.unchanged}",
+    ]
+    if summary.updated:
+        lines.append("  updated: " + ", ".join(summary.updated))
+    if summary.not_in_document:
+        lines.append(
+            f"  {len(summary.not_in_document)} items in the database are not in this document "
+            "(kept): " + ", ".join(summary.not_in_document)
+        )
+    if summary.anomalies:
+        lines.append(f"  {len(summary.anomalies)} anomalies to check in the document:")
+        lines.extend(f"  - {_shorten(anomaly)}" for anomaly in summary.anomalies)
+    return "\n".join(lines)
+
+
+def _shorten(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command("items")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+@click.option("--active", is_flag=True, help="Leave out obsolete items of older plans.")
+@pass_context
+def items_command(context: Context, as_json: bool, active: bool) -> None:
+    """List every action item of the plan."""
+    with context.db_with_plan().unit_of_work() as session:
+        items = all_items(session, include_obsolete=not active)
+        if as_json:
+            echo_json([item_as_json(item) for item in items])
+            return
+        for item in items:
+            state = "completed" if item.completed else "open"
+            if item.obsolete:
+                state = f"obsolete ({item.appendix})"
+            click.echo(f"{item.code:7} {state:28} {_shorten(item.action, 90)}")
+
+
+@cli.command("show")
+@click.argument("item_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_context
+def show_command(context: Context, item_id: str, as_json: bool) -> None:
+    """Show one action item (50-18, 50.18, R50-18 ...) with its history."""
+    with context.db_with_plan().unit_of_work() as session:
+        found = find_item(session, item_id)
+        if not found:
+            fail(f"no action item {item_id!r} (ids look like 50-18)")
+        if as_json:
+            item, namesakes = found[0], found[1:]
+            echo_json(
+                {
+                    **item_as_json(item),
+                    "updates": [update_as_json(update) for update in history(session, item)],
+                    "namesakes": [item_as_json(other) for other in namesakes],
+                }
+            )
+            return
+        for item in found:
+            click.echo(_describe(item, [update_as_json(u) for u in history(session, item)]))
+
+
+def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
+    data = item_as_json(item)
+    yes = {True: "yes", False: "no"}
+    title = f"{item.resolution.label} – {data['title']}".strip(" –")
+    lines = [
+        f"{data['id']}  {title}",
+        *([f"  OBSOLETE: {item.appendix}"] if item.obsolete else []),
+        *([f"  alias: {', '.join(data['aliases'])}"] if data["aliases"] else []),
+        f"  action:    {data['action']}",
+        f"  milestone: {data['milestone'] or '-'}",
+        f"  periodic goals met: {yes[data['periodic_goals_met']]}   "
+        f"completed: {yes[data['completed']]}",
+        "  status:",
+        *[f"    {line}" for line in (data["status"] or "(none)").splitlines()],
+    ]
+    if updates:
+        lines.append("  history:")
+        lines.extend(
+            f"    {u['created_at'][:16]} {u['kind']} by {u['author'] or '?'} ({u['source']}): "
+            f"{u['text']}"
+            for u in updates
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cli(prog_name="tsagbot")

@@ -1,0 +1,1 @@
+"""Readers that turn the secretariat's documents into records."""

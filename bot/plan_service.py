@@ -1,0 +1,65 @@
+"""Use cases of the action plan that the CLI and Slack share: import, bundled data."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.importers.blocks import DocumentError
+from bot.importers.detect import load_plan
+from bot.store.db import Database
+from bot.store.plan_import import ImportSummary, merge_plan
+from bot.store.queries import plan_is_empty
+
+BUNDLED_PLAN = "wtsa20-action-plan.txt"
+
+
+class ImportFailed(Exception):
+    """A file could not be imported; nothing was written.  ``str()`` is one line."""
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        raise ImportFailed(f"{path}: no such file") from error
+    except IsADirectoryError as error:
+        raise ImportFailed(f"{path}: is a folder, not a file") from error
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot be read ({error.strerror or error})") from error
+
+
+def import_bytes(db: Database, data: bytes, file_name: str, clock: Clock) -> ImportSummary:
+    """Import one action-plan file in one transaction: all of it or nothing."""
+    try:
+        loaded = load_plan(data)
+    except DocumentError as error:
+        raise ImportFailed(f"{file_name}: {error}") from error
+    with db.unit_of_work() as session:
+        summary = merge_plan(
+            session,
+            loaded.plan,
+            file_name=file_name,
+            kind=loaded.kind,
+            sha256=loaded.sha256,
+            now=clock(),
+        )
+        session.commit()
+    return summary
+
+
+def import_path(db: Database, path: Path, clock: Clock) -> ImportSummary:
+    return import_bytes(db, read_file(path), path.name, clock)
+
+
+def bundled_plan() -> bytes:
+    return resources.files("bot").joinpath("data", BUNDLED_PLAN).read_bytes()
+
+
+def ensure_plan(db: Database, clock: Clock) -> ImportSummary | None:
+    """Load the bundled WTSA-20 plan into an empty database; None if it had a plan."""
+    with db.unit_of_work() as session:
+        if not plan_is_empty(session):
+            return None
+    return import_bytes(db, bundled_plan(), f"bundled:{BUNDLED_PLAN}", clock)

@@ -1,0 +1,1 @@
+"""Persistence: models, the database handle and its migrations."""

@@ -1,0 +1,143 @@
+"""The database schema: Resolutions, action items, their update history, imports.
+
+Every change to these classes needs an Alembic migration in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    SQLite keeps no zone, so values are converted to UTC on the way in and
+    tagged as UTC on the way out; PostgreSQL stores ``timestamptz``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC time")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Resolution(Base):
+    __tablename__ = "resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)  # "50", "Opinion 1"
+    title: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    items: Mapped[list[ActionItem]] = relationship(back_populates="resolution")
+
+    @property
+    def label(self) -> str:
+        return self.key if self.key.startswith("Opinion") else f"Resolution {self.key}"
+
+
+class ActionItem(Base):
+    """One action item of the plan, active or obsolete.
+
+    ``completed``, ``periodic_goals_met`` and ``status`` are the current values,
+    which people may change between two versions of the document; the ``doc_``
+    columns keep what the last imported document said, so that a re-import
+    only overrides what the document itself changed.
+    """
+
+    __tablename__ = "action_items"
+    __table_args__ = (UniqueConstraint("code", "appendix"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), index=True)  # "50-18"
+    appendix: Mapped[str] = mapped_column(String(64), default="")  # "" = active item
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    action: Mapped[str] = mapped_column(Text, default="")
+    milestone: Mapped[str] = mapped_column(Text, default="")
+    periodic_goals_met: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(Text, default="")
+    doc_periodic_goals_met: Mapped[bool] = mapped_column(Boolean, default=False)
+    doc_completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    doc_status: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    resolution: Mapped[Resolution] = relationship(back_populates="items")
+    updates: Mapped[list[StatusUpdate]] = relationship(
+        back_populates="item", order_by="StatusUpdate.id"
+    )
+
+    @property
+    def obsolete(self) -> bool:
+        return bool(self.appendix)
+
+
+class StatusUpdate(Base):
+    """One entry of an item's history; rows are appended, never rewritten."""
+
+    __tablename__ = "status_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # imported, completed, reopened, note, ...
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(255), default="")
+    author_id: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(16))  # import, slack, cli
+    link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    item: Mapped[ActionItem] = relationship(back_populates="updates")
+
+
+class ImportRun(Base):
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_kind: Mapped[str] = mapped_column(String(16))  # docx, text
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    anomalies: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
