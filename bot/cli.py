@@ -35,8 +35,8 @@ class Context:
     def db(self) -> Database:
         """The database, brought up to date on first use."""
         if self._db is None:
-            db = Database(self.settings.database_url)
             try:
+                db = Database(self.settings.database_url)
                 db.upgrade()
             except DatabaseError as error:
                 fail(str(error))

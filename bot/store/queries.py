@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.ids import canonical_id
@@ -46,10 +46,13 @@ def find_item(session: Session, text: str) -> list[ActionItem]:
 
 
 def _by_alias(session: Session, code: str) -> list[ActionItem]:
-    # Aliases are few (a handful in a plan of 400); filtering in Python keeps the
-    # query portable across SQLite and PostgreSQL JSON types.
+    # The JSON list is searched as text, which SQLite and PostgreSQL both allow;
+    # the exact check in Python then drops any accidental substring match.
     candidates = session.scalars(
-        select(ActionItem).where(ActionItem.appendix == "").where(ActionItem.aliases != [])
+        select(ActionItem)
+        .where(ActionItem.appendix == "")
+        .where(cast(ActionItem.aliases, String).contains(f'"{code}"'))
+        .options(selectinload(ActionItem.resolution))
     )
     return [row for row in candidates if code in (row.aliases or [])]
 
