@@ -8,15 +8,21 @@ one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from slack_bolt.error import BoltError
 
+from bot.app import create_app
 from bot.clock import Clock, system_clock
+from bot.console import CONSOLE_USER, Console, split_command
 from bot.plan_service import ImportFailed, ensure_plan, import_path
+from bot.server import make_wsgi_app, serve_http
+from bot.services import Services
 from bot.settings import Settings, SettingsError
 from bot.store.db import Database, DatabaseError
 from bot.store.plan_import import ImportSummary
@@ -70,7 +76,7 @@ def echo_json(value: Any) -> None:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.option(
     "--db",
     "database_url",
@@ -81,13 +87,22 @@ pass_context = click.make_pass_decorator(Context)
 @click.version_option(package_name="tsagbot")
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
-    """tsagbot: the WTSA action plan and TSAG schedule, in Slack and here."""
+    """tsagbot: the WTSA action plan and TSAG schedule, in Slack and here.
+
+    With no command: serve Slack when SLACK_BOT_TOKEN is set (Socket Mode when
+    SLACK_APP_TOKEN is set too), else open the local console.
+    """
     try:
         settings = Settings.from_env().with_database(database_url)
     except SettingsError as error:
         fail(str(error))
     ctx.obj = Context(settings=settings, clock=system_clock)
     ctx.call_on_close(lambda: ctx.obj._db.dispose() if ctx.obj._db else None)
+    if ctx.invoked_subcommand is None:
+        if settings.has_slack:
+            ctx.invoke(serve_command, socket=bool(settings.slack_app_token))
+        else:
+            ctx.invoke(console_command)
 
 
 @cli.command("import")
@@ -202,6 +217,74 @@ def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
             for u in updates
         )
     return "\n".join(lines)
+
+
+def _services(context: Context) -> Services:
+    return Services(settings=context.settings, db=context.db_with_plan(), clock=context.clock)
+
+
+@cli.command("serve")
+@click.option("--port", default=3000, show_default=True, help="HTTP port for Slack's requests.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--socket", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN) instead of HTTP.")
+@pass_context
+def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
+    """Run the Slack app: HTTP at POST /slack/events (GET /healthz), or Socket Mode."""
+    settings = context.settings
+    try:
+        settings.require_socket() if socket else settings.require_http()
+    except SettingsError as error:
+        fail(str(error))
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    services = _services(context)
+    try:
+        app = create_app(settings, services=services)
+    except BoltError as error:
+        fail(f"Slack refused the bot token: {error}")
+    if socket:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        return
+    serve_http(make_wsgi_app(app, services.db), host, port)
+
+
+@cli.command("ask")
+@click.argument("line")
+@click.option("--json", "as_json", is_flag=True, help="Print the Block Kit payload.")
+@click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id to ask as.")
+@pass_context
+def ask_command(context: Context, line: str, as_json: bool, user: str) -> None:
+    """Run one Slack command locally, e.g. tsagbot ask "/action 50-18"."""
+    console = Console(_services(context), user=user)
+    reply = console.command(*split_command(line))
+    if as_json:
+        echo_json(reply.messages())
+    else:
+        click.echo(reply.as_text())
+    if reply.status != 200:
+        sys.exit(1)
+
+
+@cli.command("console")
+@pass_context
+def console_command(context: Context) -> None:
+    """Talk to the bot here, as in Slack: type /action 50-18, or just 50-18."""
+    console = Console(_services(context))
+    click.echo("tsagbot console: type /action 50-18, /action 50, /action spam; 'quit' ends.")
+    while True:
+        try:
+            line = input("tsagbot> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if line.strip().lower() in ("quit", "exit", ":q"):
+            return
+        if not line.strip():
+            continue
+        click.echo(console.command(*split_command(line)).as_text())
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe58\ufe63\uff0d"
 _DASH_TABLE = str.maketrans({dash: "-" for dash in DASHES})
 
 ID_PATTERN = (
-    r"(?:(?P<op>op(?:inion)?)\s*-?\s*(?P<opnum>\d{1,2})"
+    r"(?:(?P<op>op)\s*-\s*(?P<opnum>\d{1,2})"
     r"|(?:(?:res(?:olution)?|r)\s*\.?\s*)?(?P<res>\d{1,3})"
     r"\s*(?:[-./]|\s+(?:item\s*)?|\s*item\s*)\s*(?P<item>\d{1,3}))"
 )

@@ -1,0 +1,7 @@
+"""One module per Slack surface; each exposes ``register(app)``."""
+
+from __future__ import annotations
+
+from bot.commands import action
+
+COMMAND_MODULES = [action]

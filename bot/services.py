@@ -1,0 +1,69 @@
+"""What every listener needs, built once per app: settings, database, clock, views."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock, system_clock
+from bot.render import Renderer
+from bot.search import Document, SearchIndex
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
+from bot.views import Views
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock = system_clock
+    renderer: Renderer = field(default_factory=Renderer)
+    _index: SearchIndex | None = None
+    _index_version: tuple[int, int, int] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
+        db = Database(settings.database_url)
+        db.upgrade()
+        return cls(settings=settings, db=db, clock=clock)
+
+    def views(self, command: str = "/action") -> Views:
+        return Views(self.renderer, self.settings.tz, command)
+
+    def search_index(self, session: Session) -> SearchIndex:
+        """The index of active items, rebuilt only when the plan has changed."""
+        version = plan_version(session)
+        with self._lock:
+            if self._index is None or self._index_version != version:
+                self._index = build_index(session)
+                self._index_version = version
+            return self._index
+
+
+def plan_version(session: Session) -> tuple[int, int, int]:
+    row = session.execute(
+        select(
+            select(func.count(ActionItem.id)).scalar_subquery(),
+            select(func.coalesce(func.max(ImportRun.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(StatusUpdate.id), 0)).scalar_subquery(),
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def build_index(session: Session) -> SearchIndex:
+    rows = session.execute(
+        select(ActionItem.code, ActionItem.action, Resolution.title, ActionItem.status)
+        .join(Resolution)
+        .where(ActionItem.appendix == "")
+        .order_by(ActionItem.position)
+    )
+    return SearchIndex(
+        Document(code, action, title, status) for code, action, title, status in rows
+    )
