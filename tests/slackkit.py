@@ -1,0 +1,1048 @@
+"""A test kit for Slack: a fake Web API server, signed requests, and payload builders.
+
+Nothing here talks to slack.com. :class:`FakeSlack` serves the Web API (and
+``response_url`` webhooks and file-upload URLs) on 127.0.0.1 so that a real
+``slack_sdk.WebClient`` or a running tsagbot (``SLACK_API_URL=slack.url``) can be
+exercised end to end; the builders produce request bodies byte-for-byte in the shape
+Slack sends them, and :func:`sign` signs them the way Slack does
+(https://api.slack.com/authentication/verifying-requests-from-slack).
+
+Typical use::
+
+    with FakeSlack() as slack:
+        client = WebClient(base_url=slack.url, token="xoxb-test")
+        client.chat_postMessage(channel="C1", text="hi")
+        (call,) = slack.wait_for("chat.postMessage")
+        assert call.params["text"] == "hi"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.parser
+import email.policy
+import hashlib
+import hmac
+import itertools
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "FORM",
+    "JSON",
+    "Call",
+    "FakeSlack",
+    "Payload",
+    "app_mention_event",
+    "block_action_payload",
+    "event_body",
+    "free_port",
+    "interaction_body",
+    "message_event",
+    "post_signed",
+    "sign",
+    "slash_command_body",
+    "url_verification_body",
+    "wait_for_http",
+]
+
+FORM = "application/x-www-form-urlencoded"
+"""Content type of slash commands and interactivity payloads."""
+JSON = "application/json"
+"""Content type of Events API requests."""
+
+#: Fields that Slack API clients may send as JSON *strings* (always, in form bodies);
+#: the recorded copy of a call holds them decoded.
+JSON_STRING_FIELDS = frozenset(
+    {
+        "attachments",
+        "blocks",
+        "files",
+        "metadata",
+        "outputs",
+        "profile",
+        "unfurls",
+        "user_auth_blocks",
+        "view",
+    }
+)
+
+#: Where a request built without a ``response_url`` points: loopback, port 9 (discard),
+#: so a stray reply fails fast instead of leaving the machine.
+UNSET_RESPONSE_URL = "http://127.0.0.1:9/response/unset"
+
+_BASE_TS = 1_700_000_000
+
+
+def _ts(n: int) -> str:
+    """The n-th message timestamp: ``1700000000.000100``, ``1700000000.000200``, ..."""
+    micros = n * 100
+    return f"{_BASE_TS + micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
+_builder_ts = itertools.count(10_001)
+
+
+def _next_builder_ts() -> str:
+    # Far from the fake server's own sequence so builder and server never collide.
+    return _ts(next(_builder_ts))
+
+
+Payload = Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any] | None]
+"""What :meth:`FakeSlack.respond` accepts: a fixed answer, or one computed from the params
+(returning ``None`` falls back to the built-in answer)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received.
+
+    ``params`` merges the query string and the body (form fields, JSON object, or
+    multipart fields), with :data:`JSON_STRING_FIELDS` decoded; for ``response_url``
+    calls it is the JSON body. ``headers`` has lower-case names. ``at`` is
+    ``time.time()`` on arrival; ``status`` is the HTTP status the fake answered,
+    ``body`` the raw request body and ``path`` the request path (``/response/r1``).
+    """
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+    status: int = 200
+    body: bytes = b""
+    path: str = ""
+
+    @property
+    def token(self) -> str | None:
+        """The token the caller used: the ``Authorization: Bearer`` header, else ``token``."""
+        auth = self.headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            return auth[7:].strip()
+        token = self.params.get("token")
+        return token if isinstance(token, str) else None
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: int | None
+    error: str
+    times: int
+
+
+@dataclass
+class _Answer:
+    status: int = 200
+    payload: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    content_type: str = "application/json; charset=utf-8"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeSlack
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_POST(self) -> None:
+        self.server.fake._serve(self)
+
+    def do_GET(self) -> None:
+        self.server.fake._serve(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+class FakeSlack:
+    """A fake Slack Web API on 127.0.0.1, run in a background thread.
+
+    Use as a context manager (or :meth:`start` / :meth:`stop`). Endpoints:
+
+    * ``POST {url}<method>`` (``url`` is ``http://127.0.0.1:PORT/api/``): the Web API,
+      answered with realistic success payloads; unknown methods answer ``{"ok": true}``.
+      Calls without a token answer ``not_authed`` unless ``require_token=False``.
+    * ``POST /response/<name>`` (see :meth:`response_url`): recorded as method
+      ``"response_url"`` with the JSON body as params; answers ``ok`` like Slack.
+    * ``POST /upload/<file_id>`` (issued by ``files.getUploadURLExternal``): recorded
+      as method ``"file_upload"``.
+
+    Script it with :meth:`fail_next` and :meth:`respond`; describe people and channels
+    with :attr:`users` and :attr:`channels`, e.g.
+    ``slack.users["U1"] = {"display_name": "alice", "tz": "Asia/Tokyo"}``.
+    """
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T1",
+        team: str = "Example",
+        team_domain: str = "example",
+        bot_user_id: str = "UBOT",
+        bot_id: str = "B1",
+        app_id: str = "A1",
+        default_tz: str = "Europe/Zurich",
+        require_token: bool = True,
+    ) -> None:
+        self.team_id = team_id
+        self.team = team
+        self.team_domain = team_domain
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.app_id = app_id
+        self.default_tz = default_tz
+        self.require_token = require_token
+        self.users: dict[str, dict[str, Any]] = {}
+        """Profiles by user id. Keys: ``name``, ``real_name``, ``display_name``, ``tz``,
+        ``tz_offset``, ``tz_label``, ``email``, ``is_bot``, ``deleted``, ``profile``
+        (merged into the profile); anything else lands on the user object as is.
+        Unknown ids get a made-up user in ``default_tz``."""
+        self.channels: dict[str, dict[str, Any]] = {}
+        """Channels by id for ``conversations.info``; keys are merged into the channel
+        object (``name``, ``is_private``, ``is_member``, ...)."""
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._failures: dict[str, list[_Failure]] = {}
+        self._overrides: dict[str, Payload] = {}
+        self._counter = itertools.count(1)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        """Bind a free port on 127.0.0.1 and serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The TCP port served on."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not running (use it as a context manager)")
+        return int(self._server.server_address[1])
+
+    @property
+    def root(self) -> str:
+        """``http://127.0.0.1:PORT/``."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def url(self) -> str:
+        """The Web API base URL, ending in ``/``: give it as ``SLACK_API_URL``/``base_url``."""
+        return f"{self.root}api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        """A ``response_url`` served by the fake; posts to it are recorded as ``"response_url"``."""
+        return f"{self.root}response/{name}"
+
+    # -- inspection ------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """A snapshot of every call so far, in arrival order."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        """The calls to one method (e.g. ``"chat.postMessage"``), in arrival order."""
+        with self._lock:
+            return [call for call in self._calls if call.method == method]
+
+    def last(self, method: str) -> Call:
+        """The latest call to ``method``; AssertionError if there was none."""
+        calls = self.calls_to(method)
+        if not calls:
+            raise AssertionError(f"no call to {method}; calls so far: {self._summary()}")
+        return calls[-1]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` calls to ``method`` arrived (failed ones included).
+
+        Returns those calls; raises AssertionError listing every call so far on timeout.
+        """
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                matching = [call for call in self._calls if call.method == method]
+                if len(matching) >= count:
+                    return matching
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"waited {timeout}s for {count} call(s) to {method}, got "
+                        f"{len(matching)}; calls so far: {self._summary_locked()}"
+                    )
+                self._arrived.wait(remaining)
+
+    def clear(self) -> None:
+        """Forget the recorded calls (scripted failures and answers stay)."""
+        with self._lock:
+            self._calls.clear()
+
+    def _summary(self) -> str:
+        with self._lock:
+            return self._summary_locked()
+
+    def _summary_locked(self) -> str:
+        if not self._calls:
+            return "(none)"
+        return "; ".join(
+            f"{call.method}[{call.status}] {_short(call.params)}" for call in self._calls
+        )
+
+    # -- scripting -------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        error: str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls to ``method`` fail.
+
+        429 answers ``Retry-After: <retry_after>`` (an integer: slack_sdk parses it with
+        ``int()``; ``None`` omits it) and ``{"ok": false, "error": "ratelimited"}``; other
+        statuses answer ``{"ok": false, "error": error}`` (default ``internal_error`` for
+        5xx, ``fatal_error`` otherwise). ``status=200`` with ``error="channel_not_found"``
+        is a plain Slack API error.
+        """
+        if error is None:
+            error = {429: "ratelimited"}.get(status) or (
+                "internal_error" if status >= 500 else "fatal_error"
+            )
+        failure = _Failure(status, retry_after if status == 429 else None, error, times)
+        with self._lock:
+            self._failures.setdefault(method, []).append(failure)
+
+    def respond(self, method: str, payload: Payload) -> None:
+        """Answer ``method`` with ``payload`` from now on instead of the built-in answer.
+
+        ``payload`` is a mapping or a callable taking the call's params; a callable may
+        return ``None`` to use the built-in answer. ``"ok": true`` is added when absent.
+        """
+        with self._lock:
+            self._overrides[method] = payload
+
+    # -- serving ---------------------------------------------------------------------
+
+    def _serve(self, handler: _Handler) -> None:
+        try:
+            length = int(handler.headers.get("Content-Length") or 0)
+            raw = handler.rfile.read(length) if length else b""
+            headers = {name.lower(): value for name, value in handler.headers.items()}
+            answer = self._dispatch(handler.command, handler.path, headers, raw)
+        except Exception as error:  # pragma: no cover - a bug in the kit itself
+            answer = _Answer(500, {"ok": False, "error": f"fake_slack_bug: {error!r}"})
+        data = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode()
+        handler.send_response(answer.status)
+        handler.send_header("Content-Type", answer.content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        for name, value in answer.headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _dispatch(self, verb: str, target: str, headers: dict[str, str], raw: bytes) -> _Answer:
+        split = urlsplit(target)
+        parts = split.path.strip("/").split("/", 1)
+        if len(parts) != 2 or parts[0] not in ("api", "response", "upload") or not parts[1]:
+            return _Answer(404, raw=b"not found", content_type="text/plain")
+        kind, rest = parts
+        params: dict[str, Any] = dict(parse_qsl(split.query, keep_blank_values=True))
+        bad_json = False
+        if kind == "upload":
+            method = "file_upload"
+            params.update(file_id=rest, size=len(raw))
+        else:
+            try:
+                params.update(_parse_body(headers.get("content-type", ""), raw))
+            except ValueError:
+                bad_json = True
+            method = "response_url" if kind == "response" else rest
+        call_status, answer = self._answer(method, params, headers, bad_json)
+        call = Call(method, params, headers, time.time(), call_status, raw, split.path)
+        with self._arrived:
+            self._calls.append(call)
+            self._arrived.notify_all()
+        return answer
+
+    def _answer(
+        self, method: str, params: dict[str, Any], headers: dict[str, str], bad_json: bool
+    ) -> tuple[int, _Answer]:
+        with self._lock:
+            queue = self._failures.get(method)
+            failure = queue[0] if queue else None
+            if queue and failure is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    queue.pop(0)
+            override = self._overrides.get(method)
+        if failure is not None:
+            extra = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
+            body = {"ok": False, "error": failure.error}
+            return failure.status, _Answer(failure.status, body, extra)
+        if method == "response_url":
+            return 200, _Answer(raw=b"ok", content_type="text/html")
+        if method == "file_upload":
+            size = params["size"]
+            return 200, _Answer(raw=f"OK - {size}".encode(), content_type="text/plain")
+        if bad_json:
+            return 200, _Answer(payload={"ok": False, "error": "invalid_json"})
+        if self.require_token and not Call(method, params, headers, 0.0).token:
+            return 200, _Answer(payload={"ok": False, "error": "not_authed"})
+        payload: Mapping[str, Any] | None = None
+        if override is not None:
+            payload = override(params) if callable(override) else override
+        if payload is None:
+            builder = _DEFAULTS.get(method)
+            payload = builder(self, params) if builder else {"ok": True}
+        result = dict(payload)
+        result.setdefault("ok", True)
+        return 200, _Answer(payload=result)
+
+    # -- built-in answers ------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        with self._lock:
+            return _ts(next(self._counter))
+
+    def _next_id(self, prefix: str) -> str:
+        with self._lock:
+            return f"{prefix}{next(self._counter):08d}"
+
+    def _message(self, params: Mapping[str, Any], ts: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "user": self.bot_user_id,
+            "type": "message",
+            "ts": ts,
+            "bot_id": self.bot_id,
+            "app_id": self.app_id,
+            "text": params.get("text", ""),
+            "team": self.team_id,
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if key in params:
+                message[key] = params[key]
+        return message
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": f"https://{self.team_domain}.slack.com/",
+            "team": self.team,
+            "user": "tsagbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "bot_user_id": self.bot_user_id,
+            "is_enterprise_install": False,
+        }
+
+    def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = params.get("channel")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not any(params.get(key) for key in ("text", "blocks", "attachments")):
+            return {"ok": False, "error": "no_text"}
+        ts = self._next_ts()
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts)}
+
+    def _post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("user"):
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("ts"):
+            return {"ok": False, "error": "message_not_found"}
+        ts = str(params["ts"])
+        return {
+            "ok": True,
+            "channel": params["channel"],
+            "ts": ts,
+            "text": params.get("text", ""),
+            "message": self._message(params, ts),
+        }
+
+    def _delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": params["channel"], "ts": params.get("ts", "")}
+
+    def _permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        ts = str(params.get("message_ts", ""))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        permalink = (
+            f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        )
+        return {"ok": True, "channel": channel, "permalink": permalink}
+
+    def _schedule(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "channel": params.get("channel", ""),
+            "scheduled_message_id": self._next_id("Q"),
+            "post_at": params.get("post_at"),
+            "message": self._message(params, ""),
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(params.get("user", ""))
+        if not user_id:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": self.user_object(user_id)}
+
+    def user_object(self, user_id: str) -> dict[str, Any]:
+        """The ``user`` object ``users.info`` answers for ``user_id`` (see :attr:`users`)."""
+        spec = dict(self.users.get(user_id, {}))
+        is_bot = bool(spec.pop("is_bot", user_id == self.bot_user_id))
+        name = str(spec.pop("name", "tsagbot" if is_bot else f"user-{user_id.lower()}"))
+        real_name = str(spec.pop("real_name", name.replace("-", " ").title()))
+        display_name = str(spec.pop("display_name", name))
+        tz = str(spec.pop("tz", self.default_tz))
+        offset, label = _tz_facts(tz)
+        tz_offset = int(spec.pop("tz_offset", offset))
+        tz_label = str(spec.pop("tz_label", label))
+        profile: dict[str, Any] = {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": display_name,
+            "display_name_normalized": display_name,
+            "first_name": real_name.split(" ")[0],
+            "last_name": " ".join(real_name.split(" ")[1:]),
+            "title": "",
+            "status_text": "",
+            "status_emoji": "",
+            "image_48": f"https://example.invalid/{user_id}_48.png",
+            "team": self.team_id,
+        }
+        if "email" in spec:
+            profile["email"] = spec.pop("email")
+        profile.update(spec.pop("profile", {}))
+        user: dict[str, Any] = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "deleted": bool(spec.pop("deleted", False)),
+            "color": "9f69e7",
+            "real_name": real_name,
+            "tz": tz,
+            "tz_label": tz_label,
+            "tz_offset": tz_offset,
+            "profile": profile,
+            "is_admin": False,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_bot": is_bot,
+            "is_app_user": False,
+            "updated": _BASE_TS,
+        }
+        user.update(spec)
+        return user
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(params.get("channel", ""))
+        if not channel_id:
+            return {"ok": False, "error": "channel_not_found"}
+        is_im = channel_id.startswith("D")
+        channel: dict[str, Any] = {
+            "id": channel_id,
+            "name": f"channel-{channel_id.lower()}",
+            "is_channel": channel_id.startswith("C"),
+            "is_group": channel_id.startswith("G"),
+            "is_im": is_im,
+            "is_mpim": False,
+            "is_private": channel_id.startswith(("G", "D")),
+            "is_archived": False,
+            "is_general": False,
+            "is_member": True,
+            "created": _BASE_TS - 86_400,
+            "creator": "U0",
+            "context_team_id": self.team_id,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0},
+        }
+        if is_im:
+            del channel["name"]
+            channel["user"] = "U" + channel_id[1:]
+        channel.update(self.channels.get(channel_id, {}))
+        return {"ok": True, "channel": channel}
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = str(params.get("users", "")).split(",")
+        channel_id = params.get("channel") or ("D" + users[0][1:] if users[0] else "")
+        if not channel_id:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        return {"ok": True, "channel": {"id": channel_id}}
+
+    def _view(self, params: dict[str, Any], default_type: str) -> dict[str, Any]:
+        view = params.get("view")
+        if not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        answer = {
+            "id": params.get("view_id") or self._next_id("V"),
+            "team_id": self.team_id,
+            "type": default_type,
+            "state": {"values": {}},
+            "hash": f"{_BASE_TS}.{uuid.uuid4().hex[:8]}",
+            "app_id": self.app_id,
+            "bot_id": self.bot_id,
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": params.get("external_id", ""),
+        }
+        answer.update(view)
+        return {"ok": True, "view": answer}
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = self._next_id("F")
+        return {"ok": True, "upload_url": f"{self.root}upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        if not isinstance(files, list):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {
+            "ok": True,
+            "files": [{"id": f.get("id"), "title": f.get("title", "")} for f in files],
+        }
+
+    def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=fake"}
+
+
+_DEFAULTS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
+    "auth.test": FakeSlack._auth_test,
+    "chat.postMessage": FakeSlack._post_message,
+    "chat.postEphemeral": FakeSlack._post_ephemeral,
+    "chat.update": FakeSlack._update,
+    "chat.delete": FakeSlack._delete,
+    "chat.getPermalink": FakeSlack._permalink,
+    "chat.scheduleMessage": FakeSlack._schedule,
+    "users.info": FakeSlack._users_info,
+    "conversations.info": FakeSlack._conversations_info,
+    "conversations.open": FakeSlack._conversations_open,
+    "views.open": lambda fake, params: fake._view(params, "modal"),
+    "views.push": lambda fake, params: fake._view(params, "modal"),
+    "views.update": lambda fake, params: fake._view(params, "modal"),
+    "views.publish": lambda fake, params: fake._view(params, "home"),
+    "files.getUploadURLExternal": FakeSlack._upload_url,
+    "files.completeUploadExternal": FakeSlack._complete_upload,
+    "apps.connections.open": FakeSlack._connections_open,
+}
+
+
+def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
+    """Decode a request body; ValueError when it claims JSON but is not a JSON object."""
+    mime = content_type.split(";")[0].strip().lower()
+    params: dict[str, Any]
+    if not raw.strip():
+        # slack_sdk sends an empty body labelled application/json for param-less calls.
+        return {}
+    if mime == "application/json":
+        decoded = json.loads(raw)
+        if not isinstance(decoded, dict):
+            raise ValueError("JSON body is not an object")
+        params = decoded
+    elif mime == "multipart/form-data":
+        params = _parse_multipart(content_type, raw)
+    else:
+        params = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    for key in JSON_STRING_FIELDS & params.keys():
+        value = params[key]
+        if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(value)
+    return params
+
+
+def _parse_multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        if part.get_filename() is None:
+            params[name] = content.decode("utf-8")
+        else:
+            params[name] = content
+    return params
+
+
+def _tz_facts(tz: str) -> tuple[int, str]:
+    """The UTC offset in seconds now and a label for ``tz`` (0 and ``tz`` when unknown)."""
+    try:
+        now = datetime.now(ZoneInfo(tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0, tz
+    offset = now.utcoffset()
+    return (int(offset.total_seconds()) if offset else 0), (now.tzname() or tz)
+
+
+def _short(params: Mapping[str, Any]) -> str:
+    text = json.dumps(params, default=repr, ensure_ascii=False)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+# -- signing -----------------------------------------------------------------------------
+
+
+def sign(
+    secret: str,
+    body: bytes,
+    timestamp: int | None = None,
+    content_type: str | None = None,
+) -> dict[str, str]:
+    """Headers signing ``body`` as Slack does: ``v0=`` HMAC-SHA256 of ``v0:{ts}:{body}``.
+
+    ``timestamp`` defaults to now (pass an old one to test replay rejection).
+    ``Content-Type`` is ``content_type``, else guessed: :data:`JSON` for a body starting
+    with ``{``, :data:`FORM` otherwise.
+    """
+    ts = int(time.time()) if timestamp is None else int(timestamp)
+    base = b"v0:" + str(ts).encode() + b":" + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    if content_type is None:
+        content_type = JSON if body.lstrip()[:1] == b"{" else FORM
+    return {
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": content_type,
+    }
+
+
+def post_signed(
+    base_url: str,
+    body: bytes,
+    content_type: str,
+    secret: str,
+    timestamp: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, dict[str, str], bytes]:
+    """POST ``body`` signed with ``secret`` to the full URL ``base_url``.
+
+    Returns ``(status, headers, body)`` for every HTTP answer, 4xx/5xx included.
+    ``extra_headers`` are sent too (and win), e.g. ``{"X-Slack-Retry-Num": "1"}``.
+    """
+    headers = sign(secret, body, timestamp, content_type)
+    headers.update(extra_headers or {})
+    request = urllib.request.Request(base_url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers.items()), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers.items()), error.read()
+
+
+# -- request bodies as Slack sends them ------------------------------------------------------
+
+
+def slash_command_body(
+    command: str = "/action",
+    text: str = "50-18",
+    user_id: str = "U1",
+    user_name: str = "alice",
+    channel_id: str = "C1",
+    team_id: str = "T1",
+    response_url: str = UNSET_RESPONSE_URL,
+    trigger_id: str | None = None,
+    *,
+    channel_name: str | None = None,
+    team_domain: str = "example",
+    api_app_id: str = "A1",
+    token: str = "verification-token",
+) -> bytes:
+    """A slash command request body (form-encoded, fields in Slack's order).
+
+    Pass ``response_url=slack.response_url()`` to capture replies; the default points
+    at a closed loopback port.
+    """
+    if channel_name is None:
+        channel_name = "directmessage" if channel_id.startswith("D") else "general"
+    fields = {
+        "token": token,
+        "team_id": team_id,
+        "team_domain": team_domain,
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "user_id": user_id,
+        "user_name": user_name,
+        "command": command,
+        "text": text,
+        "api_app_id": api_app_id,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id or _trigger_id(),
+    }
+    return urlencode(fields).encode()
+
+
+def event_body(
+    event: Mapping[str, Any],
+    event_id: str | None = None,
+    team_id: str = "T1",
+    api_app_id: str = "A1",
+    event_time: int | None = None,
+    *,
+    bot_user_id: str = "UBOT",
+    token: str = "verification-token",
+) -> bytes:
+    """An Events API ``event_callback`` envelope (JSON) around ``event``.
+
+    ``event_id`` defaults to a fresh ``Ev...`` id; ``authorizations`` names the bot user.
+    """
+    envelope = {
+        "token": token,
+        "team_id": team_id,
+        "context_team_id": team_id,
+        "context_enterprise_id": None,
+        "api_app_id": api_app_id,
+        "event": dict(event),
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+        "event_time": int(time.time()) if event_time is None else event_time,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{uuid.uuid4().hex}",
+    }
+    return json.dumps(envelope).encode()
+
+
+def message_event(
+    text: str,
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    subtype: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A ``message`` event; ``ts`` defaults to a fresh timestamp, ``extra`` keys are added."""
+    ts = ts or _next_builder_ts()
+    event: dict[str, Any] = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "team": "T1",
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": _channel_type(channel),
+    }
+    if subtype is None:
+        event["client_msg_id"] = str(uuid.uuid4())
+    else:
+        event["subtype"] = subtype
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    event.update(extra)
+    return event
+
+
+def app_mention_event(
+    text: str,
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    bot_user_id: str = "UBOT",
+    **extra: Any,
+) -> dict[str, Any]:
+    """An ``app_mention`` event; ``<@bot_user_id>`` is prefixed unless ``text`` has it."""
+    ts = ts or _next_builder_ts()
+    mention = f"<@{bot_user_id}>"
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": user,
+        "text": text if mention in text else f"{mention} {text}",
+        "ts": ts,
+        "team": "T1",
+        "channel": channel,
+        "event_ts": ts,
+        "client_msg_id": str(uuid.uuid4()),
+    }
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    event.update(extra)
+    return event
+
+
+def interaction_body(payload: Mapping[str, Any]) -> bytes:
+    """An interactivity request body: form field ``payload`` holding the JSON."""
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def block_action_payload(
+    action_id: str,
+    value: str,
+    user_id: str = "U1",
+    channel_id: str = "C1",
+    message_ts: str | None = None,
+    response_url: str = UNSET_RESPONSE_URL,
+    *,
+    block_id: str = "actions",
+    action_type: str = "button",
+    user_name: str = "alice",
+    team_id: str = "T1",
+    api_app_id: str = "A1",
+    bot_user_id: str = "UBOT",
+    trigger_id: str | None = None,
+    message: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A ``block_actions`` payload for a click on a button (or a ``static_select`` pick).
+
+    ``message`` is the message the element sits in (a minimal bot message by default).
+    """
+    message_ts = message_ts or _next_builder_ts()
+    action: dict[str, Any] = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "type": action_type,
+        "action_ts": f"{int(time.time())}.000000",
+    }
+    if action_type == "static_select":
+        option = {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
+        action["selected_option"] = option
+    else:
+        action["text"] = {"type": "plain_text", "text": value, "emoji": True}
+        action["value"] = value
+    return {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_name, "name": user_name, "team_id": team_id},
+        "api_app_id": api_app_id,
+        "token": "verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel_id,
+            "is_ephemeral": False,
+        },
+        "trigger_id": trigger_id or _trigger_id(),
+        "team": {"id": team_id, "domain": "example"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": "general"},
+        "message": dict(message)
+        if message is not None
+        else {
+            "type": "message",
+            "user": bot_user_id,
+            "ts": message_ts,
+            "bot_id": "B1",
+            "app_id": api_app_id,
+            "text": "",
+            "team": team_id,
+            "blocks": [],
+        },
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [action],
+    }
+
+
+def url_verification_body(challenge: str, token: str = "verification-token") -> bytes:
+    """The Events API handshake Slack sends when the request URL is set (JSON)."""
+    return json.dumps({"token": token, "challenge": challenge, "type": "url_verification"}).encode()
+
+
+def _trigger_id() -> str:
+    return f"{int(time.time())}.1.{uuid.uuid4().hex}"
+
+
+def _channel_type(channel: str) -> str:
+    return {"D": "im", "G": "group"}.get(channel[:1], "channel")
+
+
+# -- servers -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout: float = 20.0, interval: float = 0.05) -> None:
+    """Poll ``url`` with GET until it answers 200; AssertionError with the last failure."""
+    deadline = time.monotonic() + timeout
+    last: str = "no attempt"
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=min(2.0, max(timeout, 0.1))) as response:
+                if response.status == 200:
+                    return
+                last = f"HTTP {response.status}"
+        except urllib.error.HTTPError as error:
+            error.close()
+            last = f"HTTP {error.code}"
+        except (OSError, ValueError) as error:
+            last = repr(error)
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{url} did not answer 200 within {timeout}s (last: {last})")
+        time.sleep(interval)
