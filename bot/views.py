@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.lookup import Answer
-from bot.render import MAX_TEXT, Blocks, Renderer, clip, escape, one_line, slack_date
+from bot.render import (
+    MAX_BUTTON_VALUE,
+    MAX_TEXT,
+    Blocks,
+    Renderer,
+    clip,
+    escape,
+    one_line,
+    slack_date,
+)
 from bot.store.models import ActionItem, StatusUpdate
 from bot.store.queries import history
 
@@ -216,11 +225,16 @@ class Views:
             }
             for hit in answer.hits
         ]
+        # A button carries its view's spec, and Slack takes at most 2000 characters
+        # there: a search too long to be named again has no "Post in channel".
+        value = spec("search", answer.query)
         view = {
             "title": f"Action items matching *{escape(one_line(answer.query, 200))}*:",
             "hits": hits,
             "footer": shared(f"Best matches first · `{self.command} ID` shows one item", shared_by),
-            "buttons": [self._post_button(spec("search", answer.query))] if post else [],
+            "buttons": [self._post_button(value)]
+            if post and len(value) <= MAX_BUTTON_VALUE
+            else [],
         }
         text = f"{len(hits)} action items match {one_line(answer.query, 100)}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), text)

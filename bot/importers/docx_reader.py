@@ -92,13 +92,20 @@ INLINE_CONTAINERS = (
 )
 BULLET = "·"  # what Word's text export writes for a symbol-font bullet
 
-_XML_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    remove_comments=True,
-    remove_pis=True,
-)
+
+def _xml_parser() -> Any:
+    """A parser that loads nothing from outside the file.
+
+    One per call: an lxml parser must not be shared between threads.
+    """
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
 
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -172,7 +179,7 @@ class _Package:
         if raw is None:
             return None
         try:
-            return etree.fromstring(raw, _XML_PARSER)
+            return etree.fromstring(raw, _xml_parser())
         except (etree.XMLSyntaxError, ValueError) as error:
             raise DocumentError(CORRUPT) from error
 
@@ -387,7 +394,7 @@ class _Numbering:
 
 def _bullet(text: str) -> str:
     if not text or any(ord(char) in PRIVATE_USE_FONT_RANGE for char in text):
-        return "*"
+        return BULLET
     return text
 
 

@@ -84,7 +84,8 @@ class ParsedPlan:
 
 def clean(text: str) -> str:
     """Cell text without bookmarks, with tidy lines and no stray blank lines."""
-    lines = [line.strip() for line in strip_bookmarks(text).replace("\xa0", " ").split("\n")]
+    text = strip_bookmarks(text).replace("\xa0", " ").replace("\t", " ")
+    lines = [" ".join(line.split()) if "  " in line else line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
 

@@ -127,8 +127,47 @@ class StatusUpdate(Base):
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slack_messages.id"), nullable=True, index=True
+    )
+    channel: Mapped[str] = mapped_column(String(64), default="")
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    retracted_by: Mapped[str] = mapped_column(String(32), default="")  # undo, edit, delete
 
     item: Mapped[ActionItem] = relationship(back_populates="updates")
+    message: Mapped[SlackMessage | None] = relationship(back_populates="updates")
+
+    @property
+    def active(self) -> bool:
+        return self.retracted_at is None
+
+
+class SlackMessage(Base):
+    """A channel message that recorded updates.
+
+    The unique key on (workspace, channel, message time) is what makes a message
+    count once, however often Slack delivers it and however many replicas run.
+    """
+
+    __tablename__ = "slack_messages"
+    __table_args__ = (UniqueConstraint("team_id", "channel", "ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    user_id: Mapped[str] = mapped_column(String(64), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    permalink: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reply_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    updates: Mapped[list[StatusUpdate]] = relationship(
+        back_populates="message", order_by="StatusUpdate.id"
+    )
 
 
 class ImportRun(Base):
