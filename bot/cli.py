@@ -19,7 +19,7 @@ from slack_bolt.error import BoltError
 
 from bot.app import create_app
 from bot.clock import Clock, system_clock
-from bot.console import CONSOLE_USER, Console, split_command
+from bot.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
 from bot.plan_service import ImportFailed, ensure_plan, import_path
 from bot.server import make_wsgi_app, serve_http
 from bot.services import Services
@@ -264,6 +264,24 @@ def ask_command(context: Context, line: str, as_json: bool, user: str) -> None:
         echo_json(reply.messages())
     else:
         click.echo(reply.as_text())
+    if reply.status != 200:
+        sys.exit(1)
+
+
+@cli.command("say")
+@click.argument("text")
+@click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id posting.")
+@click.option("--channel", default=CONSOLE_CHANNEL, show_default=True, help="Slack channel id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the Web API calls as JSON.")
+@pass_context
+def say_command(context: Context, text: str, user: str, channel: str, as_json: bool) -> None:
+    """Post a channel message locally, e.g. tsagbot say "50-18 done, see TD206"."""
+    console = Console(_services(context), user=user)
+    reply = console.message(text, channel=channel)
+    if as_json:
+        echo_json(reply.messages())
+    else:
+        click.echo(reply.as_text() if reply.messages() else "(nothing recorded)")
     if reply.status != 200:
         sys.exit(1)
 

@@ -137,6 +137,8 @@ class ConsoleReply:
         for call in self.calls:
             if call.method.startswith("chat.") and ("blocks" in call.args or "text" in call.args):
                 found.append({"method": call.method, **call.args})
+            elif call.method == "reactions.add":
+                found.append({"method": call.method, "text": f"(reacted :{call.args.get('name')}:)"})
         return found
 
     def as_text(self) -> str:
@@ -190,6 +192,32 @@ class Console:
 
     def close(self) -> None:
         self.api.close()
+
+    def message(self, text: str, *, channel: str | None = None) -> ConsoleReply:
+        """Post a channel message as this user, as Slack's Events API would deliver it."""
+        ts = f"{time.time():.6f}"
+        event = {
+            "type": "message",
+            "channel": channel or self.channel,
+            "user": self.user,
+            "text": text,
+            "ts": ts,
+            "event_ts": ts,
+            "channel_type": "channel",
+        }
+        envelope = {
+            "token": "console",
+            "team_id": CONSOLE_TEAM,
+            "api_app_id": "A0CONSOLE",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{secrets.token_hex(6).upper()}",
+            "event_time": int(float(ts)),
+            "authorizations": [
+                {"team_id": CONSOLE_TEAM, "user_id": CONSOLE_BOT_USER, "is_bot": True}
+            ],
+        }
+        return self._dispatch(json.dumps(envelope), "application/json")
 
     def command(self, command: str, text: str) -> ConsoleReply:
         form = {

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe58\ufe63\uff0d"
-_DASH_TABLE = str.maketrans({dash: "-" for dash in DASHES})
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_DASH_TABLE = str.maketrans({**{dash: "-" for dash in DASHES}, **{c: None for c in INVISIBLE}})
 
 ID_PATTERN = (
     r"(?:(?P<op>op)\s*-\s*(?P<opnum>\d{1,2})"
@@ -23,6 +24,7 @@ _WHOLE_ID = re.compile(rf"^\s*{ID_PATTERN}\s*$", re.IGNORECASE)
 
 
 def normalize_dashes(text: str) -> str:
+    """Every kind of dash as ``-``; zero-width and soft-hyphen characters dropped."""
     return text.translate(_DASH_TABLE)
 
 

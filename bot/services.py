@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,20 @@ class Services:
     _index: SearchIndex | None = None
     _index_version: tuple[int, int, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def display_name(self, client: WebClient, user_id: str) -> str:
+        """A user's display name, asked of Slack once per user and kept."""
+        if user_id in self._names:
+            return self._names[user_id]
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError:
+            return user_id
+        profile = user.get("profile", {})
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+        self._names[user_id] = str(name or user_id)
+        return self._names[user_id]
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:

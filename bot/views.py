@@ -45,13 +45,28 @@ class Reply:
     extra: list[Blocks] = field(default_factory=list)
 
 
-def spec(kind: str, argument: str, page: int = 1) -> str:
-    return json.dumps({"k": kind, "a": argument, "p": page}, ensure_ascii=False)
+def spec(kind: str, argument: str, page: int = 1, shared_by: str | None = None) -> str:
+    data: dict[str, Any] = {"k": kind, "a": argument, "p": page}
+    if shared_by:
+        data["s"] = shared_by
+    return json.dumps(data, ensure_ascii=False)
 
 
-def read_spec(value: str) -> tuple[str, str, int]:
-    data = json.loads(value)
-    return str(data["k"]), str(data["a"]), int(data.get("p", 1))
+@dataclass(frozen=True)
+class ViewSpec:
+    kind: str
+    argument: str
+    page: int
+    shared_by: str | None
+
+
+def read_spec(value: str) -> ViewSpec:
+    """The view a button names; ValueError if the value is not one of ours."""
+    try:
+        data = json.loads(value)
+        return ViewSpec(str(data["k"]), str(data["a"]), int(data.get("p", 1)), data.get("s"))
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"not a view: {value[:80]!r}") from error
 
 
 def yes_no(flag: bool) -> str:
@@ -201,7 +216,7 @@ class Views:
                 {
                     "label": f"Next page ({page + 1}/{pages})",
                     "action_id": PAGE_BUTTON,
-                    "value": spec("resolution", resolution.key, page + 1),
+                    "value": spec("resolution", resolution.key, page + 1, shared_by),
                     "style": None,
                 }
             )
@@ -231,12 +246,15 @@ class Views:
         view = {
             "title": f"Action items matching *{escape(one_line(answer.query, 200))}*:",
             "hits": hits,
+            # "Show" replaces the message it sits in: never a message posted in the channel.
+            "show": post,
             "footer": shared(f"Best matches first · `{self.command} ID` shows one item", shared_by),
             "buttons": [self._post_button(value)]
             if post and len(value) <= MAX_BUTTON_VALUE
             else [],
         }
-        text = f"{len(hits)} action items match {one_line(answer.query, 100)}"
+        noun = "action item matches" if len(hits) == 1 else "action items match"
+        text = f"{len(hits)} {noun} {one_line(answer.query, 100)}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), text)
 
     def not_found(self, answer: Answer) -> Reply:

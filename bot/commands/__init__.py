@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.commands import action
+from bot.commands import action, messages
 
-COMMAND_MODULES = [action]
+COMMAND_MODULES = [action, messages]

@@ -20,6 +20,7 @@ from bot.store.models import ActionItem
 from bot.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON, Reply, read_spec
 
 log = logging.getLogger(__name__)
+EXPIRED = "That button no longer works; run the command again."
 SORRY = "Sorry, that did not work: tsagbot could not read the action plan just now. Try again."
 
 
@@ -44,7 +45,9 @@ def render_spec(
     services: Services, value: str, *, post: bool, shared_by: str | None = None
 ) -> Reply:
     """Render the view a button names (see :func:`bot.views.spec`)."""
-    kind, argument, page = read_spec(value)
+    view = read_spec(value)
+    kind, argument, page = view.kind, view.argument, view.page
+    shared_by = shared_by or view.shared_by
     views = services.views()
     with services.db.unit_of_work() as session:
         if kind == "item":
@@ -83,7 +86,11 @@ def post_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, context: B
     ack()
     services: Services = context["services"]
     user = body.get("user", {}).get("id", "")
-    reply = render_spec(services, _button_value(body), post=False, shared_by=user)
+    try:
+        reply = render_spec(services, _button_value(body), post=False, shared_by=user)
+    except ValueError:
+        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
+        return
     respond(
         response_type="in_channel",
         replace_original=False,
@@ -93,8 +100,15 @@ def post_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, context: B
 
 
 def show_page(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """The next page of a list, in place: shared lists stay shared, private ones private."""
     ack()
-    reply = render_spec(context["services"], _button_value(body), post=True)
+    value = _button_value(body)
+    try:
+        shared = read_spec(value).shared_by
+        reply = render_spec(context["services"], value, post=not shared)
+    except ValueError:
+        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
+        return
     respond(replace_original=True, blocks=reply.blocks, text=reply.text)
 
 

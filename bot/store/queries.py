@@ -42,7 +42,13 @@ def find_item(session: Session, text: str) -> list[ActionItem]:
     )
     active = [row for row in rows if not row.obsolete]
     obsolete = [row for row in rows if row.obsolete]
-    return [*active, *_by_alias(session, code), *obsolete]
+    aliased = [row for row in _by_alias(session, code) if row not in rows]
+    return [
+        *active,
+        *[r for r in aliased if not r.obsolete],
+        *obsolete,
+        *[r for r in aliased if r.obsolete],
+    ]
 
 
 def _by_alias(session: Session, code: str) -> list[ActionItem]:
@@ -50,9 +56,9 @@ def _by_alias(session: Session, code: str) -> list[ActionItem]:
     # the exact check in Python then drops any accidental substring match.
     candidates = session.scalars(
         select(ActionItem)
-        .where(ActionItem.appendix == "")
         .where(cast(ActionItem.aliases, String).contains(f'"{code}"'))
         .options(selectinload(ActionItem.resolution))
+        .order_by(ActionItem.appendix != "", ActionItem.position)
     )
     return [row for row in candidates if code in (row.aliases or [])]
 

@@ -1,0 +1,1 @@
+"""Progress updates people post in Slack: understanding a message's text (``parse``)."""
