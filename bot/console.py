@@ -138,7 +138,9 @@ class ConsoleReply:
             if call.method.startswith("chat.") and ("blocks" in call.args or "text" in call.args):
                 found.append({"method": call.method, **call.args})
             elif call.method == "reactions.add":
-                found.append({"method": call.method, "text": f"(reacted :{call.args.get('name')}:)"})
+                found.append(
+                    {"method": call.method, "text": f"(reacted :{call.args.get('name')}:)"}
+                )
         return found
 
     def as_text(self) -> str:
