@@ -9,6 +9,8 @@ Resolution title counting more than matches in the status text.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -58,6 +60,8 @@ STOP_WORDS = frozenset(
 )
 FIELD_WEIGHTS = {"action": 1.0, "title": 0.8, "status": 0.5}
 MIN_SIMILARITY = 80.0
+MAX_VARIANTS = 4  # vocabulary words a query word may stand for
+SIMILARITY_SPREAD = 10.0  # variants this much less similar than the best are dropped
 
 
 @dataclass(frozen=True)
@@ -95,57 +99,63 @@ class SearchIndex:
                     postings[word][number] = max(best, weight)
         self.postings = dict(postings)
         self.vocabulary = list(self.postings)
+        self.sorted_vocabulary = sorted(self.vocabulary)
         total = max(len(self.documents), 1)
         self.idf = {w: math.log(1 + total / len(docs)) for w, docs in self.postings.items()}
 
     def _similar_words(self, word: str) -> list[tuple[str, float]]:
-        if word in self.postings:
-            exact = [(word, 100.0)]
-            if len(word) < 5:
-                return exact
-        else:
-            exact = []
+        """Vocabulary words close to ``word``: itself, its best misspelling matches, and
+        words it starts (``digit`` for ``digital``), each with a similarity of 0-100."""
+        if word in self.postings and len(word) < 5:
+            return [(word, 100.0)]
         cutoff = MIN_SIMILARITY if len(word) >= 5 else 90.0
         found = process.extract(
-            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=MAX_VARIANTS
         )
-        prefix = [(w, 90.0) for w in self.vocabulary if len(word) >= 4 and w.startswith(word)][:8]
-        merged: dict[str, float] = {}
-        for candidate, similarity in [*exact, *((w, s) for w, s, _ in found), *prefix]:
-            merged[candidate] = max(merged.get(candidate, 0.0), similarity)
-        return list(merged.items())
+        merged: dict[str, float] = {w: similarity for w, similarity, _ in found}
+        if word in self.postings:
+            merged[word] = 100.0
+        elif len(word) >= 4:
+            start = bisect.bisect_left(self.sorted_vocabulary, word)
+            for candidate in self.sorted_vocabulary[start : start + MAX_VARIANTS]:
+                if not candidate.startswith(word):
+                    break
+                merged[candidate] = max(merged.get(candidate, 0.0), 90.0)
+        best = max(merged.values(), default=0.0)
+        close = sorted(merged.items(), key=lambda pair: -pair[1])
+        return [(w, s) for w, s in close if s >= best - SIMILARITY_SPREAD][:MAX_VARIANTS]
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """The best matches first; an empty list when no word comes close."""
         query_words = list(dict.fromkeys(words(query)))
-        if not query_words:
-            return []
         scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, set[str]] = defaultdict(set)
+        coverage: dict[int, int] = defaultdict(int)
+        variants: list[str] = []
         for word in query_words:
             best_for_doc: dict[int, float] = {}
             for candidate, similarity in self._similar_words(word):
+                variants.append(candidate)
                 weight = self.idf[candidate] * (similarity / 100.0) ** 2
                 for number, field_weight in self.postings[candidate].items():
                     value = weight * field_weight
                     if value > best_for_doc.get(number, 0.0):
                         best_for_doc[number] = value
-                        matched[number].add(candidate)
             for number, value in best_for_doc.items():
                 scores[number] += value
-        if not scores:
-            return []
-        coverage = {n: len(m) for n, m in matched.items()}
-        ranked = sorted(scores, key=lambda n: (-(scores[n] * (1 + coverage[n])), n))[:limit]
-        return [
-            Hit(
-                key=self.documents[n].key,
-                score=round(scores[n], 3),
-                excerpt=excerpt(self.documents[n], matched[n]),
-                matched=tuple(sorted(matched[n])),
+                coverage[number] += 1
+        ranked = heapq.nlargest(limit, scores, key=lambda n: (scores[n] * (1 + coverage[n]), -n))
+        hits = []
+        for n in ranked:
+            matched = {v for v in variants if n in self.postings[v]}
+            hits.append(
+                Hit(
+                    key=self.documents[n].key,
+                    score=round(scores[n], 3),
+                    excerpt=excerpt(self.documents[n], matched),
+                    matched=tuple(sorted(matched)),
+                )
             )
-            for n in ranked
-        ]
+        return hits
 
 
 def excerpt(document: Document, matched: set[str], width: int = 160) -> str:

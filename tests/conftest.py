@@ -16,15 +16,18 @@ from bot.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("TSAGBOT_SEEDS", ROOT.parent / "shared" / "seeds"))
+BUNDLED_PLAN = ROOT / "bot" / "data" / "wtsa20-action-plan.txt"
+# The real seed when shared/ is beside the checkout (as in CI), else the package's copy of it.
 PLAN_SEED = SEEDS / "004_d127366013943a34.txt"
+if not PLAN_SEED.exists():
+    PLAN_SEED = BUNDLED_PLAN
 POSTGRES_URL = os.environ.get("TSAGBOT_TEST_POSTGRES_URL", "")
 
 
 @pytest.fixture(scope="session")
 def plan_text() -> str:
     """The real WTSA-20 action plan export (falls back to the bundled copy of it)."""
-    source = PLAN_SEED if PLAN_SEED.exists() else ROOT / "bot" / "data" / "wtsa20-action-plan.txt"
-    return source.read_text(encoding="utf-8")
+    return PLAN_SEED.read_text(encoding="utf-8")
 
 
 class FixedClock:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PLAN_SEED
+from bot.plan_service import bundled_plan
+from tests.conftest import PLAN_SEED, SEEDS
 
 SUBCOMMANDS = ["import", "items", "show"]
 
@@ -98,3 +99,10 @@ def test_bad_settings_fail_at_start(sqlite_url: str) -> None:
     assert "TSAGBOT_TIMEZONE='Mars/Olympus' is not a known time zone" in one_line_error(result)
     result = run("items", db="nonsense://")
     assert "tsagbot: " in one_line_error(result)
+
+
+def test_bundled_plan_is_the_seed() -> None:
+    seed = SEEDS / "004_d127366013943a34.txt"
+    if not seed.exists():
+        pytest.skip("shared/seeds is not beside this checkout")
+    assert bundled_plan() == seed.read_bytes()

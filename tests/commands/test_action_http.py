@@ -13,10 +13,7 @@ The server's output is printed with a failing test (pytest's captured stderr).
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +22,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,28 +29,23 @@ from sqlalchemy import delete, select
 
 from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution
+from tests import serving
+from tests.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
 from tests.slackkit import (
     FORM,
     JSON,
     Call,
     FakeSlack,
     block_action_payload,
-    free_port,
     interaction_body,
-    post_signed,
     sign,
     slash_command_body,
     url_verification_body,
-    wait_for_http,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRET = "3c0a1f6d2b9e48a7b5d4c2e1f0a9b8c7"
-BOT_TOKEN = "xoxb-1111-2222-tsagbottest"
 ALICE, BOB = "U0ALICE", "U0BOB"
 
-# Slack's contract and Block Kit's limits, stated here rather than taken from the app.
-SLACK_DEADLINE = 3.0
+# Block Kit's limits, stated here rather than taken from the app.
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
 MAX_FIELD = 2000
@@ -79,50 +70,8 @@ RESOLUTION_50_ACTIVE = [
 # -- the server ---------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    """A running ``tsagbot serve`` and the fake Slack it talks to."""
-
-    process: subprocess.Popen[bytes]
-    base: str
-    slack: FakeSlack
-    log: Path
-    database_url: str
-
-    @property
-    def events(self) -> str:
-        return f"{self.base}/slack/events"
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def wait_ready(self, timeout: float = 60.0) -> bool:
-        """True once GET /healthz answers 200; False if the process ends first."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            try:
-                wait_for_http(f"{self.base}/healthz", timeout=0.25)
-            except AssertionError:
-                continue
-            return True
-        return False
-
-    def post(
-        self,
-        body: bytes,
-        content_type: str = FORM,
-        *,
-        secret: str = SECRET,
-        timestamp: int | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        """POST a signed body to /slack/events; it must be answered within 3 s."""
-        start = time.monotonic()
-        answer = post_signed(self.events, body, content_type, secret, timestamp=timestamp)
-        elapsed = time.monotonic() - start
-        assert elapsed < SLACK_DEADLINE, f"answered in {elapsed:.2f}s; Slack waits 3 s"
-        return answer
+class Server(serving.Server):
+    """A running ``tsagbot serve`` and the fake Slack it talks to, asked ``/action``."""
 
     def action(self, text: str, *, user_id: str = ALICE) -> dict[str, Any]:
         """``/action TEXT``: the acknowledgement's message, checked against Slack's limits."""
@@ -161,88 +110,20 @@ class Server:
         return call
 
 
-def wait_for_response(slack: FakeSlack, name: str, timeout: float = 5.0) -> Call:
-    """The first call to ``slack.response_url(name)``, waiting for it to arrive."""
-    path = f"/response/{name}"
-    deadline = time.monotonic() + timeout
-    count = 1
-    while True:
-        remaining = max(deadline - time.monotonic(), 0.01)
-        calls = slack.wait_for("response_url", count, timeout=remaining)
-        mine = [call for call in calls if call.path == path]
-        if mine:
-            return mine[0]
-        count = len(calls) + 1
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def start_server(folder: Path, slack: FakeSlack) -> Server:
-    """``python -m bot serve`` on a free loopback port; retried only on a port race."""
-    database_url = f"sqlite:///{folder / 'tsagbot.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
-    env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=slack.url,
-        TSAGBOT_DATABASE_URL=database_url,
-        PYTHONUNBUFFERED="1",
-    )
-    for attempt in range(3):
-        port = free_port()
-        log = folder / f"serve-{attempt}.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "serve", "--port", str(port), "--host", "127.0.0.1"],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        server = Server(process, f"http://127.0.0.1:{port}", slack, log, database_url)
-        if server.wait_ready():
-            return server
-        stop(process)
-        if "address already in use" not in server.output().lower():
-            break
-    raise AssertionError(f"tsagbot serve did not start; its output:\n{server.output()}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with FakeSlack() as slack:
-        running = start_server(tmp_path_factory.mktemp("serve"), slack)
-        try:
-            yield running
-        finally:
-            crashed = running.process.poll() is not None
-            stop(running.process)
-            if crashed:
-                print(f"tsagbot serve had exited:\n{running.output()}", file=sys.stderr)
+    with (
+        FakeSlack() as slack,
+        serving.serving(tmp_path_factory.mktemp("serve"), slack, server_class=Server) as running,
+    ):
+        yield running
 
 
 @pytest.fixture(autouse=True)
 def server_output_on_failure(server: Server) -> Iterator[None]:
     """What the server wrote during a test, shown by pytest when that test fails."""
-    assert server.process.poll() is None, f"tsagbot serve has exited:\n{server.output()}"
-    start = server.log.stat().st_size
-    yield
-    with server.log.open("rb") as log:
-        log.seek(start)
-        written = log.read().decode("utf-8", errors="replace")
-    if written:
-        print(f"--- tsagbot serve wrote during this test ---\n{written}", file=sys.stderr)
-    if server.process.poll() is not None:
-        print(f"--- tsagbot serve exited ({server.process.returncode}) ---", file=sys.stderr)
+    with server_output(server):
+        yield
 
 
 @dataclass(frozen=True)
