@@ -17,9 +17,8 @@ SUBCOMMANDS = ["import", "items", "show"]
 
 
 def run(*args: str, db: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "TSAGBOT_DATABASE_URL": db, **(env or {})}
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
-        full_env.pop(name, None)
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    full_env.update({"TSAGBOT_DATABASE_URL": db, **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
@@ -106,3 +105,21 @@ def test_bundled_plan_is_the_seed() -> None:
     if not seed.exists():
         pytest.skip("shared/seeds is not beside this checkout")
     assert bundled_plan() == seed.read_bytes()
+
+
+def test_serve_says_what_is_missing(sqlite_url: str) -> None:
+    http = one_line_error(run("serve", "--port", "0", db=sqlite_url))
+    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set" in http
+    socket = one_line_error(
+        run("serve", "--socket", db=sqlite_url, env={"SLACK_BOT_TOKEN": "xoxb-1"})
+    )
+    assert "SLACK_APP_TOKEN" in socket
+    wrong = one_line_error(
+        run(
+            "serve",
+            "--socket",
+            db=sqlite_url,
+            env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-not-an-app-token"},
+        )
+    )
+    assert "must be an app-level token starting with xapp-" in wrong
