@@ -154,9 +154,7 @@ def confirm(
             )
         if outcome.status != "recorded" or outcome.message_id is None:
             return
-        client.reactions_add(
-            channel=incoming.channel, timestamp=incoming.ts, name=RECORDED_REACTION
-        )
+        _react(client, incoming)
         blocks, text = confirmation(services, outcome.changes, outcome.message_id)
         reply_ts = _reply_ts(services, outcome.message_id)
         if reply_ts:
@@ -171,6 +169,20 @@ def confirm(
             _remember_reply(services, outcome.message_id, posted.get("ts"))
     except SlackApiError as error:
         log.error("recorded, but the confirmation could not be posted: %s", error)
+
+
+def _react(client: WebClient, incoming: IncomingMessage) -> None:
+    """The check mark on the message.  It is already there when an edit is confirmed, and
+    a reaction that cannot be added must not keep the thread reply from being posted."""
+    try:
+        client.reactions_add(
+            channel=incoming.channel, timestamp=incoming.ts, name=RECORDED_REACTION
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "already_reacted":
+            log.warning(
+                "could not add the reaction to %s/%s: %s", incoming.channel, incoming.ts, error
+            )
 
 
 def _reply_ts(services: Services, message_id: int) -> str | None:
@@ -284,7 +296,7 @@ def on_deleted(
         message.deleted = True
         reply_ts = message.reply_ts
         session.commit()
-    if reply_ts:
+    if reply_ts and changes:  # nothing to take back after an Undo: its reply says so
         text = "The message was deleted; its updates are taken back:\n" + "\n".join(
             c.describe() for c in changes
         )
@@ -300,7 +312,8 @@ def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
     user = body.get("user", {}).get("id", "")
     message_id = int(body["actions"][0]["value"])
     with services.db.unit_of_work() as session:
-        message = session.get(SlackMessage, message_id)
+        # locked, like find_message: a double click takes the update back once
+        message = session.get(SlackMessage, message_id, with_for_update=True)
         if message is None:
             respond(response_type="ephemeral", replace_original=False, text="Nothing to undo.")
             return

@@ -196,6 +196,28 @@ def _superseded(session: Session, update: StatusUpdate) -> bool:
     return bool(session.scalar(select(exists(later))))
 
 
+def _state_before(session: Session, update: StatusUpdate) -> dict[str, Any]:
+    """The flags as they would be had ``update`` never been made.
+
+    That is the state it saw, unless the update that made that state has been
+    taken back too: then the state before that one, and so on back to the
+    latest update that still stands.
+    """
+    state = dict(update.previous or {})
+    earlier = session.scalars(
+        select(StatusUpdate)
+        .where(StatusUpdate.item_id == update.item_id)
+        .where(StatusUpdate.id < update.id)
+        .where(StatusUpdate.kind.in_(SUPERSEDING_KINDS))
+        .order_by(StatusUpdate.id.desc())
+    )
+    for entry in earlier:
+        if entry.retracted_at is None:
+            break
+        state = dict(entry.previous or {})
+    return state
+
+
 def retract(
     session: Session, update: StatusUpdate, *, reason: str, actor: str, actor_id: str, now: datetime
 ) -> Change | None:
@@ -205,10 +227,11 @@ def retract(
     item = update.item
     before = flags(item)
     restore = update.kind in FLAG_KINDS and not _superseded(session, update)
-    update.retracted_at, update.retracted_by = now, reason
     if restore:
-        for name, value in (update.previous or {}).items():
-            setattr(item, name, bool(value))
+        for name, value in _state_before(session, update).items():
+            if name in ("completed", "periodic_goals_met"):
+                setattr(item, name, bool(value))
+    update.retracted_at, update.retracted_by = now, reason
     note = f"{reason}: {update.kind} of {update.created_at:%d %b %Y %H:%M} UTC taken back"
     if update.kind in FLAG_KINDS and not restore:
         note += " (a later update stands, so the state is kept)"
@@ -232,10 +255,17 @@ def retract(
 
 
 def find_message(session: Session, team_id: str, channel: str, ts: str) -> SlackMessage | None:
+    """The recorded message, locked until the caller commits (``SELECT ... FOR UPDATE``).
+
+    An edit, a deletion or an undo delivered twice at once then runs one after the other,
+    and the second sees what the first did; SQLite's ``BEGIN IMMEDIATE`` does the same.
+    """
     return session.scalar(
-        select(SlackMessage).where(
+        select(SlackMessage)
+        .where(
             SlackMessage.team_id == team_id, SlackMessage.channel == channel, SlackMessage.ts == ts
         )
+        .with_for_update()
     )
 
 

@@ -148,3 +148,16 @@ def test_edit_corrects_without_doubling(plan_db: Database, clock: FixedClock) ->
     with plan_db.unit_of_work() as session:
         (item,) = find_item(session, "50-18")
         assert item.updates[0].documents == ["TD207"]
+
+
+def test_deleting_both_completions_reopens_the_item(plan_db: Database, clock: FixedClock) -> None:
+    record(plan_db, clock, "50-18 done", ts="1700000000.000100")
+    record(plan_db, clock, "50-18 done again", ts="1700000000.000200")
+    for ts in ("1700000000.000100", "1700000000.000200"):
+        clock.now += timedelta(minutes=1)
+        with plan_db.unit_of_work() as session:
+            message = find_message(session, "T1", "C1", ts)
+            assert message is not None
+            retract_message(session, message, reason="delete", actor="", actor_id="", now=clock())
+            session.commit()
+    assert state(plan_db, "50-18") == (False, True, 0)
