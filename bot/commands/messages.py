@@ -310,29 +310,36 @@ def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
     ack()
     services = _services(context)
     user = body.get("user", {}).get("id", "")
-    message_id = int(body["actions"][0]["value"])
+    try:
+        message_id = int(body["actions"][0]["value"])
+    except (KeyError, IndexError, ValueError):
+        respond(response_type="ephemeral", replace_original=False, text="Nothing to undo.")
+        return
+    author = services.display_name(context.client, user) if context.client else user
+    refusal = None
     with services.db.unit_of_work() as session:
         # locked, like find_message: a double click takes the update back once
         message = session.get(SlackMessage, message_id, with_for_update=True)
         if message is None:
-            respond(response_type="ephemeral", replace_original=False, text="Nothing to undo.")
-            return
-        if user != message.user_id and not (
+            refusal = "Nothing to undo."
+        elif user != message.user_id and not (
             services.settings.editors and may_change_flags(user, services.settings.editors)
         ):
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text="Only the person who posted the update, or an editor, can undo it.",
+            refusal = "Only the person who posted the update, or an editor, can undo it."
+        else:
+            changes = retract_message(
+                session, message, reason="undo", actor=author, actor_id=user, now=services.clock()
             )
-            return
-        author = services.display_name(context.client, user) if context.client else user
-        changes = retract_message(
-            session, message, reason="undo", actor=author, actor_id=user, now=services.clock()
-        )
-        session.commit()
-    if not changes:
-        respond(response_type="ephemeral", replace_original=False, text="Already undone.")
+            channel, ts = message.channel, message.ts
+            session.commit()
+            if not changes:
+                refusal = "Already undone."
+    if refusal:
+        respond(response_type="ephemeral", replace_original=False, text=refusal)
         return
     blocks, text = confirmation(services, changes, message_id, undone_by=user)
     respond(replace_original=True, blocks=blocks, text=text)
+    try:
+        context.client.reactions_remove(channel=channel, timestamp=ts, name=RECORDED_REACTION)
+    except (SlackApiError, AttributeError) as error:
+        log.warning("could not remove the reaction after an undo: %s", error)

@@ -123,6 +123,9 @@ def _apply(
     documents: list[str],
     now: datetime,
 ) -> Change:
+    # Lock the item (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)
+    # so that two messages about it at the same moment each see the other's change.
+    session.refresh(item, with_for_update=True)
     before = flags(item)
     for name, value in EFFECTS[update.kind].items():
         setattr(item, name, value)
