@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.clock import Clock
 from bot.importers.blocks import DocumentError
 from bot.importers.detect import load_plan
@@ -58,8 +60,15 @@ def bundled_plan() -> bytes:
 
 
 def ensure_plan(db: Database, clock: Clock) -> ImportSummary | None:
-    """Load the bundled WTSA-20 plan into an empty database; None if it had a plan."""
+    """Load the bundled WTSA-20 plan into an empty database; None if it had a plan.
+
+    Two processes starting on one empty database both try; the unique keys let
+    one of them win, and the other finds the plan there.
+    """
     with db.unit_of_work() as session:
         if not plan_is_empty(session):
             return None
-    return import_bytes(db, bundled_plan(), f"bundled:{BUNDLED_PLAN}", clock)
+    try:
+        return import_bytes(db, bundled_plan(), f"bundled:{BUNDLED_PLAN}", clock)
+    except IntegrityError:
+        return None

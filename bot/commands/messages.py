@@ -10,12 +10,14 @@ logged and leaves the recorded update as it is, neither lost nor doubled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.lookup import nearest_ids
 from bot.services import Services
@@ -125,7 +127,7 @@ def on_posted(
     confirm(services, client, incoming, outcome)
 
 
-def _in_transaction(services: Services, work: Any) -> Outcome:
+def _in_transaction(services: Services, work: Callable[[Session], Outcome]) -> Outcome:
     """Run one recording in its own unit of work; a lost race counts as a duplicate."""
     with services.db.unit_of_work() as session:
         outcome: Outcome = work(session)
@@ -341,5 +343,5 @@ def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
     respond(replace_original=True, blocks=blocks, text=text)
     try:
         context.client.reactions_remove(channel=channel, timestamp=ts, name=RECORDED_REACTION)
-    except (SlackApiError, AttributeError) as error:
+    except SlackApiError as error:
         log.warning("could not remove the reaction after an undo: %s", error)

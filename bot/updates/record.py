@@ -101,6 +101,11 @@ def may_change_flags(user_id: str, editors: frozenset[str]) -> bool:
     return not editors or user_id in editors
 
 
+def may_record(user_id: str, editors: frozenset[str], kinds: list[str]) -> bool:
+    """Notes are anyone's; flag changes are the editors' when editors are set."""
+    return may_change_flags(user_id, editors) or not FLAG_KINDS.intersection(kinds)
+
+
 def _resolve(
     session: Session, updates: list[ItemUpdate]
 ) -> tuple[list[tuple[ItemUpdate, ActionItem]], list[str]]:
@@ -162,8 +167,7 @@ def record_message(
     resolved, unknown = _resolve(session, parsed.updates)
     if not resolved:
         return Outcome("unknown", unknown=unknown)
-    changes_flags = any(update.kind in FLAG_KINDS for update, _ in resolved)
-    if changes_flags and not may_change_flags(incoming.user_id, editors):
+    if not may_record(incoming.user_id, editors, [update.kind for update, _ in resolved]):
         return Outcome("denied", unknown=unknown)
     message = SlackMessage(
         team_id=incoming.team_id,
@@ -316,10 +320,8 @@ def edit_message(
             entry.documents = list(parsed.documents)
         message.text, message.edited_at = incoming.text, now
         return Outcome("corrected", unknown=unknown, message_id=message.id)
-    changes_flags = any(u.kind in FLAG_KINDS for u in current) or any(
-        update.kind in FLAG_KINDS for update, _ in resolved
-    )
-    if changes_flags and not may_change_flags(incoming.user_id, editors):
+    kinds = [u.kind for u in current] + [update.kind for update, _ in resolved]
+    if not may_record(incoming.user_id, editors, kinds):
         return Outcome("denied", unknown=unknown)
     changes = retract_message(
         session, message, reason="edit", actor=incoming.author, actor_id=incoming.user_id, now=now

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.plan_service import ImportFailed, ensure_plan, import_bytes
@@ -150,3 +151,17 @@ def test_bundled_plan_loads_once(db: Database, clock: FixedClock) -> None:
     assert ensure_plan(db, clock) is None
     with db.unit_of_work() as session:
         assert count(session, ImportRun) == 1
+
+
+def test_losing_the_race_to_load_the_bundled_plan_is_quiet(
+    db: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process inserted the same items first: its unique keys refuse ours."""
+
+    def lost_race(*_args: object, **_kwargs: object) -> None:
+        raise IntegrityError("INSERT INTO action_items", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr("bot.plan_service.merge_plan", lost_race)
+    assert ensure_plan(db, clock) is None
+    with db.unit_of_work() as session:
+        assert count(session, ActionItem) == 0
