@@ -7,73 +7,27 @@ one line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
+from slack_bolt import App
 from slack_bolt.error import BoltError
 
 from bot.app import create_app
-from bot.clock import Clock, system_clock
+from bot.cli_schedule import digest_command, meetings_group, reminders_command
+from bot.cli_support import Context, echo_json, fail, pass_context
+from bot.clock import system_clock
 from bot.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
-from bot.plan_service import ImportFailed, ensure_plan, import_path
-from bot.server import make_wsgi_app, serve_http
+from bot.plan_service import ImportFailed, import_path
+from bot.scheduling import SchedulerRunner, slack_poster
+from bot.server import CALENDAR_PATH, calendar_route, make_wsgi_app, serve_http
 from bot.services import Services
 from bot.settings import Settings, SettingsError
-from bot.store.db import Database, DatabaseError
 from bot.store.plan_import import ImportSummary
 from bot.store.queries import all_items, find_item, history, item_as_json, update_as_json
-
-EXIT_BAD_INPUT = 2
-
-
-@dataclass
-class Context:
-    settings: Settings
-    clock: Clock
-    _db: Database | None = None
-
-    @property
-    def db(self) -> Database:
-        """The database, brought up to date on first use."""
-        if self._db is None:
-            try:
-                db = Database(self.settings.database_url)
-                db.upgrade()
-            except DatabaseError as error:
-                fail(str(error))
-            self._db = db
-        return self._db
-
-    def db_with_plan(self) -> Database:
-        """The database, with the bundled plan loaded first if it has none."""
-        try:
-            loaded = ensure_plan(self.db, self.clock)
-        except ImportFailed as error:
-            fail(str(error))
-        if loaded is not None:
-            click.echo(
-                f"(the database was empty: loaded the bundled WTSA-20 action plan, "
-                f"{loaded.items} items)",
-                err=True,
-            )
-        return self.db
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"tsagbot: {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -220,7 +174,7 @@ def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
 
 
 def _services(context: Context) -> Services:
-    return Services(settings=context.settings, db=context.db_with_plan(), clock=context.clock)
+    return Services(settings=context.settings, db=context.db_with_schedule(), clock=context.clock)
 
 
 @cli.command("serve")
@@ -243,12 +197,28 @@ def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
         app = create_app(settings, services=services)
     except BoltError as error:
         fail(f"Slack refused the bot token: {error}")
-    if socket:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    runner = _scheduler(services, app)
+    try:
+        if socket:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
-        return
-    serve_http(make_wsgi_app(app, services.db), host, port)
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            handler.start()  # type: ignore[no-untyped-call]
+            return
+        routes = {CALENDAR_PATH: calendar_route(services)}
+        serve_http(make_wsgi_app(app, services.db, routes), host, port)
+    finally:
+        if runner is not None:
+            runner.stop()
+
+
+def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
+    """Start the reminders and digest scheduler unless TSAGBOT_SCHEDULER=off."""
+    if not services.settings.scheduler:
+        return None
+    runner = SchedulerRunner(services, slack_poster(app.client))
+    runner.start()
+    return runner
 
 
 @cli.command("ask")
@@ -303,6 +273,11 @@ def console_command(context: Context) -> None:
         if not line.strip():
             continue
         click.echo(console.command(*split_command(line)).as_text())
+
+
+cli.add_command(meetings_group)
+cli.add_command(reminders_command)
+cli.add_command(digest_command)
 
 
 def main() -> None:

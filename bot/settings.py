@@ -7,12 +7,18 @@ Nothing else in the package reads ``os.environ``: the CLI builds a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
+DIGEST_CRON_DEFAULT = "0 9 * * mon"
+_WEEKDAY_TIME = re.compile(
+    r"^(?P<day>mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$"
+)
 
 
 class SettingsError(Exception):
@@ -34,6 +40,15 @@ class Settings:
     slack_api_url: str = SLACK_API_DEFAULT
     update_channels: frozenset[str] = field(default_factory=frozenset)
     editors: frozenset[str] = field(default_factory=frozenset)
+    announce_channel: str = ""
+    digest_channel: str = ""
+    digest_cron: str = DIGEST_CRON_DEFAULT
+    reminder_before_minutes: int = 30
+    deadline_reminder_days: tuple[int, ...] = (7, 1)
+    agenda_reminder: bool = True
+    reminder_time: time = time(9, 0)
+    public_url: str = ""
+    scheduler: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -95,8 +110,81 @@ class Settings:
             slack_api_url=api_url,
             update_channels=_id_set(env.get("TSAGBOT_UPDATE_CHANNELS", "")),
             editors=_id_set(env.get("TSAGBOT_EDITORS", "")),
+            announce_channel=env.get("TSAGBOT_ANNOUNCE_CHANNEL", "").strip(),
+            digest_channel=env.get("TSAGBOT_DIGEST_CHANNEL", "").strip(),
+            digest_cron=digest_cron(env.get("TSAGBOT_DIGEST_CRON", ""), timezone),
+            reminder_before_minutes=_minutes(env.get("TSAGBOT_REMINDER_BEFORE_MINUTES", "")),
+            deadline_reminder_days=_days(env.get("TSAGBOT_DEADLINE_REMINDER_DAYS")),
+            agenda_reminder=_switch("TSAGBOT_AGENDA_REMINDER", env.get("TSAGBOT_AGENDA_REMINDER")),
+            reminder_time=_time_of_day(env.get("TSAGBOT_REMINDER_TIME", "")),
+            public_url=_public_url(env.get("TSAGBOT_PUBLIC_URL", "")),
+            scheduler=_switch("TSAGBOT_SCHEDULER", env.get("TSAGBOT_SCHEDULER")),
         )
 
 
 def _id_set(value: str) -> frozenset[str]:
     return frozenset(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+
+
+def digest_cron(value: str, timezone: str) -> str:
+    """A crontab line (``0 9 * * mon``) from the setting, which may also say ``Monday 09:00``."""
+    text = " ".join(value.strip().lower().split()) or DIGEST_CRON_DEFAULT
+    match = _WEEKDAY_TIME.match(text)
+    if match:
+        text = f"{int(match['minute'])} {int(match['hour'])} * * {match['day']}"
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(text, timezone=timezone)
+    except ValueError as error:
+        raise SettingsError(
+            f"TSAGBOT_DIGEST_CRON={value.strip()!r} is not a crontab line or a day and time "
+            f"(try '0 9 * * mon' or 'Monday 09:00'): {error}"
+        ) from error
+    return text
+
+
+def _minutes(value: str) -> int:
+    text = value.strip() or "30"
+    if not text.isdigit() or int(text) > 24 * 60:
+        raise SettingsError(
+            f"TSAGBOT_REMINDER_BEFORE_MINUTES={value.strip()!r} must be minutes from 0 "
+            "(no reminder) to 1440"
+        )
+    return int(text)
+
+
+def _days(value: str | None) -> tuple[int, ...]:
+    if value is None:
+        return (7, 1)
+    parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    if any(not part.isdigit() or not 0 < int(part) <= 60 for part in parts):
+        raise SettingsError(
+            f"TSAGBOT_DEADLINE_REMINDER_DAYS={value.strip()!r} must be days before the deadline, "
+            "such as 7,1 (empty: no deadline reminders)"
+        )
+    return tuple(sorted({int(part) for part in parts}, reverse=True))
+
+
+def _switch(name: str, value: str | None) -> bool:
+    text = (value or "on").strip().lower()
+    if text in {"1", "on", "yes", "true"}:
+        return True
+    if text in {"0", "off", "no", "false"}:
+        return False
+    raise SettingsError(f"{name}={value!r} must be on or off")
+
+
+def _time_of_day(value: str) -> time:
+    text = value.strip() or "09:00"
+    match = re.match(r"^(\d{1,2}):(\d{2})$", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise SettingsError(f"TSAGBOT_REMINDER_TIME={value.strip()!r} must be a time like 09:00")
+    return time(int(match[1]), int(match[2]))
+
+
+def _public_url(value: str) -> str:
+    text = value.strip().rstrip("/")
+    if text and not text.startswith(("http://", "https://")):
+        raise SettingsError(f"TSAGBOT_PUBLIC_URL={text!r} must be an http(s) URL")
+    return text

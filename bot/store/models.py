@@ -180,3 +180,81 @@ class ImportRun(Base):
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     anomalies: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Meeting(Base):
+    """One meeting of the schedule; times in UTC, shown in ``timezone`` or the reader's zone.
+
+    ``uid`` is stable across re-imports and edits: it names the meeting in the
+    calendar feed and in the keys of the reminders sent about it.
+    """
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default="")  # virtual, physical, hybrid
+    place: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    series: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+
+
+class OutboxPost(Base):
+    """A message the bot posts by itself (reminder, digest part), once.
+
+    The unique ``key`` says what the post is (``reminder:start:<uid>:<time>``,
+    ``digest:<slot>/1``); whichever process inserts it first owns it, so restarts
+    and replicas cannot post it twice. The payload is stored when the post is
+    due, so a retry after a failure posts exactly what was first composed.
+    """
+
+    __tablename__ = "outbox_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    useful_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending, sending, sent, ...
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

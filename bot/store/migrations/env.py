@@ -26,6 +26,14 @@ def _engine() -> Engine:
     return create_engine(url)
 
 
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def _ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave out of autogenerate the table whose shape APScheduler defines."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def run_migrations() -> None:
     engine = _engine()
     with engine.connect() as connection:
@@ -34,6 +42,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=_ours,
         )
         with context.begin_transaction():
             context.run_migrations()

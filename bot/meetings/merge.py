@@ -1,0 +1,174 @@
+"""Put meeting drafts into the schedule, recognising meetings it already has.
+
+The same meeting is often announced in several documents (the IRM report names
+the next IRM; its agenda names it again). A draft is the same meeting as a
+stored one when both are of the same kind, start on the same local day, their
+times overlap (or one of them has no time), and, for kinds where several
+meetings can share a day, their names are alike. A known meeting is not added
+again; what the draft knows and the stored meeting does not (a link, a place,
+an agenda, the time of a meeting known only by its day) is filled in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.meetings.model import MeetingDraft, MeetingKind
+from bot.store.models import AgendaItem, ImportRun, Meeting
+
+ONE_MEETING_A_DAY = frozenset({MeetingKind.IRM, MeetingKind.TSAG, MeetingKind.WTSA})
+SIMILAR_NAMES = 60
+
+
+@dataclass
+class MergeSummary:
+    added: list[Meeting] = field(default_factory=list)
+    known: list[tuple[MeetingDraft, Meeting, list[str]]] = field(default_factory=list)
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for _, _, filled in self.known if filled)
+
+
+def merge_meetings(
+    session: Session,
+    drafts: Sequence[MeetingDraft],
+    *,
+    now: datetime,
+    file_name: str,
+    sha256: str = "",
+    kind: str = "schedule",
+) -> MergeSummary:
+    """Add the new meetings of ``drafts`` and fill in the known ones; the caller commits."""
+    summary = MergeSummary()
+    stored = _candidates(session, drafts)
+    for draft in drafts:
+        match = next((meeting for meeting in stored if same_meeting(draft, meeting)), None)
+        if match is None:
+            meeting = _new_meeting(draft, now)
+            session.add(meeting)
+            stored.append(meeting)
+            summary.added.append(meeting)
+        else:
+            summary.known.append((draft, match, _fill(match, draft, now)))
+    session.add(
+        ImportRun(
+            file_name=file_name,
+            sha256=sha256,
+            file_kind=kind,
+            counts={"added": len(summary.added), "known": len(summary.known)},
+            anomalies=[],
+            created_at=now,
+        )
+    )
+    session.flush()
+    return summary
+
+
+def _candidates(session: Session, drafts: Sequence[MeetingDraft]) -> list[Meeting]:
+    if not drafts:
+        return []
+    low = min(draft.start for draft in drafts) - timedelta(days=2)
+    high = max(draft.end for draft in drafts) + timedelta(days=2)
+    query = (
+        select(Meeting)
+        .where(Meeting.start >= low, Meeting.start <= high)
+        .options(selectinload(Meeting.agenda))
+        .order_by(Meeting.start, Meeting.id)
+    )
+    return list(session.scalars(query))
+
+
+def _local_day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def same_meeting(draft: MeetingDraft, meeting: Meeting) -> bool:
+    if draft.kind != meeting.kind:
+        return False
+    if _local_day(draft.start, draft.timezone) != _local_day(meeting.start, meeting.timezone):
+        return False
+    if not (draft.all_day or meeting.all_day) and not _overlap(draft, meeting):
+        return False
+    if draft.kind in ONE_MEETING_A_DAY:
+        return True
+    return fuzz.token_set_ratio(draft.name.lower(), meeting.name.lower()) >= SIMILAR_NAMES
+
+
+def _overlap(draft: MeetingDraft, meeting: Meeting) -> bool:
+    if draft.start == meeting.start:
+        return True
+    return draft.start < max(meeting.end, meeting.start + timedelta(minutes=1)) and (
+        meeting.start < max(draft.end, draft.start + timedelta(minutes=1))
+    )
+
+
+def _new_meeting(draft: MeetingDraft, now: datetime) -> Meeting:
+    meeting = Meeting(
+        uid=uuid.uuid4().hex,
+        name=draft.name,
+        kind=str(draft.kind),
+        start=draft.start,
+        end=draft.end,
+        all_day=draft.all_day,
+        timezone=draft.timezone,
+        mode=str(draft.mode or ""),
+        place=draft.place,
+        link=draft.link,
+        deadline=draft.deadline,
+        documents=list(draft.documents),
+        channel=draft.channel,
+        source=draft.source,
+        evidence=draft.evidence,
+        series=draft.series,
+        created_at=now,
+        updated_at=now,
+    )
+    meeting.agenda = [
+        AgendaItem(position=position, title=entry.title, documents=list(entry.documents))
+        for position, entry in enumerate(draft.agenda)
+    ]
+    return meeting
+
+
+def _fill(meeting: Meeting, draft: MeetingDraft, now: datetime) -> list[str]:
+    """Copy into ``meeting`` what only ``draft`` knows; the names of what was filled."""
+    filled = []
+    if meeting.all_day and not draft.all_day:
+        meeting.start, meeting.end, meeting.all_day = draft.start, draft.end, False
+        meeting.timezone = draft.timezone
+        filled.append("time")
+    for name in ("place", "link", "channel"):
+        if not getattr(meeting, name) and getattr(draft, name):
+            setattr(meeting, name, getattr(draft, name))
+            filled.append(name)
+    if not meeting.mode and draft.mode:
+        meeting.mode = str(draft.mode)
+        filled.append("mode")
+    if meeting.deadline is None and draft.deadline is not None:
+        meeting.deadline = draft.deadline
+        filled.append("deadline")
+    if not meeting.agenda and draft.agenda:
+        meeting.agenda = [
+            AgendaItem(position=position, title=entry.title, documents=list(entry.documents))
+            for position, entry in enumerate(draft.agenda)
+        ]
+        filled.append("agenda")
+    new_documents = [name for name in draft.documents if name not in meeting.documents]
+    if new_documents:
+        meeting.documents = [*meeting.documents, *new_documents]
+        filled.append("documents")
+    if draft.source and draft.source not in meeting.source.split("; "):
+        meeting.source = f"{meeting.source}; {draft.source}" if meeting.source else draft.source
+        filled.append("source")
+    if filled:
+        meeting.updated_at = now
+    return filled

@@ -1,0 +1,206 @@
+"""Posts the bot makes by itself, each exactly once: an outbox in the database.
+
+A post is first *enqueued*: inserted under its unique key with its whole
+payload. Whichever process inserts a key first owns the post; the others find
+the key taken and do nothing, so restarts and replicas cannot post it twice.
+Then it is *delivered*: a process claims it for a short lease (a conditional
+update only one process can win), posts it to Slack, and marks it sent. A
+failed post stays in the outbox and is retried with a growing pause until it
+is sent or no longer useful (a reminder after its meeting has started).
+
+One gap is left, and it is the one Slack's API leaves: if a process dies after
+Slack accepted a post and before the outbox could mark it sent, the lease
+expires and the post is made again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.db import Database
+from bot.store.models import OutboxPost
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+FIRST_PAUSE = timedelta(minutes=1)
+LONGEST_PAUSE = timedelta(hours=1)
+GIVE_UP_AFTER = 48  # attempts; with the pauses above, about two days
+
+PENDING, SENDING, SENT, FAILED, EXPIRED, NO_CHANNEL = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "expired",
+    "no_channel",
+)
+DELIVERABLE = (PENDING, SENDING, FAILED)
+
+PostFunction = Callable[[str, str, list[dict[str, Any]]], str]
+"""Posts (channel, text, blocks) and returns the message's ``ts``; raises on failure."""
+
+
+@dataclass(frozen=True)
+class Post:
+    key: str
+    kind: str
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    due_at: datetime
+    useful_until: datetime | None = None
+
+
+@dataclass
+class Delivery:
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+
+
+def enqueue(
+    session: Session, posts: Sequence[Post], now: datetime, *, together: bool = False
+) -> list[str]:
+    """Insert the posts whose keys are new; the keys this call inserted. The caller commits.
+
+    With ``together`` (the parts of one digest), the first post's key decides for
+    all: if another process has it, none of these posts is inserted.
+    """
+    if not posts:
+        return []
+    keys = [post.key for post in posts]
+    taken = set(session.scalars(select(OutboxPost.key).where(OutboxPost.key.in_(keys))))
+    if together and posts[0].key in taken:
+        return []
+    added: list[str] = []
+    for post in posts:
+        if post.key in taken:
+            continue
+        status = PENDING if post.channel else NO_CHANNEL
+        row = OutboxPost(
+            key=post.key,
+            kind=post.kind,
+            channel=post.channel,
+            text=post.text,
+            blocks=post.blocks,
+            due_at=post.due_at,
+            useful_until=post.useful_until,
+            status=status,
+            attempts=0,
+            next_attempt_at=now,
+            last_error="" if post.channel else "no channel: set TSAGBOT_ANNOUNCE_CHANNEL",
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            if together and not added:
+                return []
+            continue  # another process enqueued it a moment ago: it owns it
+        taken.add(post.key)
+        added.append(post.key)
+    return added
+
+
+def deliver(db: Database, post: PostFunction, now: datetime, *, limit: int = 50) -> Delivery:
+    """Post what is due in the outbox, oldest first; each post is claimed before it is made."""
+    delivery = Delivery()
+    with db.unit_of_work() as session:
+        rows = session.execute(
+            select(OutboxPost.id, OutboxPost.key)
+            .where(OutboxPost.status.in_(DELIVERABLE), OutboxPost.next_attempt_at <= now)
+            .order_by(OutboxPost.due_at, OutboxPost.id)
+            .limit(limit)
+        ).all()
+    for row_id, key in rows:
+        claimed = _claim(db, row_id, now)
+        if claimed is None:
+            continue
+        if claimed.useful_until is not None and claimed.useful_until <= now:
+            _finish(db, row_id, status=EXPIRED, error="no longer useful when it could be sent")
+            delivery.expired.append(key)
+            continue
+        try:
+            ts = post(claimed.channel, claimed.text, claimed.blocks)
+        except Exception as error:  # a failed post must be kept and retried, whatever failed
+            log.warning("posting %s failed (attempt %d): %s", key, claimed.attempts, error)
+            _failed(db, row_id, claimed.attempts, now, error)
+            delivery.failed.append(key)
+            continue
+        _finish(db, row_id, status=SENT, ts=ts, sent_at=now)
+        delivery.sent.append(key)
+    return delivery
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    useful_until: datetime | None
+    attempts: int
+
+
+def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
+    """Take the post for one lease; None when another process holds or has sent it."""
+    with db.unit_of_work() as session:
+        result = session.execute(
+            update(OutboxPost)
+            .where(
+                OutboxPost.id == row_id,
+                OutboxPost.status.in_(DELIVERABLE),
+                OutboxPost.next_attempt_at <= now,
+            )
+            .values(
+                status=SENDING,
+                attempts=OutboxPost.attempts + 1,
+                next_attempt_at=now + LEASE,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        row = session.get_one(OutboxPost, row_id)
+        claimed = _Claimed(row.channel, row.text, list(row.blocks), row.useful_until, row.attempts)
+        session.commit()
+    return claimed
+
+
+def _failed(db: Database, row_id: int, attempts: int, now: datetime, error: Exception) -> None:
+    pause = min(FIRST_PAUSE * 2 ** (attempts - 1), LONGEST_PAUSE)
+    status = FAILED if attempts < GIVE_UP_AFTER else "abandoned"
+    with db.unit_of_work() as session:
+        session.execute(
+            update(OutboxPost)
+            .where(OutboxPost.id == row_id)
+            .values(status=status, next_attempt_at=now + pause, last_error=str(error)[:500])
+        )
+        session.commit()
+
+
+def _finish(
+    db: Database,
+    row_id: int,
+    *,
+    status: str,
+    ts: str | None = None,
+    sent_at: datetime | None = None,
+    error: str = "",
+) -> None:
+    with db.unit_of_work() as session:
+        session.execute(
+            update(OutboxPost)
+            .where(OutboxPost.id == row_id)
+            .values(status=status, message_ts=ts, sent_at=sent_at, last_error=error)
+        )
+        session.commit()

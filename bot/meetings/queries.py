@@ -1,0 +1,97 @@
+"""Reading the schedule: the next meetings, deadlines, and the items due at a meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.meetings.milestones import Schedule, names_meeting
+from bot.store.models import ActionItem, Meeting
+
+
+def all_meetings(session: Session) -> list[Meeting]:
+    query = (
+        select(Meeting).options(selectinload(Meeting.agenda)).order_by(Meeting.start, Meeting.id)
+    )
+    return list(session.scalars(query))
+
+
+def schedule(session: Session, tz: ZoneInfo) -> Schedule:
+    """The whole schedule, for reading milestones (``TSAG2023``) against it."""
+    return Schedule(all_meetings(session), tz)
+
+
+def upcoming(
+    session: Session,
+    now: datetime,
+    *,
+    kinds: Collection[str] = (),
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[Meeting]:
+    """Meetings not yet over at ``now``, soonest first."""
+    query = select(Meeting).where(Meeting.end > now).options(selectinload(Meeting.agenda))
+    if kinds:
+        query = query.where(Meeting.kind.in_(kinds))
+    if until is not None:
+        query = query.where(Meeting.start < until)
+    query = query.order_by(Meeting.start, Meeting.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def next_meeting(session: Session, now: datetime, kinds: Collection[str] = ()) -> Meeting | None:
+    found = upcoming(session, now, kinds=kinds, limit=1)
+    return found[0] if found else None
+
+
+def deadlines(
+    session: Session,
+    now: datetime,
+    *,
+    kinds: Collection[str] = (),
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[Meeting]:
+    """Meetings whose contribution deadline is still ahead at ``now``, soonest deadline first."""
+    query = select(Meeting).where(Meeting.deadline.is_not(None), Meeting.deadline > now)
+    if kinds:
+        query = query.where(Meeting.kind.in_(kinds))
+    if until is not None:
+        query = query.where(Meeting.deadline < until)
+    query = query.order_by(Meeting.deadline, Meeting.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def meeting_by_uid(session: Session, uid: str) -> Meeting | None:
+    query = select(Meeting).where(Meeting.uid == uid).options(selectinload(Meeting.agenda))
+    return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class DueItem:
+    code: str
+    action: str
+    milestone: str
+
+
+def items_due_at(session: Session, meeting: Meeting, plan_schedule: Schedule) -> list[DueItem]:
+    """Open active items whose milestone names this meeting (``Each TSAG meeting``...)."""
+    rows = session.execute(
+        select(ActionItem.code, ActionItem.action, ActionItem.milestone)
+        .where(ActionItem.appendix == "", ActionItem.completed.is_(False))
+        .order_by(ActionItem.position)
+    )
+    return [
+        DueItem(code, action, milestone)
+        for code, action, milestone in rows
+        if names_meeting(milestone, meeting, plan_schedule)
+    ]

@@ -1,0 +1,169 @@
+"""Use cases of the schedule that the CLI, Slack and the scheduler share.
+
+Reading a file and storing what it holds are two steps: :func:`read_meetings`
+turns a schedule file or a meeting document into findings (each with the line
+or row it came from), :func:`preview` says which are new and which the schedule
+already knows, and :func:`store` imports the chosen ones in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.importers.blocks import DocumentError
+from bot.importers.detect import read_blocks
+from bot.meetings.merge import MergeSummary, merge_meetings
+from bot.meetings.model import MeetingDraft
+from bot.meetings.schedule_file import ScheduleFileError, is_schedule_file, read_schedule
+from bot.plan_service import ImportFailed
+from bot.store.db import Database
+from bot.store.models import ImportRun, Meeting
+
+BUNDLED_SCHEDULE = "schedule.yaml"
+SCHEDULE_KINDS = ("schedule", "document")
+
+
+@dataclass(frozen=True)
+class Finding:
+    draft: MeetingDraft
+    where: str
+    evidence: str
+    known: str = ""  # the name of the stored meeting it is, if any
+
+    @property
+    def is_new(self) -> bool:
+        return not self.known
+
+
+@dataclass(frozen=True)
+class Reading:
+    file_name: str
+    kind: str  # "schedule" (YAML/CSV) or "document" (Word or text export)
+    sha256: str
+    findings: tuple[Finding, ...]
+
+
+def read_meetings(data: bytes, file_name: str, tz: ZoneInfo) -> Reading:
+    """The meetings of a schedule file or meeting document; ImportFailed in one line if bad."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if is_schedule_file(file_name):
+        try:
+            drafts = read_schedule(data, file_name, default_tz=tz)
+        except ScheduleFileError as error:
+            raise ImportFailed(str(error)) from error
+        findings = tuple(Finding(draft, draft.evidence, draft.evidence) for draft in drafts)
+        return Reading(file_name, "schedule", sha256, findings)
+    from bot.meetings.extract import find_meetings
+
+    try:
+        blocks, _ = read_blocks(data)
+    except DocumentError as error:
+        raise ImportFailed(f"{file_name}: {error}") from error
+    found = find_meetings(blocks, source=file_name, default_tz=tz)
+    findings = tuple(Finding(item.draft, item.where, item.evidence) for item in found)
+    return Reading(file_name, "document", sha256, findings)
+
+
+def preview(db: Database, reading: Reading, now: datetime) -> Reading:
+    """``reading`` with each finding marked new or known, by a merge that is rolled back."""
+    with db.unit_of_work() as session:
+        summary = merge_meetings(
+            session, [finding.draft for finding in reading.findings], now=now, file_name="preview"
+        )
+        known = _known_names(summary)
+        session.rollback()
+    findings = tuple(
+        Finding(finding.draft, finding.where, finding.evidence, known.get(id(finding.draft), ""))
+        for finding in reading.findings
+    )
+    return Reading(reading.file_name, reading.kind, reading.sha256, findings)
+
+
+def _known_names(summary: MergeSummary) -> dict[int, str]:
+    """The name of the stored meeting each known draft matched, by the draft's identity."""
+    names: dict[int, str] = {}
+    for draft, meeting, _ in summary.known:
+        names[id(draft)] = meeting.name
+    return names
+
+
+def store(
+    db: Database, reading: Reading, clock: Clock, chosen: Sequence[int] | None = None
+) -> MergeSummary:
+    """Import the findings at the 0-based indexes ``chosen`` (all when None), all or nothing."""
+    indexes = range(len(reading.findings)) if chosen is None else chosen
+    drafts = [reading.findings[index].draft for index in indexes]
+    with db.unit_of_work() as session:
+        summary = merge_meetings(
+            session,
+            drafts,
+            now=clock(),
+            file_name=reading.file_name,
+            sha256=reading.sha256,
+            kind=reading.kind,
+        )
+        session.commit()
+        for meeting in summary.added:
+            session.refresh(meeting)
+        session.expunge_all()
+    return summary
+
+
+def bundled_schedule() -> bytes:
+    return resources.files("bot").joinpath("data", BUNDLED_SCHEDULE).read_bytes()
+
+
+def ensure_schedule(db: Database, clock: Clock, tz: ZoneInfo) -> MergeSummary | None:
+    """Load the bundled schedule into a database that never had one; None otherwise.
+
+    "Never had one" is judged by the import log, so a schedule whose meetings
+    were all deleted on purpose is not filled again.
+    """
+    with db.unit_of_work() as session:
+        imported = session.scalar(
+            select(func.count(ImportRun.id)).where(ImportRun.file_kind.in_(SCHEDULE_KINDS))
+        )
+        has_meetings = session.scalar(select(func.count(Meeting.id)))
+        if imported or has_meetings:
+            return None
+    reading = read_meetings(bundled_schedule(), f"bundled:{BUNDLED_SCHEDULE}", tz)
+    try:
+        return store(db, reading, clock)
+    except IntegrityError:
+        return None
+
+
+def meeting_as_json(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
+    """A meeting for scripts: times as ISO 8601 with the offset of ``tz``."""
+
+    def iso(moment: datetime | None) -> str | None:
+        return moment.astimezone(tz).isoformat() if moment is not None else None
+
+    return {
+        "uid": meeting.uid,
+        "name": meeting.name,
+        "kind": meeting.kind,
+        "start": iso(meeting.start),
+        "end": iso(meeting.end),
+        "all_day": meeting.all_day,
+        "timezone": meeting.timezone,
+        "mode": meeting.mode or None,
+        "place": meeting.place,
+        "link": meeting.link,
+        "deadline": iso(meeting.deadline),
+        "documents": list(meeting.documents),
+        "agenda": [{"title": item.title, "documents": item.documents} for item in meeting.agenda],
+        "channel": meeting.channel,
+        "series": meeting.series,
+        "source": meeting.source,
+    }
