@@ -95,16 +95,16 @@ def mode_text(meeting: Meeting) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def until_text(moment: datetime, now: datetime) -> str:
-    """``in 30 minutes``, ``in 2 hours``, ``tomorrow``, ``in 7 days``, ``now``."""
-    left = moment - now
-    minutes = round(left.total_seconds() / 60)
+def until_text(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """``in 30 minutes``, ``today``, ``tomorrow``, ``in 7 days``: days counted on the local calendar."""
+    minutes = round((moment - now).total_seconds() / 60)
     if minutes <= 0:
         return "now"
     if minutes < 90:
         return f"in {minutes} minute{'s' if minutes != 1 else ''}"
-    hours = round(minutes / 60)
-    if hours < 36:
-        return f"in {hours} hours"
-    days = round(hours / 24)
+    days = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if days == 0:
+        return f"in {round(minutes / 60)} hours"
+    if days == 1:
+        return "tomorrow"
     return f"in {days} days"

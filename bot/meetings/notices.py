@@ -39,7 +39,7 @@ def compose(
     if reminder.kind == "deadline":
         assert meeting.deadline is not None
         headline = (
-            f":memo: Contribution deadline for {name} {until_text(meeting.deadline, now)}: "
+            f":memo: Contribution deadline for {name} {until_text(meeting.deadline, now, tz)}: "
             f"{escape(deadline_text(meeting.deadline, tz))} ({slack_date(meeting.deadline, tz)} "
             "your time)."
         )
@@ -48,7 +48,7 @@ def compose(
         headline = f":spiral_calendar_pad: Tomorrow: {name}, {when}{your_time}."
         details = []
     else:
-        opening = "Today" if meeting.all_day else f"Starting {until_text(meeting.start, now)}"
+        opening = "Today" if meeting.all_day else f"Starting {until_text(meeting.start, now, tz)}"
         headline = f":bell: {opening}: {name}, {when}{your_time}."
         details = []
     details += _where(reminder, tz)

@@ -143,8 +143,9 @@ def due_now(meetings: Iterable[Meeting], policy: ReminderPolicy, now: datetime) 
 
     After downtime several reminders of one kind may have fallen due for a
     meeting (the 7-day and the 1-day deadline reminders); only the latest is
-    sent, since it says what is true now. A reminder whose moment has passed
-    (the deadline, the start) is not sent at all.
+    sent, since it says what is true now; and the day-before agenda is not sent
+    once the meeting-day reminder, which repeats the agenda, is due. A reminder
+    whose moment has passed (the deadline, the start) is not sent at all.
     """
     latest: dict[tuple[str, str], Reminder] = {}
     for reminder in reminders_between(meetings, policy, now - CATCH_UP, now + timedelta(seconds=1)):
@@ -153,4 +154,9 @@ def due_now(meetings: Iterable[Meeting], policy: ReminderPolicy, now: datetime) 
         previous = latest.get(reminder.group)
         if previous is None or reminder.at >= previous.at:
             latest[reminder.group] = reminder
-    return sorted(latest.values(), key=lambda reminder: (reminder.at, reminder.key))
+    chosen = [
+        reminder
+        for reminder in latest.values()
+        if not (reminder.kind == "agenda" and (reminder.meeting.uid, "start") in latest)
+    ]
+    return sorted(chosen, key=lambda reminder: (reminder.at, reminder.key))
