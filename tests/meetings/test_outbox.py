@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.meetings.outbox import LEASE, Post, deliver, enqueue
@@ -108,10 +109,8 @@ def test_a_post_claimed_by_a_process_that_died_is_retried_after_its_lease(db: Da
     def dies(channel: str, text: str, blocks: list[dict[str, Any]]) -> str:
         raise KeyboardInterrupt  # not an Exception: the process stops mid-post
 
-    try:
+    with pytest.raises(KeyboardInterrupt):
         deliver(db, dies, NOW)
-    except KeyboardInterrupt:
-        pass
     assert row(db, "a").status == "sending"
     slack = Slack()
     assert deliver(db, slack, NOW + LEASE - timedelta(seconds=1)).sent == []
