@@ -96,7 +96,7 @@ def mode_text(meeting: Meeting) -> str:
 
 
 def until_text(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
-    """``in 30 minutes``, ``in 5 hours``, ``tomorrow``, ``in 7 days`` (days of the local calendar)."""
+    """``in 30 minutes``, ``in 5 hours``, ``tomorrow``, ``in 7 days`` (local calendar days)."""
     minutes = round((moment - now).total_seconds() / 60)
     if minutes <= 0:
         return "now"
