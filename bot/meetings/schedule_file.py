@@ -17,6 +17,7 @@ YAML::
           - Opening of the meeting
           - {title: Approval of the agenda, documents: [TD 553R2]}
         repeat: every Tuesday and Thursday until 2021-02-19
+        series: IRM weekly calls     # optional: the name shared by a series' meetings
 
 CSV has the same keys as its header; ``agenda`` items are separated by ``;``
 or line breaks, and their document references (``TD 553R2``) are found in the
@@ -74,6 +75,7 @@ KEYS = (
     "channel",
     "source",
     "repeat",
+    "series",
 )
 END_OF_DAY = time(23, 59)
 MAX_OCCURRENCES = 500
@@ -238,7 +240,7 @@ def _drafts(entry: _Entry, file_tz: ZoneInfo, file_name: str) -> list[MeetingDra
     deadline_text = _text(fields, "deadline")
     repeat_text = _text(fields, "repeat")
     days = _occurrences(day, repeat_text) if repeat_text else [day]
-    series = name if repeat_text else ""
+    series = tidy(_text(fields, "series")) or (name if repeat_text else "")
     drafts = []
     for occurrence in days:
         shift = occurrence - day

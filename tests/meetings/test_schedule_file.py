@@ -106,12 +106,12 @@ def test_a_series_across_the_spring_change_keeps_its_geneva_time() -> None:
 
 def test_csv_has_the_same_keys_and_agenda_items_separated_by_semicolons() -> None:
     data = (
-        "name,kind,start,end,timezone,place,mode,link,deadline,agenda,channel\n"
-        "RG-IEM e-meeting,rg,2025-02-11 13:00,15:00,Europe/Zurich,,virtual,"
-        "https://itu.int/go/x,2025-02-03,Review WTSA-24 outcomes; Other IEM topics (TD 521),"
-        "C0RG000001\n"
-        "TSAG,tsag,2026-01-26,2026-01-30,Europe/Zurich,Geneva,physical,,,,\n"
-    ).encode()
+        b"name,kind,start,end,timezone,place,mode,link,deadline,agenda,channel\n"
+        b"RG-IEM e-meeting,rg,2025-02-11 13:00,15:00,Europe/Zurich,,virtual,"
+        b"https://itu.int/go/x,2025-02-03,Review WTSA-24 outcomes; Other IEM topics (TD 521),"
+        b"C0RG000001\n"
+        b"TSAG,tsag,2026-01-26,2026-01-30,Europe/Zurich,Geneva,physical,,,,\n"
+    )
     first, second = read(data, "schedule.csv")
     assert first.kind is MeetingKind.RAPPORTEUR_GROUP
     assert (first.start, first.end) == (utc(2025, 2, 11, 12), utc(2025, 2, 11, 14))
