@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import secrets
 import threading
 import time
@@ -32,6 +33,7 @@ CONSOLE_TEAM = "T0CONSOLE"
 CONSOLE_USER = "U0CONSOLE"
 CONSOLE_CHANNEL = "C0CONSOLE"
 CONSOLE_BOT_USER = "U0TSAGBOT"
+BOT_HANDLE = re.compile(r"(?<![\w<@])@tsagbot\b", re.IGNORECASE)
 
 
 @dataclass
@@ -62,7 +64,9 @@ class LocalWebApi:
     receive them.  Replies posted to a ``response_url`` land here too.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timezone: str = "") -> None:
+        self.timezone = timezone
+        """Every user's ``tz``, as their Slack profile would have it."""
         self.calls: list[RecordedCall] = []
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
@@ -113,7 +117,10 @@ class LocalWebApi:
         if method == "users.info":
             user = str(args.get("user", ""))
             profile = {"display_name": "you" if user == CONSOLE_USER else user}
-            return {"ok": True, "user": {"id": user, "name": user, "tz": "", "profile": profile}}
+            return {
+                "ok": True,
+                "user": {"id": user, "name": user, "tz": self.timezone, "profile": profile},
+            }
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"console://{args.get('channel')}/p{ts}"}
@@ -161,7 +168,7 @@ class Console:
         settings = replace(
             services.settings, slack_bot_token="xoxb-console", slack_signing_secret=self.secret
         )
-        self.api = LocalWebApi()
+        self.api = LocalWebApi(services.settings.timezone)
         settings = replace(settings, slack_api_url=self.api.url)
         self.services = replace(services, settings=settings)
         # The console prints a reply once everything the request caused is done, so
@@ -196,7 +203,12 @@ class Console:
         self.api.close()
 
     def message(self, text: str, *, channel: str | None = None) -> ConsoleReply:
-        """Post a channel message as this user, as Slack's Events API would deliver it."""
+        """Post a channel message as this user, as Slack's Events API would deliver it.
+
+        ``@tsagbot`` in the text mentions the bot; a message that mentions it comes
+        as Slack sends it, twice: a ``message`` event, then an ``app_mention`` event.
+        """
+        text = BOT_HANDLE.sub(f"<@{CONSOLE_BOT_USER}>", text)
         ts = f"{time.time():.6f}"
         event = {
             "type": "message",
@@ -207,6 +219,17 @@ class Console:
             "event_ts": ts,
             "channel_type": "channel",
         }
+        reply = self._event(event)
+        if f"<@{CONSOLE_BOT_USER}>" not in text:
+            return reply
+        mention = {k: v for k, v in event.items() if k != "channel_type"}
+        answer = self._event({**mention, "type": "app_mention"})
+        return ConsoleReply(
+            max(reply.status, answer.status), reply.body, [*reply.calls, *answer.calls]
+        )
+
+    def _event(self, event: dict[str, Any]) -> ConsoleReply:
+        ts = str(event["ts"])
         envelope = {
             "token": "console",
             "team_id": CONSOLE_TEAM,

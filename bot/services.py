@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -18,6 +21,8 @@ from bot.store.db import Database
 from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
 from bot.views import Views
 
+USER_TTL = 6 * 3600.0
+
 
 @dataclass
 class Services:
@@ -28,20 +33,39 @@ class Services:
     _index: SearchIndex | None = None
     _index_version: tuple[int, int, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _names: dict[str, str] = field(default_factory=dict)
+    _users: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+
+    def _user(self, client: WebClient, user_id: str) -> dict[str, Any] | None:
+        """A user's ``users.info`` object, asked of Slack once per user for
+        :data:`USER_TTL` seconds (people change time zone when they travel); None when
+        Slack cannot say just now, and then asked again next time."""
+        kept = self._users.get(user_id)
+        if kept is not None and time.monotonic() - kept[0] < USER_TTL:
+            return kept[1]
+        try:
+            user = dict(client.users_info(user=user_id)["user"])
+        except (SlackApiError, OSError):
+            return kept[1] if kept is not None else None
+        self._users[user_id] = (time.monotonic(), user)
+        return user
 
     def display_name(self, client: WebClient, user_id: str) -> str:
-        """A user's display name, asked of Slack once per user and kept."""
-        if user_id in self._names:
-            return self._names[user_id]
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except SlackApiError:
+        """A user's display name, or their id when Slack cannot say."""
+        user = self._user(client, user_id)
+        if user is None:
             return user_id
         profile = user.get("profile", {})
         name = profile.get("display_name") or profile.get("real_name") or user.get("name")
-        self._names[user_id] = str(name or user_id)
-        return self._names[user_id]
+        return str(name or user_id)
+
+    def user_zone(self, client: WebClient, user_id: str) -> ZoneInfo | None:
+        """The time zone of a user's Slack profile (``user.tz``), or None when unknown."""
+        user = self._user(client, user_id) if user_id else None
+        name = str((user or {}).get("tz") or "")
+        try:
+            return ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.commands import action, messages
+from bot.commands import action, meetings, mentions, messages
 
-COMMAND_MODULES = [action, messages]
+COMMAND_MODULES = [action, meetings, mentions, messages]

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.ask import mentions
 from bot.lookup import nearest_ids
 from bot.services import Services
 from bot.store.models import SlackMessage
@@ -114,7 +115,8 @@ def on_posted(
     services = _services(context)
     parsed = parse_message(event.get("text", ""))
     if not parsed.updates:
-        if parsed.question:
+        # a question that mentions the bot is answered by the app_mention listener
+        if parsed.question and not mentions(event.get("text", ""), context.bot_user_id):
             answer_question(services, client, event, parsed)
         return
     incoming = _incoming(services, client, body, event, event["channel"])

@@ -117,8 +117,9 @@ class Dispatcher:
         return deliver(self.db, post, now)
 
     def compose_digest(self, session: Session, now: datetime, slot: DigestSlot) -> list[Post]:
+        """The digest of ``slot``, as of the slot's time even when posted late after downtime."""
         channel = self.settings.digest_channel
-        digest = build_digest(session, now, self.settings.tz)
+        digest = build_digest(session, min(now, slot.at), self.settings.tz)
         messages = render_digest(self.renderer, digest)
         return [
             Post(

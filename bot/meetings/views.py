@@ -1,0 +1,464 @@
+"""From the schedule's answers to the inputs of the ``meetings_*`` templates.
+
+Times are given in Geneva time (the settings' zone) and, for the reader whose
+Slack profile names another zone, in theirs too: the one who ran ``/meetings``,
+or who asked the question a thread answer answers.  A view posted for the whole
+channel ("Post in channel") has no single reader: there a ``<!date^...>`` token
+stands in, which Slack shows in each reader's own zone.
+
+Lists are paged (:data:`bot.ask.PAGE_SIZE` meetings a page) and long texts are
+split and clipped, so that every reply keeps within Slack's 50 blocks and 3000
+characters a text whatever the schedule holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import ask
+from bot.ask import Answer, ItemStatus, Question, Window
+from bot.meetings import display
+from bot.meetings.queries import DueItem
+from bot.render import Renderer, clip, escape, one_line
+from bot.store.models import Meeting
+from bot.views import CHUNK, Reply, chunk_lines, shared, spec
+
+SHOW_BUTTON = "meetings_show"
+POST_BUTTON = "meetings_post"
+PAGE_BUTTON = "meetings_page"
+DUE_SHOWN = 15
+"""Action items listed under a meeting; the rest are counted."""
+ROWS_SHOWN = 10
+"""Meetings (and deadlines) one list shows at most, whatever it is given: a section each."""
+AGENDA_CHUNKS = 4
+NAME_LIMIT = 200
+MENTION_HELP = (
+    "I can answer questions about the meeting schedule and the action plan, such as "
+    "`@tsagbot when is the next IRM?`, `@tsagbot what is due at the next TSAG?`, "
+    "`@tsagbot status of 50-18`, `@tsagbot which deadlines are this week?` or "
+    "`@tsagbot meetings next week`. `/meetings help` and `/action help` show more."
+)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads a reply: one person (``reader`` is their zone, if known) or everyone.
+
+    ``private`` replies get the "Post in channel" and "More" buttons; ``command``
+    is the ``/meetings`` text the reply answers, which those buttons carry, or None
+    for a question asked by mentioning the bot.
+    """
+
+    reader: ZoneInfo | None = None
+    private: bool = True
+    command: str | None = None
+    shared_by: str | None = None
+    note: str = ""
+    """A word of warning above the reply."""
+
+
+class MeetingViews:
+    """Builds the replies of ``/meetings`` and of questions; templates hold the layout."""
+
+    def __init__(
+        self,
+        renderer: Renderer,
+        tz: ZoneInfo,
+        now: datetime,
+        *,
+        public_url: str = "",
+        command: str = "/meetings",
+    ) -> None:
+        self.renderer = renderer
+        self.tz = tz
+        self.now = now
+        self.public_url = public_url
+        self.command = command
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def calendar_link(self) -> str:
+        if self.public_url:
+            return f"<{self.public_url}/calendar.ics|Calendar feed>"
+        return "Calendar feed: `/calendar.ics` on the bot's server"
+
+    def footer(self, audience: Audience, extra: str = "") -> str:
+        parts = [
+            f"Times in {display.zone_label(self.tz)}",
+            extra,
+            f"`{self.command} help`",
+            self.calendar_link(),
+        ]
+        return shared(" · ".join(part for part in parts if part), audience.shared_by)
+
+    def reader_line(
+        self, moment: datetime, meeting: Meeting | None, reader: ZoneInfo | None
+    ) -> str:
+        """The reader's own time: their zone's text, or Slack's token for everyone."""
+        if meeting is not None and meeting.all_day:
+            return ""
+        if reader is None:
+            return f"Your time: {display.slack_time(moment, self.tz)}"
+        if meeting is not None:
+            text = display.reader_text(meeting, self.tz, reader)
+        elif moment.astimezone(reader).utcoffset() != moment.astimezone(self.tz).utcoffset():
+            text = display.deadline_text(moment, reader)
+        else:
+            text = ""
+        return f"_{escape(text)}_" if text else ""
+
+    def meeting_text(self, meeting: Meeting, reader: ZoneInfo | None) -> str:
+        name = escape(one_line(meeting.name, NAME_LIMIT))
+        lines = [
+            f"*{name}* · {escape(display.kind_label(meeting.kind))}",
+            f"{escape(display.when_text(meeting, self.tz))} · {self._until(meeting)}",
+        ]
+        own = self.reader_line(meeting.start, meeting, reader)
+        if own:
+            lines.append(own)
+        return "\n".join(lines)
+
+    def _until(self, meeting: Meeting) -> str:
+        if meeting.start <= self.now < meeting.end:
+            return "on now"
+        if meeting.end <= self.now:
+            return "over"
+        return display.until_text(meeting.start, self.now, self.tz)
+
+    def deadline_text(self, meeting: Meeting, reader: ZoneInfo | None) -> str:
+        assert meeting.deadline is not None
+        deadline = meeting.deadline
+        when = escape(display.deadline_text(deadline, self.tz))
+        left = "passed" if deadline <= self.now else display.until_text(deadline, self.now, self.tz)
+        name = escape(one_line(meeting.name, NAME_LIMIT))
+        lines = [
+            f"*{when}* · {left}",
+            f"Contributions to *{name}* ({escape(display.kind_label(meeting.kind))})",
+        ]
+        own = self.reader_line(deadline, None, reader)
+        if own:
+            lines.append(own)
+        return "\n".join(lines)
+
+    def span_text(self, window: Window) -> str:
+        first = window.start.astimezone(self.tz)
+        last = (window.end - timedelta(microseconds=1)).astimezone(self.tz)
+        if first.date() == last.date():
+            return display.day_text(first, self.tz)
+        return f"{display.day_text(first, self.tz)} – {display.day_text(last, self.tz)}"
+
+    def _rows(self, meetings: list[Meeting], audience: Audience) -> list[dict[str, str]]:
+        return [
+            {"text": self.meeting_text(m, audience.reader), "uid": m.uid}
+            for m in meetings[:ROWS_SHOWN]
+        ]
+
+    def _deadline_rows(self, meetings: list[Meeting], audience: Audience) -> list[dict[str, str]]:
+        return [
+            {"text": self.deadline_text(m, audience.reader), "uid": m.uid}
+            for m in meetings[:ROWS_SHOWN]
+            if m.deadline is not None
+        ]
+
+    def _buttons(self, answer: Answer, audience: Audience) -> list[dict[str, Any]]:
+        """The buttons of a private reply to a command: "More" and "Post in channel".
+
+        A button carries the command's text, and Slack takes 2000 characters there:
+        a longer command gets no buttons."""
+        command = audience.command
+        if not audience.private or command is None or len(spec("meetings", command, 99)) > 1900:
+            return []
+        found = []
+        if answer.more:
+            found.append(
+                {
+                    "label": f"More (page {answer.page + 1})",
+                    "action_id": PAGE_BUTTON,
+                    "value": spec("meetings", command, answer.page + 1),
+                    "style": None,
+                }
+            )
+        found.append(self._post_button(spec("meetings", command, answer.page)))
+        return found
+
+    @staticmethod
+    def _post_button(value: str) -> dict[str, Any]:
+        return {
+            "label": "Post in channel",
+            "action_id": POST_BUTTON,
+            "value": value,
+            "style": "primary",
+        }
+
+    def _more(self, answer: Answer, audience: Audience) -> list[str]:
+        """Where the rest of a list is, when this reply has no "More" button."""
+        cut = max(len(answer.meetings), len(answer.deadlines)) > ROWS_SHOWN
+        if not cut and (not answer.more or self._buttons(answer, audience)):
+            return []
+        return [f"_…and more: `{self.command}` pages through the whole list._"]
+
+    def _list(self, view: dict[str, Any], text: str, audience: Audience) -> Reply:
+        full = {
+            "note": audience.note,
+            "header": "",
+            "intro": "",
+            "meetings": [],
+            "deadlines_title": "",
+            "deadlines": [],
+            "notes": [],
+            "buttons": [],
+            **view,
+        }
+        full["header"] = clip(full["header"], 150)
+        return Reply(self.renderer.blocks("meetings_list.json.j2", view=full), one_line(text, 150))
+
+    # -- replies ---------------------------------------------------------------------------
+
+    def for_answer(self, answer: Answer, audience: Audience) -> Reply:
+        question = answer.question
+        kind = question.kind
+        if kind == ask.OVERVIEW:
+            return self.overview(answer, audience)
+        if kind == ask.NEXT_MEETING:
+            return self.next_meeting(answer, audience)
+        if kind == ask.DUE_AT_NEXT:
+            return self.due_at_next(answer, audience)
+        if kind == ask.ITEM_STATUS:
+            return self.item_status(answer.items, audience)
+        if kind == ask.DEADLINES:
+            return self.deadlines(answer, audience)
+        if kind == ask.MEETINGS:
+            return self.meetings(answer, audience)
+        if kind == ask.HELP and audience.command is not None:
+            return self.help(audience)
+        if audience.command is not None:
+            return self.unknown_command(question)
+        return self.mention_help(audience)
+
+    def overview(self, answer: Answer, audience: Audience) -> Reply:
+        kinds = answer.question.kinds
+        header = f"Next {ask.kind_noun(kinds, plural=True)}"
+        if answer.page > 1:
+            header += f" (page {answer.page})"
+        view: dict[str, Any] = {
+            "header": header,
+            "meetings": self._rows(answer.meetings, audience),
+            "footer": self.footer(audience),
+            "buttons": self._buttons(answer, audience),
+        }
+        if not answer.meetings:
+            view["intro"] = f"No {ask.kind_noun(kinds)} is in the schedule from now on."
+        if answer.page == 1:
+            view["deadlines_title"] = "*Contribution deadlines*" + (
+                "" if answer.deadlines else "\n_None ahead._"
+            )
+            view["deadlines"] = self._deadline_rows(answer.deadlines, audience)
+        text = f"{header}: {len(answer.meetings)}" if answer.meetings else view["intro"]
+        return self._list(view, text, audience)
+
+    def next_meeting(self, answer: Answer, audience: Audience) -> Reply:
+        noun = ask.kind_noun(answer.question.kinds)
+        if not answer.meetings:
+            text = f"No {noun} is in the schedule from now on."
+            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+        meeting = answer.meetings[0]
+        view = {
+            "intro": f"The next {noun}:",
+            "meetings": self._rows([meeting], audience),
+            "footer": self.footer(audience),
+            "buttons": self._buttons(answer, audience),
+        }
+        when = display.when_text(meeting, self.tz)
+        return self._list(view, f"The next {noun}: {meeting.name}, {when}", audience)
+
+    def due_lines(self, due: list[DueItem]) -> list[str]:
+        """The items due at a meeting, as chunks of lines; the ones past the limit counted."""
+        lines = [
+            f"• `{item.code}` {escape(one_line(item.action, 110))} "
+            f"_({escape(one_line(item.milestone, 60))})_"
+            for item in due[:DUE_SHOWN]
+        ]
+        if len(due) > DUE_SHOWN:
+            lines.append(
+                f"…and {len(due) - DUE_SHOWN} more. `/action ID` shows one item and its milestone."
+            )
+        return chunk_lines(lines) or ["_No open action item names this meeting in its milestone._"]
+
+    def due_at_next(self, answer: Answer, audience: Audience) -> Reply:
+        noun = ask.kind_noun(answer.question.kinds)
+        if not answer.meetings:
+            text = f"No {noun} is in the schedule from now on."
+            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+        meeting = answer.meetings[0]
+        count = len(answer.due)
+        title = f"*Open action items due at this meeting* ({count})"
+        chunks = self.due_lines(answer.due)
+        view = {
+            "intro": f"The next {noun}:",
+            "meetings": self._rows([meeting], audience),
+            "notes": [f"{title}\n{chunks[0]}", *chunks[1:]],
+            "footer": self.footer(audience),
+            "buttons": self._buttons(answer, audience),
+        }
+        text = f"{count} open action items are due at {meeting.name}"
+        return self._list(view, text, audience)
+
+    def item_status(self, items: list[ItemStatus], audience: Audience) -> Reply:
+        lines = []
+        for item in items:
+            if not item.found:
+                lines.append(f"`{item.code}` is not in the action plan.")
+                continue
+            line = f"`{item.code}` is *{item.state}*"
+            if item.milestone:
+                line += f" (milestone: {escape(one_line(item.milestone, 200))})"
+            line += "."
+            if item.due_day is not None:
+                day = f"{item.due_day:%a} {item.due_day.day} {item.due_day:%B %Y}"
+                where = f" at {escape(one_line(item.due_at, 120))}" if item.due_at else ""
+                line += f" Due next{where}, {day}."
+            lines.append(line)
+        chunks = chunk_lines(lines)[:10]
+        codes = " ".join(item.code for item in items if item.found)
+        hint = f"`/action {items[0].code}` shows the item's card" if codes else ""
+        view = {"notes": chunks, "footer": self.footer(audience, hint)}
+        plain = "; ".join(
+            f"{i.code} is {i.state}" if i.found else f"{i.code} is not in the action plan"
+            for i in items
+        )
+        return self._list(view, plain, audience)
+
+    def deadlines(self, answer: Answer, audience: Audience) -> Reply:
+        question = answer.question
+        kinds = question.kinds
+        about = f" for {ask.kind_noun(kinds, plural=True)}" if kinds else ""
+        if question.window is not None:
+            window = question.window
+            intro = (
+                f"*Contribution deadlines{about} {window.label}* ({escape(self.span_text(window))})"
+            )
+            none = f"No contribution deadline{about} {window.label}."
+        else:
+            intro = f"*Next contribution deadlines{about}*"
+            none = f"No contribution deadline{about} is ahead."
+        if answer.page > 1:
+            intro += f", page {answer.page}"
+        view = {
+            "intro": intro if answer.deadlines else none,
+            "meetings": self._deadline_rows(answer.deadlines, audience),
+            "notes": self._more(answer, audience),
+            "footer": self.footer(audience),
+            "buttons": self._buttons(answer, audience),
+        }
+        count = len(answer.deadlines)
+        return self._list(view, f"{count} contribution deadlines" if count else none, audience)
+
+    def meetings(self, answer: Answer, audience: Audience) -> Reply:
+        question = answer.question
+        noun = ask.kind_noun(question.kinds, plural=True)
+        if question.window is not None:
+            window = question.window
+            intro = f"*{noun[:1].upper()}{noun[1:]} {window.label}* ({self.span_text(window)})"
+            none = f"No {noun} {window.label}."
+        else:
+            intro = f"*Next {noun}*"
+            none = f"No {noun} are in the schedule from now on."
+        if answer.page > 1:
+            intro += f", page {answer.page}"
+        view = {
+            "intro": intro if answer.meetings else none,
+            "meetings": self._rows(answer.meetings, audience),
+            "notes": self._more(answer, audience),
+            "footer": self.footer(audience),
+            "buttons": self._buttons(answer, audience),
+        }
+        count = len(answer.meetings)
+        return self._list(view, f"{count} {noun}" if count else none, audience)
+
+    def card(self, meeting: Meeting, due: list[DueItem], audience: Audience) -> Reply:
+        reader = audience.reader
+        fields = [
+            ("Kind", escape(display.kind_label(meeting.kind))),
+            ("When", f"{escape(display.when_text(meeting, self.tz))}\n{self._until(meeting)}"),
+        ]
+        own = self.reader_line(meeting.start, meeting, reader)
+        if own:
+            fields.append(("Your time", own.removeprefix("Your time: ")))
+        where = display.mode_text(meeting)
+        if where:
+            fields.append(("Where", escape(clip(where, 500))))
+        if meeting.link:
+            fields.append(("Link", link(meeting.link)))
+        if meeting.deadline is not None:
+            deadline = escape(display.deadline_text(meeting.deadline, self.tz))
+            other = self.reader_line(meeting.deadline, None, reader)
+            if other:
+                deadline += "\n" + other.removeprefix("Your time: ")
+            fields.append(("Contribution deadline", deadline))
+        if meeting.channel:
+            channel = meeting.channel
+            fields.append(("Channel", f"<#{channel}>" if channel[:1] in "CG" else escape(channel)))
+        agenda = [
+            f"{number}. {escape(one_line(item.title, 400))}"
+            + (f" ({escape(', '.join(item.documents))})" if item.documents else "")
+            for number, item in enumerate(meeting.agenda, start=1)
+        ]
+        agenda_chunks = chunk_lines(agenda)
+        if len(agenda_chunks) > AGENDA_CHUNKS:
+            agenda_chunks = agenda_chunks[:AGENDA_CHUNKS]
+            agenda_chunks.append(f"_…{len(agenda)} agenda items in all; see the documents._")
+        due_chunks = self.due_lines(due)
+        buttons = []
+        if audience.private:
+            buttons.append(self._post_button(spec("card", meeting.uid)))
+        card = {
+            "header": clip(meeting.name, 150),
+            "fields": [(label, clip(value, 1900)) for label, value in fields],
+            "agenda": agenda_chunks,
+            "documents": clip(escape(", ".join(meeting.documents)), CHUNK),
+            "due_count": f" ({len(due)})",
+            "due": due_chunks,
+            "source": clip(escape(one_line(meeting.source, 300)), 300),
+            "footer": self.footer(audience),
+            "buttons": buttons,
+        }
+        text = f"{meeting.name}: {display.when_text(meeting, self.tz)}"
+        return Reply(self.renderer.blocks("meetings_card.json.j2", card=card), one_line(text, 150))
+
+    def gone(self) -> Reply:
+        text = "That meeting is no longer in the schedule; run `/meetings` again."
+        return self._list({"intro": text, "footer": self.footer(Audience())}, text, Audience())
+
+    def help(self, audience: Audience | None = None) -> Reply:
+        blocks = self.renderer.blocks(
+            "meetings_help.json.j2",
+            command=self.command,
+            footer=self.footer(audience or Audience()),
+        )
+        return Reply(blocks, f"How to use {self.command}")
+
+    def unknown_command(self, question: Question) -> Reply:
+        """One line: what did not work, and what does."""
+        word = escape(one_line(question.text, 80)).replace("`", "'")
+        text = (
+            f"`{self.command} {word}` is not something I know. Try `{self.command}`, "
+            f"`{self.command} irm` (or tsag, wtsa, wp, rg, regional), "
+            f"`{self.command} deadlines`, `{self.command} this week` or `{self.command} help`."
+        )
+        blocks = self.renderer.blocks("not_found.json.j2", view={"text": text, "hint": ""})
+        return Reply(blocks, one_line(text, 150))
+
+    def mention_help(self, audience: Audience) -> Reply:
+        view = {"intro": MENTION_HELP, "footer": self.footer(audience)}
+        return self._list(view, MENTION_HELP, audience)
+
+
+def link(url: str) -> str:
+    """A link Slack shows by its address; text only, when the address would break the markup."""
+    shown = escape(clip(url, 300))
+    if any(character in url for character in "<>| \n"):
+        return shown
+    return f"<{url}|{shown}>"
