@@ -259,9 +259,12 @@ def say_command(context: Context, text: str, user: str, channel: str, as_json: b
 @cli.command("console")
 @pass_context
 def console_command(context: Context) -> None:
-    """Talk to the bot here, as in Slack: type /action 50-18, or just 50-18."""
+    """Talk to the bot here, as in Slack: /action 50-18, /meetings, or @tsagbot and a question."""
     console = Console(_services(context))
-    click.echo("tsagbot console: type /action 50-18, /action 50, /action spam; 'quit' ends.")
+    click.echo(
+        "tsagbot console: type /action 50-18, /meetings irm, "
+        "@tsagbot when is the next TSAG?; 'quit' ends."
+    )
     while True:
         try:
             line = input("tsagbot> ")
@@ -271,6 +274,10 @@ def console_command(context: Context) -> None:
         if line.strip().lower() in ("quit", "exit", ":q"):
             return
         if not line.strip():
+            continue
+        if line.lstrip().startswith("@"):
+            reply = console.message(line.strip())
+            click.echo(reply.as_text() if reply.messages() else "(no answer)")
             continue
         click.echo(console.command(*split_command(line)).as_text())
 

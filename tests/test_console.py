@@ -134,3 +134,16 @@ def test_the_console_class(db: Database) -> None:
         assert listing.as_text().startswith(f"{LIST_HEADER}\n")
     finally:
         console.close()
+
+
+def test_console_takes_mentions_as_channel_messages(sqlite_url: str) -> None:
+    result = tsagbot(
+        "console",
+        db=sqlite_url,
+        stdin="@tsagbot when is the next IRM?\n@tsagbot status of 50-18\n@tsagbot hello\nquit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    first, second, third = result.stdout.split("tsagbot> ")[1:4]
+    assert first.startswith("No inter-regional meeting is in the schedule from now on.")
+    assert "50-18" in second and "(no answer)" not in second
+    assert third.startswith("I can answer questions about the meeting schedule")
