@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,29 +13,40 @@ import click
 from bot.cli_support import Context, echo_json, fail, pass_context
 from bot.meetings.dispatch import DigestSlot, Dispatcher, digest_slot
 from bot.meetings.display import when_text
-from bot.meetings.model import KIND_CHOICES, parse_kind
+from bot.meetings.merge import MergeSummary
+from bot.meetings.model import KIND_CHOICES, MeetingDraft, parse_kind
 from bot.meetings.outbox import Post
 from bot.meetings.queries import all_meetings
 from bot.meetings.reminders import Reminder
-from bot.meetings.service import Reading, meeting_as_json, preview, read_meetings, store
+from bot.meetings.service import (
+    Finding,
+    Reading,
+    meeting_as_json,
+    preview,
+    read_meetings,
+    store,
+)
 from bot.meetings.when import TimeError, local_datetime, parse_date_time
 from bot.plan_service import ImportFailed, read_file
 from bot.render import Renderer, blocks_to_text, mrkdwn_to_text
 
 
-def parse_moment(text: str, context: Context) -> datetime:
-    """``2025-02-10 09:00`` in the bot's zone, or ISO 8601 with an offset."""
+def parse_moment(text: str, option: str, context: Context) -> datetime:
+    """``2025-02-10 09:00`` in the bot's zone, or ISO 8601 with an offset; else exit 2."""
+    tz = context.settings.tz
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         moment = None
-    if moment is not None and moment.tzinfo is not None:
-        return moment
     try:
-        day, at = parse_date_time(text)
-        return local_datetime(day, at or datetime.min.time(), context.settings.tz)
+        if moment is None:
+            day, at = parse_date_time(text)
+            return local_datetime(day, at or time(0), tz)
+        if moment.tzinfo is None:
+            return local_datetime(moment.date(), moment.time(), tz)
+        return moment
     except TimeError as error:
-        fail(f"{text!r}: {error}")
+        fail(f"{option}: {error}")
 
 
 def _dispatcher(context: Context) -> Dispatcher:
@@ -49,27 +60,44 @@ def meetings_group() -> None:
 
 @meetings_group.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--yes", is_flag=True, help="Import what a document holds without asking.")
+@click.option("--yes", is_flag=True, help="Import every new meeting without asking.")
+@click.option(
+    "--ask",
+    is_flag=True,
+    help="Ask which meetings to import, reading the answer from stdin even when it is "
+    "not a terminal.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was found and done as JSON.")
 @pass_context
-def meetings_import(context: Context, path: Path, yes: bool, as_json: bool) -> None:
+def meetings_import(context: Context, path: Path, yes: bool, ask: bool, as_json: bool) -> None:
     """Import meetings from a schedule file (.yaml, .yml, .csv) or a meeting document.
 
     A schedule file is imported whole, or not at all if any row is wrong. A
     document (.docx or its text export) is searched for meetings: what is found
     is listed with the sentence or row it came from, and imported with --yes or
-    when you confirm. Meetings the schedule already has are reported, not
-    added again.
+    when you confirm. You are asked when stdin is a terminal, or with --ask
+    (the answer is then read from stdin, e.g. echo 1,3 | tsagbot meetings
+    import --ask FILE); otherwise nothing of a document is imported without
+    --yes. Meetings the schedule already has are reported, not added again;
+    when the whole file is imported, the details only it gives (a time, place,
+    link, deadline, agenda) are filled in.
     """
-    db = context.db_with_plan()
+    if yes and ask:
+        fail("give --yes or --ask, not both")
     try:
-        reading = read_meetings(read_file(path), path.name, context.settings.tz)
+        data = read_file(path)
+        reading = read_meetings(data, path.name, context.settings.tz)
     except ImportFailed as error:
         fail(str(error))
+    db = context.db_with_plan()
     reading = preview(db, reading, context.clock())
-    chosen = _choose(reading, yes=yes, as_json=as_json)
+    if ask or not as_json:
+        _list_findings(reading, err=as_json)
+    chosen = _choose(reading, yes=yes, ask=ask, as_json=as_json)
     summary = store(db, reading, context.clock, chosen) if chosen else None
     added = len(summary.added) if summary else 0
+    known = sum(1 for finding in reading.findings if not finding.is_new)
+    filled = _filled(reading, summary)
     if as_json:
         echo_json(
             {
@@ -77,28 +105,54 @@ def meetings_import(context: Context, path: Path, yes: bool, as_json: bool) -> N
                 "kind": reading.kind,
                 "found": [_finding_json(finding, context) for finding in reading.findings],
                 "imported": added,
-                "known": sum(1 for finding in reading.findings if not finding.is_new),
+                "known": known,
+                "filled": [{"name": name, "fields": fields} for name, fields in filled],
             }
         )
         return
-    click.echo(f"{path.name}: {_count(added, 'meeting')} imported.")
+    click.echo(f"{path.name}: {_count(added, 'meeting')} imported, {known} already known.")
+    for name, fields in filled:
+        click.echo(f"  {name}: filled in {', '.join(fields)}")
 
 
-def _choose(reading: Reading, *, yes: bool, as_json: bool) -> list[int]:
-    new = [index for index, finding in enumerate(reading.findings) if finding.is_new]
-    if not as_json:
-        _list_findings(reading)
+def _choose(reading: Reading, *, yes: bool, ask: bool, as_json: bool) -> list[int]:
+    """The 0-based indexes of the findings to store; none when the import is declined.
+
+    When every new meeting is taken, the known ones go along, so that the merge
+    fills in what only this file says about them. A partial choice stores only
+    the chosen meetings: a finding may be "known" only as the duplicate of a
+    new one that was left out, and must not come in through the back door.
+    """
+    everything = list(range(len(reading.findings)))
+    new = [index for index in everything if reading.findings[index].is_new]
+    if yes or (reading.kind == "schedule" and not ask):
+        return everything
     if not new:
         return []
-    if reading.kind == "schedule" or yes:
-        return new
-    if as_json or not sys.stdin.isatty():
-        click.echo("Nothing imported from a document without --yes.", err=True)
+    terminal = stdin_is_terminal()
+    if not ask and (as_json or not terminal):
+        click.echo("Nothing imported from a document without --yes or --ask.", err=True)
         return []
-    answer = click.prompt(
-        "Import which? all, none, or numbers such as 1,3-4", default="none", show_default=True
-    )
-    return _picked(answer, new, len(reading.findings))
+    try:
+        answer = click.prompt(
+            "Import which? all, none, or numbers such as 1,3-4",
+            default="none",
+            show_default=True,
+            err=as_json,
+        )
+    except click.Abort:
+        fail("no answer; nothing imported")
+    if not terminal:
+        click.echo(answer, err=as_json)  # a terminal echoes what is typed; a pipe does not
+    picked = _picked(answer, new, len(reading.findings))
+    if not picked:
+        click.echo("Nothing imported.", err=as_json)
+    return everything if picked == new else picked
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer on stdin (tests replace this to play one)."""
+    return sys.stdin.isatty()
 
 
 def _picked(answer: str, new: list[int], total: int) -> list[int]:
@@ -119,26 +173,56 @@ def _picked(answer: str, new: list[int], total: int) -> list[int]:
     return [index for index in new if index in picked]
 
 
-def _list_findings(reading: Reading) -> None:
+def _filled(reading: Reading, summary: MergeSummary | None) -> list[tuple[str, list[str]]]:
+    """Known meetings that the import completed, by the name they are stored under.
+
+    The source is left out: every document that names a meeting is added to
+    it, which is bookkeeping rather than news.
+    """
+    if summary is None:
+        return []
+    names = {id(finding.draft): finding.known for finding in reading.findings}
+    found = []
+    for draft, _, fields in summary.known:
+        shown = [field for field in fields if field != "source"]
+        if shown:
+            found.append((names.get(id(draft)) or draft.name, shown))
+    return found
+
+
+def _list_findings(reading: Reading, *, err: bool = False) -> None:
     if not reading.findings:
-        click.echo(f"{reading.file_name}: no meetings found.")
+        click.echo(f"{reading.file_name}: no meetings found.", err=err)
         return
     for number, finding in enumerate(reading.findings, start=1):
         draft = finding.draft
-        status = "new" if finding.is_new else f"already known as {finding.known!r}"
-        click.echo(f"{number:3}. [{status}] {draft.name} ({draft.kind})")
-        click.echo(f"     {_draft_when(draft.start, draft.end, draft.all_day, draft.timezone)}")
-        click.echo(f"     from {finding.where}: {finding.evidence[:200]}")
+        status = "new"
+        if not finding.is_new:
+            status = "already known"
+            if finding.known != draft.name:
+                status += f" as {finding.known!r}"
+        click.echo(f"{number:3}. [{status}] {draft.name} ({draft.kind})", err=err)
+        click.echo(f"     {_draft_when(draft)}", err=err)
+        click.echo(f"     from {finding.where}: {finding.evidence[:200]}", err=err)
 
 
-def _draft_when(start: datetime, end: datetime, all_day: bool, zone: str) -> str:
-    tz = ZoneInfo(zone)
-    if all_day:
-        return f"{start.astimezone(tz):%Y-%m-%d} to {end.astimezone(tz):%Y-%m-%d} (all day)"
-    return f"{start.astimezone(tz):%Y-%m-%d %H:%M}–{end.astimezone(tz):%H:%M} {zone}"
+def _draft_when(draft: MeetingDraft) -> str:
+    tz = ZoneInfo(draft.timezone)
+    start = draft.start.astimezone(tz)
+    if draft.all_day:
+        # An all-day meeting ends at the midnight after its last day.
+        last = max(draft.start, draft.end - timedelta(hours=12)).astimezone(tz)
+        if last.date() == start.date():
+            return f"{start:%Y-%m-%d} (all day)"
+        return f"{start:%Y-%m-%d} to {last:%Y-%m-%d} (all day)"
+    if draft.end <= draft.start:
+        return f"{start:%Y-%m-%d %H:%M} {draft.timezone}"
+    end = draft.end.astimezone(tz)
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{end_text} {draft.timezone}"
 
 
-def _finding_json(finding: Any, context: Context) -> dict[str, Any]:
+def _finding_json(finding: Finding, context: Context) -> dict[str, Any]:
     draft = finding.draft
     tz = context.settings.tz
     return {
@@ -219,31 +303,35 @@ def reminders_command(
     tsagbot reminders --dry-run --at "2025-02-11 12:30"
     DATETIME is "2025-02-11 12:30" in TSAGBOT_TIMEZONE, or ISO 8601 with an offset.
     """
-    dispatcher = _dispatcher(context)
     if start or end:
+        if dry_run or at:
+            fail("give --from and --to, or --dry-run [--at DATETIME], not both")
         if not (start and end):
             fail("give both --from and --to")
-        low, high = parse_moment(start or "", context), parse_moment(end or "", context)
+        low, high = parse_moment(start, "--from", context), parse_moment(end, "--to", context)
         if high <= low:
             fail("--to must be after --from")
+        dispatcher = _dispatcher(context)
         with dispatcher.db.unit_of_work() as session:
-            reminders = dispatcher.reminders_in(session, low, high)
-            posts = [
-                (reminder, dispatcher.compose_reminders(session, [reminder], reminder.at)[0])
-                for reminder in reminders
-            ]
-            _print_reminders(context, posts, as_json)
+            found = dispatcher.reminders_in(session, low, high)
+            # Each worded as at its own moment ("starting in 30 minutes"), as it is posted.
+            composed = dispatcher.compose_reminders(session, found, None)
+            _print_reminders(context, list(zip(found, composed, strict=True)), as_json, whole=False)
         return
     if not dry_run:
         fail("give --from and --to, or --dry-run [--at DATETIME]; `tsagbot serve` posts them")
-    now = parse_moment(at, context) if at else context.clock()
+    now = parse_moment(at, "--at", context) if at else context.clock()
+    dispatcher = _dispatcher(context)
     with dispatcher.db.unit_of_work() as session:
         due = dispatcher.due_reminders(session, now)
         posts = list(zip(due, dispatcher.compose_reminders(session, due, now), strict=True))
-        _print_reminders(context, posts, as_json)
+        _print_reminders(context, posts, as_json, whole=True)
 
 
-def _print_reminders(context: Context, posts: list[tuple[Reminder, Post]], as_json: bool) -> None:
+def _print_reminders(
+    context: Context, posts: list[tuple[Reminder, Post]], as_json: bool, *, whole: bool
+) -> None:
+    """The reminders as rows; ``whole`` prints each message as posted, not only its first line."""
     tz = context.settings.tz
     rows = [
         {
@@ -258,17 +346,19 @@ def _print_reminders(context: Context, posts: list[tuple[Reminder, Post]], as_js
             "key": reminder.key,
             "useful_until": reminder.useful_until.astimezone(tz).isoformat(),
             "text": mrkdwn_to_text(post.text),
+            "blocks": post.blocks,
         }
         for reminder, post in posts
     ]
     if as_json:
         echo_json(rows)
         return
-    for (reminder, _), row in zip(posts, rows, strict=True):
+    for (reminder, post), row in zip(posts, rows, strict=True):
         channel = reminder.channel or "(no channel: set TSAGBOT_ANNOUNCE_CHANNEL)"
         at = reminder.at.astimezone(tz)
         click.echo(f"{at:%Y-%m-%d %H:%M}  {row['kind']:<12} {reminder.meeting.name}  -> {channel}")
-        click.echo(f"    {row['text']}")
+        text = blocks_to_text(post.blocks) if whole else mrkdwn_to_text(post.text)
+        click.echo("\n".join(f"    {line}" for line in text.splitlines()))
     click.echo(f"({_count(len(rows), 'reminder')})")
 
 
@@ -285,7 +375,7 @@ def digest_command(context: Context, dry_run: bool, at: str | None, as_json: boo
     """
     if not dry_run:
         fail("give --dry-run; `tsagbot serve` posts the digest on TSAGBOT_DIGEST_CRON")
-    now = parse_moment(at, context) if at else context.clock()
+    now = parse_moment(at, "--at", context) if at else context.clock()
     dispatcher = _dispatcher(context)
     slot = digest_slot(context.settings.digest_cron, context.settings.tz, now)
     with dispatcher.db.unit_of_work() as session:

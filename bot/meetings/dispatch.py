@@ -18,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.meetings.digest import build_digest, render_digest
+from bot.meetings.milestones import Schedule
 from bot.meetings.notices import reminder_post
 from bot.meetings.outbox import Delivery, Post, PostFunction, deliver, enqueue
-from bot.meetings.queries import items_due_at, schedule
+from bot.meetings.queries import DueItem, due_at, open_items, schedule
 from bot.meetings.reminders import (
     CATCH_UP,
     Reminder,
@@ -32,7 +33,7 @@ from bot.meetings.reminders import (
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.store.db import Database
-from bot.store.models import OutboxPost
+from bot.store.models import Meeting, OutboxPost
 
 DIGEST_USEFUL_FOR = timedelta(days=2)
 
@@ -79,17 +80,20 @@ class Dispatcher:
         return ReminderPolicy.from_settings(self.settings)
 
     def compose_reminders(
-        self, session: Session, reminders: list[Reminder], now: datetime
+        self, session: Session, reminders: list[Reminder], now: datetime | None
     ) -> list[Post]:
-        plan_schedule = None
+        """The posts of ``reminders`` as worded at ``now`` ("starting in 20 minutes").
+
+        With ``now`` None, each is worded as at its own moment, as the scheduler
+        would post it (``tsagbot reminders --from --to`` lists them so).
+        """
+        items_due = _ItemsDue(session, self.settings.tz)
         posts = []
         for reminder in reminders:
-            due = []
-            if reminder.kind != "deadline":
-                plan_schedule = plan_schedule or schedule(session, self.settings.tz)
-                due = items_due_at(session, reminder.meeting, plan_schedule)
+            due = items_due.at(reminder.meeting) if reminder.kind != "deadline" else []
+            moment = reminder.at if now is None else now
             posts.append(
-                reminder_post(self.renderer, reminder, now=now, tz=self.settings.tz, due=due)
+                reminder_post(self.renderer, reminder, now=moment, tz=self.settings.tz, due=due)
             )
         return posts
 
@@ -144,6 +148,25 @@ class Dispatcher:
                     if enqueue(session, posts, now, together=True):
                         session.commit()
         return deliver(self.db, post, now)
+
+
+class _ItemsDue:
+    """The open items due at each meeting of a batch of reminders.
+
+    After downtime, or on a day of many meetings, a batch holds tens of
+    reminders; the items and the schedule are read once for all of them.
+    """
+
+    def __init__(self, session: Session, tz: ZoneInfo) -> None:
+        self.session = session
+        self.tz = tz
+        self._loaded: tuple[Schedule, list[DueItem]] | None = None
+
+    def at(self, meeting: Meeting) -> list[DueItem]:
+        if self._loaded is None:
+            self._loaded = schedule(self.session, self.tz), open_items(self.session)
+        plan_schedule, items = self._loaded
+        return due_at(items, meeting, plan_schedule)
 
 
 def _known_keys(session: Session, keys: list[str]) -> set[str]:

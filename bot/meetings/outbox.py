@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.db import Database
@@ -34,6 +33,7 @@ LEASE = timedelta(minutes=5)
 FIRST_PAUSE = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=1)
 GIVE_UP_AFTER = 48  # attempts; with the pauses above, about two days
+INSERT_BATCH = 500
 
 PENDING, SENDING, SENT, FAILED, EXPIRED, NO_CHANNEL = (
     "pending",
@@ -77,38 +77,56 @@ def enqueue(
     """
     if not posts:
         return []
-    keys = [post.key for post in posts]
-    taken = set(session.scalars(select(OutboxPost.key).where(OutboxPost.key.in_(keys))))
-    if together and posts[0].key in taken:
-        return []
-    added: list[str] = []
-    for post in posts:
-        if post.key in taken:
-            continue
-        status = PENDING if post.channel else NO_CHANNEL
-        row = OutboxPost(
-            key=post.key,
-            kind=post.kind,
-            channel=post.channel,
-            text=post.text,
-            blocks=post.blocks,
-            due_at=post.due_at,
-            useful_until=post.useful_until,
-            status=status,
-            attempts=0,
-            next_attempt_at=now,
-            last_error="" if post.channel else "no channel: set TSAGBOT_ANNOUNCE_CHANNEL",
-            created_at=now,
+    rows = [_row(post, now) for post in posts]
+    if together:
+        if not _insert_new(session, rows[:1]):
+            return []
+        added = {posts[0].key} | _insert_new(session, rows[1:])
+    else:
+        added = _insert_new(session, rows)
+    return [post.key for post in posts if post.key in added]
+
+
+def _row(post: Post, now: datetime) -> dict[str, Any]:
+    return {
+        "key": post.key,
+        "kind": post.kind,
+        "channel": post.channel,
+        "text": post.text,
+        "blocks": post.blocks,
+        "due_at": post.due_at,
+        "useful_until": post.useful_until,
+        "status": PENDING if post.channel else NO_CHANNEL,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "" if post.channel else "no channel: set TSAGBOT_ANNOUNCE_CHANNEL",
+        "message_ts": None,
+        "created_at": now,
+        "sent_at": None,
+    }
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING``: the keys that were free and are now ours."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert: Any
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise NotImplementedError(f"the outbox needs PostgreSQL or SQLite, not {dialect}")
+    added: set[str] = set()
+    for first in range(0, len(rows), INSERT_BATCH):
+        statement = (
+            insert(OutboxPost)
+            .values(rows[first : first + INSERT_BATCH])
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxPost.key)
         )
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            if together and not added:
-                return []
-            continue  # another process enqueued it a moment ago: it owns it
-        taken.add(post.key)
-        added.append(post.key)
+        added.update(session.scalars(statement))
     return added
 
 

@@ -83,15 +83,26 @@ class DueItem:
     milestone: str
 
 
-def items_due_at(session: Session, meeting: Meeting, plan_schedule: Schedule) -> list[DueItem]:
-    """Open active items whose milestone names this meeting (``Each TSAG meeting``...)."""
+def open_items(session: Session) -> list[DueItem]:
+    """Every open (not completed) active item, in plan order."""
     rows = session.execute(
         select(ActionItem.code, ActionItem.action, ActionItem.milestone)
         .where(ActionItem.appendix == "", ActionItem.completed.is_(False))
         .order_by(ActionItem.position)
     )
-    return [
-        DueItem(code, action, milestone)
-        for code, action, milestone in rows
+    return [DueItem(code, action, milestone) for code, action, milestone in rows]
+
+
+def due_at(items: list[DueItem], meeting: Meeting, plan_schedule: Schedule) -> list[DueItem]:
+    """The items whose milestone names ``meeting``; each distinct milestone is judged once."""
+    named = {
+        milestone
+        for milestone in {item.milestone for item in items}
         if names_meeting(milestone, meeting, plan_schedule)
-    ]
+    }
+    return [item for item in items if item.milestone in named]
+
+
+def items_due_at(session: Session, meeting: Meeting, plan_schedule: Schedule) -> list[DueItem]:
+    """Open active items whose milestone names this meeting (``Each TSAG meeting``...)."""
+    return due_at(open_items(session), meeting, plan_schedule)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.importers.blocks import DocumentError
-from bot.importers.detect import read_blocks
+from bot.importers.detect import ZIP_MAGIC, read_blocks
 from bot.meetings.merge import MergeSummary, merge_meetings
 from bot.meetings.model import MeetingDraft
 from bot.meetings.schedule_file import ScheduleFileError, is_schedule_file, read_schedule
@@ -65,6 +65,8 @@ def read_meetings(data: bytes, file_name: str, tz: ZoneInfo) -> Reading:
         return Reading(file_name, "schedule", sha256, findings)
     from bot.meetings.extract import find_meetings
 
+    if file_name.lower().endswith(".docx") and data.strip() and not data.startswith(ZIP_MAGIC):
+        raise ImportFailed(f"{file_name}: not a Word document (a .docx file is a zip archive)")
     try:
         blocks, _ = read_blocks(data)
     except DocumentError as error:
