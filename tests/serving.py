@@ -11,16 +11,27 @@ within Slack's three seconds; what the server writes is kept in a log file, show
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from tests.slackkit import FORM, Call, FakeSlack, free_port, post_signed, wait_for_http
+from tests.blockkit import SORRY, assert_within_limits
+from tests.slackkit import (
+    FORM,
+    Call,
+    FakeSlack,
+    free_port,
+    post_signed,
+    slash_command_body,
+    wait_for_http,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "3c0a1f6d2b9e48a7b5d4c2e1f0a9b8c7"
@@ -76,6 +87,23 @@ class Server:
         elapsed = time.monotonic() - start
         assert elapsed < SLACK_DEADLINE, f"answered in {elapsed:.2f}s; Slack waits 3 s"
         return answer
+
+    def slash_command(self, command: str, text: str, *, user_id: str) -> dict[str, Any]:
+        """``COMMAND TEXT``: the acknowledgement's message, checked against Slack's limits."""
+        body = slash_command_body(
+            command,
+            text,
+            user_id=user_id,
+            response_url=self.slack.response_url(f"command-{uuid.uuid4().hex[:8]}"),
+        )
+        status, headers, raw = self.post(body)
+        assert status == 200, (status, raw[:500])
+        assert headers.get("Content-Type", "").startswith("application/json")
+        message: dict[str, Any] = json.loads(raw)
+        assert message["response_type"] == "ephemeral"
+        assert SORRY not in message["text"], f"{command} {text[:80]!r} failed in the server"
+        assert_within_limits(message)
+        return message
 
 
 S = TypeVar("S", bound=Server)

@@ -30,6 +30,7 @@ from sqlalchemy import delete, select
 from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution
 from tests import serving
+from tests.blockkit import MAX_HEADER, MAX_TEXT, assert_within_limits, buttons, texts
 from tests.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
 from tests.slackkit import (
     FORM,
@@ -46,15 +47,6 @@ from tests.slackkit import (
 ALICE, BOB = "U0ALICE", "U0BOB"
 
 # Block Kit's limits, stated here rather than taken from the app.
-MAX_BLOCKS = 50
-MAX_TEXT = 3000
-MAX_FIELD = 2000
-MAX_FIELDS = 10
-MAX_HEADER = 150
-MAX_BUTTON_LABEL = 75
-MAX_BUTTON_VALUE = 2000
-MAX_ACTION_ELEMENTS = 25
-SORRY = "Sorry, that did not work"
 
 CARD_50_18_ACTION = (
     "SG17, in close collaboration with all other ITU-T SGs, establish an action plan to "
@@ -75,20 +67,7 @@ class Server(serving.Server):
 
     def action(self, text: str, *, user_id: str = ALICE) -> dict[str, Any]:
         """``/action TEXT``: the acknowledgement's message, checked against Slack's limits."""
-        body = slash_command_body(
-            "/action",
-            text,
-            user_id=user_id,
-            response_url=self.slack.response_url(f"command-{uuid.uuid4().hex[:8]}"),
-        )
-        status, headers, raw = self.post(body)
-        assert status == 200, (status, raw[:500])
-        assert headers.get("Content-Type", "").startswith("application/json")
-        message = json.loads(raw)
-        assert message["response_type"] == "ephemeral"
-        assert_within_limits(message)
-        assert SORRY not in message["text"], f"/action {text[:80]!r} failed in the server"
-        return message
+        return self.slash_command("/action", text, user_id=user_id)
 
     def click(self, button: dict[str, Any], *, user_id: str = BOB) -> Call:
         """Press a button of an ephemeral reply; the call it makes to its response_url."""
@@ -156,21 +135,6 @@ def plan(server: Server) -> dict[str, list[PlanRow]]:
 # -- reading Block Kit ----------------------------------------------------------------------
 
 
-def texts(node: Any) -> list[str]:
-    """Every ``text`` string anywhere in a message."""
-    if isinstance(node, dict):
-        found = [node["text"]] if isinstance(node.get("text"), str) else []
-        return found + [t for key, value in node.items() if key != "text" for t in texts(value)]
-    if isinstance(node, list):
-        return [t for child in node for t in texts(child)]
-    return []
-
-
-def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    return found + [b["accessory"] for b in blocks if "accessory" in b]
-
-
 def button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
     (found,) = [b for b in buttons(blocks) if b["action_id"] == action_id]
     return found
@@ -205,26 +169,6 @@ def listed_codes(blocks: list[dict[str, Any]]) -> list[str]:
     codes = [re.search(r"`((?:\d{2,3}|Op)-\d{2,3})`", line) for line in lines]
     assert all(codes), lines
     return [match.group(1) for match in codes if match]
-
-
-def assert_within_limits(message: dict[str, Any]) -> None:
-    """A message Slack accepts: non-empty, and within Block Kit's limits."""
-    blocks = message.get("blocks") or []
-    assert blocks or message.get("text"), "an empty reply"
-    assert len(blocks) <= MAX_BLOCKS, f"{len(blocks)} blocks"
-    for text in texts(message):
-        assert 0 < len(text) <= MAX_TEXT, f"a text of {len(text)} characters"
-    for block in blocks:
-        if block["type"] == "header":
-            assert len(block["text"]["text"]) <= MAX_HEADER
-        if block["type"] == "actions":
-            assert 0 < len(block["elements"]) <= MAX_ACTION_ELEMENTS
-        assert len(block.get("fields", [])) <= MAX_FIELDS
-        for field in block.get("fields", []):
-            assert len(field["text"]) <= MAX_FIELD
-    for element in buttons(blocks):
-        assert len(element["text"]["text"]) <= MAX_BUTTON_LABEL
-        assert 0 < len(element["value"]) <= MAX_BUTTON_VALUE
 
 
 # -- the server itself ----------------------------------------------------------------------

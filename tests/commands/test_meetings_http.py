@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from bot.meetings.service import read_meetings, store
 from bot.store.db import Database
 from bot.store.models import Meeting
 from tests import serving
+from tests.blockkit import assert_within_limits, buttons, texts
 from tests.conftest import BACKENDS, _fresh_postgres_database
 from tests.serving import SLACK_DEADLINE, server_output, wait_for_call, wait_for_response
 from tests.slackkit import (
@@ -48,7 +48,6 @@ from tests.slackkit import (
     event_body,
     interaction_body,
     message_event,
-    slash_command_body,
 )
 
 ALICE, BOB = "U0ALICE", "U0BOB"
@@ -66,8 +65,6 @@ WP_NAME = "WP2/TSAG e-meeting"
 RG_MEETINGS = 10
 """Rapporteur group meetings, from day 21 on: more than one page of ``/meetings rg``."""
 QUIET = 0.3
-MAX_BLOCKS, MAX_TEXT, MAX_HEADER, MAX_BUTTON_VALUE = 50, 3000, 150, 2000
-SORRY = "Sorry, that did not work"
 
 _stamps = itertools.count(1)
 
@@ -118,26 +115,8 @@ meetings:
 # -- reading Block Kit ---------------------------------------------------------------------------
 
 
-def texts(node: Any) -> list[str]:
-    """Every ``text`` string anywhere in a message (section texts included)."""
-    if isinstance(node, dict):
-        text = node.get("text")
-        found = [text] if isinstance(text, str) else []
-        return found + [
-            t for value in node.values() if not isinstance(value, str) for t in texts(value)
-        ]
-    if isinstance(node, list):
-        return [t for child in node for t in texts(child)]
-    return []
-
-
 def everything(message: dict[str, Any]) -> str:
     return "\n".join(texts(message.get("blocks") or []))
-
-
-def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    return found + [b["accessory"] for b in blocks if "accessory" in b]
 
 
 def button(
@@ -158,19 +137,6 @@ def opened(blocks: list[dict[str, Any]]) -> list[str]:
     return [b["value"] for b in buttons(blocks) if b["action_id"] == "meetings_show"]
 
 
-def assert_within_limits(message: dict[str, Any]) -> None:
-    blocks = message.get("blocks") or []
-    assert blocks or message.get("text"), "an empty reply"
-    assert len(blocks) <= MAX_BLOCKS, f"{len(blocks)} blocks"
-    for text in texts(blocks):
-        assert 0 < len(text) <= MAX_TEXT, f"a text of {len(text)} characters"
-    for block in blocks:
-        if block["type"] == "header":
-            assert len(block["text"]["text"]) <= MAX_HEADER
-    for element in buttons(blocks):
-        assert 0 < len(element["value"]) <= MAX_BUTTON_VALUE
-
-
 # -- the server ---------------------------------------------------------------------------------
 
 
@@ -184,20 +150,7 @@ class Schedule:
 class Server(serving.Server):
     def meetings(self, text: str, *, user_id: str = ALICE) -> dict[str, Any]:
         """``/meetings TEXT``: the acknowledgement's message, checked against Slack's limits."""
-        body = slash_command_body(
-            "/meetings",
-            text,
-            user_id=user_id,
-            response_url=self.slack.response_url(f"command-{uuid.uuid4().hex[:8]}"),
-        )
-        status, headers, raw = self.post(body)
-        assert status == 200, (status, raw[:500])
-        assert headers.get("Content-Type", "").startswith("application/json")
-        message = json.loads(raw)
-        assert message["response_type"] == "ephemeral"
-        assert SORRY not in message["text"], f"/meetings {text!r} failed in the server"
-        assert_within_limits(message)
-        return dict(message)
+        return self.slash_command("/meetings", text, user_id=user_id)
 
     def click(self, element: dict[str, Any], *, user_id: str = BOB, private: bool = True) -> Call:
         """Press a button of a private reply (or, ``private=False``, of a channel message)."""
