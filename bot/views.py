@@ -91,6 +91,11 @@ def state_word(item: ActionItem) -> str:
     return "periodic goals met" if item.periodic_goals_met else "open"
 
 
+def post_button(action_id: str, value: str) -> dict[str, Any]:
+    """The "Post in channel" button under a private reply; ``value`` says what to post."""
+    return {"label": "Post in channel", "action_id": action_id, "value": value, "style": "primary"}
+
+
 def chunk_lines(lines: list[str], limit: int = CHUNK) -> list[str]:
     """Join lines into texts each within Slack's per-text limit."""
     chunks: list[str] = []
@@ -184,7 +189,7 @@ class Views:
             "footer": shared(
                 f"{resolution.label} · {state_word(item)} · `{self.command} {item.code}`", shared_by
             ),
-            "buttons": [self._post_button(spec("item", argument))] if post else [],
+            "buttons": [post_button(POST_BUTTON, spec("item", argument))] if post else [],
         }
         text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
         return Reply(self.renderer.blocks("item_card.json.j2", card=card), text)
@@ -221,7 +226,7 @@ class Views:
                 }
             )
         if post:
-            buttons.append(self._post_button(spec("resolution", resolution.key, page)))
+            buttons.append(post_button(POST_BUTTON, spec("resolution", resolution.key, page)))
         view = {
             "header": clip(f"{resolution.label} – {resolution.title}".strip(" –"), 150),
             "summary": summary,
@@ -249,7 +254,7 @@ class Views:
             # "Show" replaces the message it sits in: never a message posted in the channel.
             "show": post,
             "footer": shared(f"Best matches first · `{self.command} ID` shows one item", shared_by),
-            "buttons": [self._post_button(value)]
+            "buttons": [post_button(POST_BUTTON, value)]
             if post and len(value) <= MAX_BUTTON_VALUE
             else [],
         }
@@ -266,12 +271,3 @@ class Views:
             text = f"Nothing found for *{query}*."
         view = {"text": text, "hint": f"Try `{self.command} help` for what you can ask."}
         return Reply(self.renderer.blocks("not_found.json.j2", view=view), one_line(text, 150))
-
-    @staticmethod
-    def _post_button(value: str) -> dict[str, Any]:
-        return {
-            "label": "Post in channel",
-            "action_id": POST_BUTTON,
-            "value": value,
-            "style": "primary",
-        }

@@ -132,11 +132,15 @@ def _new_meeting(draft: MeetingDraft, now: datetime) -> Meeting:
         created_at=now,
         updated_at=now,
     )
-    meeting.agenda = [
+    meeting.agenda = _agenda(draft)
+    return meeting
+
+
+def _agenda(draft: MeetingDraft) -> list[AgendaItem]:
+    return [
         AgendaItem(position=position, title=entry.title, documents=list(entry.documents))
         for position, entry in enumerate(draft.agenda)
     ]
-    return meeting
 
 
 def _fill(meeting: Meeting, draft: MeetingDraft, now: datetime) -> list[str]:
@@ -157,10 +161,7 @@ def _fill(meeting: Meeting, draft: MeetingDraft, now: datetime) -> list[str]:
         meeting.deadline = draft.deadline
         filled.append("deadline")
     if not meeting.agenda and draft.agenda:
-        meeting.agenda = [
-            AgendaItem(position=position, title=entry.title, documents=list(entry.documents))
-            for position, entry in enumerate(draft.agenda)
-        ]
+        meeting.agenda = _agenda(draft)
         filled.append("agenda")
     new_documents = [name for name in draft.documents if name not in meeting.documents]
     if new_documents:

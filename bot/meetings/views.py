@@ -24,7 +24,7 @@ from bot.meetings import display
 from bot.meetings.queries import DueItem
 from bot.render import Renderer, clip, escape, one_line
 from bot.store.models import Meeting
-from bot.views import CHUNK, Reply, chunk_lines, shared, spec
+from bot.views import CHUNK, Reply, chunk_lines, post_button, shared, spec
 
 SHOW_BUTTON = "meetings_show"
 POST_BUTTON = "meetings_post"
@@ -181,17 +181,8 @@ class MeetingViews:
                     "style": None,
                 }
             )
-        found.append(self._post_button(spec("meetings", command, answer.page)))
+        found.append(post_button(POST_BUTTON, spec("meetings", command, answer.page)))
         return found
-
-    @staticmethod
-    def _post_button(value: str) -> dict[str, Any]:
-        return {
-            "label": "Post in channel",
-            "action_id": POST_BUTTON,
-            "value": value,
-            "style": "primary",
-        }
 
     def _more(self, answer: Answer, audience: Audience) -> list[str]:
         """Where the rest of a list is, when this reply has no "More" button."""
@@ -413,7 +404,7 @@ class MeetingViews:
         due_chunks = self.due_lines(due)
         buttons = []
         if audience.private:
-            buttons.append(self._post_button(spec("card", meeting.uid)))
+            buttons.append(post_button(POST_BUTTON, spec("card", meeting.uid)))
         card = {
             "header": clip(meeting.name, 150),
             "fields": [(label, clip(value, 1900)) for label, value in fields],
