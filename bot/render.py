@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ MAX_BLOCKS = 50
 MAX_TEXT = 3000
 MAX_HEADER = 150
 MAX_BUTTON_VALUE = 2000
+CHUNK = MAX_TEXT - 100
 
 Blocks = list[dict[str, Any]]
 
@@ -156,3 +158,70 @@ def blocks_to_text(blocks: Blocks) -> str:
             buttons = [e["text"]["text"] for e in block.get("elements", []) if "text" in e]
             lines.append("  ".join(f"[{b}]" for b in buttons))
     return "\n".join(lines).strip()
+
+
+# --------------------------------------------------------------------------- replies
+# A *view* is named by a small, JSON-serialisable spec (kind, argument, page), so
+# that a button can carry it and a later request can render the same view again
+# (to post it in the channel, or to show the next page).
+
+
+@dataclass
+class Reply:
+    """A message ready for Slack: blocks and the notification text."""
+
+    blocks: Blocks
+    text: str
+    extra: list[Blocks] = field(default_factory=list)
+
+
+def spec(kind: str, argument: str, page: int = 1, shared_by: str | None = None) -> str:
+    data: dict[str, Any] = {"k": kind, "a": argument, "p": page}
+    if shared_by:
+        data["s"] = shared_by
+    return json.dumps(data, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    kind: str
+    argument: str
+    page: int
+    shared_by: str | None
+
+
+def read_spec(value: str) -> ViewSpec:
+    """The view a button names; ValueError if the value is not one of ours."""
+    try:
+        data = json.loads(value)
+        return ViewSpec(str(data["k"]), str(data["a"]), int(data.get("p", 1)), data.get("s"))
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"not a view: {value[:80]!r}") from error
+
+
+def post_button(action_id: str, value: str) -> dict[str, Any]:
+    """The "Post in channel" button under a private reply; ``value`` says what to post."""
+    return {"label": "Post in channel", "action_id": action_id, "value": value, "style": "primary"}
+
+
+def chunk_lines(lines: list[str], limit: int = CHUNK) -> list[str]:
+    """Join lines into texts each within Slack's per-text limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def shared(footer: str, user: str | None) -> str:
+    """A footer that says who posted the view in the channel."""
+    if not user:
+        return footer
+    return f"{footer} · shared by <@{user}>" if footer else f"Shared by <@{user}>"

@@ -53,9 +53,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, delete, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.meetings.digest import build_digest, render_digest  # noqa: E402
-from bot.meetings.dispatch import Dispatcher  # noqa: E402
-from bot.meetings.outbox import deliver, enqueue  # noqa: E402
+from bot.posting.digest import build_digest, render_digest  # noqa: E402
+from bot.posting.dispatch import Dispatcher  # noqa: E402
+from bot.posting.outbox import deliver, enqueue  # noqa: E402
 from bot.render import Renderer  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402

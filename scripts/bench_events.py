@@ -47,9 +47,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.updates.parse import parse_message  # noqa: E402
-from tests.serving import SECRET, SLACK_DEADLINE, Server, serving  # noqa: E402
-from tests.slackkit import JSON, FakeSlack, event_body, message_event, post_signed  # noqa: E402
+from bot.plan.updates.parse import parse_message  # noqa: E402
+from tests.support.serving import SECRET, SLACK_DEADLINE, Server, serving  # noqa: E402
+from tests.support.slackkit import JSON, FakeSlack, event_body, message_event, post_signed  # noqa: E402
 
 CHANNELS = ("C0BENCH1", "C0BENCH2", "C0BENCH3", "C0BENCH4")
 WARM_CHANNEL = "C0WARMUP"

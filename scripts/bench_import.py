@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from bot.clock import system_clock
-from bot.importers.text_export import read_text_export
-from bot.plan_service import bundled_plan, import_bytes
+from bot.documents.text_export import read_text_export
+from bot.plan.importing import bundled_plan, import_bytes
 from bot.store.db import Database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -7,7 +7,7 @@
     request has its planned send time, and its latency counts from that time, so a
     slow server cannot slow the load down), and the latencies are compared.
 (b) Builds a synthetic plan of 10,000 items from the words of the real plan, indexes
-    it with :class:`bot.search.SearchIndex`, and times queries with typos.
+    it with :class:`bot.plan.search.SearchIndex`, and times queries with typos.
 
 Everything runs on 127.0.0.1 and every loop is bounded.  Prints Markdown tables.
 
@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.slackkit import (  # noqa: E402
+from tests.support.slackkit import (  # noqa: E402
     FakeSlack,
     free_port,
     post_signed,
@@ -61,7 +61,7 @@ def bare_server(port: int) -> None:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
-    from bot.server import EVENTS_PATH, serve_http
+    from bot.slack.server import EVENTS_PATH, serve_http
 
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
     app = App(
@@ -271,7 +271,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]+")
 
 def plan_words() -> tuple[list[str], list[str]]:
     """Words of the real plan (with their frequencies) and its Resolution titles."""
-    from bot.plan_service import bundled_plan
+    from bot.plan.importing import bundled_plan
 
     seed = ROOT.parent / "shared" / "seeds" / "004_d127366013943a34.txt"
     text = seed.read_text("utf-8") if seed.exists() else bundled_plan().decode("utf-8")
@@ -302,7 +302,7 @@ def typo(word: str, rng: random.Random) -> str:
 
 
 def bench_search(items: int, queries: int) -> None:
-    from bot.search import Document, SearchIndex
+    from bot.plan.search import Document, SearchIndex
 
     rng = random.Random(20240501)
     words, titles = plan_words()

@@ -38,7 +38,7 @@ ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:  # run as a script, the repository is not on the path
     sys.path.insert(0, ROOT)
 
-from bot.importers.blocks import Block, Paragraph, Table  # noqa: E402
+from bot.documents.blocks import Block, Paragraph, Table  # noqa: E402
 
 Element = Any  # an lxml element; lxml ships no type information
 CellWriter = Callable[[Element], None]
@@ -794,7 +794,7 @@ def sample_blocks() -> list[Block]:
 
 
 def load_seed_blocks(seed: Path) -> list[Block]:
-    from bot.importers.text_export import read_text_export
+    from bot.documents.text_export import read_text_export
 
     return read_text_export(seed.read_text(encoding="utf-8"))
 

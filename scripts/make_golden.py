@@ -12,8 +12,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from bot.importers.plan import interpret
-from bot.importers.text_export import read_text_export
+from bot.documents.text_export import read_text_export
+from bot.plan.interpret import interpret
 
 
 def main(argv: list[str]) -> int:

@@ -1,7 +1,7 @@
 """Find meetings in ITU meeting documents (reports, liaisons, agendas).
 
 :func:`find_meetings` reads the blocks of a document (see
-:mod:`bot.importers.blocks`) and returns the meetings it announces or reports,
+:mod:`bot.documents.blocks`) and returns the meetings it announces or reports,
 each with the sentence or table row it came from.
 
 The reading is deliberately conservative: a wrong meeting in the schedule is
@@ -52,8 +52,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.importers.blocks import Block, Paragraph, Table
-from bot.importers.text_export import strip_bookmarks
+from bot.documents.blocks import Block, Paragraph, Table
+from bot.documents.text_export import strip_bookmarks
 from bot.meetings.model import AgendaEntry, MeetingDraft, MeetingKind, Mode, tidy
 from bot.meetings.when import (
     GENEVA,
@@ -67,7 +67,7 @@ from bot.meetings.when import (
     whole_days,
     zone_named,
 )
-from bot.updates.parse import extract_documents
+from bot.plan.updates.parse import extract_documents
 
 
 @dataclass(frozen=True)

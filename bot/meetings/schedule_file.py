@@ -58,7 +58,7 @@ from bot.meetings.when import (
     whole_days,
     zone_named,
 )
-from bot.updates.parse import extract_documents
+from bot.plan.updates.parse import extract_documents
 
 KEYS = (
     "name",

@@ -20,12 +20,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.importers.blocks import DocumentError
-from bot.importers.detect import ZIP_MAGIC, read_blocks
+from bot.documents.blocks import DocumentError
+from bot.documents.detect import ZIP_MAGIC, read_blocks
 from bot.meetings.merge import MergeSummary, merge_meetings
 from bot.meetings.model import MeetingDraft
 from bot.meetings.schedule_file import ScheduleFileError, is_schedule_file, read_schedule
-from bot.plan_service import ImportFailed
+from bot.plan.importing import ImportFailed
 from bot.store.db import Database
 from bot.store.models import ImportRun, Meeting
 

@@ -6,7 +6,7 @@ or who asked the question a thread answer answers.  A view posted for the whole
 channel ("Post in channel") has no single reader: there a ``<!date^...>`` token
 stands in, which Slack shows in each reader's own zone.
 
-Lists are paged (:data:`bot.ask.PAGE_SIZE` meetings a page) and long texts are
+Lists are paged (:data:`bot.meetings.questions.PAGE_SIZE` meetings a page) and long texts are
 split and clipped, so that every reply keeps within Slack's 50 blocks and 3000
 characters a text whatever the schedule holds.
 """
@@ -18,13 +18,23 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import ask
-from bot.ask import Answer, ItemStatus, Question, Window
 from bot.meetings import display
+from bot.meetings import questions as ask
 from bot.meetings.queries import DueItem
-from bot.render import Renderer, clip, escape, one_line
+from bot.meetings.questions import Answer, ItemStatus, Question, Window
+from bot.render import (
+    CHUNK,
+    Renderer,
+    Reply,
+    chunk_lines,
+    clip,
+    escape,
+    one_line,
+    post_button,
+    shared,
+    spec,
+)
 from bot.store.models import Meeting
-from bot.views import CHUNK, Reply, chunk_lines, post_button, shared, spec
 
 SHOW_BUTTON = "meetings_show"
 POST_BUTTON = "meetings_post"

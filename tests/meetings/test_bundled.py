@@ -14,7 +14,7 @@ from bot.meetings.queries import all_meetings
 from bot.meetings.service import bundled_schedule, ensure_schedule, read_meetings
 from bot.store.db import Database
 from bot.store.models import Meeting
-from tests.conftest import SEEDS, FixedClock
+from tests.support.common import SEEDS, FixedClock
 
 ROOT = Path(__file__).resolve().parents[2]
 GENEVA = ZoneInfo("Europe/Zurich")

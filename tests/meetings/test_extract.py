@@ -15,8 +15,8 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 
-from bot.importers.blocks import Block, Paragraph, Table
-from bot.importers.detect import read_blocks
+from bot.documents.blocks import Block, Paragraph, Table
+from bot.documents.detect import read_blocks
 from bot.meetings.extract import EVIDENCE_LIMIT, Found, find_meetings
 from bot.meetings.model import AgendaEntry, MeetingKind, Mode, tidy
 from scripts.build_docx_fixtures import (
@@ -29,7 +29,7 @@ from scripts.build_docx_fixtures import (
     sub,
     write_table,
 )
-from tests.conftest import SEEDS
+from tests.support.common import SEEDS
 
 GENEVA = ZoneInfo("Europe/Zurich")
 

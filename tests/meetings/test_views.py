@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import ask
-from bot.ask import Answer, ItemStatus, Question, Window
 from bot.meetings import display
+from bot.meetings import questions as ask
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
+from bot.meetings.questions import Answer, ItemStatus, Question, Window
 from bot.meetings.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON, Audience, MeetingViews
-from bot.render import Renderer
+from bot.render import Renderer, Reply, read_spec
 from bot.store.models import AgendaItem, Meeting
-from bot.views import Reply, read_spec
 
 GENEVA = ZoneInfo("Europe/Zurich")
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -1,0 +1,1 @@
+"""The ``tsagbot`` command line."""

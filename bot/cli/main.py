@@ -1,0 +1,298 @@
+"""The ``tsagbot`` command line.
+
+Every subcommand builds its inputs (settings, database, clock) once and calls
+the same functions that the Slack listeners call.  Errors a user can fix end in
+one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from slack_bolt import App
+from slack_bolt.error import BoltError
+
+from bot.cli.schedule import digest_command, meetings_group, reminders_command
+from bot.cli.support import Context, echo_json, fail, pass_context
+from bot.clock import system_clock
+from bot.plan.importing import ImportFailed, import_path
+from bot.plan.merge import ImportSummary
+from bot.plan.queries import all_items, find_item, history, item_as_json, update_as_json
+from bot.posting.scheduler import SchedulerRunner
+from bot.settings import Settings, SettingsError
+from bot.slack.app import create_app
+from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
+from bot.slack.poster import slack_poster
+from bot.slack.server import CALENDAR_PATH, calendar_route, make_wsgi_app, serve_http
+from bot.slack.services import Services
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.option(
+    "--db",
+    "database_url",
+    metavar="URL",
+    help="SQLAlchemy database URL (default: TSAGBOT_DATABASE_URL, else a SQLite file "
+    "in ~/.local/share/tsagbot).",
+)
+@click.version_option(package_name="tsagbot")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """tsagbot: the WTSA action plan and TSAG schedule, in Slack and here.
+
+    With no command: serve Slack when SLACK_BOT_TOKEN is set (Socket Mode when
+    SLACK_APP_TOKEN is set too), else open the local console.
+    """
+    try:
+        settings = Settings.from_env().with_database(database_url)
+    except SettingsError as error:
+        fail(str(error))
+    ctx.obj = Context(settings=settings, clock=system_clock)
+    ctx.call_on_close(lambda: ctx.obj._db.dispose() if ctx.obj._db else None)
+    if ctx.invoked_subcommand is None:
+        if settings.has_slack:
+            ctx.invoke(serve_command, socket=bool(settings.slack_app_token))
+        else:
+            ctx.invoke(console_command)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_context
+def import_command(context: Context, path: Path, as_json: bool) -> None:
+    """Import an action plan from a Word document (.docx) or its text export.
+
+    The kind of file is told by its content.  Re-importing merges: document
+    fields are updated, updates recorded by people are kept.  A file that cannot
+    be imported changes nothing.
+    """
+    try:
+        summary = import_path(context.db, path, context.clock)
+    except ImportFailed as error:
+        fail(str(error))
+    if as_json:
+        echo_json(summary.as_json())
+    else:
+        click.echo(format_summary(summary))
+
+
+def format_summary(summary: ImportSummary) -> str:
+    kind = "Word document" if summary.kind == "docx" else "text export"
+    lines = [
+        f"Imported {summary.file_name} ({kind}): {summary.items} action items in "
+        f"{summary.resolutions} Resolutions, {summary.obsolete} obsolete items.",
+        f"  created {len(summary.created)}, updated {len(summary.updated)}, "
+        f"unchanged {summary.unchanged}",
+    ]
+    if summary.updated:
+        lines.append("  updated: " + ", ".join(summary.updated))
+    if summary.not_in_document:
+        lines.append(
+            f"  {len(summary.not_in_document)} items in the database are not in this document "
+            "(kept): " + ", ".join(summary.not_in_document)
+        )
+    if summary.anomalies:
+        lines.append(f"  {len(summary.anomalies)} anomalies to check in the document:")
+        lines.extend(f"  - {_shorten(anomaly)}" for anomaly in summary.anomalies)
+    return "\n".join(lines)
+
+
+def _shorten(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command("items")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+@click.option("--active", is_flag=True, help="Leave out obsolete items of older plans.")
+@pass_context
+def items_command(context: Context, as_json: bool, active: bool) -> None:
+    """List every action item of the plan."""
+    with context.db_with_plan().unit_of_work() as session:
+        items = all_items(session, include_obsolete=not active)
+        if as_json:
+            echo_json([item_as_json(item) for item in items])
+            return
+        for item in items:
+            state = "completed" if item.completed else "open"
+            if item.obsolete:
+                state = f"obsolete ({item.appendix})"
+            click.echo(f"{item.code:7} {state:28} {_shorten(item.action, 90)}")
+
+
+@cli.command("show")
+@click.argument("item_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_context
+def show_command(context: Context, item_id: str, as_json: bool) -> None:
+    """Show one action item (50-18, 50.18, R50-18 ...) with its history."""
+    with context.db_with_plan().unit_of_work() as session:
+        found = find_item(session, item_id)
+        if not found:
+            fail(f"no action item {item_id!r} (ids look like 50-18)")
+        if as_json:
+            item, namesakes = found[0], found[1:]
+            echo_json(
+                {
+                    **item_as_json(item),
+                    "updates": [update_as_json(update) for update in history(session, item)],
+                    "namesakes": [item_as_json(other) for other in namesakes],
+                }
+            )
+            return
+        for item in found:
+            click.echo(_describe(item, [update_as_json(u) for u in history(session, item)]))
+
+
+def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
+    data = item_as_json(item)
+    yes = {True: "yes", False: "no"}
+    title = f"{item.resolution.label} – {data['title']}".strip(" –")
+    lines = [
+        f"{data['id']}  {title}",
+        *([f"  OBSOLETE: {item.appendix}"] if item.obsolete else []),
+        *([f"  alias: {', '.join(data['aliases'])}"] if data["aliases"] else []),
+        f"  action:    {data['action']}",
+        f"  milestone: {data['milestone'] or '-'}",
+        f"  periodic goals met: {yes[data['periodic_goals_met']]}   "
+        f"completed: {yes[data['completed']]}",
+        "  status:",
+        *[f"    {line}" for line in (data["status"] or "(none)").splitlines()],
+    ]
+    if updates:
+        lines.append("  history:")
+        lines.extend(
+            f"    {u['created_at'][:16]} {u['kind']} by {u['author'] or '?'} ({u['source']}): "
+            f"{u['text']}"
+            for u in updates
+        )
+    return "\n".join(lines)
+
+
+def _services(context: Context) -> Services:
+    return Services(settings=context.settings, db=context.db_with_schedule(), clock=context.clock)
+
+
+@cli.command("serve")
+@click.option("--port", default=3000, show_default=True, help="HTTP port for Slack's requests.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--socket", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN) instead of HTTP.")
+@pass_context
+def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
+    """Run the Slack app: HTTP at POST /slack/events (GET /healthz), or Socket Mode."""
+    settings = context.settings
+    try:
+        settings.require_socket() if socket else settings.require_http()
+    except SettingsError as error:
+        fail(str(error))
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    services = _services(context)
+    try:
+        app = create_app(settings, services=services)
+    except BoltError as error:
+        fail(f"Slack refused the bot token: {error}")
+    runner = _scheduler(services, app)
+    try:
+        if socket:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            handler.start()  # type: ignore[no-untyped-call]
+            return
+        routes = {CALENDAR_PATH: calendar_route(services)}
+        serve_http(make_wsgi_app(app, services.db, routes), host, port)
+    finally:
+        if runner is not None:
+            runner.stop()
+
+
+def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
+    """Start the reminders and digest scheduler unless TSAGBOT_SCHEDULER=off."""
+    if not services.settings.scheduler:
+        return None
+    runner = SchedulerRunner(
+        services.db,
+        services.settings,
+        slack_poster(app.client),
+        clock=services.clock,
+        renderer=services.renderer,
+    )
+    runner.start()
+    return runner
+
+
+@cli.command("ask")
+@click.argument("line")
+@click.option("--json", "as_json", is_flag=True, help="Print the Block Kit payload.")
+@click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id to ask as.")
+@pass_context
+def ask_command(context: Context, line: str, as_json: bool, user: str) -> None:
+    """Run one Slack command locally, e.g. tsagbot ask "/action 50-18"."""
+    console = Console(_services(context), user=user)
+    reply = console.command(*split_command(line))
+    if as_json:
+        echo_json(reply.messages())
+    else:
+        click.echo(reply.as_text())
+    if reply.status != 200:
+        sys.exit(1)
+
+
+@cli.command("say")
+@click.argument("text")
+@click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id posting.")
+@click.option("--channel", default=CONSOLE_CHANNEL, show_default=True, help="Slack channel id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the Web API calls as JSON.")
+@pass_context
+def say_command(context: Context, text: str, user: str, channel: str, as_json: bool) -> None:
+    """Post a channel message locally, e.g. tsagbot say "50-18 done, see TD206"."""
+    console = Console(_services(context), user=user)
+    reply = console.message(text, channel=channel)
+    if as_json:
+        echo_json(reply.messages())
+    else:
+        click.echo(reply.as_text() if reply.messages() else "(nothing recorded)")
+    if reply.status != 200:
+        sys.exit(1)
+
+
+@cli.command("console")
+@pass_context
+def console_command(context: Context) -> None:
+    """Talk to the bot here, as in Slack: /action 50-18, /meetings, or @tsagbot and a question."""
+    console = Console(_services(context))
+    click.echo(
+        "tsagbot console: type /action 50-18, /meetings irm, "
+        "@tsagbot when is the next TSAG?; 'quit' ends."
+    )
+    while True:
+        try:
+            line = input("tsagbot> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if line.strip().lower() in ("quit", "exit", ":q"):
+            return
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("@"):
+            reply = console.message(line.strip())
+            click.echo(reply.as_text() if reply.messages() else "(no answer)")
+            continue
+        click.echo(console.command(*split_command(line)).as_text())
+
+
+cli.add_command(meetings_group)
+cli.add_command(reminders_command)
+cli.add_command(digest_command)
+
+
+def main() -> None:
+    cli(prog_name="tsagbot")

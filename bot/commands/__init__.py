@@ -1,7 +1,0 @@
-"""One module per Slack surface; each exposes ``register(app)``."""
-
-from __future__ import annotations
-
-from bot.commands import action, meetings, mentions, messages
-
-COMMAND_MODULES = [action, meetings, mentions, messages]

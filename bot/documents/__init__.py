@@ -1,0 +1,1 @@
+"""Document readers: Word (.docx) and text exports into neutral blocks of paragraphs and tables."""

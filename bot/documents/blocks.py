@@ -1,0 +1,35 @@
+"""The neutral shape every document reader produces.
+
+A reader (the Word reader, the text-export reader) turns a document into a flat
+sequence of blocks in document order: paragraphs and tables.  A table is a list
+of rows, a row a list of cell texts.  A cell's text keeps its line breaks as
+``\\n``.  A cell merged across columns (``gridSpan``) appears once; a cell merged
+down from the row above (``vMerge`` continuation) appears as an empty string, so
+that a row always shows the cells a reader of the printed page would see.
+
+The action-plan interpreter (:mod:`bot.plan.interpret`) reads only this shape,
+which is why the ``.txt`` export and the ``.docx`` document give the same records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int | None = None  # 1-based place in the source, for messages
+
+
+@dataclass
+class Table:
+    rows: list[list[str]] = field(default_factory=list)
+    line: int | None = None
+
+
+Block = Paragraph | Table
+
+
+class DocumentError(Exception):
+    """The file cannot be read as an action-plan document; the message says why in one line."""

@@ -1,0 +1,101 @@
+"""Read the plain-text export of a Word document into blocks.
+
+The export flattens tables: each cell starts with a tab, a blank line ends a row,
+and a line without a tab continues the cell above.  Real exports are less tidy
+than that, and these rules were learnt from the WTSA-20 action plan:
+
+* a line that starts with a space and then a tab opens a new row whose first
+  cell is empty (Word wrote nothing for it, not even the tab);
+* a line that starts with a space and no tab is a paragraph after a table: the
+  table's last row had no blank line to close it, and its trailing empty cells
+  are missing;
+* a heading (``Resolution 22 - ...``, ``Appendix I - ...``) never continues a cell;
+* a header row (``Action Item | Action | ...``) may follow the last row of the
+  previous table, or a numbered paragraph, with no blank line between them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.documents.blocks import Block, Paragraph, Table
+
+BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+HEADING = re.compile(
+    r"^\s*(?:\d+\.\s*)?(?:Resolution\s+\d+|Opinion\s+\d+|Appendix\s+[IVX]+|Section\s+[IVX]+)\s*[-–—]",
+    re.IGNORECASE,
+)
+HEADER_CELLS = ("action item", "action")
+
+
+def strip_bookmarks(text: str) -> str:
+    return BOOKMARK.sub("", text)
+
+
+def _is_heading(line: str) -> bool:
+    return bool(HEADING.match(strip_bookmarks(line)))
+
+
+def _opens_header(cell: str, row: list[str]) -> bool:
+    """A cell that starts a table header while another row is still open."""
+    text = strip_bookmarks(cell).strip().lower()
+    if text == "action item":
+        return True
+    # A header row whose "Action Item" cell was lost starts with "Action".
+    return (
+        text == "action" and bool(row) and strip_bookmarks(row[-1]).strip().lower() != "action item"
+    )
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.table: Table | None = None
+        self.row: list[str] | None = None
+
+    def end_row(self) -> None:
+        if self.row is not None and self.table is not None:
+            self.table.rows.append(self.row)
+        self.row = None
+
+    def end_table(self) -> None:
+        self.end_row()
+        self.table = None
+
+    def paragraph(self, text: str, number: int) -> None:
+        self.end_table()
+        self.blocks.append(Paragraph(text.strip(), number))
+
+    def cell(self, text: str, number: int, *, empty_first: bool = False) -> None:
+        if self.table is None:
+            self.table = Table([], number)
+            self.blocks.append(self.table)
+        if empty_first or (self.row is not None and _opens_header(text, self.row)):
+            self.end_row()
+        if self.row is None:
+            self.row = [""] if empty_first else []
+        self.row.append(text)
+
+    def line(self, line: str, number: int) -> None:
+        if line.startswith("\t"):
+            self.cell(line[1:], number)
+        elif line.startswith(" \t"):
+            self.cell(line[2:], number, empty_first=True)
+        elif not line.strip():
+            if self.row is not None:
+                self.end_row()
+            else:
+                self.end_table()
+        elif self.row is not None and not line.startswith(" ") and not _is_heading(line):
+            self.row[-1] += "\n" + line
+        else:
+            self.paragraph(line, number)
+
+
+def read_text_export(text: str) -> list[Block]:
+    """Split a text export into paragraphs and tables (see the module docstring)."""
+    reader = _Reader()
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        reader.line(line.rstrip("\r"), number)
+    reader.end_table()
+    return reader.blocks

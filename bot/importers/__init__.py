@@ -1,1 +1,0 @@
-"""Readers that turn the secretariat's documents into records."""

@@ -1,0 +1,90 @@
+"""Use cases of the action plan that the CLI and Slack share: import, bundled data."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.documents.blocks import DocumentError
+from bot.documents.detect import read_blocks
+from bot.plan.interpret import ParsedPlan, interpret
+from bot.plan.merge import ImportSummary, merge_plan
+from bot.plan.queries import plan_is_empty
+from bot.store.db import Database
+
+BUNDLED_PLAN = "wtsa20-action-plan.txt"
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    plan: ParsedPlan
+    kind: str  # "docx" or "text"
+    sha256: str
+
+
+def load_plan(data: bytes) -> LoadedPlan:
+    """Parse an action-plan file; DocumentError says in one line why it cannot be."""
+    blocks, kind = read_blocks(data)
+    return LoadedPlan(interpret(blocks), kind, hashlib.sha256(data).hexdigest())
+
+
+class ImportFailed(Exception):
+    """A file could not be imported; nothing was written.  ``str()`` is one line."""
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        raise ImportFailed(f"{path}: no such file") from error
+    except IsADirectoryError as error:
+        raise ImportFailed(f"{path}: is a folder, not a file") from error
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot be read ({error.strerror or error})") from error
+
+
+def import_bytes(db: Database, data: bytes, file_name: str, clock: Clock) -> ImportSummary:
+    """Import one action-plan file in one transaction: all of it or nothing."""
+    try:
+        loaded = load_plan(data)
+    except DocumentError as error:
+        raise ImportFailed(f"{file_name}: {error}") from error
+    with db.unit_of_work() as session:
+        summary = merge_plan(
+            session,
+            loaded.plan,
+            file_name=file_name,
+            kind=loaded.kind,
+            sha256=loaded.sha256,
+            now=clock(),
+        )
+        session.commit()
+    return summary
+
+
+def import_path(db: Database, path: Path, clock: Clock) -> ImportSummary:
+    return import_bytes(db, read_file(path), path.name, clock)
+
+
+def bundled_plan() -> bytes:
+    return resources.files("bot").joinpath("data", BUNDLED_PLAN).read_bytes()
+
+
+def ensure_plan(db: Database, clock: Clock) -> ImportSummary | None:
+    """Load the bundled WTSA-20 plan into an empty database; None if it had a plan.
+
+    Two processes starting on one empty database both try; the unique keys let
+    one of them win, and the other finds the plan there.
+    """
+    with db.unit_of_work() as session:
+        if not plan_is_empty(session):
+            return None
+    try:
+        return import_bytes(db, bundled_plan(), f"bundled:{BUNDLED_PLAN}", clock)
+    except IntegrityError:
+        return None

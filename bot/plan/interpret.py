@@ -1,0 +1,230 @@
+"""Interpret document blocks as the WTSA action plan.
+
+Section I (the summary table) is context, not items.  Section II holds, per
+Resolution, a heading and a table ``Action Item | Action | Milestone | Periodic
+goals met | Completed`` in which each item row is followed by a status row.
+Appendices I and II hold obsolete items of older plans; their numbers may be
+reused by active items, so they are kept apart (``appendix`` is set).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.documents.blocks import Block, DocumentError, Paragraph, Table
+from bot.documents.text_export import strip_bookmarks
+from bot.plan.ids import canonical_id, resolution_of
+
+YES_MARKS = frozenset({"√", "✓", "✔", "✅", "x", "X", "☑", "☒", "yes", "Yes"})
+HEADER_WORDS = frozenset({"milestone", "periodic goals met", "completed"})
+ID_CELL = re.compile(
+    r"^\s*(?P<id>(?:op|OP|Op)?\s*\d{0,3}\s*[-‑–—]\s*\d{1,3})\s*(?:\n\s*\((?P<alias>[^)]*)\))?\s*$"
+)
+RESOLUTION_HEADING = re.compile(
+    r"^\s*(?:\d+\.\s*)?(?P<kind>Resolution|Opinion)\s+(?P<number>\d+)\s*[-–—]\s*(?P<title>.+?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+APPENDIX_HEADING = re.compile(
+    r"^\s*Appendix\s+(?P<number>[IVX]+)\s*[-–—]\s*(?P<title>.*?)\s*$", re.IGNORECASE
+)
+SECTION_HEADING = re.compile(r"^\s*Section\s+(?P<number>[IVX]+)\s*[-–—]", re.IGNORECASE)
+OLD_PLAN = re.compile(r"WTSA-\d+")
+
+
+@dataclass
+class ParsedResolution:
+    key: str  # "50", "Opinion 1"
+    title: str
+    position: int
+
+
+@dataclass
+class ParsedItem:
+    id: str
+    resolution: str
+    action: str
+    milestone: str = ""
+    periodic_goals_met: bool = False
+    completed: bool = False
+    status: str = ""
+    aliases: list[str] = field(default_factory=list)
+    appendix: str = ""  # "" for active items, else e.g. "Appendix I (WTSA-16)"
+    position: int = 0
+
+    @property
+    def obsolete(self) -> bool:
+        return bool(self.appendix)
+
+
+@dataclass
+class Anomaly:
+    kind: str
+    message: str
+    place: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+
+@dataclass
+class ParsedPlan:
+    resolutions: list[ParsedResolution] = field(default_factory=list)
+    items: list[ParsedItem] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[ParsedItem]:
+        return [item for item in self.items if not item.appendix]
+
+    @property
+    def obsolete(self) -> list[ParsedItem]:
+        return [item for item in self.items if item.appendix]
+
+
+def clean(text: str) -> str:
+    """Cell text without bookmarks, with tidy lines and no stray blank lines."""
+    text = strip_bookmarks(text).replace("\xa0", " ").replace("\t", " ")
+    lines = [" ".join(line.split()) if "  " in line else line.strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def is_yes(text: str) -> bool:
+    return clean(text) in YES_MARKS
+
+
+def _is_header(cells: list[str]) -> bool:
+    words = {clean(cell).lower() for cell in cells}
+    return words >= HEADER_WORDS
+
+
+def _slot(cells: list[str], index: int) -> str:
+    return clean(cells[index]) if index < len(cells) else ""
+
+
+class _Interpreter:
+    def __init__(self) -> None:
+        self.plan = ParsedPlan()
+        self.section = ""
+        self.resolution: ParsedResolution | None = None
+        self.appendix = ""
+        self.last: ParsedItem | None = None  # the item a status row belongs to
+        self.orphan: Anomaly | None = None  # an id-less row whose status must not go astray
+        self.seen: dict[tuple[str, str], ParsedItem] = {}
+        self.status_seen = False  # whether self.last already had its status row
+
+    # -- places and anomalies -------------------------------------------------
+    def place(self) -> str:
+        where = self.appendix or (
+            f"Resolution {self.resolution.key}" if self.resolution else "before Section II"
+        )
+        after = f", after {self.last.id}" if self.last else ", before the first item"
+        return where + after
+
+    def anomaly(self, kind: str, message: str) -> Anomaly:
+        found = Anomaly(kind, message, self.place())
+        self.plan.anomalies.append(found)
+        return found
+
+    # -- blocks ---------------------------------------------------------------
+    def paragraph(self, block: Paragraph) -> None:
+        text = clean(block.text)
+        if section := SECTION_HEADING.match(text):
+            self.section = section["number"].upper()
+            self.resolution, self.last, self.orphan = None, None, None
+        elif appendix := APPENDIX_HEADING.match(text):
+            plan = OLD_PLAN.search(appendix["title"])
+            label = f"Appendix {appendix['number'].upper()}"
+            self.appendix = f"{label} ({plan.group(0)})" if plan else label
+            self.section = "appendix"
+            self.resolution, self.last, self.orphan = None, None, None
+        elif self.section == "II" and (heading := RESOLUTION_HEADING.match(text)):
+            key = heading["number"].lstrip("0") or "0"
+            if heading["kind"].lower() == "opinion":
+                key = f"Opinion {key}"
+            title = " ".join(heading["title"].split())
+            self.resolution = ParsedResolution(key, title, len(self.plan.resolutions))
+            self.plan.resolutions.append(self.resolution)
+            self.last, self.orphan = None, None
+
+    def table(self, block: Table) -> None:
+        if self.section not in ("II", "appendix"):
+            return
+        for cells in block.rows:
+            self.row(cells)
+
+    def row(self, cells: list[str]) -> None:
+        if not cells or _is_header(cells):
+            return
+        first = clean(cells[0])
+        if match := ID_CELL.match(first):
+            self.item(match["id"], match["alias"], cells)
+        elif not first or (self.last is not None and canonical_id(first) == self.last.id):
+            self.status_or_orphan(cells)
+
+    def item(self, raw_id: str, raw_alias: str | None, cells: list[str]) -> None:
+        item_id = canonical_id(raw_id)
+        if item_id is None:
+            self.anomaly("bad-id", f"unreadable action item id {raw_id!r}")
+            return
+        resolution = self.resolution.key if self.resolution and not self.appendix else None
+        item = ParsedItem(
+            id=item_id,
+            resolution=resolution or resolution_of(item_id),
+            action=_slot(cells, 1),
+            appendix=self.appendix,
+            position=len(self.plan.items),
+        )
+        if not self.appendix:
+            item.milestone = _slot(cells, 2)
+            item.periodic_goals_met = is_yes(_slot(cells, 3))
+            item.completed = is_yes(_slot(cells, 4))
+        if raw_alias:
+            aliases = [canonical_id(part) for part in re.split(r"[,;/]", raw_alias)]
+            item.aliases = [alias for alias in aliases if alias and alias != item_id]
+        key = (item.id, item.appendix)
+        if key in self.seen:
+            self.anomaly("duplicate-id", f"{item.id} appears again; the first one is kept")
+            self.last, self.orphan = None, None
+            return
+        self.seen[key] = item
+        self.plan.items.append(item)
+        self.last, self.orphan, self.status_seen = item, None, False
+
+    def status_or_orphan(self, cells: list[str]) -> None:
+        """A row with an empty id cell: the status of the row above, or an action without id.
+
+        A status row spans the milestone column, so a row with a milestone of its own
+        is an action whose id is missing.  Its status row, if any, belongs to it and
+        must not overwrite the status of the item above it.
+        """
+        status = _slot(cells, 1)
+        owner_waits = self.orphan is not None or (self.last is not None and not self.status_seen)
+        if _slot(cells, 2) or (not owner_waits and len({clean(c) for c in cells[1:]} - {""}) > 1):
+            self.orphan = self.anomaly(
+                "missing-id", f"a row with an action but no action item id: {status}"
+            )
+            self.status_seen = True
+        elif self.orphan is not None:
+            if status:
+                self.orphan.message += f"; its status: {status}"
+            self.orphan = None
+        elif self.last is not None and not self.status_seen:
+            self.last.status = status
+            self.status_seen = True
+        elif status:
+            self.anomaly("stray-status", f"status text with no item above it: {status[:80]}")
+
+
+def interpret(blocks: list[Block]) -> ParsedPlan:
+    """Build the action plan from blocks; raise DocumentError if there is none."""
+    interpreter = _Interpreter()
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            interpreter.paragraph(block)
+        else:
+            interpreter.table(block)
+    plan = interpreter.plan
+    if not plan.active:
+        raise DocumentError("no action-plan tables found")
+    return plan

@@ -1,0 +1,177 @@
+"""Merge a parsed action plan into the database.
+
+Document fields (action, milestone, aliases, order) follow the document.  The
+flags and the status text follow the document only where the document itself
+changed them since the last import: what people recorded in between is kept,
+and every change an import makes to them is written to the item's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.plan.interpret import ParsedItem, ParsedPlan
+from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
+
+DOCUMENT_FIELDS = ("action", "milestone", "aliases", "position")
+TRACKED = (
+    ("completed", "doc_completed"),
+    ("periodic_goals_met", "doc_periodic_goals_met"),
+    ("status", "doc_status"),
+)
+
+
+@dataclass
+class ImportSummary:
+    file_name: str
+    kind: str
+    sha256: str
+    items: int = 0
+    resolutions: int = 0
+    obsolete: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    not_in_document: list[str] = field(default_factory=list)
+    anomalies: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _label(item: ParsedItem) -> str:
+    return f"{item.id} (obsolete, {item.appendix})" if item.appendix else item.id
+
+
+def _resolutions(session: Session, plan: ParsedPlan) -> dict[str, Resolution]:
+    known = {row.key: row for row in session.scalars(select(Resolution))}
+    for parsed in plan.resolutions:
+        row = known.get(parsed.key)
+        if row is None:
+            row = known[parsed.key] = Resolution(key=parsed.key)
+            session.add(row)
+        row.title, row.position = parsed.title, parsed.position
+    for item in plan.items:
+        if item.resolution not in known:  # obsolete items of suppressed Resolutions
+            row = known[item.resolution] = Resolution(
+                key=item.resolution, title="", position=10_000 + len(known)
+            )
+            session.add(row)
+    return known
+
+
+def _tracked_changes(row: ActionItem, parsed: ParsedItem) -> dict[str, Any]:
+    """Current values of the tracked fields that the document changed since last import."""
+    return {
+        name: getattr(row, name)
+        for name, doc_name in TRACKED
+        if getattr(parsed, name) != getattr(row, doc_name)
+    }
+
+
+def merge_plan(
+    session: Session, plan: ParsedPlan, *, file_name: str, kind: str, sha256: str, now: datetime
+) -> ImportSummary:
+    """Apply ``plan`` in ``session`` (the caller commits) and say what changed."""
+    summary = ImportSummary(
+        file_name=file_name,
+        kind=kind,
+        sha256=sha256,
+        items=len(plan.active),
+        resolutions=len(plan.resolutions),
+        obsolete=len(plan.obsolete),
+        anomalies=[str(anomaly) for anomaly in plan.anomalies],
+    )
+    resolutions = _resolutions(session, plan)
+    existing = {(row.code, row.appendix): row for row in session.scalars(select(ActionItem))}
+    for parsed in plan.items:
+        resolution = resolutions[parsed.resolution]
+        row = existing.pop((parsed.id, parsed.appendix), None)
+        if row is None:
+            session.add(_new_item(parsed, resolution))
+            summary.created.append(_label(parsed))
+            continue
+        changed = _update_document_fields(row, parsed, resolution)
+        previous = _tracked_changes(row, parsed)
+        if previous:
+            _apply_tracked(row, parsed, previous, file_name, now)
+        if changed or previous:
+            summary.updated.append(_label(parsed))
+        else:
+            summary.unchanged += 1
+    summary.not_in_document = sorted(
+        f"{code} (obsolete, {appendix})" if appendix else code for code, appendix in existing
+    )
+    session.add(
+        ImportRun(
+            file_name=file_name,
+            sha256=sha256,
+            file_kind=kind,
+            counts={
+                "items": summary.items,
+                "obsolete": summary.obsolete,
+                "created": len(summary.created),
+                "updated": len(summary.updated),
+                "unchanged": summary.unchanged,
+            },
+            anomalies=summary.anomalies,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return summary
+
+
+def _new_item(parsed: ParsedItem, resolution: Resolution) -> ActionItem:
+    return ActionItem(
+        code=parsed.id,
+        appendix=parsed.appendix,
+        resolution=resolution,
+        aliases=list(parsed.aliases),
+        action=parsed.action,
+        milestone=parsed.milestone,
+        position=parsed.position,
+        completed=parsed.completed,
+        periodic_goals_met=parsed.periodic_goals_met,
+        status=parsed.status,
+        doc_completed=parsed.completed,
+        doc_periodic_goals_met=parsed.periodic_goals_met,
+        doc_status=parsed.status,
+    )
+
+
+def _update_document_fields(row: ActionItem, parsed: ParsedItem, resolution: Resolution) -> bool:
+    changed = row.resolution_id != resolution.id
+    row.resolution = resolution
+    for name in DOCUMENT_FIELDS:
+        value = list(parsed.aliases) if name == "aliases" else getattr(parsed, name)
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = changed or name != "position"
+    return changed
+
+
+def _apply_tracked(
+    row: ActionItem, parsed: ParsedItem, previous: dict[str, Any], file_name: str, now: datetime
+) -> None:
+    words = []
+    for name, doc_name in TRACKED:
+        if name in previous:
+            setattr(row, doc_name, getattr(parsed, name))
+            setattr(row, name, getattr(parsed, name))
+            words.append(name.replace("_", " "))
+    row.updates.append(
+        StatusUpdate(
+            kind="document",
+            text=f"{', '.join(words)} changed by the document {file_name}",
+            author="import",
+            source="import",
+            previous=previous,
+            created_at=now,
+        )
+    )

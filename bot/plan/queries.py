@@ -1,0 +1,113 @@
+"""Reading the plan: items by id or alias, by Resolution, and as plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.plan.ids import canonical_id
+from bot.store.models import ActionItem, Resolution, StatusUpdate
+
+
+def plan_is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count()).select_from(ActionItem))
+
+
+def all_items(session: Session, *, include_obsolete: bool = True) -> list[ActionItem]:
+    query = (
+        select(ActionItem)
+        .options(selectinload(ActionItem.resolution))
+        .order_by(ActionItem.appendix != "", ActionItem.appendix, ActionItem.position)
+    )
+    if not include_obsolete:
+        query = query.where(ActionItem.appendix == "")
+    return list(session.scalars(query))
+
+
+def find_item(session: Session, text: str) -> list[ActionItem]:
+    """Items an id names: the active item, active items listing it as an earlier
+    number (alias), then obsolete items of older plans with that number."""
+    code = canonical_id(text)
+    if code is None:
+        return []
+    rows = list(
+        session.scalars(
+            select(ActionItem)
+            .where(ActionItem.code == code)
+            .options(selectinload(ActionItem.resolution))
+            .order_by(ActionItem.appendix)
+        )
+    )
+    active = [row for row in rows if not row.obsolete]
+    obsolete = [row for row in rows if row.obsolete]
+    aliased = [row for row in _by_alias(session, code) if row not in rows]
+    return [
+        *active,
+        *[r for r in aliased if not r.obsolete],
+        *obsolete,
+        *[r for r in aliased if r.obsolete],
+    ]
+
+
+def _by_alias(session: Session, code: str) -> list[ActionItem]:
+    # The JSON list is searched as text, which SQLite and PostgreSQL both allow;
+    # the exact check in Python then drops any accidental substring match.
+    candidates = session.scalars(
+        select(ActionItem)
+        .where(cast(ActionItem.aliases, String).contains(f'"{code}"'))
+        .options(selectinload(ActionItem.resolution))
+        .order_by(ActionItem.appendix != "", ActionItem.position)
+    )
+    return [row for row in candidates if code in (row.aliases or [])]
+
+
+def resolution_items(session: Session, key: str) -> tuple[Resolution | None, list[ActionItem]]:
+    resolution = session.scalar(select(Resolution).where(Resolution.key == key))
+    if resolution is None:
+        return None, []
+    items = session.scalars(
+        select(ActionItem)
+        .where(ActionItem.resolution_id == resolution.id)
+        .order_by(ActionItem.appendix != "", ActionItem.position)
+    )
+    return resolution, list(items)
+
+
+def history(session: Session, item: ActionItem, limit: int | None = None) -> list[StatusUpdate]:
+    query = select(StatusUpdate).where(StatusUpdate.item_id == item.id)
+    query = query.order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def update_as_json(update: StatusUpdate) -> dict[str, Any]:
+    return {
+        "kind": update.kind,
+        "text": update.text,
+        "author": update.author,
+        "author_id": update.author_id,
+        "source": update.source,
+        "link": update.link,
+        "documents": list(update.documents or []),
+        "previous": dict(update.previous or {}),
+        "created_at": update.created_at.isoformat(),
+    }
+
+
+def item_as_json(item: ActionItem) -> dict[str, Any]:
+    return {
+        "id": item.code,
+        "resolution": item.resolution.key,
+        "title": item.resolution.title,
+        "action": item.action,
+        "milestone": item.milestone,
+        "periodic_goals_met": item.periodic_goals_met,
+        "completed": item.completed,
+        "status": item.status,
+        "aliases": list(item.aliases or []),
+        "obsolete": item.obsolete,
+        "appendix": item.appendix or None,
+    }

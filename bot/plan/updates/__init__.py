@@ -1,0 +1,1 @@
+"""Status updates people post: understanding a message (``parse``) and recording it (``record``)."""

@@ -1,0 +1,334 @@
+"""Recording what a channel message says about action items, and taking it back.
+
+A message is recorded once: its row in ``slack_messages`` has a unique key on
+(workspace, channel, message time), so a retried or doubly delivered event, or
+two replicas racing, find the row already there and change nothing.  Every
+update keeps the flags the item had before it, so that an undo, an edit or a
+deletion can restore them, unless a later update has changed them since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.plan.queries import find_item
+from bot.plan.updates.parse import ItemUpdate, ParsedMessage
+from bot.store.models import ActionItem, SlackMessage, StatusUpdate
+
+FLAG_KINDS = frozenset({"completed", "periodic", "reopened"})
+RETRACTIONS = frozenset({"undo", "edit", "delete"})
+SUPERSEDING_KINDS = FLAG_KINDS | {"document"}
+EFFECTS: dict[str, dict[str, bool]] = {
+    "completed": {"completed": True},
+    "periodic": {"periodic_goals_met": True},
+    "reopened": {"completed": False},
+    "note": {},
+}
+VERBS = {
+    "completed": "marked completed",
+    "periodic": "marked periodic goals met",
+    "reopened": "reopened",
+    "note": "note recorded",
+}
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    team_id: str
+    channel: str
+    ts: str
+    user_id: str
+    author: str
+    text: str
+    thread_ts: str | None = None
+    permalink: str | None = None
+
+
+def flags(item: ActionItem) -> dict[str, bool]:
+    return {"completed": item.completed, "periodic_goals_met": item.periodic_goals_met}
+
+
+def state_word(state: dict[str, Any]) -> str:
+    if state.get("completed"):
+        return "completed"
+    return "periodic goals met" if state.get("periodic_goals_met") else "open"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing a message did to one item, worded for the thread reply."""
+
+    update_id: int
+    item: str
+    kind: str
+    before: dict[str, bool]
+    after: dict[str, bool]
+
+    def describe(self) -> str:
+        if self.kind in RETRACTIONS:
+            if self.before == self.after:
+                return f"{self.item}: update taken back, stays {state_word(self.after)}"
+            return f"{self.item} back to {state_word(self.after)} (was: {state_word(self.before)})"
+        if self.kind == "note":
+            return f"{self.item}: note recorded"
+        if self.before == self.after:
+            return f"{self.item} already {state_word(self.after)} (recorded)"
+        return f"{self.item} {VERBS[self.kind]} (was: {state_word(self.before)})"
+
+
+@dataclass
+class Outcome:
+    """``status`` is recorded, duplicate, nothing, unknown, denied or corrected."""
+
+    status: str
+    changes: list[Change] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    message_id: int | None = None
+
+
+def active_item(session: Session, code: str) -> ActionItem | None:
+    found = [item for item in find_item(session, code) if not item.obsolete]
+    return found[0] if found else None
+
+
+def may_change_flags(user_id: str, editors: frozenset[str]) -> bool:
+    return not editors or user_id in editors
+
+
+def may_record(user_id: str, editors: frozenset[str], kinds: list[str]) -> bool:
+    """Notes are anyone's; flag changes are the editors' when editors are set."""
+    return may_change_flags(user_id, editors) or not FLAG_KINDS.intersection(kinds)
+
+
+def _resolve(
+    session: Session, updates: list[ItemUpdate]
+) -> tuple[list[tuple[ItemUpdate, ActionItem]], list[str]]:
+    resolved, unknown = [], []
+    for update in updates:
+        item = active_item(session, update.item)
+        if item is None:
+            unknown.append(update.item)
+        else:
+            resolved.append((update, item))
+    return resolved, unknown
+
+
+def _apply(
+    session: Session,
+    message: SlackMessage,
+    update: ItemUpdate,
+    item: ActionItem,
+    incoming: IncomingMessage,
+    documents: list[str],
+    now: datetime,
+) -> Change:
+    # Lock the item (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)
+    # so that two messages about it at the same moment each see the other's change.
+    session.refresh(item, with_for_update=True)
+    before = flags(item)
+    for name, value in EFFECTS[update.kind].items():
+        setattr(item, name, value)
+    entry = StatusUpdate(
+        item=item,
+        kind=update.kind,
+        text=update.text,
+        author=incoming.author,
+        author_id=incoming.user_id,
+        source="slack",
+        link=incoming.permalink,
+        documents=documents,
+        previous=before,
+        created_at=now,
+        message=message,
+        channel=incoming.channel,
+    )
+    session.add(entry)
+    session.flush()
+    return Change(entry.id, item.code, update.kind, before, flags(item))
+
+
+def record_message(
+    session: Session,
+    incoming: IncomingMessage,
+    parsed: ParsedMessage,
+    *,
+    editors: frozenset[str],
+    now: datetime,
+) -> Outcome:
+    """Record the updates of one message (the caller commits)."""
+    if not parsed.updates:
+        return Outcome("nothing")
+    resolved, unknown = _resolve(session, parsed.updates)
+    if not resolved:
+        return Outcome("unknown", unknown=unknown)
+    if not may_record(incoming.user_id, editors, [update.kind for update, _ in resolved]):
+        return Outcome("denied", unknown=unknown)
+    message = SlackMessage(
+        team_id=incoming.team_id,
+        channel=incoming.channel,
+        ts=incoming.ts,
+        thread_ts=incoming.thread_ts,
+        user_id=incoming.user_id,
+        text=incoming.text,
+        permalink=incoming.permalink,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(message)
+            session.flush()
+    except IntegrityError:
+        return Outcome("duplicate")
+    changes = [
+        _apply(session, message, update, item, incoming, list(parsed.documents), now)
+        for update, item in resolved
+    ]
+    return Outcome("recorded", changes=changes, unknown=unknown, message_id=message.id)
+
+
+def _superseded(session: Session, update: StatusUpdate) -> bool:
+    later = (
+        select(StatusUpdate.id)
+        .where(StatusUpdate.item_id == update.item_id)
+        .where(StatusUpdate.id > update.id)
+        .where(StatusUpdate.retracted_at.is_(None))
+        .where(StatusUpdate.kind.in_(SUPERSEDING_KINDS))
+    )
+    return bool(session.scalar(select(exists(later))))
+
+
+def _state_before(session: Session, update: StatusUpdate) -> dict[str, Any]:
+    """The flags as they would be had ``update`` never been made.
+
+    That is the state it saw, unless the update that made that state has been
+    taken back too: then the state before that one, and so on back to the
+    latest update that still stands.
+    """
+    state = dict(update.previous or {})
+    earlier = session.scalars(
+        select(StatusUpdate)
+        .where(StatusUpdate.item_id == update.item_id)
+        .where(StatusUpdate.id < update.id)
+        .where(StatusUpdate.kind.in_(SUPERSEDING_KINDS))
+        .order_by(StatusUpdate.id.desc())
+    )
+    for entry in earlier:
+        if entry.retracted_at is None:
+            break
+        state = dict(entry.previous or {})
+    return state
+
+
+def retract(
+    session: Session, update: StatusUpdate, *, reason: str, actor: str, actor_id: str, now: datetime
+) -> Change | None:
+    """Take an update back; restore the flags before it unless a later update changed them."""
+    if update.retracted_at is not None:
+        return None
+    item = update.item
+    before = flags(item)
+    restore = update.kind in FLAG_KINDS and not _superseded(session, update)
+    if restore:
+        for name, value in _state_before(session, update).items():
+            if name in ("completed", "periodic_goals_met"):
+                setattr(item, name, bool(value))
+    update.retracted_at, update.retracted_by = now, reason
+    note = f"{reason}: {update.kind} of {update.created_at:%d %b %Y %H:%M} UTC taken back"
+    if update.kind in FLAG_KINDS and not restore:
+        note += " (a later update stands, so the state is kept)"
+    entry = StatusUpdate(
+        item=item,
+        kind=reason,
+        text=note,
+        author=actor,
+        author_id=actor_id,
+        source="slack",
+        link=update.link,
+        documents=[],
+        previous=before,
+        created_at=now,
+        message_id=update.message_id,
+        channel=update.channel,
+    )
+    session.add(entry)
+    session.flush()
+    return Change(entry.id, item.code, reason, before, flags(item))
+
+
+def find_message(session: Session, team_id: str, channel: str, ts: str) -> SlackMessage | None:
+    """The recorded message, locked until the caller commits (``SELECT ... FOR UPDATE``).
+
+    An edit, a deletion or an undo delivered twice at once then runs one after the other,
+    and the second sees what the first did; SQLite's ``BEGIN IMMEDIATE`` does the same.
+    """
+    return session.scalar(
+        select(SlackMessage)
+        .where(
+            SlackMessage.team_id == team_id, SlackMessage.channel == channel, SlackMessage.ts == ts
+        )
+        .with_for_update()
+    )
+
+
+def active_updates(message: SlackMessage) -> list[StatusUpdate]:
+    return [u for u in message.updates if u.retracted_at is None and u.kind in EFFECTS]
+
+
+def retract_message(
+    session: Session,
+    message: SlackMessage,
+    *,
+    reason: str,
+    actor: str,
+    actor_id: str,
+    now: datetime,
+) -> list[Change]:
+    """Take back every update a message made, newest first."""
+    changes = []
+    for update in reversed(active_updates(message)):
+        change = retract(session, update, reason=reason, actor=actor, actor_id=actor_id, now=now)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def edit_message(
+    session: Session,
+    incoming: IncomingMessage,
+    parsed: ParsedMessage,
+    *,
+    editors: frozenset[str],
+    now: datetime,
+) -> Outcome:
+    """Read an edited message again: correct its updates, never double them."""
+    message = find_message(session, incoming.team_id, incoming.channel, incoming.ts)
+    if message is None:
+        return record_message(session, incoming, parsed, editors=editors, now=now)
+    resolved, unknown = _resolve(session, parsed.updates)
+    current = active_updates(message)
+    wanted = {(item.code, update.kind) for update, item in resolved}
+    if wanted == {(u.item.code, u.kind) for u in current}:
+        texts = {(item.code, update.kind): update.text for update, item in resolved}
+        for entry in current:
+            entry.text = texts[(entry.item.code, entry.kind)]
+            entry.documents = list(parsed.documents)
+        message.text, message.edited_at = incoming.text, now
+        return Outcome("corrected", unknown=unknown, message_id=message.id)
+    kinds = [u.kind for u in current] + [update.kind for update, _ in resolved]
+    if not may_record(incoming.user_id, editors, kinds):
+        return Outcome("denied", unknown=unknown)
+    changes = retract_message(
+        session, message, reason="edit", actor=incoming.author, actor_id=incoming.user_id, now=now
+    )
+    message.text, message.edited_at = incoming.text, now
+    changes += [
+        _apply(session, message, update, item, incoming, list(parsed.documents), now)
+        for update, item in resolved
+    ]
+    return Outcome("recorded", changes=changes, unknown=unknown, message_id=message.id)

@@ -1,0 +1,208 @@
+"""``/action`` replies: from an answer to the inputs of a template (wording, clipping, pages)."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.plan.lookup import Answer
+from bot.plan.queries import history
+from bot.render import (
+    CHUNK,
+    MAX_BUTTON_VALUE,
+    Renderer,
+    Reply,
+    chunk_lines,
+    clip,
+    escape,
+    one_line,
+    post_button,
+    shared,
+    slack_date,
+    spec,
+)
+from bot.store.models import ActionItem, StatusUpdate
+
+LINES_PER_PAGE = 40
+UPDATES_ON_CARD = 5
+POST_BUTTON = "action_post"
+PAGE_BUTTON = "action_page"
+SHOW_BUTTON = "action_show_item"
+
+
+def yes_no(flag: bool) -> str:
+    return ":white_check_mark: Yes" if flag else "No"
+
+
+def state_icon(item: ActionItem) -> str:
+    if item.obsolete:
+        return ":wastebasket:"
+    if item.completed:
+        return ":white_check_mark:"
+    if item.periodic_goals_met:
+        return ":arrows_counterclockwise:"
+    return ":white_large_square:"
+
+
+def state_word(item: ActionItem) -> str:
+    if item.obsolete:
+        return "obsolete"
+    if item.completed:
+        return "completed"
+    return "periodic goals met" if item.periodic_goals_met else "open"
+
+
+def update_line(update: StatusUpdate, tz: ZoneInfo) -> str:
+    who = escape(update.author or "someone")
+    text = escape(one_line(update.text, 200))
+    line = f"• {slack_date(update.created_at, tz)} *{escape(update.kind)}* by {who}: {text}"
+    if update.documents:
+        line += f" ({escape(', '.join(update.documents))})"
+    if update.link:
+        line += f" <{update.link}|message>"
+    return line
+
+
+class Views:
+    """Builds replies for ``/action``; the renderer holds the layout."""
+
+    def __init__(self, renderer: Renderer, tz: ZoneInfo, command: str = "/action") -> None:
+        self.renderer = renderer
+        self.tz = tz
+        self.command = command
+
+    def for_answer(self, session: Session, answer: Answer, *, page: int = 1) -> Reply:
+        if answer.kind == "help":
+            return self.help()
+        if answer.kind == "item":
+            return self.item_card(session, answer.items[0], also=answer.items[1:])
+        if answer.kind == "resolution":
+            return self.resolution(answer, page)
+        if answer.kind == "search":
+            return self.search(answer)
+        return self.not_found(answer)
+
+    def help(self) -> Reply:
+        blocks = self.renderer.blocks("help.json.j2", command=self.command)
+        return Reply(blocks, f"How to use {self.command}")
+
+    def item_card(
+        self,
+        session: Session,
+        item: ActionItem,
+        *,
+        also: list[ActionItem],
+        post: bool = True,
+        shared_by: str | None = None,
+    ) -> Reply:
+        resolution = item.resolution
+        header = f"{item.code} · {resolution.label}"
+        if resolution.title:
+            header += f" – {resolution.title}"
+        see_also = [
+            f"`{other.code}` lists {item.code} as its earlier number"
+            if not other.obsolete and other.code != item.code
+            else f"`{other.code}` is also the number of an obsolete item ({other.appendix})"
+            for other in also
+        ]
+        argument = json.dumps([item.code, item.appendix])
+        card = {
+            "header": clip(header, 150),
+            "obsolete": item.appendix,
+            "action": clip(item.action, CHUNK),
+            "milestone": clip(item.milestone, 1900),
+            "periodic": yes_no(item.periodic_goals_met),
+            "completed": yes_no(item.completed),
+            "aliases": ", ".join(item.aliases or []),
+            "status": clip(item.status, CHUNK),
+            "updates": chunk_lines(
+                [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
+            )[:1],
+            "see_also": clip(" · ".join(see_also), CHUNK),
+            "footer": shared(
+                f"{resolution.label} · {state_word(item)} · `{self.command} {item.code}`", shared_by
+            ),
+            "buttons": [post_button(POST_BUTTON, spec("item", argument))] if post else [],
+        }
+        text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
+        return Reply(self.renderer.blocks("item_card.json.j2", card=card), text)
+
+    def resolution(
+        self, answer: Answer, page: int, *, post: bool = True, shared_by: str | None = None
+    ) -> Reply:
+        resolution = answer.resolution
+        assert resolution is not None
+        items = answer.items
+        lines = [
+            f"{state_icon(i)} `{i.code}` {escape(one_line(i.action, 110))}"
+            + (f" _(obsolete, {escape(i.appendix)})_" if i.obsolete else "")
+            for i in items
+        ]
+        pages = max(1, -(-len(lines) // LINES_PER_PAGE))
+        page = min(max(page, 1), pages)
+        shown = lines[(page - 1) * LINES_PER_PAGE : page * LINES_PER_PAGE]
+        active = [i for i in items if not i.obsolete]
+        summary = (
+            f"{len(active)} action items · {sum(i.completed for i in active)} completed · "
+            f"{sum(i.periodic_goals_met for i in active)} with periodic goals met"
+        )
+        if len(items) > len(active):
+            summary += f" · {len(items) - len(active)} obsolete"
+        buttons = []
+        if page < pages:
+            buttons.append(
+                {
+                    "label": f"Next page ({page + 1}/{pages})",
+                    "action_id": PAGE_BUTTON,
+                    "value": spec("resolution", resolution.key, page + 1, shared_by),
+                    "style": None,
+                }
+            )
+        if post:
+            buttons.append(post_button(POST_BUTTON, spec("resolution", resolution.key, page)))
+        view = {
+            "header": clip(f"{resolution.label} – {resolution.title}".strip(" –"), 150),
+            "summary": summary,
+            "chunks": chunk_lines(shown) or ["_No action items._"],
+            "footer": shared(f"Page {page} of {pages}" if pages > 1 else "", shared_by),
+            "buttons": buttons,
+        }
+        text = f"{resolution.label}: {summary}"
+        return Reply(self.renderer.blocks("resolution.json.j2", view=view), text)
+
+    def search(self, answer: Answer, *, post: bool = True, shared_by: str | None = None) -> Reply:
+        hits = [
+            {
+                "code": hit.key,
+                "text": clip(f"*`{hit.key}`* {escape(hit.excerpt)}", CHUNK),
+            }
+            for hit in answer.hits
+        ]
+        # A button carries its view's spec, and Slack takes at most 2000 characters
+        # there: a search too long to be named again has no "Post in channel".
+        value = spec("search", answer.query)
+        view = {
+            "title": f"Action items matching *{escape(one_line(answer.query, 200))}*:",
+            "hits": hits,
+            # "Show" replaces the message it sits in: never a message posted in the channel.
+            "show": post,
+            "footer": shared(f"Best matches first · `{self.command} ID` shows one item", shared_by),
+            "buttons": [post_button(POST_BUTTON, value)]
+            if post and len(value) <= MAX_BUTTON_VALUE
+            else [],
+        }
+        noun = "action item matches" if len(hits) == 1 else "action items match"
+        text = f"{len(hits)} {noun} {one_line(answer.query, 100)}"
+        return Reply(self.renderer.blocks("search.json.j2", view=view), text)
+
+    def not_found(self, answer: Answer) -> Reply:
+        query = escape(one_line(answer.query, 200))
+        if answer.suggestions:
+            closest = ", ".join(f"`{s}`" for s in answer.suggestions)
+            text = f"Nothing found for *{query}*. Closest: {closest}"
+        else:
+            text = f"Nothing found for *{query}*."
+        view = {"text": text, "hint": f"Try `{self.command} help` for what you can ask."}
+        return Reply(self.renderer.blocks("not_found.json.j2", view=view), one_line(text, 150))

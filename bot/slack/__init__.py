@@ -1,0 +1,1 @@
+"""Delivery through Slack: the Bolt app, services, HTTP server, local console, listeners."""

@@ -1,0 +1,73 @@
+"""The application factory: one Bolt app for Slack HTTP, Socket Mode and the console."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.settings import Settings
+from bot.slack.listeners import COMMAND_MODULES
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client that retries rate limits, server errors and dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=3),
+            ConnectionErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def create_app(
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    services: Services | None = None,
+    token_verification: bool = True,
+    process_before_response: bool = False,
+) -> App:
+    """Build the Bolt app with every listener registered.
+
+    ``services`` defaults to a database opened (and migrated) from ``settings``;
+    ``client`` to a Web API client for ``SLACK_API_URL``.
+    """
+    services = services or Services.create(settings)
+    app = App(
+        client=client or make_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        token_verification_enabled=token_verification,
+        process_before_response=process_before_response,
+        raise_error_for_unhandled_request=False,
+        name="tsagbot",
+    )
+
+    def inject_services(context: BoltContext, next: Any) -> None:
+        context["services"] = services
+        next()
+
+    app.use(inject_services)
+    app.error(report_error)
+    for module in COMMAND_MODULES:
+        module.register(app)
+    return app
+
+
+def report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+    """Log a listener's failure; the user has already been acknowledged."""
+    logger.exception("listener failed: %s", error)

@@ -1,0 +1,7 @@
+"""One module per Slack surface; each exposes ``register(app)``."""
+
+from __future__ import annotations
+
+from bot.slack.listeners import action, meetings, mentions, messages
+
+COMMAND_MODULES = [action, meetings, mentions, messages]

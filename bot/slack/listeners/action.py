@@ -1,0 +1,120 @@
+"""``/action``: look up the action plan by id, by Resolution or by words.
+
+Replies are ephemeral and come in the acknowledgement itself, well within
+Slack's three seconds; their buttons post the same view in the channel, page
+through long lists, or open one item from a list of matches.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy import select
+
+from bot.plan.lookup import Answer, answer
+from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
+from bot.render import Reply, read_spec
+from bot.slack.services import Services
+from bot.store.models import ActionItem
+
+log = logging.getLogger(__name__)
+EXPIRED = "That button no longer works; run the command again."
+SORRY = "Sorry, that did not work: tsagbot could not read the action plan just now. Try again."
+
+
+def register(app: App) -> None:
+    app.command("/action")(handle_action_command)
+    app.action(POST_BUTTON)(post_in_channel)
+    app.action(PAGE_BUTTON)(show_page)
+    app.action(SHOW_BUTTON)(show_item)
+
+
+def action_reply(
+    services: Services, text: str, *, command: str = "/action", page: int = 1
+) -> Reply:
+    """The reply to ``/action TEXT`` (the function the console and tests call too)."""
+    views = services.views(command)
+    with services.db.unit_of_work() as session:
+        found = answer(session, services.search_index(session), text)
+        return views.for_answer(session, found, page=page)
+
+
+def render_spec(
+    services: Services, value: str, *, post: bool, shared_by: str | None = None
+) -> Reply:
+    """Render the view a button names (see :func:`bot.render.spec`)."""
+    view = read_spec(value)
+    kind, argument, page = view.kind, view.argument, view.page
+    shared_by = shared_by or view.shared_by
+    views = services.views()
+    with services.db.unit_of_work() as session:
+        if kind == "item":
+            code, appendix = json.loads(argument)
+            item = session.scalar(
+                select(ActionItem).where(ActionItem.code == code, ActionItem.appendix == appendix)
+            )
+            if item is None:
+                return views.not_found(Answer("not_found", code))
+            return views.item_card(session, item, also=[], post=post, shared_by=shared_by)
+        found = answer(session, services.search_index(session), argument)
+        if kind == "resolution" and found.kind == "resolution":
+            return views.resolution(found, page, post=post, shared_by=shared_by)
+        if kind == "search" and found.kind == "search":
+            return views.search(found, post=post, shared_by=shared_by)
+        return views.for_answer(session, found)
+
+
+def handle_action_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    services: Services = context["services"]
+    try:
+        reply = action_reply(services, command.get("text") or "", command=command["command"])
+    except Exception:
+        log.exception("/action %r failed", command.get("text"))
+        ack(response_type="ephemeral", text=SORRY)
+        return
+    ack(response_type="ephemeral", blocks=reply.blocks, text=reply.text)
+
+
+def _button_value(body: dict[str, Any]) -> str:
+    return str(body["actions"][0]["value"])
+
+
+def post_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """Post the ephemeral view for everyone in the channel, saying who shared it."""
+    ack()
+    services: Services = context["services"]
+    user = body.get("user", {}).get("id", "")
+    try:
+        reply = render_spec(services, _button_value(body), post=False, shared_by=user)
+    except ValueError:
+        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
+        return
+    respond(
+        response_type="in_channel",
+        replace_original=False,
+        blocks=reply.blocks,
+        text=reply.text,
+    )
+
+
+def show_page(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """The next page of a list, in place: shared lists stay shared, private ones private."""
+    ack()
+    value = _button_value(body)
+    try:
+        shared = read_spec(value).shared_by
+        reply = render_spec(context["services"], value, post=not shared)
+    except ValueError:
+        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
+        return
+    respond(replace_original=True, blocks=reply.blocks, text=reply.text)
+
+
+def show_item(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """From a list of matches, open one item's card in place of the list."""
+    ack()
+    reply = action_reply(context["services"], _button_value(body))
+    respond(replace_original=True, blocks=reply.blocks, text=reply.text)

@@ -1,0 +1,119 @@
+"""Questions asked by mentioning the bot, answered in their thread.
+
+``@tsagbot when is the next IRM?``, ``@tsagbot what is due at the next TSAG?``,
+``@tsagbot status of 50-18``, ``@tsagbot which deadlines are this week?``: the
+question is read by :mod:`bot.meetings.questions`, as ``/meetings`` reads its argument, and the
+answer is posted in the thread.  A question it cannot answer gets a short reply
+saying what it can answer, never silence.
+
+A channel message that mentions the bot reaches the app twice, as a ``message``
+event and as an ``app_mention`` event.  One answer each, by this rule:
+
+* the ``message`` listener (:mod:`bot.slack.listeners.messages`) records the status
+  updates of every message, and confirms them in the thread, but answers no
+  question in a message that mentions the bot;
+* this listener answers the questions, and stays silent on a message that records
+  updates (``@tsagbot 50-18 done``) in a channel that takes them: the message
+  listener's confirmation is its answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.meetings import questions as ask
+from bot.meetings.views import Audience
+from bot.plan.updates.parse import parse_message
+from bot.render import Reply
+from bot.slack.listeners.meetings import meeting_views
+from bot.slack.listeners.messages import channel_accepted, is_from_a_bot
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+NOT_RECORDED = (
+    "Status updates are recorded only in the channels set for them (TSAGBOT_UPDATE_CHANNELS); "
+    "nothing was recorded."
+)
+
+
+class Seen:
+    """The last few thousand keys: an event Slack delivers again is answered once."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._keys: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first(self, key: tuple[str, str]) -> bool:
+        """True the first time ``key`` is seen."""
+        with self._lock:
+            if key in self._keys:
+                return False
+            self._keys[key] = None
+            if len(self._keys) > self.size:
+                self._keys.popitem(last=False)
+            return True
+
+
+def register(app: App) -> None:
+    seen = Seen()
+
+    def handle_app_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        answer_mention(context["services"], client, event, context, seen)
+
+    app.event("app_mention")(handle_app_mention)
+
+
+def mention_reply(
+    services: Services, text: str, user: str, client: WebClient | None, *, note: str = ""
+) -> Reply:
+    """The answer to a question asked by mentioning the bot, in the asker's zone too."""
+    views = meeting_views(services)
+    reader = services.user_zone(client, user) if client is not None and user else None
+    audience = Audience(reader, private=False, note=note)
+    with services.db.unit_of_work() as session:
+        question = ask.classify(text, views.now, views.tz)
+        found = ask.answer(session, question, views.now, views.tz)
+        return views.for_answer(found, audience)
+
+
+def answer_mention(
+    services: Services,
+    client: WebClient,
+    event: dict[str, Any],
+    context: BoltContext,
+    seen: Seen,
+) -> None:
+    if is_from_a_bot(event, context):
+        return
+    channel, ts, text = event.get("channel", ""), event.get("ts", ""), event.get("text", "")
+    note = ""
+    if parse_message(text).updates:
+        if channel_accepted(services, channel):
+            return  # recorded, and confirmed in the thread, by the message listener
+        note = NOT_RECORDED
+    if not channel or not ts or not seen.first((channel, ts)):
+        return
+    try:
+        reply = mention_reply(services, text, event.get("user", ""), client, note=note)
+    except Exception:
+        log.exception("could not answer %r", text[:200])
+        reply = Reply([], "Sorry, that did not work: tsagbot could not answer just now.")
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=event.get("thread_ts") or ts,
+            blocks=reply.blocks or None,
+            text=reply.text,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as error:
+        log.error("could not answer a mention in its thread: %s", error)

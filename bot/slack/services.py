@@ -1,0 +1,109 @@
+"""What every listener needs, built once per app: settings, database, clock, views."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock, system_clock
+from bot.plan.search import Document, SearchIndex
+from bot.plan.views import Views
+from bot.render import Renderer
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
+
+USER_TTL = 6 * 3600.0
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock = system_clock
+    renderer: Renderer = field(default_factory=Renderer)
+    _index: SearchIndex | None = None
+    _index_version: tuple[int, int, int] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _users: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+
+    def _user(self, client: WebClient, user_id: str) -> dict[str, Any] | None:
+        """A user's ``users.info`` object, asked of Slack once per user for
+        :data:`USER_TTL` seconds (people change time zone when they travel); None when
+        Slack cannot say just now, and then asked again next time."""
+        kept = self._users.get(user_id)
+        if kept is not None and time.monotonic() - kept[0] < USER_TTL:
+            return kept[1]
+        try:
+            user = dict(client.users_info(user=user_id)["user"])
+        except (SlackApiError, OSError):
+            return kept[1] if kept is not None else None
+        self._users[user_id] = (time.monotonic(), user)
+        return user
+
+    def display_name(self, client: WebClient, user_id: str) -> str:
+        """A user's display name, or their id when Slack cannot say."""
+        user = self._user(client, user_id)
+        if user is None:
+            return user_id
+        profile = user.get("profile", {})
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+        return str(name or user_id)
+
+    def user_zone(self, client: WebClient, user_id: str) -> ZoneInfo | None:
+        """The time zone of a user's Slack profile (``user.tz``), or None when unknown."""
+        user = self._user(client, user_id) if user_id else None
+        name = str((user or {}).get("tz") or "")
+        try:
+            return ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
+        db = Database(settings.database_url)
+        db.upgrade()
+        return cls(settings=settings, db=db, clock=clock)
+
+    def views(self, command: str = "/action") -> Views:
+        return Views(self.renderer, self.settings.tz, command)
+
+    def search_index(self, session: Session) -> SearchIndex:
+        """The index of active items, rebuilt only when the plan has changed."""
+        version = plan_version(session)
+        with self._lock:
+            if self._index is None or self._index_version != version:
+                self._index = build_index(session)
+                self._index_version = version
+            return self._index
+
+
+def plan_version(session: Session) -> tuple[int, int, int]:
+    row = session.execute(
+        select(
+            select(func.count(ActionItem.id)).scalar_subquery(),
+            select(func.coalesce(func.max(ImportRun.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(StatusUpdate.id), 0)).scalar_subquery(),
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def build_index(session: Session) -> SearchIndex:
+    rows = session.execute(
+        select(ActionItem.code, ActionItem.action, Resolution.title, ActionItem.status)
+        .join(Resolution)
+        .where(ActionItem.appendix == "")
+        .order_by(ActionItem.position)
+    )
+    return SearchIndex(
+        Document(code, action, title, status) for code, action, title, status in rows
+    )

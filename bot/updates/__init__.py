@@ -1,1 +1,0 @@
-"""Progress updates people post in Slack: understanding a message's text (``parse``)."""

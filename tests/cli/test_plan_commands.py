@@ -1,0 +1,125 @@
+"""The tsagbot command line, run as a user runs it: a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.plan.importing import bundled_plan
+from tests.support.common import PLAN_SEED, SEEDS
+
+SUBCOMMANDS = ["import", "items", "show"]
+
+
+def run(*args: str, db: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    full_env.update({"TSAGBOT_DATABASE_URL": db, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in SUBCOMMANDS)])
+def test_help_everywhere(command: list[str], sqlite_url: str) -> None:
+    result = run(*command, "--help", db=sqlite_url)
+    assert result.returncode == 0
+    assert "Usage: tsagbot" in result.stdout
+
+
+def test_import_prints_what_it_did(sqlite_url: str) -> None:
+    first = run("import", str(PLAN_SEED), "--json", db=sqlite_url)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert (summary["items"], summary["obsolete"], summary["resolutions"]) == (397, 76, 58)
+    assert len(summary["created"]) == 473 and summary["unchanged"] == 0
+    assert len(summary["anomalies"]) == 10
+    second = run("import", str(PLAN_SEED), db=sqlite_url)
+    assert "created 0, updated 0, unchanged 473" in second.stdout
+
+
+def test_items_and_show_as_json(sqlite_url: str) -> None:
+    run("import", str(PLAN_SEED), db=sqlite_url)
+    items = json.loads(run("items", "--json", db=sqlite_url).stdout)
+    assert len(items) == 473
+    keys = {"id", "resolution", "title", "action", "milestone", "periodic_goals_met"}
+    keys |= {"completed", "status", "aliases", "obsolete"}
+    assert keys <= set(items[0])
+    assert sum(not item["obsolete"] for item in items) == 397
+    shown = json.loads(run("show", "50‑18", "--json", db=sqlite_url).stdout)
+    assert shown["id"] == "50-18" and shown["resolution"] == "50"
+    assert shown["title"] == "Cybersecurity" and shown["updates"] == []
+    text = run("show", "R54-4", db=sqlite_url).stdout
+    assert text.startswith("54-04  Resolution 54") and "alias: 44-14" in text
+
+
+def test_first_read_on_an_empty_database_loads_the_bundled_plan(sqlite_url: str) -> None:
+    result = run("show", "01-11", "--json", db=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["completed"] is True
+    assert "loaded the bundled WTSA-20 action plan" in result.stderr
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_bad_files_end_with_one_line(sqlite_url: str, tmp_path: Path) -> None:
+    run("import", str(PLAN_SEED), db=sqlite_url)
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    assert one_line_error(run("import", str(empty), db=sqlite_url)) == (
+        "tsagbot: empty.docx: empty file"
+    )
+    missing = one_line_error(run("import", str(tmp_path / "nope.txt"), db=sqlite_url))
+    assert missing.endswith("nope.txt: no such file")
+    folder = one_line_error(run("import", str(tmp_path), db=sqlite_url))
+    assert folder.endswith("is a folder, not a file")
+    assert one_line_error(run("show", "hello", db=sqlite_url)).startswith(
+        "tsagbot: no action item 'hello'"
+    )
+
+
+def test_bad_settings_fail_at_start(sqlite_url: str) -> None:
+    result = run("items", db=sqlite_url, env={"TSAGBOT_TIMEZONE": "Mars/Olympus"})
+    assert "TSAGBOT_TIMEZONE='Mars/Olympus' is not a known time zone" in one_line_error(result)
+    result = run("items", db="nonsense://")
+    assert "tsagbot: " in one_line_error(result)
+
+
+def test_bundled_plan_is_the_seed() -> None:
+    seed = SEEDS / "004_d127366013943a34.txt"
+    if not seed.exists():
+        pytest.skip("shared/seeds is not beside this checkout")
+    assert bundled_plan() == seed.read_bytes()
+
+
+def test_serve_says_what_is_missing(sqlite_url: str) -> None:
+    http = one_line_error(run("serve", "--port", "0", db=sqlite_url))
+    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set" in http
+    socket = one_line_error(
+        run("serve", "--socket", db=sqlite_url, env={"SLACK_BOT_TOKEN": "xoxb-1"})
+    )
+    assert "SLACK_APP_TOKEN" in socket
+    wrong = one_line_error(
+        run(
+            "serve",
+            "--socket",
+            db=sqlite_url,
+            env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-not-an-app-token"},
+        )
+    )
+    assert "must be an app-level token starting with xapp-" in wrong

@@ -1,0 +1,122 @@
+"""What /action understands, and what it answers, without Slack in the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.plan.ids import canonical_id, resolution_of
+from bot.plan.importing import import_bytes
+from bot.plan.lookup import answer, classify
+from bot.plan.search import Document, SearchIndex
+from bot.plan.views import Views
+from bot.render import MAX_BLOCKS, MAX_TEXT, Renderer, _texts, blocks_to_text
+from bot.settings import Settings
+from bot.slack.services import Services, build_index
+from bot.store.db import Database
+from tests.support.common import FixedClock
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("50-18", ("item", "50-18")),
+        ("50-8", ("item", "50-08")),
+        ("50.18", ("item", "50-18")),
+        ("50/18", ("item", "50-18")),
+        ("50 18", ("item", "50-18")),
+        ("50\u201118", ("item", "50-18")),
+        ("50\u201318", ("item", "50-18")),
+        ("res 50 item 18", ("item", "50-18")),
+        ("Resolution 50 item 18", ("item", "50-18")),
+        ("R50-18", ("item", "50-18")),
+        ("item 50-18", ("item", "50-18")),
+        ("1-11", ("item", "01-11")),
+        ("100-2", ("item", "100-02")),
+        ("op-01", ("item", "Op-01")),
+        ("OP\u20111", ("item", "Op-01")),
+        ("50", ("resolution", "50")),
+        ("res 50", ("resolution", "50")),
+        ("Resolution 50", ("resolution", "50")),
+        ("R50", ("resolution", "50")),
+        ("opinion 1", ("resolution", "Opinion 1")),
+        ("", ("help", "")),
+        ("  help ", ("help", "")),
+        ("cybersecurity  roadmap", ("search", "cybersecurity roadmap")),
+        ("50-18 done", ("search", "50-18 done")),
+    ],
+)
+def test_classify(text: str, expected: tuple[str, str]) -> None:
+    assert classify(text) == expected
+
+
+def test_ids_and_their_resolutions() -> None:
+    assert canonical_id("50 - 18") == "50-18"
+    assert canonical_id("50-18 done") is None
+    assert canonical_id("2023") is None
+    assert resolution_of("01-11") == "1"
+    assert resolution_of("Op-02") == "Opinion 1"
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory, plan_text: str) -> Services:
+    url = f"sqlite:///{tmp_path_factory.mktemp('lookup') / 'db.sqlite3'}"
+    db = Database(url)
+    db.upgrade()
+    import_bytes(db, plan_text.encode(), "plan.txt", FixedClock())
+    return Services(settings=Settings(database_url=url), db=db)
+
+
+def reply_for(services: Services, text: str) -> tuple[str, list[dict[str, object]]]:
+    views = Views(Renderer(), services.settings.tz)
+    with services.db.unit_of_work() as session:
+        found = answer(session, services.search_index(session), text)
+        reply = views.for_answer(session, found)
+    return found.kind, reply.blocks
+
+
+def test_typos_still_find_the_roadmap(loaded: Services) -> None:
+    with loaded.db.unit_of_work() as session:
+        index = build_index(session)
+    for query in ("cybersecurity roadmap", "cybersecurty roadmap", "ICT securty roadmap"):
+        keys = [hit.key for hit in index.search(query, limit=8)]
+        assert "50-24" in keys, (query, keys)
+
+
+def test_search_ranks_items_with_every_word_first() -> None:
+    index = SearchIndex(
+        [
+            Document("01-01", "Prepare the host country agreement", "Rules", ""),
+            Document("02-01", "Spam countermeasures study", "Countering spam", ""),
+            Document("02-02", "Spam reports to TSAG", "Countering spam", "report sent"),
+        ]
+    )
+    hits = index.search("spam report")
+    assert [hit.key for hit in hits][:2] == ["02-02", "02-01"]
+    assert index.search("zzzz qqqq") == []
+    assert index.search("the of and") == []
+
+
+def test_not_found_suggests_close_ids(loaded: Services) -> None:
+    kind, blocks = reply_for(loaded, "50-99")
+    assert kind == "not_found"
+    assert "50-09" in blocks_to_text(blocks)
+
+
+@pytest.mark.parametrize(
+    "text", ["50-18", "44", "res 73", "cybersecurity", "x" * 5000, "<b>&amp;", "op-02", "help"]
+)
+def test_every_reply_respects_slacks_limits(loaded: Services, text: str) -> None:
+    _kind, blocks = reply_for(loaded, text)
+    assert 0 < len(blocks) <= MAX_BLOCKS
+    assert all(len(t) <= MAX_TEXT for t in _texts(blocks))
+    assert blocks_to_text(blocks).strip()
+
+
+def test_obsolete_and_alias_are_said(loaded: Services) -> None:
+    kind, blocks = reply_for(loaded, "op-01")
+    assert kind == "item" and "Obsolete" in blocks_to_text(blocks)
+    _kind, blocks = reply_for(loaded, "44-14")
+    assert "54-04" in blocks_to_text(blocks)
+    _kind, blocks = reply_for(loaded, "54-03")
+    text = blocks_to_text(blocks)
+    assert "Obsolete" in text and "Appendix I (WTSA-16)" in text

@@ -1,0 +1,163 @@
+"""Recording, undoing, editing and deleting updates, on real databases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.plan.importing import import_bytes
+from bot.plan.queries import find_item
+from bot.plan.updates.parse import parse_message
+from bot.plan.updates.record import (
+    EFFECTS,
+    IncomingMessage,
+    edit_message,
+    find_message,
+    record_message,
+    retract_message,
+)
+from bot.store.db import Database
+from tests.support.common import FixedClock
+
+
+@pytest.fixture
+def plan_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
+    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    return db
+
+
+def incoming(text: str, ts: str = "1700000000.000100", user: str = "U1") -> IncomingMessage:
+    return IncomingMessage(
+        team_id="T1",
+        channel="C1",
+        ts=ts,
+        user_id=user,
+        author="Alice",
+        text=text,
+        permalink=f"https://example.slack.com/archives/C1/p{ts.replace('.', '')}",
+    )
+
+
+def record(db: Database, clock: FixedClock, text: str, **kwargs: str) -> str:
+    message = incoming(text, **kwargs)
+    with db.unit_of_work() as session:
+        outcome = record_message(
+            session, message, parse_message(text), editors=frozenset(), now=clock()
+        )
+        session.commit()
+    return outcome.status
+
+
+def state(db: Database, code: str) -> tuple[bool, bool, int]:
+    with db.unit_of_work() as session:
+        (item,) = [i for i in find_item(session, code) if not i.obsolete]
+        active = [u for u in item.updates if u.retracted_at is None and u.kind in EFFECTS]
+        return item.completed, item.periodic_goals_met, len(active)
+
+
+def test_done_message_marks_completed_with_its_details(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    assert state(plan_db, "50-18") == (False, True, 0)
+    assert record(plan_db, clock, "50-18 done, see TD206") == "recorded"
+    assert state(plan_db, "50-18") == (True, True, 1)
+    with plan_db.unit_of_work() as session:
+        (item,) = find_item(session, "50-18")
+        (update,) = item.updates
+        assert (update.kind, update.author, update.author_id) == ("completed", "Alice", "U1")
+        assert update.documents == ["TD206"] and update.link and "p1700000000000100" in update.link
+        assert update.previous == {"completed": False, "periodic_goals_met": True}
+        assert update.created_at == clock()
+
+
+def test_one_message_counts_once(plan_db: Database, clock: FixedClock) -> None:
+    assert record(plan_db, clock, "50-18 and 50-20 done") == "recorded"
+    assert record(plan_db, clock, "50-18 and 50-20 done") == "duplicate"
+    assert state(plan_db, "50-18")[2] == 1 and state(plan_db, "50-20")[2] == 1
+
+
+def test_chatter_records_nothing(plan_db: Database, clock: FixedClock) -> None:
+    for text in ("50-18 is not done yet", "is 50-18 done?", "see 50-18 for context", "hello"):
+        assert record(plan_db, clock, text, ts="1700000001.000100") == "nothing"
+    assert state(plan_db, "50-18") == (False, True, 0)
+
+
+def test_unknown_ids_and_editors(plan_db: Database, clock: FixedClock) -> None:
+    assert record(plan_db, clock, "50-99 done") == "unknown"
+    with plan_db.unit_of_work() as session:
+        outcome = record_message(
+            session,
+            incoming("50-18 done", ts="1700000002.000100", user="U2"),
+            parse_message("50-18 done"),
+            editors=frozenset({"U1"}),
+            now=clock(),
+        )
+        session.commit()
+    assert outcome.status == "denied"
+    assert state(plan_db, "50-18") == (False, True, 0)
+
+
+def test_undo_restores_and_keeps_the_history(plan_db: Database, clock: FixedClock) -> None:
+    record(plan_db, clock, "50-18 done")
+    clock.now += timedelta(minutes=5)
+    with plan_db.unit_of_work() as session:
+        message = find_message(session, "T1", "C1", "1700000000.000100")
+        assert message is not None
+        (change,) = retract_message(
+            session, message, reason="undo", actor="Alice", actor_id="U1", now=clock()
+        )
+        session.commit()
+    assert change.describe() == "50-18 back to periodic goals met (was: completed)"
+    assert state(plan_db, "50-18") == (False, True, 0)
+    with plan_db.unit_of_work() as session:
+        (item,) = find_item(session, "50-18")
+        assert [(u.kind, u.retracted_by) for u in item.updates] == [
+            ("completed", "undo"),
+            ("undo", ""),
+        ]
+
+
+def test_delete_keeps_a_later_update(plan_db: Database, clock: FixedClock) -> None:
+    record(plan_db, clock, "50-18 done", ts="1700000000.000100")
+    clock.now += timedelta(minutes=1)
+    record(plan_db, clock, "reopen 50-18", ts="1700000000.000200")
+    clock.now += timedelta(minutes=1)
+    with plan_db.unit_of_work() as session:
+        first = find_message(session, "T1", "C1", "1700000000.000100")
+        assert first is not None
+        retract_message(session, first, reason="delete", actor="", actor_id="", now=clock())
+        session.commit()
+    assert state(plan_db, "50-18") == (False, True, 1)
+
+
+def test_edit_corrects_without_doubling(plan_db: Database, clock: FixedClock) -> None:
+    record(plan_db, clock, "50-18 done, see TD206")
+    for text, expected in (
+        ("50-18 done, see TD207", (True, True, 1)),
+        ("50-20 done", (False, True, 0)),
+    ):
+        clock.now += timedelta(minutes=1)
+        with plan_db.unit_of_work() as session:
+            edit_message(
+                session, incoming(text), parse_message(text), editors=frozenset(), now=clock()
+            )
+            session.commit()
+        assert state(plan_db, "50-18") == expected
+    assert state(plan_db, "50-20")[0] is True
+    with plan_db.unit_of_work() as session:
+        (item,) = find_item(session, "50-18")
+        assert item.updates[0].documents == ["TD207"]
+
+
+def test_deleting_both_completions_reopens_the_item(plan_db: Database, clock: FixedClock) -> None:
+    record(plan_db, clock, "50-18 done", ts="1700000000.000100")
+    record(plan_db, clock, "50-18 done again", ts="1700000000.000200")
+    for ts in ("1700000000.000100", "1700000000.000200"):
+        clock.now += timedelta(minutes=1)
+        with plan_db.unit_of_work() as session:
+            message = find_message(session, "T1", "C1", ts)
+            assert message is not None
+            retract_message(session, message, reason="delete", actor="", actor_id="", now=clock())
+            session.commit()
+    assert state(plan_db, "50-18") == (False, True, 0)

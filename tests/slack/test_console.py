@@ -1,0 +1,149 @@
+"""The bot without Slack: ``tsagbot ask``, ``tsagbot console`` and the Console class.
+
+The commands run as a user runs them (a separate process) on a fresh, empty SQLite
+file and without any Slack setting: they load the bundled plan and answer through
+the same Bolt app that ``tsagbot serve`` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.plan.importing import ensure_plan
+from bot.settings import Settings
+from bot.slack.console import Console
+from bot.slack.services import Services
+from bot.store.db import Database
+from tests.support.common import FixedClock
+
+ROOT = Path(__file__).resolve().parents[2]
+CARD_HEADER = "50-18 · Resolution 50 – Cybersecurity"
+CARD_LINES = [
+    "Action",
+    "SG17, in close collaboration with all other ITU-T SGs, establish an action plan to assess "
+    "existing, evolving and new ITU-T Recommendations to counter security vulnerabilities and "
+    "continue to provide regular reports to TSAG (instructs 4 SG17)",
+    "Milestone: Ongoing",
+    "Each TSAG meeting",
+    "Periodic goals met: ✅ Yes",
+    "Completed: No",
+    "Status",
+    "SG17 reports on its LSG functions in TSAG-TD38, TSAG-TD206.",
+    "Resolution 50 · periodic goals met · `/action 50-18`",
+    "[Post in channel]",
+]
+LIST_HEADER = "Resolution 50 – Cybersecurity"
+
+
+def tsagbot(*args: str, db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
+    env["TSAGBOT_DATABASE_URL"] = db
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def assert_card(text: str) -> None:
+    lines = text.splitlines()
+    assert lines[0] == CARD_HEADER
+    assert lines[1] == "=" * len(CARD_HEADER)
+    for line in CARD_LINES:
+        assert line in lines, line
+    assert lines.index("Milestone: Ongoing") < lines.index("Completed: No")
+
+
+def test_ask_prints_the_card(sqlite_url: str) -> None:
+    result = tsagbot("ask", "/action 50-18", db=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert_card(result.stdout)
+    assert "loaded the bundled WTSA-20 action plan, 397 items" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_json_prints_the_block_kit_payload(sqlite_url: str) -> None:
+    result = tsagbot("ask", "/action 50-18", "--json", db=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    (message,) = json.loads(result.stdout)
+    assert message["response_type"] == "ephemeral"
+    assert message["text"].startswith("50-18: SG17, in close collaboration")
+    blocks = message["blocks"]
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": CARD_HEADER, "emoji": True},
+    }
+    fields = [field["text"] for block in blocks for field in block.get("fields", [])]
+    assert "*Milestone*\nOngoing\nEach TSAG meeting" in fields
+    (post,) = blocks[-1]["elements"]
+    assert (post["action_id"], post["text"]["text"]) == ("action_post", "Post in channel")
+
+
+def test_ask_answers_what_is_not_found_without_failing(sqlite_url: str) -> None:
+    result = tsagbot("ask", "xyzzyplugh", db=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Nothing found for xyzzyplugh."
+
+
+def test_console_answers_each_line(sqlite_url: str) -> None:
+    result = tsagbot("console", db=sqlite_url, stdin="/action 50-18\n50\nquit\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("tsagbot console: type /action 50-18")
+    card, _, listing = out.partition(f"tsagbot> {LIST_HEADER}\n")
+    assert_card(card.split("tsagbot> ", 1)[1])
+    lines = listing.splitlines()
+    assert lines[1].startswith("22 action items · ") and lines[1].endswith("· 1 obsolete")
+    assert sum("`50-" in line for line in lines) == 23
+    assert "🔄 `50-18` SG17, in close collaboration" in listing
+    assert lines[-1] == "tsagbot> "  # the prompt that read "quit"
+
+
+def test_console_ends_at_end_of_input(sqlite_url: str) -> None:
+    result = tsagbot("console", db=sqlite_url, stdin="\nhelp\n")
+    assert result.returncode == 0, result.stderr
+    assert "`/action`: look up the WTSA action plan" in result.stdout
+
+
+def test_the_console_class(db: Database) -> None:
+    clock = FixedClock()
+    ensure_plan(db, clock)
+    settings = Settings(database_url=db.engine.url.render_as_string(hide_password=False))
+    console = Console(Services(settings=settings, db=db, clock=clock))
+    try:
+        reply = console.command("/action", "50-18")
+        assert reply.status == 200
+        assert isinstance(reply.body, dict)
+        assert reply.body["response_type"] == "ephemeral"
+        # The answer is the acknowledgement itself: nothing posted (auth.test aside).
+        assert [call.method for call in reply.calls if call.method != "auth.test"] == []
+        assert_card(reply.as_text())
+        assert reply.messages() == [reply.body]
+
+        listing = console.command("/action", "res 50")
+        assert listing.as_text().startswith(f"{LIST_HEADER}\n")
+    finally:
+        console.close()
+
+
+def test_console_takes_mentions_as_channel_messages(sqlite_url: str) -> None:
+    result = tsagbot(
+        "console",
+        db=sqlite_url,
+        stdin="@tsagbot when is the next IRM?\n@tsagbot status of 50-18\n@tsagbot hello\nquit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    first, second, third = result.stdout.split("tsagbot> ")[1:4]
+    assert first.startswith("No inter-regional meeting is in the schedule from now on.")
+    assert "50-18" in second and "(no answer)" not in second
+    assert third.startswith("I can answer questions about the meeting schedule")

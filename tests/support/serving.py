@@ -1,0 +1,227 @@
+"""The real ``tsagbot serve`` process for end-to-end tests, talking to a :class:`FakeSlack`.
+
+:func:`start_server` starts ``python -m bot serve`` as in production on a free loopback
+port, with its Web API (and every ``response_url``) pointed at the fake, and waits for
+``GET /healthz``.  A fresh database (a SQLite file by default) gets the bundled WTSA-20
+plan on that first start.  Requests are signed as Slack signs them and must be answered
+within Slack's three seconds; what the server writes is kept in a log file, shown by
+:func:`server_output` when a test fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tests.support.blockkit import SORRY, assert_within_limits
+from tests.support.slackkit import (
+    FORM,
+    Call,
+    FakeSlack,
+    free_port,
+    post_signed,
+    slash_command_body,
+    wait_for_http,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "3c0a1f6d2b9e48a7b5d4c2e1f0a9b8c7"
+BOT_TOKEN = "xoxb-1111-2222-tsagbottest"
+SLACK_DEADLINE = 3.0
+"""Slack gives up on a request that is not answered within three seconds."""
+
+
+@dataclass
+class Server:
+    """A running ``tsagbot serve`` and the fake Slack it talks to."""
+
+    process: subprocess.Popen[bytes]
+    base: str
+    slack: FakeSlack
+    log: Path
+    database_url: str
+
+    @property
+    def events(self) -> str:
+        return f"{self.base}/slack/events"
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """True once GET /healthz answers 200; False if the process ends first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            try:
+                wait_for_http(f"{self.base}/healthz", timeout=0.25)
+            except AssertionError:
+                continue
+            return True
+        return False
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str = FORM,
+        *,
+        secret: str = SECRET,
+        timestamp: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """POST a signed body to /slack/events; it must be answered within 3 s."""
+        start = time.monotonic()
+        answer = post_signed(
+            self.events, body, content_type, secret, timestamp=timestamp, extra_headers=headers
+        )
+        elapsed = time.monotonic() - start
+        assert elapsed < SLACK_DEADLINE, f"answered in {elapsed:.2f}s; Slack waits 3 s"
+        return answer
+
+    def slash_command(self, command: str, text: str, *, user_id: str) -> dict[str, Any]:
+        """``COMMAND TEXT``: the acknowledgement's message, checked against Slack's limits."""
+        body = slash_command_body(
+            command,
+            text,
+            user_id=user_id,
+            response_url=self.slack.response_url(f"command-{uuid.uuid4().hex[:8]}"),
+        )
+        status, headers, raw = self.post(body)
+        assert status == 200, (status, raw[:500])
+        assert headers.get("Content-Type", "").startswith("application/json")
+        message: dict[str, Any] = json.loads(raw)
+        assert message["response_type"] == "ephemeral"
+        assert SORRY not in message["text"], f"{command} {text[:80]!r} failed in the server"
+        assert_within_limits(message)
+        return message
+
+
+S = TypeVar("S", bound=Server)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def start_server(
+    folder: Path,
+    slack: FakeSlack,
+    *,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    name: str = "serve",
+    server_class: type[S] = Server,  # type: ignore[assignment]
+) -> S:
+    """``python -m bot serve`` on a free loopback port; retried only on a port race.
+
+    ``database_url`` defaults to a new SQLite file in ``folder``; ``env`` adds settings
+    (``TSAGBOT_EDITORS``...) to an environment cleared of every ``SLACK_*``/``TSAGBOT_*``.
+    """
+    database_url = database_url or f"sqlite:///{folder / 'tsagbot.sqlite3'}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
+    environment.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=slack.url,
+        TSAGBOT_DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+    )
+    environment.update(env or {})
+    for attempt in range(3):
+        port = free_port()
+        log = folder / f"{name}-{attempt}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve", "--port", str(port), "--host", "127.0.0.1"],
+                cwd=ROOT,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        server = server_class(process, f"http://127.0.0.1:{port}", slack, log, database_url)
+        if server.wait_ready():
+            return server
+        stop(process)
+        if "address already in use" not in server.output().lower():
+            break
+    raise AssertionError(f"tsagbot serve did not start; its output:\n{server.output()}")
+
+
+@contextlib.contextmanager
+def serving(
+    folder: Path,
+    slack: FakeSlack,
+    *,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    name: str = "serve",
+    server_class: type[S] = Server,  # type: ignore[assignment]
+) -> Iterator[S]:
+    """:func:`start_server`, stopped at the end; its output is printed if it had crashed."""
+    running = start_server(
+        folder, slack, database_url=database_url, env=env, name=name, server_class=server_class
+    )
+    try:
+        yield running
+    finally:
+        crashed = running.process.poll() is not None
+        stop(running.process)
+        if crashed:
+            print(f"tsagbot serve had exited:\n{running.output()}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def server_output(server: Server) -> Iterator[None]:
+    """What the server writes during the block, printed to stderr (pytest shows it on failure)."""
+    assert server.process.poll() is None, f"tsagbot serve has exited:\n{server.output()}"
+    start = server.log.stat().st_size
+    try:
+        yield
+    finally:
+        with server.log.open("rb") as log:
+            log.seek(start)
+            written = log.read().decode("utf-8", errors="replace")
+        if written:
+            print(f"--- tsagbot serve wrote during this test ---\n{written}", file=sys.stderr)
+        if server.process.poll() is not None:
+            print(f"--- tsagbot serve exited ({server.process.returncode}) ---", file=sys.stderr)
+
+
+def wait_for_call(
+    slack: FakeSlack, method: str, matches: Callable[[Call], bool], timeout: float = 5.0
+) -> Call:
+    """The first call to ``method`` that ``matches``, waiting for it to arrive."""
+    deadline = time.monotonic() + timeout
+    count = 1
+    while True:
+        remaining = max(deadline - time.monotonic(), 0.01)
+        calls = slack.wait_for(method, count, timeout=remaining)
+        mine = [call for call in calls if matches(call)]
+        if mine:
+            return mine[0]
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"no matching call to {method} within {timeout}s: {calls}")
+        count = len(calls) + 1
+
+
+def wait_for_response(slack: FakeSlack, name: str, timeout: float = 5.0) -> Call:
+    """The first call to ``slack.response_url(name)``, waiting for it to arrive."""
+    path = f"/response/{name}"
+    return wait_for_call(slack, "response_url", lambda call: call.path == path, timeout)
