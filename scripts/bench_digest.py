@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, delete, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from tests.meetings.test_digest import fill_synthetic  # noqa: E402
 
 from bot.posting.digest import build_digest, render_digest  # noqa: E402
 from bot.posting.dispatch import Dispatcher  # noqa: E402
@@ -60,7 +61,6 @@ from bot.render import Renderer  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.models import AgendaItem, Meeting, OutboxPost  # noqa: E402
-from tests.meetings.test_digest import fill_synthetic  # noqa: E402
 
 GENEVA = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=GENEVA).astimezone(UTC)  # a Monday, digest time
@@ -140,7 +140,7 @@ def bench(db: Database, runs: int) -> list[Timing]:
     def nothing() -> None:
         pass
 
-    def poster(channel: str, text: str, blocks: list[dict[str, Any]]) -> str:
+    def poster(_channel: str, _text: str, _blocks: list[dict[str, Any]]) -> str:
         return "1700000000.000100"  # Slack's answer, at once
 
     def empty_outbox() -> None:

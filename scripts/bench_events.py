@@ -154,7 +154,8 @@ def schedule(
         else:
             a, b = rng.sample(codes, 2)
             chatter = rng.choice(CHATTER).format(id=a, id2=b)
-            assert not parse_message(chatter).updates and not parse_message(chatter).question
+            assert not parse_message(chatter).updates
+            assert not parse_message(chatter).question
             event = message_event(chatter, user=user, channel=channel, ts=ts)
             planned.append(Planned("chatter", ts, event_body(event)))
     return planned

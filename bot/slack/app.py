@@ -68,6 +68,6 @@ def create_app(
     return app
 
 
-def report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+def report_error(error: Exception, logger: logging.Logger) -> None:
     """Log a listener's failure; the user has already been acknowledged."""
     logger.exception("listener failed: %s", error)

@@ -85,7 +85,7 @@ class LocalWebApi:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 (quiet)
                 return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

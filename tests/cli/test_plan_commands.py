@@ -41,7 +41,8 @@ def test_import_prints_what_it_did(sqlite_url: str) -> None:
     assert first.returncode == 0, first.stderr
     summary = json.loads(first.stdout)
     assert (summary["items"], summary["obsolete"], summary["resolutions"]) == (397, 76, 58)
-    assert len(summary["created"]) == 473 and summary["unchanged"] == 0
+    assert len(summary["created"]) == 473
+    assert summary["unchanged"] == 0
     assert len(summary["anomalies"]) == 10
     second = run("import", str(PLAN_SEED), db=sqlite_url)
     assert "created 0, updated 0, unchanged 473" in second.stdout
@@ -56,10 +57,13 @@ def test_items_and_show_as_json(sqlite_url: str) -> None:
     assert keys <= set(items[0])
     assert sum(not item["obsolete"] for item in items) == 397
     shown = json.loads(run("show", "50‑18", "--json", db=sqlite_url).stdout)
-    assert shown["id"] == "50-18" and shown["resolution"] == "50"
-    assert shown["title"] == "Cybersecurity" and shown["updates"] == []
+    assert shown["id"] == "50-18"
+    assert shown["resolution"] == "50"
+    assert shown["title"] == "Cybersecurity"
+    assert shown["updates"] == []
     text = run("show", "R54-4", db=sqlite_url).stdout
-    assert text.startswith("54-04  Resolution 54") and "alias: 44-14" in text
+    assert text.startswith("54-04  Resolution 54")
+    assert "alias: 44-14" in text
 
 
 def test_first_read_on_an_empty_database_loads_the_bundled_plan(sqlite_url: str) -> None:

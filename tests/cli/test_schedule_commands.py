@@ -158,7 +158,8 @@ def test_every_command_documents_its_options(command: tuple[str, ...], sqlite_ur
 
 def test_help_tells_how_to_choose_interactively(sqlite_url: str) -> None:
     text = " ".join(ok(tsagbot(sqlite_url, "meetings", "import", "--help")).stdout.split())
-    assert "--ask" in text and "stdin is a terminal" in text
+    assert "--ask" in text
+    assert "stdin is a terminal" in text
     assert "echo 1,3 | tsagbot meetings import --ask FILE" in text
 
 
@@ -172,7 +173,8 @@ def test_a_fresh_database_lists_the_bundled_schedule(sqlite_url: str) -> None:
     assert len(listed) == BUNDLED_MEETINGS
     for meeting in listed:
         assert {"name", "kind", "start", "end", "place", "deadline", "source"} <= set(meeting)
-        assert ISO_WITH_OFFSET.match(meeting["start"]) and ISO_WITH_OFFSET.match(meeting["end"])
+        assert ISO_WITH_OFFSET.match(meeting["start"])
+        assert ISO_WITH_OFFSET.match(meeting["end"])
         assert meeting["source"]
     by_name = {meeting["name"]: meeting for meeting in listed}
     summer = by_name["Second inter-regional meeting for WTSA-24"]
@@ -180,7 +182,8 @@ def test_a_fresh_database_lists_the_bundled_schedule(sqlite_url: str) -> None:
         "2024-07-25T13:00:00+02:00",
         "2024-07-25T16:00:00+02:00",
     )
-    assert summer["kind"] == "irm" and summer["deadline"] is None
+    assert summer["kind"] == "irm"
+    assert summer["deadline"] is None
     winter = by_name["Second inter-regional meeting for WTSA-20"]
     assert winter["start"] == "2021-01-08T12:30:00+01:00"
     rg_iem = [meeting for meeting in listed if meeting["name"] == RG_IEM]
@@ -189,13 +192,15 @@ def test_a_fresh_database_lists_the_bundled_schedule(sqlite_url: str) -> None:
         ("2025-04-14T13:00:00+02:00", "2025-04-06T23:59:00+02:00"),
     ]
     plenary = by_name["Closing plenary of TSAG Working Party 2"]
-    assert plenary["place"] == "Geneva" and plenary["all_day"] is True
+    assert plenary["place"] == "Geneva"
+    assert plenary["all_day"] is True
     assert [meeting["start"] for meeting in listed] == sorted(
         meeting["start"] for meeting in listed
     )
 
 
-def test_list_filters_by_kind_and_time(sqlite_url: str, cli_clock: FixedClock) -> None:
+@pytest.mark.usefixtures("cli_clock")
+def test_list_filters_by_kind_and_time(sqlite_url: str) -> None:
     wtsa = as_json(tsagbot(sqlite_url, "meetings", "list", "--kind", "wtsa", "--json"))
     assert [(m["name"], m["start"], m["end"]) for m in wtsa] == [
         ("WTSA-24", "2024-10-14T00:00:00+02:00", "2024-10-26T00:00:00+02:00")
@@ -633,7 +638,8 @@ def test_dry_run_prints_what_is_posted_at_a_moment(sqlite_url: str) -> None:
     )
     assert (posted["kind"], posted["at"]) == ("start", "2025-02-11T12:30:00+01:00")
     assert posted["text"].startswith(":bell: Starting in 20 minutes: TSAG RG-IEM e-meeting")
-    assert posted["blocks"] and len(posted["blocks"]) <= MAX_BLOCKS
+    assert posted["blocks"]
+    assert len(posted["blocks"]) <= MAX_BLOCKS
     agenda = as_json(
         tsagbot(sqlite_url, "reminders", "--dry-run", "--at", "2025-02-10 09:00", "--json")
     )
@@ -669,7 +675,8 @@ def check_slack_limits(message: dict[str, Any]) -> None:
     blocks = message["blocks"]
     assert 0 < len(blocks) <= MAX_BLOCKS
     assert 0 < len(message["text"]) <= MAX_TEXT
-    assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= MAX_HEADER
+    assert blocks[0]["type"] == "header"
+    assert len(blocks[0]["text"]["text"]) <= MAX_HEADER
     for block in blocks:
         texts = [block.get("text", {}), *block.get("elements", [])]
         assert all(len(text.get("text", "")) <= MAX_TEXT for text in texts)

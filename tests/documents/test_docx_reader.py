@@ -26,7 +26,8 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_docx_fixtures.
 
 def _load_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_docx_fixtures", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -130,7 +131,8 @@ def test_merged_cells_appear_once_and_continuations_as_empty(sample: Sample) -> 
     blocks = sample.blocks
     data = sample.data
     xml = document_xml(data)
-    assert '<w:gridSpan w:val="4"/>' in xml and "<w:vMerge/>" in xml
+    assert '<w:gridSpan w:val="4"/>' in xml
+    assert "<w:vMerge/>" in xml
     first = tables(blocks)[0]
     assert first.rows[0] == [
         "Action Item",
@@ -154,7 +156,9 @@ def test_status_rows_have_two_cells_everywhere(sample: Sample) -> None:
     for key in source_statuses():
         row, following = row_for_id(blocks, key)
         assert len(row) == 5
-        assert following is not None and len(following) == 2 and following[0] == ""
+        assert following is not None
+        assert len(following) == 2
+        assert following[0] == ""
 
 
 def test_ids_with_non_breaking_hyphen_and_en_dash(sample: Sample) -> None:
@@ -168,7 +172,8 @@ def test_ids_with_non_breaking_hyphen_and_en_dash(sample: Sample) -> None:
     for key in manifest.ids("id-endash"):
         row, _ = row_of(blocks, key.replace("-", "–"))
         assert row[0].split("\n")[0] == key.replace("-", "–")
-    assert manifest.ids("id-nbhyphen") and manifest.ids("id-endash")
+    assert manifest.ids("id-nbhyphen")
+    assert manifest.ids("id-endash")
 
 
 def test_ids_behind_bookmarks_and_in_content_controls_read_plainly(sample: Sample) -> None:
@@ -182,7 +187,8 @@ def test_ids_behind_bookmarks_and_in_content_controls_read_plainly(sample: Sampl
     for key in keys:
         row, following = row_of(blocks, key)
         assert len(row) == 5
-        assert following is not None and following[0] == ""
+        assert following is not None
+        assert following[0] == ""
 
 
 def test_alias_ids_on_a_second_line(sample: Sample) -> None:
@@ -248,7 +254,9 @@ def test_status_text_survives_its_wrapping(sample: Sample, variant: str) -> None
 
 def _status_of(blocks: list[Block], key: str) -> str:
     _, following = row_for_id(blocks, key)
-    assert following is not None and len(following) == 2 and following[0] == ""
+    assert following is not None
+    assert len(following) == 2
+    assert following[0] == ""
     return following[1]
 
 
@@ -264,7 +272,8 @@ def test_hidden_texts_are_in_the_file_but_not_read(sample: Sample) -> None:
     ]
     for text in hidden:
         assert text in xml
-    assert "<w:delText" in xml and "<w:instrText" in xml
+    assert "<w:delText" in xml
+    assert "<w:instrText" in xml
     everything = repr(blocks)
     for text in hidden:
         assert text not in everything
@@ -328,14 +337,16 @@ def test_line_is_the_ordinal_of_the_first_paragraph(sample: Sample) -> None:
     blocks = sample.blocks
     assert blocks[0] == Paragraph("Section II - Progress on the implementation of the plan", 1)
     assert blocks[1].line == 2
-    assert isinstance(blocks[4], Paragraph) and blocks[4].line == 5
-    assert isinstance(blocks[5], Table) and blocks[5].line == 6
+    assert isinstance(blocks[4], Paragraph)
+    assert blocks[4].line == 5
+    assert isinstance(blocks[5], Table)
+    assert blocks[5].line == 6
 
 
 # ----------------------------------------------------------------------------- small documents
 
 
-def docx_bytes(body: str, *, styles: bool = True) -> bytes:
+def docx_bytes(body: str) -> bytes:
     """A python-docx document whose body is the given WordprocessingML."""
     document = docx.Document()
     body_element = document.element.body

@@ -24,7 +24,8 @@ def load_script() -> object:
     spec = importlib.util.spec_from_file_location(
         "bundle_data", ROOT / "scripts" / "bundle_data.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -47,7 +48,8 @@ def test_the_shipped_schedule_is_what_the_finder_reads_in_the_seeds() -> None:
 def test_a_new_database_gets_the_bundled_schedule_once(db: Database) -> None:
     clock = FixedClock()
     loaded = ensure_schedule(db, clock, GENEVA)
-    assert loaded is not None and len(loaded.added) >= 15
+    assert loaded is not None
+    assert len(loaded.added) >= 15
     assert ensure_schedule(db, clock, GENEVA) is None
     with db.unit_of_work() as session:
         meetings = all_meetings(session)

@@ -139,8 +139,10 @@ def test_liaison_weekly_calls_meet_every_tuesday_and_thursday_of_the_period() ->
     by_series: dict[str, list[date]] = {}
     for draft in series:
         by_series.setdefault(draft.series, []).append(draft.start.date())
-        assert draft.kind is MeetingKind.IRM and draft.mode is Mode.VIRTUAL
-        assert not draft.all_day and draft.timezone == "Europe/Zurich"
+        assert draft.kind is MeetingKind.IRM
+        assert draft.mode is Mode.VIRTUAL
+        assert not draft.all_day
+        assert draft.timezone == "Europe/Zurich"
         assert (draft.start.time(), draft.end.time()) == (time(11, 30), time(14, 30))
     assert by_series == {
         "IRM weekly call, WTSA-20 Committee 3": tuesdays,
@@ -193,7 +195,8 @@ def test_wp2_agenda_gives_the_plenary_the_rg_meetings_and_the_annex_e_meetings()
         ),
     ]
     plenary = found[1].draft
-    assert plenary.place == "Geneva" and found[0].draft.place == "Geneva"
+    assert plenary.place == "Geneva"
+    assert found[0].draft.place == "Geneva"
     assert [entry.title for entry in plenary.agenda] == [
         "Opening of the meeting",
         "Approval of the agenda",
@@ -204,7 +207,9 @@ def test_wp2_agenda_gives_the_plenary_the_rg_meetings_and_the_annex_e_meetings()
         "Closure",
     ]
     review = plenary.agenda[2].documents
-    assert review[:3] == ("TD523", "TD598", "TD521") and "TD666-R2" in review and "TD525" in review
+    assert review[:3] == ("TD523", "TD598", "TD521")
+    assert "TD666-R2" in review
+    assert "TD525" in review
     assert plenary.agenda[3].documents == ("TD670", "TD673")
     assert "TD513" in plenary.documents
     e_meeting = found[2]
@@ -245,7 +250,8 @@ def test_action_plan_gives_nothing_quickly() -> None:
 def test_evidence_is_one_tidy_line_and_matches_the_draft(prefix: str) -> None:
     for found in found_in_seed(prefix):
         assert found.evidence == found.draft.evidence
-        assert "\n" not in found.evidence and found.evidence == tidy(found.evidence)
+        assert "\n" not in found.evidence
+        assert found.evidence == tidy(found.evidence)
         assert 0 < len(found.evidence) <= EVIDENCE_LIMIT
         assert found.where.startswith(("line ", "table "))
 
@@ -304,7 +310,8 @@ def test_a_time_without_a_zone_is_in_the_default_zone() -> None:
 )
 def test_day_ranges_are_all_day_in_local_time(when: str, first: date, last: date) -> None:
     draft = only(f"The TSAG meeting (Geneva, {when}) is planned as a hybrid meeting.").draft
-    assert draft.all_day and draft.timezone == "Europe/Zurich"
+    assert draft.all_day
+    assert draft.timezone == "Europe/Zurich"
     assert draft.start == datetime.combine(first, datetime.min.time(), GENEVA).astimezone(UTC)
     after = last + timedelta(days=1)
     assert draft.end == datetime.combine(after, datetime.min.time(), GENEVA).astimezone(UTC)
@@ -373,7 +380,8 @@ def test_a_deadline_in_the_sentence_is_the_meetings_not_another_meeting() -> Non
         "the contribution deadline is 20 February 2025."
     ).draft
     assert draft.deadline == utc(2025, 2, 20, 22, 59)
-    assert draft.name == "RG-WM e-meeting" and draft.mode is Mode.VIRTUAL
+    assert draft.name == "RG-WM e-meeting"
+    assert draft.mode is Mode.VIRTUAL
 
 
 def test_a_series_in_one_sentence() -> None:
@@ -416,7 +424,8 @@ def test_a_schedule_table_with_only_a_header_gives_nothing() -> None:
 def test_long_sentences_give_short_evidence() -> None:
     text = "The TSAG meeting will take place on 3 March 2025. " + "Filler words here. " * 40
     found = only(text.replace(". Filler", ", filler"))
-    assert len(found.evidence) <= EVIDENCE_LIMIT and found.evidence.endswith("…")
+    assert len(found.evidence) <= EVIDENCE_LIMIT
+    assert found.evidence.endswith("…")
     assert found.evidence.startswith("The TSAG meeting will take place on 3 March 2025, filler")
 
 

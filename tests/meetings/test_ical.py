@@ -142,9 +142,11 @@ def test_timed_meeting_is_written_in_local_time_and_resolves_to_its_utc_instant(
     assert event["DTEND"].dt.astimezone(UTC) == end
 
 
-@pytest.mark.parametrize(("start", "end", "start_line", "end_line"), TIMED_CASES)
+@pytest.mark.parametrize(
+    ("start", "end"), [pytest.param(*case.values[:2], id=case.id) for case in TIMED_CASES]
+)
 def test_timed_meeting_resolves_through_the_feeds_own_vtimezone(
-    start: datetime, end: datetime, start_line: str, end_line: str
+    start: datetime, end: datetime
 ) -> None:
     data = with_private_tzid(feed(make_meeting(start=start, end=end)))
 

@@ -296,8 +296,10 @@ def test_item_due_around_one_meeting(
 def test_item_due_with_past_and_future_terms(schedule: Schedule) -> None:
     due = item_due("Council 2023\nWTSA-24", schedule, date(2024, 1, 1))
     assert due.state == "later"
-    assert due.next is not None and due.next.meeting == WTSA_24
-    assert due.last_past is not None and due.last_past.meeting == COUNCIL_2023
+    assert due.next is not None
+    assert due.next.meeting == WTSA_24
+    assert due.last_past is not None
+    assert due.last_past.meeting == COUNCIL_2023
     assert item_due("Council 2023\nWTSA-24", schedule, date(2024, 10, 1)).state == "soon"
     assert item_due("Council 2023\nWTSA-24", schedule, date(2024, 10, 15)).state == "past"
 

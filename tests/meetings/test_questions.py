@@ -294,7 +294,9 @@ def uids(meetings: list[Meeting]) -> list[str]:
 def test_answers(planned: Database, text: str, meetings: list[str], deadlines: list[str]) -> None:
     found = answer(planned, text)
     assert (uids(found.meetings), uids(found.deadlines)) == (meetings, deadlines)
-    assert found.due == [] and found.items == [] and not found.more
+    assert found.due == []
+    assert found.items == []
+    assert not found.more
 
 
 def test_what_is_due_at_the_next_tsag(planned: Database) -> None:
@@ -350,9 +352,11 @@ def test_overview_pages(planned: Database) -> None:
         first = ask.answer(session, question, NOW, GENEVA)
         third = ask.answer(session, question, NOW, GENEVA, page=3)
         assert uids(first.meetings) == ["rg", *(f"rg{n}" for n in range(7))]
-        assert first.more and first.deadlines == []
+        assert first.more
+        assert first.deadlines == []
         assert uids(third.meetings) == [f"rg{n}" for n in range(15, 20)]
-        assert not third.more and third.page == 3
+        assert not third.more
+        assert third.page == 3
         overview = ask.answer(session, ask.parse_command("", NOW, GENEVA), NOW, GENEVA)
         assert uids(overview.meetings)[:3] == ["irm", "rg", "tsag-apr"]
         assert uids(overview.deadlines) == ["tsag-apr"]

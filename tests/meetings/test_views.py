@@ -116,7 +116,8 @@ def test_an_overview_of_500_meetings_is_one_page_within_the_limits() -> None:
     assert shown == [m.uid for m in MANY[:8]] + [m.uid for m in MANY[:5]]
     more, post = [b for b in buttons(reply) if b["action_id"] != SHOW_BUTTON]
     assert (more["action_id"], post["action_id"]) == (PAGE_BUTTON, POST_BUTTON)
-    assert read_spec(more["value"]).page == 2 and read_spec(post["value"]).page == 1
+    assert read_spec(more["value"]).page == 2
+    assert read_spec(post["value"]).page == 1
 
 
 @pytest.mark.parametrize(
@@ -184,7 +185,9 @@ def test_no_second_time_when_the_reader_keeps_geneva_time(reader: ZoneInfo) -> N
     ):
         text = everything(reply)
         assert "Fri 27 March 2026, 13:00–16:00 Geneva time" in text
-        assert "Tokyo" not in text and "Paris" not in text and "Your time" not in text
+        assert "Tokyo" not in text
+        assert "Paris" not in text
+        assert "Your time" not in text
         assert "<!date^" not in text
 
 
@@ -237,14 +240,16 @@ def test_the_card() -> None:
     }
     text = everything(reply)
     assert "*Agenda*\n1. Agenda item 1 words" in text
-    assert "\n2. Agenda item 2 words" in text and "(TD 5)" in text
+    assert "\n2. Agenda item 2 words" in text
+    assert "(TD 5)" in text
     assert "*Documents*\nTSAG-TD100, TSAG-TD101" in text
     due_line = "• `50-18` SG17 reports _(Ongoing Each TSAG meeting)_"
     assert f"*Action items due at this meeting* (1)\n{due_line}" in text
     assert "Source: schedule.yaml" in text
     assert "<https://bot.example.org/calendar.ics|Calendar feed>" in text
     (post,) = [b for b in buttons(reply)]
-    assert post["action_id"] == POST_BUTTON and read_spec(post["value"]).argument == "uid0001"
+    assert post["action_id"] == POST_BUTTON
+    assert read_spec(post["value"]).argument == "uid0001"
 
 
 def test_a_card_with_nothing_due_says_so() -> None:

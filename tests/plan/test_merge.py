@@ -38,7 +38,9 @@ def test_import_then_reimport_changes_nothing(
     data = plan_text.encode()
     first = import_bytes(db, data, "plan.txt", clock)
     assert (first.items, first.obsolete, first.resolutions) == (397, 76, 58)
-    assert len(first.created) == 473 and first.unchanged == 0 and len(first.anomalies) == 10
+    assert len(first.created) == 473
+    assert first.unchanged == 0
+    assert len(first.anomalies) == 10
     before = snapshot(db)
     second = import_bytes(db, data, "plan.txt", clock)
     assert (second.created, second.updated, second.unchanged) == ([], [], 473)
@@ -54,7 +56,8 @@ def test_records_hold_the_document_fields(db: Database, plan_text: str, clock: F
         assert count(session, ActionItem) == 473
         (item,) = find_item(session, "01-11")
         data = item_as_json(item)
-        assert data["completed"] and data["periodic_goals_met"]
+        assert data["completed"]
+        assert data["periodic_goals_met"]
         assert (
             data["title"]
             == "Rules of procedure of the ITU Telecommunication Standardization Sector"
@@ -110,10 +113,12 @@ def test_a_new_version_of_the_document_wins_where_it_changed(
     )
     assert changed != plan_text
     summary = import_bytes(db, changed.encode(), "v2.txt", clock)
-    assert summary.updated == ["01-02"] and summary.unchanged == 472
+    assert summary.updated == ["01-02"]
+    assert summary.unchanged == 472
     with db.unit_of_work() as session:
         (item,) = find_item(session, "01-02")
-        assert item.completed and item.status == "Submitted to WTSA-24 as Doc 5."
+        assert item.completed
+        assert item.status == "Submitted to WTSA-24 as Doc 5."
         (entry,) = item.updates
         assert (entry.kind, entry.source) == ("document", "import")
         assert entry.previous == {
@@ -140,14 +145,16 @@ def test_bad_files_change_nothing(
     data, reason = BAD_FILES[name]
     with pytest.raises(ImportFailed) as failure:
         import_bytes(db, data, name, clock)
-    assert str(failure.value).startswith(f"{name}: ") and reason in str(failure.value)
+    assert str(failure.value).startswith(f"{name}: ")
+    assert reason in str(failure.value)
     assert "\n" not in str(failure.value)
     assert snapshot(db) == before
 
 
 def test_bundled_plan_loads_once(db: Database, clock: FixedClock) -> None:
     loaded = ensure_plan(db, clock)
-    assert loaded is not None and loaded.items == 397
+    assert loaded is not None
+    assert loaded.items == 397
     assert ensure_plan(db, clock) is None
     with db.unit_of_work() as session:
         assert count(session, ImportRun) == 1

@@ -96,7 +96,8 @@ def test_appendix_items_are_obsolete_and_leave_active_namesakes_alone(plan: Pars
     old = by_id(plan, "22-01", "Appendix II (WTSA-12)")
     assert old.action.startswith("TSAG to consider results of WTSA concerning GSS")
     active = by_id(plan, "22-01")
-    assert active.action != old.action and not active.appendix
+    assert active.action != old.action
+    assert not active.appendix
     assert by_id(plan, "Op-01", "Appendix II (WTSA-12)").resolution == "Opinion 1"
     assert by_id(plan, "11-02", "Appendix I (WTSA-16)").obsolete
 
@@ -131,17 +132,21 @@ def test_small_export_with_every_oddity() -> None:
     assert [item.id for item in plan.items] == ["05-01", "05-02", "05-03"]
     first, second, third = plan.items
     assert (first.periodic_goals_met, first.status) == (True, "Status of the first")
-    assert second.aliases == ["04-09"] and second.completed and not second.periodic_goals_met
+    assert second.aliases == ["04-09"]
+    assert second.completed
+    assert not second.periodic_goals_met
     assert second.milestone == "Each TSAG meeting\n2024"
     assert second.status == ""
-    assert third.milestone == "WTSA-24" and third.status == ""
+    assert third.milestone == "WTSA-24"
+    assert third.status == ""
     assert [a.place for a in plan.anomalies] == ["Resolution 5, after 05-02"]
     assert "Its status" in plan.anomalies[0].message
 
 
 def test_reader_keeps_paragraphs_and_tables_apart() -> None:
     blocks = read_text_export(SMALL)
-    assert isinstance(blocks[0], Paragraph) and isinstance(blocks[-1], Paragraph)
+    assert isinstance(blocks[0], Paragraph)
+    assert isinstance(blocks[-1], Paragraph)
     tables = [b for b in blocks if isinstance(b, Table)]
     header_rows = [row for t in tables for row in t.rows if "Milestone" in row]
     assert len(header_rows) == 2

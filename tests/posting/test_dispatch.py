@@ -46,7 +46,7 @@ class Slack:
         self.posts: list[tuple[datetime, str, str]] = []
         self.failures = 0
 
-    def __call__(self, channel: str, text: str, blocks: list[dict[str, Any]]) -> str:
+    def __call__(self, channel: str, text: str, _blocks: list[dict[str, Any]]) -> str:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("internal_error")
@@ -100,8 +100,9 @@ def walk(
         clock.now += step
 
 
+@pytest.mark.usefixtures("loaded")
 def test_across_the_spring_change_each_post_goes_out_once_at_its_geneva_time(
-    settings: Settings, loaded: Database
+    settings: Settings,
 ) -> None:
     clock = FixedClock()
     slack = Slack(clock)
@@ -122,9 +123,8 @@ def test_across_the_spring_change_each_post_goes_out_once_at_its_geneva_time(
     assert digests == ["C0DIGEST", "C0DIGEST"]
 
 
-def test_after_downtime_only_what_is_still_useful_is_sent_once(
-    settings: Settings, loaded: Database
-) -> None:
+@pytest.mark.usefixtures("loaded")
+def test_after_downtime_only_what_is_still_useful_is_sent_once(settings: Settings) -> None:
     clock = FixedClock()
     slack = Slack(clock)
     run = runner(settings, clock, slack)
@@ -145,7 +145,8 @@ def test_after_downtime_only_what_is_still_useful_is_sent_once(
     ]
 
 
-def test_a_restart_posts_nothing_twice(settings: Settings, loaded: Database) -> None:
+@pytest.mark.usefixtures("loaded")
+def test_a_restart_posts_nothing_twice(settings: Settings) -> None:
     clock = FixedClock()
     slack = Slack(clock)
     walk(
@@ -162,7 +163,8 @@ def test_a_restart_posts_nothing_twice(settings: Settings, loaded: Database) -> 
     assert [kind for _, kind in slack.kinds()[len(before) :]] == ["start"]
 
 
-def test_a_failed_post_is_retried_until_it_goes_out(settings: Settings, loaded: Database) -> None:
+@pytest.mark.usefixtures("loaded")
+def test_a_failed_post_is_retried_until_it_goes_out(settings: Settings) -> None:
     clock = FixedClock()
     slack = Slack(clock)
     run = runner(settings, clock, slack)
@@ -175,7 +177,8 @@ def test_a_failed_post_is_retried_until_it_goes_out(settings: Settings, loaded: 
     assert slack.kinds()[earlier:] == [(utc(2026, 3, 31, 10, 37), "start")]
 
 
-def test_no_channel_configured_means_nothing_is_posted(database_url: str, loaded: Database) -> None:
+@pytest.mark.usefixtures("loaded")
+def test_no_channel_configured_means_nothing_is_posted(database_url: str) -> None:
     clock = FixedClock()
     slack = Slack(clock)
     bare = Settings(database_url=database_url)

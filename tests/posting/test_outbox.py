@@ -36,7 +36,7 @@ class Slack:
         self.posts: list[tuple[str, str]] = []
         self.lock = threading.Lock()
 
-    def __call__(self, channel: str, text: str, blocks: list[dict[str, Any]]) -> str:
+    def __call__(self, channel: str, text: str, _blocks: list[dict[str, Any]]) -> str:
         with self.lock:
             if self.failures:
                 self.failures -= 1
@@ -106,7 +106,7 @@ def test_a_post_no_longer_useful_is_dropped_not_posted(db: Database) -> None:
 def test_a_post_claimed_by_a_process_that_died_is_retried_after_its_lease(db: Database) -> None:
     put(db, post("a"))
 
-    def dies(channel: str, text: str, blocks: list[dict[str, Any]]) -> str:
+    def dies(_channel: str, _text: str, _blocks: list[dict[str, Any]]) -> str:
         raise KeyboardInterrupt  # not an Exception: the process stops mid-post
 
     with pytest.raises(KeyboardInterrupt):

@@ -103,7 +103,8 @@ def test_console_answers_each_line(sqlite_url: str) -> None:
     card, _, listing = out.partition(f"tsagbot> {LIST_HEADER}\n")
     assert_card(card.split("tsagbot> ", 1)[1])
     lines = listing.splitlines()
-    assert lines[1].startswith("22 action items · ") and lines[1].endswith("· 1 obsolete")
+    assert lines[1].startswith("22 action items · ")
+    assert lines[1].endswith("· 1 obsolete")
     assert sum("`50-" in line for line in lines) == 23
     assert "🔄 `50-18` SG17, in close collaboration" in listing
     assert lines[-1] == "tsagbot> "  # the prompt that read "quit"
@@ -145,5 +146,6 @@ def test_console_takes_mentions_as_channel_messages(sqlite_url: str) -> None:
     assert result.returncode == 0, result.stderr
     first, second, third = result.stdout.split("tsagbot> ")[1:4]
     assert first.startswith("No inter-regional meeting is in the schedule from now on.")
-    assert "50-18" in second and "(no answer)" not in second
+    assert "50-18" in second
+    assert "(no answer)" not in second
     assert third.startswith("I can answer questions about the meeting schedule")

@@ -373,7 +373,7 @@ class FakeSlack:
             length = int(handler.headers.get("Content-Length") or 0)
             raw = handler.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in handler.headers.items()}
-            answer = self._dispatch(handler.command, handler.path, headers, raw)
+            answer = self._dispatch(handler.path, headers, raw)
         except Exception as error:  # pragma: no cover - a bug in the kit itself
             answer = _Answer(500, {"ok": False, "error": f"fake_slack_bug: {error!r}"})
         data = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode()
@@ -385,7 +385,7 @@ class FakeSlack:
         handler.end_headers()
         handler.wfile.write(data)
 
-    def _dispatch(self, verb: str, target: str, headers: dict[str, str], raw: bytes) -> _Answer:
+    def _dispatch(self, target: str, headers: dict[str, str], raw: bytes) -> _Answer:
         split = urlsplit(target)
         parts = split.path.strip("/").split("/", 1)
         if len(parts) != 2 or parts[0] not in ("api", "response", "upload") or not parts[1]:
@@ -468,7 +468,7 @@ class FakeSlack:
                 message[key] = params[key]
         return message
 
-    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _auth_test(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {
             "ok": True,
             "url": f"https://{self.team_domain}.slack.com/",
@@ -645,7 +645,7 @@ class FakeSlack:
         answer.update(view)
         return {"ok": True, "view": answer}
 
-    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _upload_url(self, _params: dict[str, Any]) -> dict[str, Any]:
         file_id = self._next_id("F")
         return {"ok": True, "upload_url": f"{self.root}upload/{file_id}", "file_id": file_id}
 
@@ -658,7 +658,7 @@ class FakeSlack:
             "files": [{"id": f.get("id"), "title": f.get("title", "")} for f in files],
         }
 
-    def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _connections_open(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=fake"}
 
 

@@ -235,7 +235,8 @@ def test_signature_matches_slacks_documented_example() -> None:
 
 def test_bodies_have_slacks_shapes() -> None:
     form = parse_qs(slash_command_body(response_url="http://127.0.0.1:1/response/x").decode())
-    assert form["command"] == ["/action"] and form["text"] == ["50-18"]
+    assert form["command"] == ["/action"]
+    assert form["text"] == ["50-18"]
     assert set(form) >= {"token", "team_domain", "channel_name", "api_app_id", "trigger_id"}
     assert form["is_enterprise_install"] == ["false"]
 

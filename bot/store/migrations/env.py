@@ -29,7 +29,7 @@ def _engine() -> Engine:
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 
 
-def _ours(name: str | None, type_: str, parent_names: object) -> bool:
+def _ours(name: str | None, type_: str, _parent_names: object) -> bool:
     """Leave out of autogenerate the table whose shape APScheduler defines."""
     return not (type_ == "table" and name in FOREIGN_TABLES)
 

@@ -66,7 +66,9 @@ def test_done_message_marks_completed_with_its_details(
         (item,) = find_item(session, "50-18")
         (update,) = item.updates
         assert (update.kind, update.author, update.author_id) == ("completed", "Alice", "U1")
-        assert update.documents == ["TD206"] and update.link and "p1700000000000100" in update.link
+        assert update.documents == ["TD206"]
+        assert update.link
+        assert "p1700000000000100" in update.link
         assert update.previous == {"completed": False, "periodic_goals_met": True}
         assert update.created_at == clock()
 
@@ -74,7 +76,8 @@ def test_done_message_marks_completed_with_its_details(
 def test_one_message_counts_once(plan_db: Database, clock: FixedClock) -> None:
     assert record(plan_db, clock, "50-18 and 50-20 done") == "recorded"
     assert record(plan_db, clock, "50-18 and 50-20 done") == "duplicate"
-    assert state(plan_db, "50-18")[2] == 1 and state(plan_db, "50-20")[2] == 1
+    assert state(plan_db, "50-18")[2] == 1
+    assert state(plan_db, "50-20")[2] == 1
 
 
 def test_chatter_records_nothing(plan_db: Database, clock: FixedClock) -> None:

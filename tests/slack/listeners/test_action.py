@@ -208,7 +208,8 @@ def test_url_verification_is_answered_with_the_challenge(server: Server) -> None
 def test_one_item_card(server: Server) -> None:
     message = server.action("50-18")
     blocks = message["blocks"]
-    assert "50-18" in header(blocks) and "Cybersecurity" in header(blocks)
+    assert "50-18" in header(blocks)
+    assert "Cybersecurity" in header(blocks)
     assert header(blocks) == "50-18 · Resolution 50 – Cybersecurity"
     assert sections(blocks)[0] == f"*Action*\n{CARD_50_18_ACTION}"
     assert fields(blocks) == {
@@ -264,7 +265,8 @@ def test_an_obsolete_item_says_so(server: Server) -> None:
         header(blocks) == "Op-01 · Opinion 1 – Practical application of network externality premium"
     )
     warning = contexts(blocks)[0]
-    assert "*Obsolete*" in warning and "Appendix II (WTSA-12)" in warning
+    assert "*Obsolete*" in warning
+    assert "Appendix II (WTSA-12)" in warning
     assert "not part of the current action plan" in warning
     assert sections(blocks)[0].startswith("*Action*\nMember States to take all measures")
     assert fields(blocks) == {}  # no milestone or status for an item of an older plan
@@ -314,7 +316,8 @@ def test_a_resolution_lists_its_items(server: Server) -> None:
     assert header(blocks) == "Resolution 50 – Cybersecurity"
     assert listed_codes(blocks) == [*RESOLUTION_50_ACTIVE, "50-19"]
     summary = contexts(blocks)[0]
-    assert summary.startswith("22 action items · ") and summary.endswith(" · 1 obsolete")
+    assert summary.startswith("22 action items · ")
+    assert summary.endswith(" · 1 obsolete")
     lines = "\n".join(sections(blocks)).splitlines()
     assert len(lines) == 23
     assert lines[-1].startswith(":wastebasket: `50-19` All ITU-T SGs continue liaise")
@@ -401,7 +404,8 @@ def test_every_resolution_respects_the_limits(server: Server, plan: dict[str, An
         if len(title) <= MAX_HEADER:
             assert header(blocks) == title
         else:  # clipped to Slack's 150 characters
-            assert header(blocks).endswith("…") and title.startswith(header(blocks)[:-1])
+            assert header(blocks).endswith("…")
+            assert title.startswith(header(blocks)[:-1])
         assert Counter(listed_codes(blocks)) == Counter(row.code for row in rows), key
         active = sum(not row.appendix for row in rows)
         assert contexts(blocks)[0].startswith(f"{active} action items · "), key
@@ -513,7 +517,8 @@ HOSTILE = {
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_input_gets_a_proper_reply(server: Server, text: str) -> None:
     message = server.action(text)  # 200, within 3 s, within the limits, no failure
-    assert message["blocks"] and message["text"].strip()
+    assert message["blocks"]
+    assert message["text"].strip()
     shown = json.dumps(texts(message["blocks"]), ensure_ascii=False)
     for raw in ("<script>", "<!channel>", "<@U0ALICE>", "<http://evil"):
         assert raw not in shown, f"{raw} reached Slack unescaped"
@@ -622,9 +627,8 @@ def test_requests_not_signed_by_slack_are_refused(server: Server) -> None:
     assert "U0MALLORY" not in json.dumps([c.params for c in after])
 
 
-def test_buttons_of_a_shared_list_keep_it_a_shared_list(
-    server: Server, long_resolution: list[str]
-) -> None:
+@pytest.mark.usefixtures("long_resolution")
+def test_buttons_of_a_shared_list_keep_it_a_shared_list(server: Server) -> None:
     listing = server.action("150")["blocks"]
     posted = server.click(button(listing, "action_post")).params["blocks"]
     assert contexts(posted)[-1] == "Page 1 of 3 · shared by <@U0BOB>"

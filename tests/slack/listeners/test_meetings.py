@@ -280,7 +280,8 @@ def test_meetings_lists_the_next_meetings_and_deadlines_in_both_zones(ws: Worksp
     # Alice reads in Tokyo: the timed meetings in her zone too; the all-day one has no clock
     assert f"_{display.reader_text(irm, GENEVA, TOKYO)}_" in text
     assert f"_{display.reader_text(wp, GENEVA, TOKYO)}_" in text
-    assert irm.deadline is not None and tsag.deadline is not None
+    assert irm.deadline is not None
+    assert tsag.deadline is not None
     assert f"*{display.deadline_text(irm.deadline, GENEVA)}* · " in text
     assert f"_{display.deadline_text(tsag.deadline, TOKYO)}_" in text
     assert "*Contribution deadlines*" in text
@@ -294,7 +295,9 @@ def test_meetings_lists_the_next_meetings_and_deadlines_in_both_zones(ws: Worksp
 def test_a_reader_in_geneva_time_gets_geneva_time_once(ws: Workspace) -> None:
     text = everything(ws.server.meetings("", user_id=BOB))
     assert meeting_line(ws.schedule.irm) in text
-    assert "Tokyo" not in text and "Your time" not in text and "<!date^" not in text
+    assert "Tokyo" not in text
+    assert "Your time" not in text
+    assert "<!date^" not in text
 
 
 @pytest.mark.parametrize(
@@ -326,14 +329,17 @@ def test_more_shows_the_next_page_in_place(ws: Workspace) -> None:
     first = ws.server.meetings("rg", user_id=BOB)
     names = [f"*RG-WM e-meeting {n}* · Rapporteur group" for n in range(1, RG_MEETINGS + 1)]
     text = everything(first)
-    assert all(name in text for name in names[:8]) and names[8] not in text
+    assert all(name in text for name in names[:8])
+    assert names[8] not in text
     more = button(first["blocks"], "meetings_page")
     call = ws.server.click(more, user_id=BOB)
     assert call.params["replace_original"] is True
     blocks = call.params["blocks"]
     assert blocks[0]["text"]["text"] == "Next rapporteur group meetings (page 2)"
     text = everything(call.params)
-    assert names[8] in text and names[9] in text and names[7] not in text
+    assert names[8] in text
+    assert names[9] in text
+    assert names[7] not in text
     assert len(opened(blocks)) == 2
     assert [b["action_id"] for b in buttons(blocks) if b["action_id"] != "meetings_show"] == [
         "meetings_post"
@@ -359,7 +365,8 @@ def test_an_unknown_word_gets_one_line_of_what_works(ws: Workspace) -> None:
     line = block["text"]["text"]
     assert "\n" not in line
     assert line.startswith("`/meetings banana` is not something I know. Try `/meetings`, ")
-    assert "`/meetings deadlines`" in line and "`/meetings help`" in line
+    assert "`/meetings deadlines`" in line
+    assert "`/meetings help`" in line
 
 
 def test_open_shows_the_card_in_place_of_the_list(ws: Workspace) -> None:

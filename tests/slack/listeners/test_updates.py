@@ -767,7 +767,8 @@ def test_a_status_question_is_answered_in_its_thread(ws: Workspace) -> None:
     assert ws.writes_about(unknown) == ["chat.postMessage"]
     assert ws.calls_about(asked, unknown, in_thread, method="reactions.add") == []
     recorded = ws.recorded()
-    assert asked["ts"] not in recorded and in_thread["ts"] not in recorded
+    assert asked["ts"] not in recorded
+    assert in_thread["ts"] not in recorded
     assert len(ws.other_writes(sentinel)) == 5  # 3 answers, the "done" and its reaction
 
 
@@ -782,7 +783,8 @@ def test_an_unknown_id_is_explained_to_its_author_alone(ws: Workspace) -> None:
     )
     assert match, told.params["text"]
     closest = match.group(1).split(", ")
-    assert 1 <= len(closest) <= 3 and all(re.fullmatch(r"50-\d\d", c) for c in closest)
+    assert 1 <= len(closest) <= 3
+    assert all(re.fullmatch(r"50-\d\d", c) for c in closest)
     assert ws.writes_about(event) == []
     assert ws.recorded() == [sentinel]
     ws.assert_untouched("50-18")
@@ -835,7 +837,8 @@ def test_only_the_author_may_undo_without_editors(ws: Workspace) -> None:
     assert answer.params["replace_original"] is False
     assert answer.params["text"].startswith("Only the person who posted the update")
     item = ws.item("50-18")
-    assert item.completed and item.kinds() == ["completed"]
+    assert item.completed
+    assert item.kinds() == ["completed"]
 
 
 # -- permissions ------------------------------------------------------------------------------
@@ -880,7 +883,8 @@ def test_a_non_editor_cannot_undo_an_editors_update(restricted: Workspace) -> No
     assert answer.params["replace_original"] is False
     assert answer.params["text"].startswith("Only the person who posted the update")
     item = restricted.item("50-18")
-    assert item.completed and item.kinds() == ["completed"]
+    assert item.completed
+    assert item.kinds() == ["completed"]
 
 
 def test_messages_outside_the_update_channels_are_ignored(restricted: Workspace) -> None:
@@ -911,7 +915,8 @@ def test_an_edited_document_is_corrected_without_a_second_update(ws: Workspace) 
     assert item.updates[0].text == "50-18 done, see TD207"
     assert item.completed
     message = ws.message(event["ts"])
-    assert message is not None and message.text == "50-18 done, see TD207"
+    assert message is not None
+    assert message.text == "50-18 done, see TD207"
     assert message.edited_at is not None
     assert ws.writes_about(event) == ["reactions.add", "chat.postMessage"]
     assert len(ws.other_writes(sentinel)) == 2
@@ -934,7 +939,8 @@ def test_an_edit_to_another_item_moves_the_completion(ws: Workspace) -> None:
     first, second = ws.item("50-18"), ws.item("50-20")
     assert (first.completed, first.periodic_goals_met) == (False, True)
     assert first.kinds() == ["completed/edit", "edit"]
-    assert second.completed and second.kinds() == ["completed"]
+    assert second.completed
+    assert second.kinds() == ["completed"]
     assert second.updates[0].message_ts == event["ts"]
     assert len(ws.calls_about(event, method="chat.postMessage")) == 1
 
@@ -956,7 +962,8 @@ def test_an_edit_of_chatter_into_an_update_records_it(ws: Workspace) -> None:
     assert lines(reply) == ["50-18 marked completed (was: periodic goals met)"]
     assert ws.reaction(event).params["name"] == REACTION
     item = ws.item("50-18")
-    assert item.completed and [u.message_ts for u in item.active()] == [event["ts"]]
+    assert item.completed
+    assert [u.message_ts for u in item.active()] == [event["ts"]]
 
 
 def test_an_unfurl_changes_nothing(ws: Workspace) -> None:
@@ -977,7 +984,8 @@ def test_an_unfurl_changes_nothing(ws: Workspace) -> None:
     ]
     assert len(ws.other_writes(sentinel)) == 2
     item = ws.item("50-18")
-    assert item.kinds() == ["completed"] and item.updates[0].documents == ["TD206"]
+    assert item.kinds() == ["completed"]
+    assert item.updates[0].documents == ["TD206"]
 
 
 def test_edits_of_bot_messages_are_ignored(ws: Workspace) -> None:
@@ -1028,7 +1036,8 @@ def test_a_deleted_message_is_taken_back(ws: Workspace) -> None:
     assert (item.completed, item.periodic_goals_met) == (False, True)
     assert item.kinds() == ["completed/delete", "delete"]
     message = ws.message(event["ts"])
-    assert message is not None and message.deleted
+    assert message is not None
+    assert message.deleted
     assert ws.calls_about(edit.params, method="chat.update") == [edit]
     assert len(ws.other_writes(sentinel)) == 3
 
@@ -1143,7 +1152,8 @@ def test_an_edit_delivered_at_once_twice_counts_once(ws: Workspace) -> None:
     ws.settle()
     assert ws.item("50-18").kinds() == ["completed/edit", "edit"]
     second = ws.item("50-20")
-    assert second.completed and second.kinds() == ["completed"]
+    assert second.completed
+    assert second.kinds() == ["completed"]
     updates = [c for c in ws.fake.calls_to("chat.update") if c.params["ts"] == reply_ts]
     assert len(updates) == 1
 
@@ -1164,7 +1174,7 @@ def test_a_delete_delivered_at_once_twice_counts_once(ws: Workspace) -> None:
 
 def test_undo_clicked_twice_at_once_counts_once(ws: Workspace) -> None:
     reply = ws.confirmed(ws.say("50-18 done"))
-    answers = at_once(2, lambda n: ws.click_undo(reply))
+    answers = at_once(2, lambda _n: ws.click_undo(reply))
     assert sorted(a.params["text"] for a in answers) == [
         "50-18 back to periodic goals met (was: completed)",
         "Already undone.",
@@ -1189,4 +1199,5 @@ def test_a_failed_reply_is_retried_and_posted_once(ws: Workspace, status: int) -
     assert reply.params["text"] == "50-18 marked completed (was: periodic goals met)"
     assert_recorded_once(ws, event, sentinel)
     message = ws.message(event["ts"])
-    assert message is not None and message.reply_ts == ws.slack.reply_ts(CHANNEL, event["ts"])
+    assert message is not None
+    assert message.reply_ts == ws.slack.reply_ts(CHANNEL, event["ts"])
