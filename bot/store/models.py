@@ -59,13 +59,46 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Resolution(Base):
-    __tablename__ = "resolutions"
+# Rows made without an edition belong to the first plan tsagbot held, as migration
+# 0004 decided for the rows that existed before editions; imports always name one.
+FIRST_EDITION = "WTSA-20"
+
+
+class Edition(Base):
+    """One Assembly's action plan (``WTSA-20``, ``WTSA-24``).
+
+    The edition with the highest ``year`` is the current one: ``/action``, search,
+    the digest and questions read its items; older editions keep theirs, with
+    their history, as obsolete items of that edition.
+    """
+
+    __tablename__ = "editions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), unique=True)  # "50", "Opinion 1"
+    name: Mapped[str] = mapped_column(String(16), unique=True)  # "WTSA-20"
+    year: Mapped[int] = mapped_column(Integer, index=True)  # 2020
+    title: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Resolution(Base):
+    """A Resolution (or Opinion) of one edition, with its Section I summary row.
+
+    ``action_by``, ``collaboration`` and ``report_to`` are the Section I cells
+    (who acts, who collaborates, to whom it reports) as the document words them.
+    """
+
+    __tablename__ = "resolutions"
+    __table_args__ = (UniqueConstraint("edition", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[str] = mapped_column(String(16), default=FIRST_EDITION)
+    key: Mapped[str] = mapped_column(String(32))  # "50", "Opinion 1"
     title: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    action_by: Mapped[str] = mapped_column(Text, default="")
+    collaboration: Mapped[str] = mapped_column(Text, default="")
+    report_to: Mapped[str] = mapped_column(Text, default="")
 
     items: Mapped[list[ActionItem]] = relationship(back_populates="resolution")
 
@@ -84,9 +117,10 @@ class ActionItem(Base):
     """
 
     __tablename__ = "action_items"
-    __table_args__ = (UniqueConstraint("code", "appendix"),)
+    __table_args__ = (UniqueConstraint("edition", "code", "appendix"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[str] = mapped_column(String(16), index=True, default=FIRST_EDITION)
     code: Mapped[str] = mapped_column(String(16), index=True)  # "50-18"
     appendix: Mapped[str] = mapped_column(String(64), default="")  # "" = active item
     resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"))
@@ -177,6 +211,7 @@ class ImportRun(Base):
     file_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_kind: Mapped[str] = mapped_column(String(16))  # docx, text
+    edition: Mapped[str] = mapped_column(String(16), default="")  # "WTSA-20"
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     anomalies: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 
 from bot.store.models import Base
 
@@ -34,19 +34,52 @@ def _ours(name: str | None, type_: str, _parent_names: object) -> bool:
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """Switch SQLite's foreign-key checks, outside any transaction as SQLite requires.
+
+    Batch migrations rebuild a table (create a copy, drop the old one, rename) to
+    change its constraints; with the checks on, dropping a table that other rows
+    point at fails even though the copy takes its place with the same ids.
+    """
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows that point nowhere: {broken[:5]}")
+
+
 def run_migrations() -> None:
     engine = _engine()
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=Base.metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-            include_name=_ours,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            _migrate(connection, check=sqlite)
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _migrate(connection: Connection, *, check: bool) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        include_name=_ours,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+        if check:
+            _check_foreign_keys(connection)
+    connection.commit()
 
 
 run_migrations()
