@@ -65,6 +65,15 @@ def update_line(update: StatusUpdate, tz: ZoneInfo) -> str:
     return line
 
 
+def clip_middle(text: str, limit: int) -> str:
+    """Text cut in the middle: the status's last lines are the notes recorded lately."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return f"{text[:half].rstrip()}\n…\n{text[-half:].lstrip()}"
+
+
 def section_one_line(resolution: Resolution) -> str:
     """Section I's row as one context line: who acts, collaborates and reports."""
     parts = [
@@ -137,7 +146,7 @@ class Views:
             "periodic": yes_no(item.periodic_goals_met),
             "completed": yes_no(item.completed),
             "aliases": ", ".join(item.aliases or []),
-            "status": clip(item.status, CHUNK),
+            "status": clip_middle(item.status, CHUNK),
             "updates": chunk_lines(
                 [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
             )[:1],
