@@ -73,11 +73,13 @@ def classify(text: str) -> tuple[str, str]:
 def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -> Answer:
     current = current_edition(session)
     rest, named = split_edition(text)
-    kind, argument = classify(rest if named else text)
-    if named and kind in ("item", "resolution"):
-        if not is_stored(session, named) and named != current:
-            return Answer("not_found", f"{argument} {named}", current=current)
-        return _in_edition(session, index, kind, argument, named, current)
+    if named:
+        kind, argument = classify(rest)
+        if kind in ("item", "resolution"):
+            if not is_stored(session, named) and named != current:
+                return Answer("not_found", f"{argument} {named}", current=current)
+            return _in_edition(session, index, kind, argument, named, current)
+    kind, argument = classify(text)  # an edition in words to search is one of them
     if kind in ("item", "resolution"):
         return _in_edition(session, index, kind, argument, current, current)
     if kind == "help":

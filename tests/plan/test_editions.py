@@ -168,3 +168,11 @@ def test_a_document_naming_no_assembly_goes_to_the_current_edition(
     assert summary.edition == "WTSA-24"
     with pytest.raises(ImportFailed, match="'WTSA24X' is not an edition"):
         import_bytes(two_editions, untitled.encode(), "untitled.txt", clock, edition="WTSA24X")
+
+
+def test_an_edition_among_search_words_is_searched(two_editions: Database) -> None:
+    with two_editions.unit_of_work() as session:
+        index = build_index(session)
+        found = answer(session, index, "host country WTSA-24")
+    assert found.kind == "search"
+    assert found.query == "host country WTSA-24"

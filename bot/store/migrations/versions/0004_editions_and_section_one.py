@@ -53,7 +53,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("edition", sa.String(length=16), nullable=False, server_default="")
         )
-    op.execute(sa.text(f"UPDATE import_runs SET edition = '{FIRST_EDITION}'"))
+    # Plan imports (not schedule files, which share the table) were of the only plan.
+    op.execute(
+        sa.text(
+            f"UPDATE import_runs SET edition = '{FIRST_EDITION}' "
+            "WHERE file_kind IN ('docx', 'text')"
+        )
+    )
 
     with op.batch_alter_table("resolutions", schema=None) as batch_op:
         batch_op.alter_column("edition", server_default=None)
