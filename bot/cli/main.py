@@ -7,7 +7,6 @@ one line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,11 @@ from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
+from bot.slack.health import database_revisions
+from bot.slack.logs import configure_logging
+from bot.slack.metrics import scheduler_leading
 from bot.slack.poster import slack_poster
-from bot.slack.server import CALENDAR_PATH, calendar_route, make_wsgi_app, serve_http
+from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
 from bot.slack.services import Services
 
 
@@ -182,17 +184,23 @@ def _services(context: Context) -> Services:
 @click.option("--port", default=3000, show_default=True, help="HTTP port for Slack's requests.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--socket", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN) instead of HTTP.")
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(2, 64),
+    help="HTTP worker threads.",
+)
 @pass_context
-def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
-    """Run the Slack app: HTTP at POST /slack/events (GET /healthz), or Socket Mode."""
+def serve_command(context: Context, port: int, host: str, socket: bool, threads: int) -> None:
+    """Run the Slack app: HTTP at POST /slack/events (GET /healthz, /readyz, /metrics,
+    /calendar.ics), or Socket Mode."""
     settings = context.settings
     try:
         settings.require_socket() if socket else settings.require_http()
     except SettingsError as error:
         fail(str(error))
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_format)
     services = _services(context)
     try:
         app = create_app(settings, services=services)
@@ -206,11 +214,20 @@ def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
             handler = SocketModeHandler(app, settings.slack_app_token)
             handler.start()  # type: ignore[no-untyped-call]
             return
-        routes = {CALENDAR_PATH: calendar_route(services)}
-        serve_http(make_wsgi_app(app, services.db, routes), host, port)
+        limits = HttpLimits(threads=threads)
+        serve_http(make_wsgi_app(app, services, limits), host, port, limits)
     finally:
         if runner is not None:
             runner.stop()
+
+
+@cli.command("migrate")
+@pass_context
+def migrate_command(context: Context) -> None:
+    """Bring the database schema up to date, then exit (run once per release, before serve)."""
+    db = context.db
+    revisions = ", ".join(sorted(database_revisions(db)))
+    click.echo(f"database {db.safe_url} is at schema revision {revisions}")
 
 
 def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
@@ -223,6 +240,7 @@ def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
         slack_poster(app.client),
         clock=services.clock,
         renderer=services.renderer,
+        on_leading=scheduler_leading,
     )
     runner.start()
     return runner
