@@ -159,6 +159,7 @@ class ThrottledLog:
         self._skipped: dict[str, int] = {}
 
     def warning(self, key: str, message: str, *args: object) -> None:
+        """Log unless ``key`` was logged less than ``every`` seconds ago (keys: a fixed few)."""
         with self._lock:
             now = self._now()
             last = self._last.get(key)
@@ -180,6 +181,7 @@ class SlackEdge:
     bolt: WSGIApp
     signing_secret: str
     wall_clock: Callable[[], float] = time.time
+    """The clock signatures are checked against: the real one, as Bolt's own check uses."""
     refusals: ThrottledLog = field(default_factory=lambda: ThrottledLog(log))
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -187,7 +189,7 @@ class SlackEdge:
             body = self._admit(environ)
         except Refused as refusal:
             self.refusals.warning(
-                f"{refusal.status}:{refusal.reason}",
+                str(refusal.status),
                 "refused %s %s from %s: %d %s",
                 environ.get("REQUEST_METHOD", "?"),
                 environ.get("PATH_INFO", ""),

@@ -139,7 +139,9 @@ class GetRoutes:
                 status, headers, body = "500 Internal Server Error", TEXT, b"failed\n"
             finally:
                 self.slots.release()
-        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        if not status.startswith("304"):  # a 304 has no body, and no length of its own
+            headers = [*headers, ("Content-Length", str(len(body)))]
+        start_response(status, headers)
         return [b"" if method == "HEAD" else body]
 
 
