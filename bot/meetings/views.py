@@ -26,6 +26,7 @@ from bot.render import (
     CHUNK,
     Renderer,
     Reply,
+    ViewKind,
     chunk_lines,
     clip,
     escape,
@@ -179,7 +180,11 @@ class MeetingViews:
         A button carries the command's text, and Slack takes 2000 characters there:
         a longer command gets no buttons."""
         command = audience.command
-        if not audience.private or command is None or len(spec("meetings", command, 99)) > 1900:
+        if (
+            not audience.private
+            or command is None
+            or len(spec(ViewKind.MEETINGS, command, 99)) > 1900
+        ):
             return []
         found = []
         if answer.more:
@@ -187,11 +192,11 @@ class MeetingViews:
                 {
                     "label": f"More (page {answer.page + 1})",
                     "action_id": PAGE_BUTTON,
-                    "value": spec("meetings", command, answer.page + 1),
+                    "value": spec(ViewKind.MEETINGS, command, answer.page + 1),
                     "style": None,
                 }
             )
-        found.append(post_button(POST_BUTTON, spec("meetings", command, answer.page)))
+        found.append(post_button(POST_BUTTON, spec(ViewKind.MEETINGS, command, answer.page)))
         return found
 
     def _more(self, answer: Answer, audience: Audience) -> list[str]:
@@ -400,7 +405,7 @@ class MeetingViews:
         due_chunks = self.due_lines(due)
         buttons = []
         if audience.private:
-            buttons.append(post_button(POST_BUTTON, spec("card", meeting.uid)))
+            buttons.append(post_button(POST_BUTTON, spec(ViewKind.CARD, meeting.uid)))
         card = {
             "header": clip(meeting.name, 150),
             "fields": [(label, clip(value, 1900)) for label, value in fields],

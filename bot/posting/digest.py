@@ -31,7 +31,7 @@ from bot.meetings.display import (
     when_text,
     zone_label,
 )
-from bot.meetings.milestones import DueDate, ItemDue, Schedule, item_due
+from bot.meetings.milestones import DueDate, DueState, ItemDue, Schedule, item_due
 from bot.plan.updates.record import RETRACTIONS
 from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, chunk_lines, clip, escape, one_line
 from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
@@ -341,9 +341,9 @@ def _due(
             due = known[item.milestone] = item_due(
                 item.milestone, schedule, today, soon_days=soon_days
             )
-        if due.state == "soon" and due.next is not None:
+        if due.state == DueState.SOON and due.next is not None:
             soon.append(_due_entry(item, due.next))
-        elif due.state == "past" and due.last_past is not None:
+        elif due.state == DueState.PAST and due.last_past is not None:
             past.append(_due_entry(item, due.last_past))
     soon.sort(key=lambda entry: entry.day)
     past.sort(key=lambda entry: entry.day, reverse=True)
