@@ -218,7 +218,7 @@ class _Names:
         self.showing_placeholder = w("showingPlcHdr")
         self.custom_xml = w("customXml")
         self.ins, self.delete = w("ins"), w("del")
-        self.move_to, self.move_from = w("moveTo"), w("moveFrom")
+        self.move_to = w("moveTo")
         self.r, self.t = w("r"), w("t")
         self.tc_pr, self.tr_pr, self.p_pr = w("tcPr"), w("trPr"), w("pPr")
         self.v_merge, self.h_merge = w("vMerge"), w("hMerge")

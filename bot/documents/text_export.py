@@ -25,7 +25,6 @@ HEADING = re.compile(
     r"^\s*(?:\d+\.\s*)?(?:Resolution\s+\d+|Opinion\s+\d+|Appendix\s+[IVX]+|Section\s+[IVX]+)\s*[-–—]",
     re.IGNORECASE,
 )
-HEADER_CELLS = ("action item", "action")
 
 
 def strip_bookmarks(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
@@ -25,11 +26,17 @@ ITEM_PREFIX = re.compile(r"^(?:action\s+)?item\s+", re.IGNORECASE)
 HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "usage"})
 
 
+class AnswerKind(StrEnum):
+    HELP = "help"
+    ITEM = "item"
+    RESOLUTION = "resolution"
+    SEARCH = "search"
+    NOT_FOUND = "not_found"
+
+
 @dataclass
 class Answer:
-    """One of: help, item, resolution, search, not_found."""
-
-    kind: str
+    kind: AnswerKind
     query: str
     items: list[ActionItem] = field(default_factory=list)
     resolution: Resolution | None = None
@@ -37,39 +44,39 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
 
 
-def classify(text: str) -> tuple[str, str]:
-    """("help" | "item" | "resolution" | "search", normalised argument)."""
+def classify(text: str) -> tuple[AnswerKind, str]:
+    """What the text asks for (help, an item, a Resolution or a search) and its argument."""
     cleaned = " ".join(normalize_dashes(text).split())
     if cleaned.lower() in HELP_WORDS:
-        return "help", ""
+        return AnswerKind.HELP, ""
     code = canonical_id(ITEM_PREFIX.sub("", cleaned))
     if code:
-        return "item", code
+        return AnswerKind.ITEM, code
     match = RESOLUTION_QUERY.match(cleaned)
     if match:
         number = str(int(match["number"]))
-        return "resolution", f"Opinion {number}" if match["opinion"] else number
-    return "search", cleaned
+        return AnswerKind.RESOLUTION, f"Opinion {number}" if match["opinion"] else number
+    return AnswerKind.SEARCH, cleaned
 
 
 def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -> Answer:
     kind, argument = classify(text)
-    if kind == "help":
-        return Answer("help", text)
-    if kind == "item":
+    if kind == AnswerKind.HELP:
+        return Answer(kind, text)
+    if kind == AnswerKind.ITEM:
         items = find_item(session, argument)
         if items:
-            return Answer("item", argument, items=items)
-        return Answer("not_found", argument, suggestions=nearest_ids(index, argument))
-    if kind == "resolution":
+            return Answer(kind, argument, items=items)
+        return Answer(AnswerKind.NOT_FOUND, argument, suggestions=nearest_ids(index, argument))
+    if kind == AnswerKind.RESOLUTION:
         resolution, items = resolution_items(session, argument)
         if resolution is not None:
-            return Answer("resolution", argument, items=items, resolution=resolution)
-        return Answer("not_found", f"Resolution {argument}", suggestions=[])
+            return Answer(kind, argument, items=items, resolution=resolution)
+        return Answer(AnswerKind.NOT_FOUND, f"Resolution {argument}", suggestions=[])
     hits = index.search(argument, limit=limit)
     if hits:
-        return Answer("search", argument, hits=hits)
-    return Answer("not_found", argument, suggestions=nearest_words(index, argument))
+        return Answer(AnswerKind.SEARCH, argument, hits=hits)
+    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=nearest_words(index, argument))
 
 
 def nearest_ids(index: SearchIndex, code: str, limit: int = 5) -> list[str]:

@@ -51,6 +51,13 @@ def find_item(session: Session, text: str) -> list[ActionItem]:
     ]
 
 
+def item_by_key(session: Session, code: str, appendix: str) -> ActionItem | None:
+    """The one row of an item: active (``appendix`` empty) or of an older plan."""
+    return session.scalar(
+        select(ActionItem).where(ActionItem.code == code, ActionItem.appendix == appendix)
+    )
+
+
 def _by_alias(session: Session, code: str) -> list[ActionItem]:
     # The JSON list is searched as text, which SQLite and PostgreSQL both allow;
     # the exact check in Python then drops any accidental substring match.

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.plan.lookup import Answer
+from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import history
 from bot.render import (
     CHUNK,
     MAX_BUTTON_VALUE,
     Renderer,
     Reply,
+    ViewKind,
     chunk_lines,
     clip,
     escape,
@@ -74,13 +75,13 @@ class Views:
         self.command = command
 
     def for_answer(self, session: Session, answer: Answer, *, page: int = 1) -> Reply:
-        if answer.kind == "help":
+        if answer.kind == AnswerKind.HELP:
             return self.help()
-        if answer.kind == "item":
+        if answer.kind == AnswerKind.ITEM:
             return self.item_card(session, answer.items[0], also=answer.items[1:])
-        if answer.kind == "resolution":
+        if answer.kind == AnswerKind.RESOLUTION:
             return self.resolution(answer, page)
-        if answer.kind == "search":
+        if answer.kind == AnswerKind.SEARCH:
             return self.search(answer)
         return self.not_found(answer)
 
@@ -124,7 +125,7 @@ class Views:
             "footer": shared(
                 f"{resolution.label} · {state_word(item)} · `{self.command} {item.code}`", shared_by
             ),
-            "buttons": [post_button(POST_BUTTON, spec("item", argument))] if post else [],
+            "buttons": [post_button(POST_BUTTON, spec(ViewKind.ITEM, argument))] if post else [],
         }
         text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
         return Reply(self.renderer.blocks("item_card.json.j2", card=card), text)
@@ -156,12 +157,13 @@ class Views:
                 {
                     "label": f"Next page ({page + 1}/{pages})",
                     "action_id": PAGE_BUTTON,
-                    "value": spec("resolution", resolution.key, page + 1, shared_by),
+                    "value": spec(ViewKind.RESOLUTION, resolution.key, page + 1, shared_by),
                     "style": None,
                 }
             )
         if post:
-            buttons.append(post_button(POST_BUTTON, spec("resolution", resolution.key, page)))
+            value = spec(ViewKind.RESOLUTION, resolution.key, page)
+            buttons.append(post_button(POST_BUTTON, value))
         view = {
             "header": clip(f"{resolution.label} – {resolution.title}".strip(" –"), 150),
             "summary": summary,
@@ -182,7 +184,7 @@ class Views:
         ]
         # A button carries its view's spec, and Slack takes at most 2000 characters
         # there: a search too long to be named again has no "Post in channel".
-        value = spec("search", answer.query)
+        value = spec(ViewKind.SEARCH, answer.query)
         view = {
             "title": f"Action items matching *{escape(one_line(answer.query, 200))}*:",
             "hits": hits,
