@@ -59,6 +59,7 @@ ALIAS = re.compile(r"^\([^()]+\)$")
 HEADING = re.compile(r"^(?:\d+\.\s*)?(Section|Appendix|Resolution|Opinion)\s+[0-9IVX]+\s*[-–]")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BULLET_LINE = re.compile(r"^·(?: |$)")
+NESTED_CELL = " | "  # a status line that is a row of a table nested in the status cell
 
 CHECK_MARK = "√"
 AUTHOR, DATE = "tsagbot", "2023-05-01T00:00:00Z"  # of tracked changes
@@ -543,7 +544,15 @@ class PlanWriter:
 
         def write(tc: Element) -> None:
             p: Element | None = None
+            nested: list[list[str]] = []
             for index, line in enumerate(lines):
+                if NESTED_CELL in line:
+                    nested.append(line.split(NESTED_CELL))
+                    p = None
+                    continue
+                if nested:
+                    write_nested_table(tc, nested)
+                    nested = []
                 bullet = bullets and BULLET_LINE.match(line)
                 if p is None or not joined:
                     p = add_paragraph(tc, num_id=BULLET_NUM_ID if bullet else None)
@@ -554,6 +563,8 @@ class PlanWriter:
                     self.decorate(p, text, decoration)
                 else:
                     self.text_with_bookmarks(p, text)
+            if nested:
+                write_nested_table(tc, nested)
 
         return write
 
@@ -650,6 +661,25 @@ def _column_widths(columns: int) -> list[int]:
     return [9000 // columns] * columns
 
 
+def write_nested_table(tc: Element, rows: list[list[str]]) -> None:
+    """Status lines ``a | b | c`` as the table nested in the cell that they stand for.
+
+    A row with fewer cells than the widest had empty cells in front (89-07's header
+    row has an empty "No." cell), which a reader leaves out again.
+    """
+    columns = max(len(row) for row in rows)
+    cells = [[""] * (columns - len(row)) + row for row in rows]
+    writers = [Row([Cell(_plain_cell(text)) for text in row]) for row in cells]
+    write_table(tc, writers, columns, itertools.count(10_000))
+
+
+def _plain_cell(text: str) -> CellWriter:
+    def write(tc: Element) -> None:
+        add_run(add_paragraph(tc), text)
+
+    return write
+
+
 def write_row(parent: Element, row: Row, widths: list[int], ids: Iterator[int]) -> None:
     tr = sub(parent, "tr")
     if row.header:
@@ -675,7 +705,7 @@ def write_row(parent: Element, row: Row, widths: list[int], ids: Iterator[int]) 
             add_paragraph(tc)
         else:
             cell.write(tc)
-            if tc.find(qn("w:p")) is None:  # a cell must end with a paragraph
+            if tc[-1].tag != qn("w:p"):  # a cell must end with a paragraph
                 add_paragraph(tc)
         column += cell.span
 

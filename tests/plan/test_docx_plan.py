@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from scripts.build_docx_fixtures import (
     build_bad_files,
     build_plan_docx,
 )
+from scripts.make_golden import record
 from tests.plan.test_merge import snapshot
 from tests.support.common import FixedClock
 
@@ -38,7 +38,7 @@ def test_word_plan_matches_the_reviewed_record(messy_docx: Path) -> None:
     loaded = load_plan(messy_docx.read_bytes())
     assert loaded.kind == "docx"
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    got = [{k: v for k, v in asdict(i).items() if k != "position"} for i in loaded.plan.items]
+    got = [record(item) for item in loaded.plan.items]
     assert len(got) == len(expected)
     for want, have in zip(expected, got, strict=True):
         assert have == want, want["id"]
