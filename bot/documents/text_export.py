@@ -16,7 +16,7 @@ than that, and these rules were learnt from the WTSA-20 action plan:
   the cell's text with no blank line, so its first row looks like more cells of
   the status row; its rows end with a blank line, the table with a second one, and
   the status cell may go on after it.  When a table ends on rows of one width whose
-  first cells are no item ids, after a status row (first cell empty) that is just
+  first cells hold something but no item id, after a status row (first cell empty) that is just
   as much wider than its two cells, those cells and rows are that nested table:
   they become ``a | b | c`` lines of the status cell, as the Word reader renders
   them, and the status row is open again for the text that follows.
@@ -58,14 +58,13 @@ def _opens_header(cell: str, row: list[str]) -> bool:
 
 def _nested_start(rows: list[list[str]]) -> int | None:
     """Where a status row with a table nested in its cell starts the table's tail, if it does."""
-    if len(rows) < 2:
-        return None
-    width = len(rows[-1])
-    for index in range(len(rows) - 2, -1, -1):
+    width = len(rows[-1]) if rows else 0
+    for index in range(len(rows) - 1, -1, -1):
         row = rows[index]
-        if len(row) == width + 2 and not strip_bookmarks(row[0]).strip():
+        first = strip_bookmarks(row[0]).strip()
+        if index < len(rows) - 1 and len(row) == width + 2 and not first:
             return index
-        if len(row) != width or ITEM_ID.match(strip_bookmarks(row[0])):
+        if len(row) != width or not first or ITEM_ID.match(first):
             return None
     return None
 

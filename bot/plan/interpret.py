@@ -20,12 +20,20 @@ import re
 from dataclasses import dataclass, field
 
 from bot.documents.blocks import Block, DocumentError, Paragraph, Table
+from bot.documents.docx_reader import SYMBOLS
 from bot.documents.text_export import strip_bookmarks
 from bot.plan.ids import canonical_id, resolution_of
 
 YES_MARKS = frozenset({"√", "✓", "✔", "✅", "x", "X", "☑", "☒", "yes", "Yes"})
 NO_MARKS = frozenset({"", "☐", "no", "No"})
 FLAG_COLUMNS = ((3, "periodic_goals_met", "Periodic goals met"), (4, "completed", "Completed"))
+# A symbol font's tick whose font a text export lost (U+F0FC): a tick in every font
+# that has it, through the table the Word reader maps w:sym and symbol fonts with.
+SYMBOL_TICKS = frozenset(
+    chr(code)
+    for (_, code) in SYMBOLS
+    if all(text in YES_MARKS for (_, other), text in SYMBOLS.items() if other == code)
+)
 HEADER_WORDS = frozenset({"milestone", "periodic goals met", "completed"})
 ID_CELL = re.compile(
     r"^\s*(?P<id>(?:op|OP|Op)?\s*\d{0,3}\s*[-‑–—]\s*\d{1,3})\s*(?:\n\s*\((?P<alias>[^)]*)\))?\s*$"
@@ -104,7 +112,7 @@ def clean(text: str) -> str:
 def read_flag(text: str) -> bool | None:
     """A flag cell: True for a tick, False when empty, None when not understood."""
     text = clean(text)
-    if text in YES_MARKS:
+    if text in YES_MARKS or text in SYMBOL_TICKS:
         return True
     return False if text in NO_MARKS else None
 
