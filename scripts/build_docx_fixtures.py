@@ -291,10 +291,19 @@ class _Cycle:
 class PlanWriter:
     """Turns blocks into document XML, applying variants and recording them."""
 
-    def __init__(self, document: Any, manifest: Manifest, *, variants: bool, spacing: int) -> None:
+    def __init__(
+        self,
+        document: Any,
+        manifest: Manifest,
+        *,
+        variants: bool,
+        spacing: int,
+        full_width_status: bool = False,
+    ) -> None:
         self.document = document
         self.manifest = manifest
         self.variants = variants
+        self.full_width_status = full_width_status
         self.ids = itertools.count(1)  # bookmark, revision and content-control ids
         self.groups = itertools.count(1)
         spacing = max(spacing, 1)
@@ -393,9 +402,14 @@ class PlanWriter:
             expected = [expected_cell(cell) for cell in row_texts]
             first_item = first_item or (item_id(row_texts) if plan else None)
             row = self.row(row_texts, expected, plan, previous, rows[-1] if rows else None)
-            _span_last(row, len(row_texts), columns)
-            if plan and rows and len(row_texts) < columns and not row_texts[0]:
-                _merge_down(rows[-1], row)
+            if plan and self.full_width_status and is_status(row_texts, previous):
+                row.cells = row.cells[1:]  # one cell across all columns, none merged down
+                row.cells[0].span = columns
+                expected = expected[1:]
+            else:
+                _span_last(row, len(row_texts), columns)
+                if plan and rows and len(row_texts) < columns and not row_texts[0]:
+                    _merge_down(rows[-1], row)
             rows.append(row)
             expected_rows.append(expected)
             previous = row_texts
@@ -714,10 +728,16 @@ def write_row(parent: Element, row: Row, widths: list[int], ids: Iterator[int]) 
 
 
 def build_plan_docx(
-    blocks: Sequence[Block], path: Path | str, *, variants: bool = True, spacing: int = 3
+    blocks: Sequence[Block],
+    path: Path | str,
+    *,
+    variants: bool = True,
+    spacing: int = 3,
+    full_width_status: bool = False,
 ) -> Manifest:
     """Write the blocks as a real Word document; every ``spacing``-th eligible place of
     each category gets the category's next variant (``spacing=1``: as many as possible).
+    ``full_width_status`` writes each status row as one cell spanning all five columns.
     """
     path = Path(path)
     document = docx.Document()
@@ -727,7 +747,10 @@ def build_plan_docx(
         body.remove(section)
     add_bullet_list(document)
     manifest = Manifest(path)
-    PlanWriter(document, manifest, variants=variants, spacing=spacing).write(blocks, body)
+    writer = PlanWriter(
+        document, manifest, variants=variants, spacing=spacing, full_width_status=full_width_status
+    )
+    writer.write(blocks, body)
     if section is not None:
         body.append(section)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -927,6 +950,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=None, help="the plan's text export")
     parser.add_argument("--plain", action="store_true", help="no messy-Word variants")
     parser.add_argument("--spacing", type=int, default=3, help="variant on every N-th place")
+    parser.add_argument(
+        "--full-width-status", action="store_true", help="status rows as one 5-column cell"
+    )
     args = parser.parse_args(argv)
     seed = args.seed or seed_path()
     if seed is None or not seed.is_file():
@@ -936,6 +962,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.outdir / "plan.docx",
         variants=not args.plain,
         spacing=args.spacing,
+        full_width_status=args.full_width_status,
     )
     (args.outdir / "plan.manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
     for path in [manifest.path, *build_bad_files(args.outdir).values()]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,22 @@ def test_word_plan_matches_the_reviewed_record(messy_docx: Path) -> None:
         assert have == want, want["id"]
     assert len(loaded.plan.anomalies) == 10
     assert "DELETED" not in json.dumps(got)
+
+
+def test_status_rows_of_one_cell_across_five_columns_read_alike(
+    tmp_path: Path, plan_text: str, db: Database, clock: FixedClock
+) -> None:
+    path = tmp_path / "full-width.docx"
+    build_plan_docx(read_text_export(plan_text), path, variants=False, full_width_status=True)
+    data = path.read_bytes()
+    assert b'<w:gridSpan w:val="5"/>' in zipfile.ZipFile(path).read("word/document.xml")
+    loaded = load_plan(data)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert [record(item) for item in loaded.plan.items] == expected
+    assert sum(bool(item.status) for item in loaded.plan.active) == 302
+    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    again = import_bytes(db, data, "full-width.docx", clock)
+    assert (again.created, again.updated, again.cleared) == ([], [], [])
 
 
 def test_text_then_word_import_is_a_no_op(
