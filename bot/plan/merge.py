@@ -111,7 +111,7 @@ def _field_changes(
     changes = []
     if row.resolution_id != resolution.id:
         changes.append(FieldChange(label, "resolution", row.resolution.key, resolution.key))
-    for name in ("action", "milestone", "aliases"):
+    for name in DOCUMENT_FIELDS[:-1]:  # not the position
         value = list(parsed.aliases) if name == "aliases" else getattr(parsed, name)
         if getattr(row, name) != value:
             changes.append(FieldChange(label, name, getattr(row, name), value))
