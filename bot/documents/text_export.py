@@ -15,11 +15,11 @@ than that, and these rules were learnt from the WTSA-20 action plan:
 * a table nested in a status cell (89-07's list of DFS security clinics) follows
   the cell's text with no blank line, so its first row looks like more cells of
   the status row; its rows end with a blank line, the table with a second one, and
-  the status cell may go on after it.  When a table ends on rows of one width whose
-  first cells hold something but no item id, after a status row (first cell empty) that is just
-  as much wider than its two cells, those cells and rows are that nested table:
-  they become ``a | b | c`` lines of the status cell, as the Word reader renders
-  them, and the status row is open again for the text that follows.
+  the status cell may go on after it.  When a table ends on rows of one width
+  whose first cells hold something but no item id, after a status row (first cell
+  empty) that has that many cells more than its two, those cells and rows are the
+  nested table: they become ``a | b | c`` lines of the status cell, as the Word
+  reader renders them, and the status row is open again for the text that follows.
 """
 
 from __future__ import annotations
