@@ -19,7 +19,7 @@ from bot.cli.schedule import digest_command, meetings_group, reminders_command
 from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.clock import system_clock
 from bot.plan.importing import ImportFailed, import_path
-from bot.plan.merge import ImportSummary
+from bot.plan.merge import FieldChange, ImportSummary
 from bot.plan.queries import all_items, find_item, history, item_as_json, update_as_json
 from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings, SettingsError
@@ -65,16 +65,21 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 @cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--dry-run", is_flag=True, help="Say what the import would do; write nothing.")
+@click.option(
+    "--yes", is_flag=True, help="Import even if it clears flags or status of over 5% of items."
+)
 @pass_context
-def import_command(context: Context, path: Path, as_json: bool) -> None:
+def import_command(context: Context, path: Path, as_json: bool, dry_run: bool, yes: bool) -> None:
     """Import an action plan from a Word document (.docx) or its text export.
 
     The kind of file is told by its content.  Re-importing merges: document
     fields are updated, updates recorded by people are kept.  A file that cannot
-    be imported changes nothing.
+    be imported changes nothing, and neither does one that would clear the flags
+    or status text of more than 5% of the items, unless --yes says so.
     """
     try:
-        summary = import_path(context.db, path, context.clock)
+        summary = import_path(context.db, path, context.clock, dry_run=dry_run, allow_clearing=yes)
     except ImportFailed as error:
         fail(str(error))
     if as_json:
@@ -85,14 +90,24 @@ def import_command(context: Context, path: Path, as_json: bool) -> None:
 
 def format_summary(summary: ImportSummary) -> str:
     kind = "Word document" if summary.kind == "docx" else "text export"
+    verb = "Would import (dry run, nothing written)" if summary.dry_run else "Imported"
     lines = [
-        f"Imported {summary.file_name} ({kind}): {summary.items} action items in "
+        f"{verb} {summary.file_name} ({kind}): {summary.items} action items in "
         f"{summary.resolutions} Resolutions, {summary.obsolete} obsolete items.",
         f"  created {len(summary.created)}, updated {len(summary.updated)}, "
         f"unchanged {summary.unchanged}",
     ]
-    if summary.updated:
+    if summary.dry_run and summary.created:
+        lines.append("  created: " + ", ".join(summary.created))
+    if summary.dry_run:
+        lines.extend(f"  {_change(change)}" for change in summary.changes)
+    elif summary.updated:
         lines.append("  updated: " + ", ".join(summary.updated))
+    if summary.cleared:
+        lines.append(
+            f"  {len(summary.cleared)} items lose a flag or their status text: "
+            + ", ".join(summary.cleared)
+        )
     if summary.not_in_document:
         lines.append(
             f"  {len(summary.not_in_document)} items in the database are not in this document "
@@ -102,6 +117,20 @@ def format_summary(summary: ImportSummary) -> str:
         lines.append(f"  {len(summary.anomalies)} anomalies to check in the document:")
         lines.extend(f"  - {_shorten(anomaly)}" for anomaly in summary.anomalies)
     return "\n".join(lines)
+
+
+def _change(change: FieldChange) -> str:
+    """One field change, e.g. ``50-18 completed: yes -> no``."""
+
+    def shown(value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, list):
+            return ", ".join(value) or "(none)"
+        return repr(_shorten(value, 60)) if value else "(empty)"
+
+    cleared = "  [cleared]" if change.clears else ""
+    return f"{change.item} {change.field}: {shown(change.before)} -> {shown(change.after)}{cleared}"
 
 
 def _shorten(text: str, width: int = 160) -> str:
