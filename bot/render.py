@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -175,7 +176,17 @@ class Reply:
     extra: list[Blocks] = field(default_factory=list)
 
 
-def spec(kind: str, argument: str, page: int = 1, shared_by: str | None = None) -> str:
+class ViewKind(StrEnum):
+    """The views a button can name."""
+
+    ITEM = "item"
+    RESOLUTION = "resolution"
+    SEARCH = "search"
+    MEETINGS = "meetings"
+    CARD = "card"
+
+
+def spec(kind: ViewKind, argument: str, page: int = 1, shared_by: str | None = None) -> str:
     data: dict[str, Any] = {"k": kind, "a": argument, "p": page}
     if shared_by:
         data["s"] = shared_by
@@ -184,7 +195,7 @@ def spec(kind: str, argument: str, page: int = 1, shared_by: str | None = None) 
 
 @dataclass(frozen=True)
 class ViewSpec:
-    kind: str
+    kind: ViewKind
     argument: str
     page: int
     shared_by: str | None
@@ -194,7 +205,8 @@ def read_spec(value: str) -> ViewSpec:
     """The view a button names; ValueError if the value is not one of ours."""
     try:
         data = json.loads(value)
-        return ViewSpec(str(data["k"]), str(data["a"]), int(data.get("p", 1)), data.get("s"))
+        kind = ViewKind(str(data["k"]))
+        return ViewSpec(kind, str(data["a"]), int(data.get("p", 1)), data.get("s"))
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"not a view: {value[:80]!r}") from error
 

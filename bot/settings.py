@@ -49,6 +49,7 @@ class Settings:
     reminder_time: time = time(9, 0)
     public_url: str = ""
     scheduler: bool = True
+    log_format: str = "text"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -119,6 +120,7 @@ class Settings:
             reminder_time=_time_of_day(env.get("TSAGBOT_REMINDER_TIME", "")),
             public_url=_public_url(env.get("TSAGBOT_PUBLIC_URL", "")),
             scheduler=_switch("TSAGBOT_SCHEDULER", env.get("TSAGBOT_SCHEDULER")),
+            log_format=_log_format(env.get("TSAGBOT_LOG_FORMAT", "")),
         )
 
 
@@ -181,6 +183,13 @@ def _time_of_day(value: str) -> time:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise SettingsError(f"TSAGBOT_REMINDER_TIME={value.strip()!r} must be a time like 09:00")
     return time(int(match[1]), int(match[2]))
+
+
+def _log_format(value: str) -> str:
+    text = value.strip().lower() or "text"
+    if text not in {"text", "json"}:
+        raise SettingsError(f"TSAGBOT_LOG_FORMAT={value.strip()!r} must be text or json")
+    return text
 
 
 def _public_url(value: str) -> str:

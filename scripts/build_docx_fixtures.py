@@ -59,6 +59,7 @@ ALIAS = re.compile(r"^\([^()]+\)$")
 HEADING = re.compile(r"^(?:\d+\.\s*)?(Section|Appendix|Resolution|Opinion)\s+[0-9IVX]+\s*[-–]")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BULLET_LINE = re.compile(r"^·(?: |$)")
+NESTED_CELL = " | "  # a status line that is a row of a table nested in the status cell
 
 CHECK_MARK = "√"
 AUTHOR, DATE = "tsagbot", "2023-05-01T00:00:00Z"  # of tracked changes
@@ -290,10 +291,19 @@ class _Cycle:
 class PlanWriter:
     """Turns blocks into document XML, applying variants and recording them."""
 
-    def __init__(self, document: Any, manifest: Manifest, *, variants: bool, spacing: int) -> None:
+    def __init__(
+        self,
+        document: Any,
+        manifest: Manifest,
+        *,
+        variants: bool,
+        spacing: int,
+        full_width_status: bool = False,
+    ) -> None:
         self.document = document
         self.manifest = manifest
         self.variants = variants
+        self.full_width_status = full_width_status
         self.ids = itertools.count(1)  # bookmark, revision and content-control ids
         self.groups = itertools.count(1)
         spacing = max(spacing, 1)
@@ -392,9 +402,14 @@ class PlanWriter:
             expected = [expected_cell(cell) for cell in row_texts]
             first_item = first_item or (item_id(row_texts) if plan else None)
             row = self.row(row_texts, expected, plan, previous, rows[-1] if rows else None)
-            _span_last(row, len(row_texts), columns)
-            if plan and rows and len(row_texts) < columns and not row_texts[0]:
-                _merge_down(rows[-1], row)
+            if plan and self.full_width_status and is_status(row_texts, previous):
+                row.cells = row.cells[1:]  # one cell across all columns, none merged down
+                row.cells[0].span = columns
+                expected = expected[1:]
+            else:
+                _span_last(row, len(row_texts), columns)
+                if plan and rows and len(row_texts) < columns and not row_texts[0]:
+                    _merge_down(rows[-1], row)
             rows.append(row)
             expected_rows.append(expected)
             previous = row_texts
@@ -543,7 +558,15 @@ class PlanWriter:
 
         def write(tc: Element) -> None:
             p: Element | None = None
+            nested: list[list[str]] = []
             for index, line in enumerate(lines):
+                if NESTED_CELL in line:
+                    nested.append(line.split(NESTED_CELL))
+                    p = None
+                    continue
+                if nested:
+                    write_nested_table(tc, nested)
+                    nested = []
                 bullet = bullets and BULLET_LINE.match(line)
                 if p is None or not joined:
                     p = add_paragraph(tc, num_id=BULLET_NUM_ID if bullet else None)
@@ -554,6 +577,8 @@ class PlanWriter:
                     self.decorate(p, text, decoration)
                 else:
                     self.text_with_bookmarks(p, text)
+            if nested:
+                write_nested_table(tc, nested)
 
         return write
 
@@ -650,6 +675,25 @@ def _column_widths(columns: int) -> list[int]:
     return [9000 // columns] * columns
 
 
+def write_nested_table(tc: Element, rows: list[list[str]]) -> None:
+    """Status lines ``a | b | c`` as the table nested in the cell that they stand for.
+
+    A row with fewer cells than the widest had empty cells in front (89-07's header
+    row has an empty "No." cell), which a reader leaves out again.
+    """
+    columns = max(len(row) for row in rows)
+    cells = [[""] * (columns - len(row)) + row for row in rows]
+    writers = [Row([Cell(_plain_cell(text)) for text in row]) for row in cells]
+    write_table(tc, writers, columns, itertools.count(10_000))
+
+
+def _plain_cell(text: str) -> CellWriter:
+    def write(tc: Element) -> None:
+        add_run(add_paragraph(tc), text)
+
+    return write
+
+
 def write_row(parent: Element, row: Row, widths: list[int], ids: Iterator[int]) -> None:
     tr = sub(parent, "tr")
     if row.header:
@@ -675,7 +719,7 @@ def write_row(parent: Element, row: Row, widths: list[int], ids: Iterator[int]) 
             add_paragraph(tc)
         else:
             cell.write(tc)
-            if tc.find(qn("w:p")) is None:  # a cell must end with a paragraph
+            if tc[-1].tag != qn("w:p"):  # a cell must end with a paragraph
                 add_paragraph(tc)
         column += cell.span
 
@@ -684,10 +728,16 @@ def write_row(parent: Element, row: Row, widths: list[int], ids: Iterator[int]) 
 
 
 def build_plan_docx(
-    blocks: Sequence[Block], path: Path | str, *, variants: bool = True, spacing: int = 3
+    blocks: Sequence[Block],
+    path: Path | str,
+    *,
+    variants: bool = True,
+    spacing: int = 3,
+    full_width_status: bool = False,
 ) -> Manifest:
     """Write the blocks as a real Word document; every ``spacing``-th eligible place of
     each category gets the category's next variant (``spacing=1``: as many as possible).
+    ``full_width_status`` writes each status row as one cell spanning all five columns.
     """
     path = Path(path)
     document = docx.Document()
@@ -697,7 +747,10 @@ def build_plan_docx(
         body.remove(section)
     add_bullet_list(document)
     manifest = Manifest(path)
-    PlanWriter(document, manifest, variants=variants, spacing=spacing).write(blocks, body)
+    writer = PlanWriter(
+        document, manifest, variants=variants, spacing=spacing, full_width_status=full_width_status
+    )
+    writer.write(blocks, body)
     if section is not None:
         body.append(section)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -897,6 +950,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=None, help="the plan's text export")
     parser.add_argument("--plain", action="store_true", help="no messy-Word variants")
     parser.add_argument("--spacing", type=int, default=3, help="variant on every N-th place")
+    parser.add_argument(
+        "--full-width-status", action="store_true", help="status rows as one 5-column cell"
+    )
     args = parser.parse_args(argv)
     seed = args.seed or seed_path()
     if seed is None or not seed.is_file():
@@ -906,6 +962,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.outdir / "plan.docx",
         variants=not args.plain,
         spacing=args.spacing,
+        full_width_status=args.full_width_status,
     )
     (args.outdir / "plan.manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
     for path in [manifest.path, *build_bad_files(args.outdir).values()]:

@@ -11,14 +11,28 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-from bot.documents.text_export import read_text_export
-from bot.plan.interpret import interpret
+ROOT = str(Path(__file__).resolve().parents[1])
+if ROOT not in sys.path:  # run as a script, the repository is not on the path
+    sys.path.insert(0, ROOT)
+
+from bot.documents.text_export import read_text_export  # noqa: E402
+from bot.plan.interpret import ParsedItem, interpret  # noqa: E402
+
+
+def record(item: ParsedItem) -> dict[str, Any]:
+    """An item as the golden file holds it: no position, ``unread`` only when not empty."""
+    data = asdict(item)
+    del data["position"]
+    if not data["unread"]:
+        del data["unread"]
+    return data
 
 
 def main(argv: list[str]) -> int:
     plan = interpret(read_text_export(Path(argv[1]).read_text(encoding="utf-8")))
-    items = [{k: v for k, v in asdict(item).items() if k != "position"} for item in plan.items]
+    items = [record(item) for item in plan.items]
     out = Path(__file__).parents[1] / "tests" / "data" / "wtsa20-items.json"
     out.write_text(json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(items)} items -> {out}")

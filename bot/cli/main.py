@@ -7,7 +7,6 @@ one line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.clock import system_clock
 from bot.plan.editions import current_edition, edition_name, known_editions
 from bot.plan.importing import ImportFailed, import_path
-from bot.plan.merge import ImportSummary
+from bot.plan.merge import FieldChange, ImportSummary
 from bot.plan.queries import (
     all_items,
     find_item,
@@ -35,8 +34,11 @@ from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
+from bot.slack.health import database_revisions
+from bot.slack.logs import configure_logging
+from bot.slack.metrics import scheduler_leading
 from bot.slack.poster import slack_poster
-from bot.slack.server import CALENDAR_PATH, calendar_route, make_wsgi_app, serve_http
+from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
 from bot.slack.services import Services
 
 
@@ -72,23 +74,37 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 @cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--dry-run", is_flag=True, help="Say what the import would do; write nothing.")
+@click.option(
+    "--yes", is_flag=True, help="Import even if it clears flags or status of over 5% of items."
+)
 @click.option(
     "--edition",
     metavar="WTSA-NN",
     help="The Assembly the plan is of; needed to import a plan older than the current one.",
 )
 @pass_context
-def import_command(context: Context, path: Path, as_json: bool, edition: str | None) -> None:
+def import_command(
+    context: Context, path: Path, as_json: bool, dry_run: bool, yes: bool, edition: str | None
+) -> None:
     """Import an action plan from a Word document (.docx) or its text export.
 
     The kind of file is told by its content, the Assembly (edition) by its
     title.  Re-importing merges: document fields are updated, updates recorded
     by people are kept.  A plan of a newer Assembly becomes the current edition;
     the older one's items stay as they are.  A file that cannot be imported
-    changes nothing.
+    changes nothing, and neither does one that would clear the flags or status
+    text of more than 5% of the items, unless --yes says so.
     """
     try:
-        summary = import_path(context.db, path, context.clock, edition=edition)
+        summary = import_path(
+            context.db,
+            path,
+            context.clock,
+            dry_run=dry_run,
+            allow_clearing=yes,
+            edition=edition,
+        )
     except ImportFailed as error:
         fail(str(error))
     if as_json:
@@ -99,15 +115,25 @@ def import_command(context: Context, path: Path, as_json: bool, edition: str | N
 
 def format_summary(summary: ImportSummary) -> str:
     kind = "Word document" if summary.kind == "docx" else "text export"
+    verb = "Would import (dry run, nothing written)" if summary.dry_run else "Imported"
     lines = [
-        f"Imported {summary.file_name} ({kind}), the {summary.edition} plan: "
+        f"{verb} {summary.file_name} ({kind}), the {summary.edition} plan: "
         f"{summary.items} action items in {summary.resolutions} Resolutions, "
         f"{summary.obsolete} obsolete items.",
         f"  created {len(summary.created)}, updated {len(summary.updated)}, "
         f"unchanged {summary.unchanged}",
     ]
-    if summary.updated:
+    if summary.dry_run and summary.created:
+        lines.append("  created: " + ", ".join(summary.created))
+    if summary.dry_run:
+        lines.extend(f"  {_change(change)}" for change in summary.changes)
+    elif summary.updated:
         lines.append("  updated: " + ", ".join(summary.updated))
+    if summary.cleared:
+        lines.append(
+            f"  {len(summary.cleared)} items lose a flag or their status text: "
+            + ", ".join(summary.cleared)
+        )
     if summary.not_in_document:
         lines.append(
             f"  {len(summary.not_in_document)} items in the database are not in this document "
@@ -117,6 +143,20 @@ def format_summary(summary: ImportSummary) -> str:
         lines.append(f"  {len(summary.anomalies)} anomalies to check in the document:")
         lines.extend(f"  - {_shorten(anomaly)}" for anomaly in summary.anomalies)
     return "\n".join(lines)
+
+
+def _change(change: FieldChange) -> str:
+    """One field change, e.g. ``50-18 completed: yes -> no``."""
+
+    def shown(value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, list):
+            return ", ".join(value) or "(none)"
+        return repr(_shorten(value, 60)) if value else "(empty)"
+
+    cleared = "  [cleared]" if change.clears else ""
+    return f"{change.item} {change.field}: {shown(change.before)} -> {shown(change.after)}{cleared}"
 
 
 def _shorten(text: str, width: int = 160) -> str:
@@ -220,17 +260,23 @@ def _services(context: Context) -> Services:
 @click.option("--port", default=3000, show_default=True, help="HTTP port for Slack's requests.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--socket", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN) instead of HTTP.")
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(2, 64),
+    help="HTTP worker threads.",
+)
 @pass_context
-def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
-    """Run the Slack app: HTTP at POST /slack/events (GET /healthz), or Socket Mode."""
+def serve_command(context: Context, port: int, host: str, socket: bool, threads: int) -> None:
+    """Run the Slack app: HTTP at POST /slack/events (GET /healthz, /readyz, /metrics,
+    /calendar.ics), or Socket Mode."""
     settings = context.settings
     try:
         settings.require_socket() if socket else settings.require_http()
     except SettingsError as error:
         fail(str(error))
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_format)
     services = _services(context)
     try:
         app = create_app(settings, services=services)
@@ -244,11 +290,20 @@ def serve_command(context: Context, port: int, host: str, socket: bool) -> None:
             handler = SocketModeHandler(app, settings.slack_app_token)
             handler.start()  # type: ignore[no-untyped-call]
             return
-        routes = {CALENDAR_PATH: calendar_route(services)}
-        serve_http(make_wsgi_app(app, services.db, routes), host, port)
+        limits = HttpLimits(threads=threads)
+        serve_http(make_wsgi_app(app, services, limits), host, port, limits)
     finally:
         if runner is not None:
             runner.stop()
+
+
+@cli.command("migrate")
+@pass_context
+def migrate_command(context: Context) -> None:
+    """Bring the database schema up to date, then exit (run once per release, before serve)."""
+    db = context.db
+    revisions = ", ".join(sorted(database_revisions(db)))
+    click.echo(f"database {db.safe_url} is at schema revision {revisions}")
 
 
 def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
@@ -261,6 +316,7 @@ def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
         slack_poster(app.client),
         clock=services.clock,
         renderer=services.renderer,
+        on_leading=scheduler_leading,
     )
     runner.start()
     return runner

@@ -31,5 +31,14 @@ class Table:
 Block = Paragraph | Table
 
 
+def nested_row_line(row: list[str]) -> str:
+    """A row of a table nested in a cell, as one line of that cell: ``a | b | c``.
+
+    Both readers render nested tables this way (empty cells left out), so that a
+    status holding a table reads the same from the Word file and from its text export.
+    """
+    return " | ".join(" ".join(cell.split("\n")) for cell in row if cell.strip())
+
+
 class DocumentError(Exception):
     """The file cannot be read as an action-plan document; the message says why in one line."""

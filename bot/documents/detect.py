@@ -8,6 +8,7 @@ from bot.documents.text_export import read_text_export
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"PK\x05\x06")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Word's "Unicode Text" export is UTF-16 with a BOM
 
 
 def read_blocks(data: bytes) -> tuple[list[Block], str]:
@@ -20,10 +21,21 @@ def read_blocks(data: bytes) -> tuple[list[Block], str]:
         return read_docx(data), "docx"
     if data.startswith(OLE2_MAGIC):
         raise DocumentError("a legacy Word 97-2003 .doc file; save it as .docx first")
-    if data.startswith(BINARY_MAGICS) or b"\x00" in data[:4096]:
+    if data.startswith(BINARY_MAGICS):
+        raise DocumentError("not a Word document or a text export")
+    return read_text_export(_text(data)), "text"
+
+
+def _text(data: bytes) -> str:
+    """The text of an export: UTF-16 with a BOM, UTF-8 (with or without one), else cp1252."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DocumentError("a UTF-16 text export with invalid characters") from error
+    if b"\x00" in data[:4096]:
         raise DocumentError("not a Word document or a text export")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return read_text_export(text), "text"
+        return data.decode("cp1252", errors="replace")

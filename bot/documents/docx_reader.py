@@ -10,8 +10,13 @@ What counts as the document's text is what a reader of the printed page sees:
 * of a field only the result is read, never the field code (``w:instrText``);
 * text inside hyperlinks, simple fields, smart tags, custom-XML and content
   controls is read, except a run-level content control still showing its placeholder;
-* symbols (``w:sym``) are mapped to Unicode; the check marks of the Symbol and
-  Wingdings fonts become ``√`` and ``✓``;
+* symbols are mapped to Unicode, whether Word wrote them as ``w:sym`` or they are
+  text in a run whose font is Symbol, Wingdings, Wingdings 2 or Webdings (as
+  LibreOffice writes them, and as a re-save in LibreOffice turns every ``w:sym``):
+  a private-use character (U+F0FC) or the plain letter (``ü`` in Wingdings, ``Ö``
+  in Symbol) goes through one table, so the check marks become ``√`` and ``✓``;
+* tables nested in a cell become lines of the cell (``a | b | c``);
+* a paragraph whose mark is a tracked deletion runs on into the next one;
 * list numbers and bullets, which Word keeps in ``numbering.xml`` rather than in
   the text, are rendered (``1<tab>``, ``· ``) the way Word's plain-text export does;
 * drawings and text boxes are not read.
@@ -32,7 +37,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from bot.documents.blocks import Block, DocumentError, Paragraph, Table
+from bot.documents.blocks import Block, DocumentError, Paragraph, Table, nested_row_line
 
 Element = Any  # an lxml element; lxml ships no type information
 
@@ -53,15 +58,24 @@ EMPTY_FILE = "empty file"
 NOT_WORD = "not a Word document"
 CORRUPT = "truncated or corrupt .docx"
 TOO_LARGE = "document too large"
+DOCTYPE = "{} has a DOCTYPE declaration, which Word never writes; refused"
 
-# (font, code point) -> text, for w:sym.  Fonts are compared in lower case.
+# (font, code point) -> text, for w:sym and for text in a symbol font.  Fonts are
+# compared in lower case; a plain character c of a symbol font is looked up as F000+c.
 SYMBOLS: dict[tuple[str, int], str] = {
     ("symbol", 0xF0D6): "√",
+    ("wingdings", 0xF0FB): "✗",
     ("wingdings", 0xF0FC): "✓",
+    ("wingdings", 0xF0FD): "☒",
     ("wingdings", 0xF0FE): "✓",  # a ticked box
+    ("wingdings 2", 0xF04F): "✗",
     ("wingdings 2", 0xF050): "✓",
     ("wingdings 2", 0xF052): "✓",  # a ticked box
+    ("wingdings 2", 0xF053): "☒",
+    ("webdings", 0xF061): "✓",
+    ("webdings", 0xF072): "✗",
 }
+SYMBOL_FONTS = frozenset({"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings"})
 PRIVATE_USE_FONT_RANGE = range(0xF000, 0xF100)
 ROMAN_NUMERALS = (
     (1000, "M"),
@@ -179,9 +193,12 @@ class _Package:
         if raw is None:
             return None
         try:
-            return etree.fromstring(raw, _xml_parser())
+            root = etree.fromstring(raw, _xml_parser())
         except (etree.XMLSyntaxError, ValueError) as error:
             raise DocumentError(CORRUPT) from error
+        if root.getroottree().docinfo.doctype:
+            raise DocumentError(DOCTYPE.format(name))
+        return root
 
     def related(self, source: str, kind: str) -> str | None:
         """The part that ``source`` relates to with a relationship type ending in ``kind``."""
@@ -218,8 +235,10 @@ class _Names:
         self.showing_placeholder = w("showingPlcHdr")
         self.custom_xml = w("customXml")
         self.ins, self.delete = w("ins"), w("del")
-        self.move_to, self.move_from = w("moveTo"), w("moveFrom")
+        self.move_to = w("moveTo")
         self.r, self.t = w("r"), w("t")
+        self.r_pr, self.r_fonts = w("rPr"), w("rFonts")
+        self.font_slots = (w("ascii"), w("hAnsi"))
         self.tc_pr, self.tr_pr, self.p_pr = w("tcPr"), w("trPr"), w("pPr")
         self.v_merge, self.h_merge = w("vMerge"), w("hMerge")
         self.num_pr, self.num_id = w("numPr"), w("numId")
@@ -488,17 +507,24 @@ class _BodyReader:
             if v_merge is not None and v_merge.get(self.names.val) != "restart":
                 return ""
         lines: list[str] = []
+        runs_on = False  # the previous paragraph's mark was deleted: this one continues it
         for element in self._block_elements(tc):
             if element.tag == self.names.p:
-                lines.append(self._paragraph_text(element, in_cell=True))
+                text = self._paragraph_text(element, in_cell=True)
+                if runs_on and lines:
+                    lines[-1] += text
+                else:
+                    lines.append(text)
+                runs_on = self._mark_deleted(element)
             else:
-                lines.extend(_nested_row_line(row) for row in self._table(element).rows)
+                lines.extend(nested_row_line(row) for row in self._table(element).rows)
+                runs_on = False
         return _trim_lines("\n".join(lines))
 
-
-def _nested_row_line(row: list[str]) -> str:
-    """A row of a table nested in a cell, as one line of that cell."""
-    return " | ".join(" ".join(cell.split("\n")) for cell in row if cell)
+    def _mark_deleted(self, p: Element) -> bool:
+        """Whether the paragraph mark is a tracked deletion (``w:pPr/w:rPr/w:del``)."""
+        names = self.names
+        return p.find(f"{names.p_pr}/{names.r_pr}/{names.delete}") is not None
 
 
 def _trim_lines(text: str) -> str:
@@ -507,18 +533,34 @@ def _trim_lines(text: str) -> str:
 
 
 def _symbol(font: str, code: str) -> str:
+    """The text of a ``w:sym``: its character code is hexadecimal."""
     try:
         value = int(code, 16)
     except ValueError:
         return ""
-    mapped = SYMBOLS.get((font.lower(), value))
-    if mapped is None and value < 0x100:  # some writers omit the F0 prefix
-        mapped = SYMBOLS.get((font.lower(), value + 0xF000))
+    return _symbol_char(font.lower(), value) if 0 < value < 0x110000 else ""
+
+
+def _symbol_char(font: str, value: int) -> str:
+    """A character of a symbol font, private-use (U+F0FC) or plain (``ü``), as Unicode."""
+    mapped = SYMBOLS.get((font, value))
+    if mapped is None and value < 0x100:  # a plain character, or a w:sym without the F0 prefix
+        mapped = SYMBOLS.get((font, value + 0xF000))
     if mapped is not None:
         return mapped
     if value in PRIVATE_USE_FONT_RANGE:
         value -= 0xF000
-    return chr(value) if 0 < value < 0x110000 else ""
+    return chr(value)
+
+
+def _symbol_text(fonts: tuple[str, str], text: str) -> str:
+    """Text of a run in a symbol font; as in Word, ASCII uses the ``ascii`` font, the rest
+    the ``hAnsi`` one, and only characters shown in a symbol font are mapped."""
+    out = []
+    for char in text:
+        font = fonts[0] if char < "\x80" else fonts[1]
+        out.append(_symbol_char(font, ord(char)) if font in SYMBOL_FONTS else char)
+    return "".join(out)
 
 
 class _RunReader:
@@ -560,8 +602,23 @@ class _RunReader:
             properties is not None and properties.find(self.names.showing_placeholder) is not None
         )
 
+    def _symbol_fonts(self, run: Element) -> tuple[str, str] | None:
+        """The run's fonts for ASCII and for other characters, in lower case, if one is a
+        symbol font (Symbol, Wingdings...); None for a run of ordinary fonts."""
+        fonts = run.find(f"{self.names.r_pr}/{self.names.r_fonts}")
+        if fonts is None:
+            return None
+        ascii_font, other_font = (
+            (fonts.get(slot) or "").strip().lower() for slot in self.names.font_slots
+        )
+        ascii_font, other_font = ascii_font or other_font, other_font or ascii_font
+        if ascii_font in SYMBOL_FONTS or other_font in SYMBOL_FONTS:
+            return ascii_font, other_font
+        return None
+
     def _run(self, run: Element, parts: list[str], fields: list[bool], tab: str) -> None:
         names = self.names
+        symbol_fonts = self._symbol_fonts(run)
         for child in run:
             tag = child.tag
             if tag == self.fld_char:
@@ -569,7 +626,8 @@ class _RunReader:
             elif any(fields):
                 continue
             elif tag == names.t:
-                parts.append(child.text or "")
+                text = child.text or ""
+                parts.append(_symbol_text(symbol_fonts, text) if symbol_fonts else text)
             elif tag == self.tab or tag == self.ptab:
                 parts.append(tab)
             elif tag == self.br:

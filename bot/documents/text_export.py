@@ -11,21 +11,29 @@ than that, and these rules were learnt from the WTSA-20 action plan:
   are missing;
 * a heading (``Resolution 22 - ...``, ``Appendix I - ...``) never continues a cell;
 * a header row (``Action Item | Action | ...``) may follow the last row of the
-  previous table, or a numbered paragraph, with no blank line between them.
+  previous table, or a numbered paragraph, with no blank line between them;
+* a table nested in a status cell (89-07's list of DFS security clinics) follows
+  the cell's text with no blank line, so its first row looks like more cells of
+  the status row; its rows end with a blank line, the table with a second one, and
+  the status cell may go on after it.  When a table ends on rows of one width
+  whose first cells hold something but no item id, after a status row (first cell
+  empty) that has that many cells more than its two, those cells and rows are the
+  nested table: they become ``a | b | c`` lines of the status cell, as the Word
+  reader renders them, and the status row is open again for the text that follows.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.documents.blocks import Block, Paragraph, Table
+from bot.documents.blocks import Block, Paragraph, Table, nested_row_line
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+ITEM_ID = re.compile(r"^\s*\d{1,3}\s*[-‑–—]\s*\d{1,3}\b")
 HEADING = re.compile(
     r"^\s*(?:\d+\.\s*)?(?:Resolution\s+\d+|Opinion\s+\d+|Appendix\s+[IVX]+|Section\s+[IVX]+)\s*[-–—]",
     re.IGNORECASE,
 )
-HEADER_CELLS = ("action item", "action")
 
 
 def strip_bookmarks(text: str) -> str:
@@ -47,16 +55,43 @@ def _opens_header(cell: str, row: list[str]) -> bool:
     )
 
 
+def _nested_start(rows: list[list[str]]) -> int | None:
+    """Where a status row with a table nested in its cell starts the table's tail, if it does."""
+    width = len(rows[-1]) if rows else 0
+    for index in range(len(rows) - 1, -1, -1):
+        row = rows[index]
+        first = strip_bookmarks(row[0]).strip()
+        if index < len(rows) - 1 and len(row) == width + 2 and not first:
+            return index
+        if len(row) != width or not first or ITEM_ID.match(first):
+            return None
+    return None
+
+
 class _Reader:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.table: Table | None = None
         self.row: list[str] | None = None
+        self.after_nested = False  # the open row is a status row whose nested table ended
 
     def end_row(self) -> None:
         if self.row is not None and self.table is not None:
             self.table.rows.append(self.row)
         self.row = None
+        self.after_nested = False
+
+    def fold_nested(self) -> bool:
+        """Turn a nested table at the end of the table into lines of its status cell."""
+        start = None if self.table is None else _nested_start(self.table.rows)
+        if self.table is None or start is None:
+            return False
+        outer, *rows = self.table.rows[start:]
+        del self.table.rows[start:]
+        nested = [outer[2:], *rows]
+        self.row = [outer[0], "\n".join([outer[1], *map(nested_row_line, nested)])]
+        self.after_nested = True
+        return True
 
     def end_table(self) -> None:
         self.end_row()
@@ -70,7 +105,11 @@ class _Reader:
         if self.table is None:
             self.table = Table([], number)
             self.blocks.append(self.table)
-        if empty_first or (self.row is not None and _opens_header(text, self.row)):
+        if (
+            empty_first
+            or self.after_nested
+            or (self.row is not None and _opens_header(text, self.row))
+        ):
             self.end_row()
         if self.row is None:
             self.row = [""] if empty_first else []
@@ -84,7 +123,7 @@ class _Reader:
         elif not line.strip():
             if self.row is not None:
                 self.end_row()
-            else:
+            elif not self.fold_nested():
                 self.end_table()
         elif self.row is not None and not line.startswith(" ") and not _is_heading(line):
             self.row[-1] += "\n" + line

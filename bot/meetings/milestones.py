@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -43,12 +44,27 @@ from zoneinfo import ZoneInfo
 from bot.meetings.model import MeetingKind, tidy
 from bot.meetings.when import MONTHS, TimeError, local_date, parse_date
 
-ONGOING = "ongoing"
-MEETING = "meeting"
-EACH = "each"
-DATE = "date"
-ANNUAL = "annual"
-UNKNOWN = "unknown"
+
+class TermKind(StrEnum):
+    """What one part of a milestone names (see :class:`Term`)."""
+
+    ONGOING = "ongoing"
+    MEETING = "meeting"
+    EACH = "each"
+    DATE = "date"
+    ANNUAL = "annual"
+    UNKNOWN = "unknown"
+
+
+class DueState(StrEnum):
+    """Where an item stands against its milestone (see :class:`ItemDue`)."""
+
+    SOON = "soon"
+    LATER = "later"
+    PAST = "past"
+    ONGOING = "ongoing"
+    UNKNOWN = "unknown"
+
 
 LAST_BEFORE = "last_before:"
 
@@ -64,9 +80,8 @@ class Term:
     """
 
     text: str
-    kind: str
+    kind: TermKind
     body: str = ""
-    meeting_kind: MeetingKind | None = None
     year: int | None = None
     months_before: int = 0
     which: str = ""
@@ -109,7 +124,7 @@ class ItemDue:
     an ongoing or recurring term) or ``unknown`` (nothing dated or understood).
     """
 
-    state: str
+    state: DueState
     next: DueDate | None = None
     last_past: DueDate | None = None
 
@@ -185,15 +200,15 @@ def parse_milestone(text: str) -> tuple[Term, ...]:
 def _parse_part(text: str) -> Term:
     key = _normal(text)
     if key in _ONGOING_WORDS:
-        return Term(text, ONGOING)
+        return Term(text, TermKind.ONGOING)
     if key in _ANNUAL_WORDS:
-        return Term(text, ANNUAL)
+        return Term(text, TermKind.ANNUAL)
     key = _strip_fillers(key)
     return (
         _relative(text, key)
         or _meeting_reference(text, key)
         or _dated(text, key)
-        or Term(text, UNKNOWN)
+        or Term(text, TermKind.UNKNOWN)
     )
 
 
@@ -212,8 +227,10 @@ def _strip_fillers(key: str) -> str:
     return key
 
 
-def _term(text: str, kind: str, body: str = "", year: int | None = None, which: str = "") -> Term:
-    return Term(text, kind, body, _BODY_KINDS.get(body), year, 0, which)
+def _term(
+    text: str, kind: TermKind, body: str = "", year: int | None = None, which: str = ""
+) -> Term:
+    return Term(text, kind, body, year, 0, which)
 
 
 def _relative(text: str, key: str) -> Term | None:
@@ -233,7 +250,9 @@ def _relative(text: str, key: str) -> Term | None:
     period = _period(match["rest"])
     if period:
         first, _ = period
-        return Term(text, DATE, year=first.year, which="before", on=first - timedelta(days=1))
+        return Term(
+            text, TermKind.DATE, year=first.year, which="before", on=first - timedelta(days=1)
+        )
     return None
 
 
@@ -249,7 +268,7 @@ def _meeting_reference(text: str, key: str) -> Term | None:
     if found is None:
         return None
     body, year = found
-    return _term(text, EACH if year is None else MEETING, body, year)
+    return _term(text, TermKind.EACH if year is None else TermKind.MEETING, body, year)
 
 
 def _last_before(text: str, ref: str, target: str) -> Term | None:
@@ -257,7 +276,9 @@ def _last_before(text: str, ref: str, target: str) -> Term | None:
     body, target_ref = _reference(ref), _reference(target)
     if body is None or target_ref is None or body[1] is not None or target_ref[1] is None:
         return None
-    return _term(text, MEETING, body[0], which=f"{LAST_BEFORE}{target_ref[0]}{target_ref[1]}")
+    return _term(
+        text, TermKind.MEETING, body[0], which=f"{LAST_BEFORE}{target_ref[0]}{target_ref[1]}"
+    )
 
 
 def _led(text: str, word: str, rest: str) -> Term | None:
@@ -267,10 +288,10 @@ def _led(text: str, word: str, rest: str) -> Term | None:
         return None
     body, year = found
     if word == "first":
-        return _term(text, MEETING, body, year, which="first")
+        return _term(text, TermKind.MEETING, body, year, which="first")
     if year is not None:
         return None
-    return _term(text, EACH, body, which="next" if word == "next" else "")
+    return _term(text, TermKind.EACH, body, which="next" if word == "next" else "")
 
 
 def _reference(key: str) -> tuple[str, int | None] | None:
@@ -298,7 +319,7 @@ def _dated(text: str, key: str) -> Term | None:
     if period is None:
         return None
     _, last = period
-    return Term(text, DATE, year=last.year, on=last)
+    return Term(text, TermKind.DATE, year=last.year, on=last)
 
 
 def _period(key: str) -> tuple[date, date] | None:
@@ -454,7 +475,7 @@ class Schedule:
 
     def meeting_for(self, term: Term) -> MeetingLike | None:
         """The one schedule meeting a ``meeting`` term names, if the schedule has it."""
-        if term.kind != MEETING:
+        if term.kind != TermKind.MEETING:
             return None
         if term.which.startswith(LAST_BEFORE):
             target = _reference(term.which.removeprefix(LAST_BEFORE).lower())
@@ -475,13 +496,13 @@ def due_dates(terms: Iterable[Term], schedule: Schedule, today: date) -> list[Du
 
 
 def _due(term: Term, schedule: Schedule, today: date) -> DueDate | None:
-    if term.kind == DATE and term.on is not None:
+    if term.kind == TermKind.DATE and term.on is not None:
         return DueDate(term.on, term)
-    if term.kind == ANNUAL:
+    if term.kind == TermKind.ANNUAL:
         return DueDate(date(today.year, 12, 31), term)
-    if term.kind == EACH:
+    if term.kind == TermKind.EACH:
         return _recurring(term, schedule, today)
-    if term.kind == MEETING:
+    if term.kind == TermKind.MEETING:
         return _one_meeting(term, schedule)
     return None
 
@@ -527,11 +548,11 @@ def item_due(milestone: str, schedule: Schedule, today: date, *, soon_days: int 
     last_past = past[-1] if past else None
     if upcoming is not None:
         soon = (upcoming.day - today).days <= soon_days
-        return ItemDue("soon" if soon else "later", upcoming, last_past)
+        return ItemDue(DueState.SOON if soon else DueState.LATER, upcoming, last_past)
     if last_past is not None:
-        return ItemDue("past", None, last_past)
-    undated = any(term.kind in (ONGOING, EACH, ANNUAL) for term in terms)
-    return ItemDue(ONGOING if undated else UNKNOWN)
+        return ItemDue(DueState.PAST, None, last_past)
+    undated = any(term.kind in (TermKind.ONGOING, TermKind.EACH, TermKind.ANNUAL) for term in terms)
+    return ItemDue(DueState.ONGOING if undated else DueState.UNKNOWN)
 
 
 def names_meeting(milestone: str, meeting: MeetingLike, schedule: Schedule) -> bool:
@@ -552,7 +573,7 @@ def names_meeting(milestone: str, meeting: MeetingLike, schedule: Schedule) -> b
 def _names(term: Term, body: str, meeting: MeetingLike, schedule: Schedule) -> bool:
     if term.body != body or term.months_before:
         return False
-    if term.kind == EACH:
+    if term.kind == TermKind.EACH:
         return True
     resolved = schedule.meeting_for(term)
     return resolved is not None and _same(resolved, meeting)

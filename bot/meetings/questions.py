@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -42,14 +43,28 @@ from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import active_item, flags, state_word
 from bot.store.models import Meeting
 
-NEXT_MEETING = "next_meeting"
-DUE_AT_NEXT = "due_at_next"
-ITEM_STATUS = "item_status"
-DEADLINES = "deadlines"
-MEETINGS = "meetings"
-OVERVIEW = "overview"
-HELP = "help"
-UNKNOWN = "unknown"
+
+class QuestionKind(StrEnum):
+    """What a question asks (see the module docstring)."""
+
+    NEXT_MEETING = "next_meeting"
+    DUE_AT_NEXT = "due_at_next"
+    ITEM_STATUS = "item_status"
+    DEADLINES = "deadlines"
+    MEETINGS = "meetings"
+    OVERVIEW = "overview"
+    HELP = "help"
+    UNKNOWN = "unknown"
+
+
+NEXT_MEETING = QuestionKind.NEXT_MEETING
+DUE_AT_NEXT = QuestionKind.DUE_AT_NEXT
+ITEM_STATUS = QuestionKind.ITEM_STATUS
+DEADLINES = QuestionKind.DEADLINES
+MEETINGS = QuestionKind.MEETINGS
+OVERVIEW = QuestionKind.OVERVIEW
+HELP = QuestionKind.HELP
+UNKNOWN = QuestionKind.UNKNOWN
 
 PAGE_SIZE = 8
 """Meetings (or deadlines) on one page of a list."""
@@ -92,7 +107,7 @@ class Window:
 
 @dataclass(frozen=True)
 class Question:
-    kind: str
+    kind: QuestionKind
     kinds: tuple[MeetingKind, ...] = ()
     codes: tuple[str, ...] = ()
     window: Window | None = None

@@ -26,6 +26,7 @@ from bot.render import (
     CHUNK,
     Renderer,
     Reply,
+    ViewKind,
     chunk_lines,
     clip,
     escape,
@@ -179,7 +180,11 @@ class MeetingViews:
         A button carries the command's text, and Slack takes 2000 characters there:
         a longer command gets no buttons."""
         command = audience.command
-        if not audience.private or command is None or len(spec("meetings", command, 99)) > 1900:
+        if (
+            not audience.private
+            or command is None
+            or len(spec(ViewKind.MEETINGS, command, 99)) > 1900
+        ):
             return []
         found = []
         if answer.more:
@@ -187,11 +192,11 @@ class MeetingViews:
                 {
                     "label": f"More (page {answer.page + 1})",
                     "action_id": PAGE_BUTTON,
-                    "value": spec("meetings", command, answer.page + 1),
+                    "value": spec(ViewKind.MEETINGS, command, answer.page + 1),
                     "style": None,
                 }
             )
-        found.append(post_button(POST_BUTTON, spec("meetings", command, answer.page)))
+        found.append(post_button(POST_BUTTON, spec(ViewKind.MEETINGS, command, answer.page)))
         return found
 
     def _more(self, answer: Answer, audience: Audience) -> list[str]:
@@ -308,21 +313,7 @@ class MeetingViews:
         return self._list(view, text, audience)
 
     def item_status(self, items: list[ItemStatus], audience: Audience) -> Reply:
-        lines = []
-        for item in items:
-            if not item.found:
-                lines.append(f"`{item.code}` is not in the action plan.")
-                continue
-            line = f"`{item.code}` is *{item.state}*"
-            if item.milestone:
-                line += f" (milestone: {escape(one_line(item.milestone, 200))})"
-            line += "."
-            if item.due_day is not None:
-                day = f"{item.due_day:%a} {item.due_day.day} {item.due_day:%B %Y}"
-                where = f" at {escape(one_line(item.due_at, 120))}" if item.due_at else ""
-                line += f" Due next{where}, {day}."
-            lines.append(line)
-        chunks = chunk_lines(lines)[:10]
+        chunks = chunk_lines(item_status_lines(items))[:10]
         codes = " ".join(item.code for item in items if item.found)
         hint = f"`/action {items[0].code}` shows the item's card" if codes else ""
         view = {"notes": chunks, "footer": self.footer(audience, hint)}
@@ -414,7 +405,7 @@ class MeetingViews:
         due_chunks = self.due_lines(due)
         buttons = []
         if audience.private:
-            buttons.append(post_button(POST_BUTTON, spec("card", meeting.uid)))
+            buttons.append(post_button(POST_BUTTON, spec(ViewKind.CARD, meeting.uid)))
         card = {
             "header": clip(meeting.name, 150),
             "fields": [(label, clip(value, 1900)) for label, value in fields],
@@ -463,3 +454,26 @@ def link(url: str) -> str:
     if any(character in url for character in "<>| \n"):
         return shown
     return f"<{url}|{shown}>"
+
+
+def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[str]:
+    """One line an item: its state, milestone and when it is due next.
+
+    ``markup=False`` words the same answer without code spans and bold, for a
+    reply that is text alone."""
+    code, strong = ("`", "*") if markup else ("", "")
+    lines = []
+    for item in items:
+        if not item.found:
+            lines.append(f"{code}{item.code}{code} is not in the action plan.")
+            continue
+        line = f"{code}{item.code}{code} is {strong}{item.state}{strong}"
+        if item.milestone:
+            line += f" (milestone: {escape(one_line(item.milestone, 200))})"
+        line += "."
+        if item.due_day is not None:
+            day = f"{item.due_day:%a} {item.due_day.day} {item.due_day:%B %Y}"
+            where = f" at {escape(one_line(item.due_at, 120))}" if item.due_at else ""
+            line += f" Due next{where}, {day}."
+        lines.append(line)
+    return lines

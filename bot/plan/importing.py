@@ -39,6 +39,30 @@ class ImportFailed(Exception):
     """A file could not be imported; nothing was written.  ``str()`` is one line."""
 
 
+WIPE_SHARE = 0.05  # an import clearing flags or status of more items than this needs a yes
+SHOWN_CLEARED = 5
+
+
+class WouldClear(ImportFailed):
+    """The import would clear flags or status text of too many items; nothing was written."""
+
+    def __init__(self, file_name: str, summary: ImportSummary) -> None:
+        self.summary = summary
+        cleared = summary.cleared
+        shown = ", ".join(cleared[:SHOWN_CLEARED]) + (
+            ", ..." if len(cleared) > SHOWN_CLEARED else ""
+        )
+        super().__init__(
+            f"{file_name}: would clear flags or status text of {len(cleared)} of "
+            f"{summary.items_before} items (more than {WIPE_SHARE:.0%}): {shown}; "
+            "nothing was written (see --dry-run; --yes imports it anyway)"
+        )
+
+
+def clears_too_much(summary: ImportSummary) -> bool:
+    return len(summary.cleared) > WIPE_SHARE * summary.items_before
+
+
 def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -75,9 +99,21 @@ def decide_edition(session: Session, plan: ParsedPlan, file_name: str, edition: 
 
 
 def import_bytes(
-    db: Database, data: bytes, file_name: str, clock: Clock, *, edition: str | None = None
+    db: Database,
+    data: bytes,
+    file_name: str,
+    clock: Clock,
+    *,
+    dry_run: bool = False,
+    allow_clearing: bool = False,
+    edition: str | None = None,
 ) -> ImportSummary:
-    """Import one action-plan file in one transaction: all of it or nothing."""
+    """Import one action-plan file in one transaction: all of it or nothing.
+
+    ``dry_run`` merges and rolls back, so the summary says what the import would
+    do.  Unless ``allow_clearing``, an import that would clear flags or status
+    text of more than 5% of the items raises :class:`WouldClear` before writing.
+    """
     try:
         loaded = load_plan(data)
     except DocumentError as error:
@@ -92,14 +128,33 @@ def import_bytes(
             sha256=loaded.sha256,
             now=clock(),
         )
+        summary.dry_run = dry_run
+        if dry_run:
+            return summary  # the unit of work rolls the merge back
+        if not allow_clearing and clears_too_much(summary):
+            raise WouldClear(file_name, summary)
         session.commit()
     return summary
 
 
 def import_path(
-    db: Database, path: Path, clock: Clock, *, edition: str | None = None
+    db: Database,
+    path: Path,
+    clock: Clock,
+    *,
+    dry_run: bool = False,
+    allow_clearing: bool = False,
+    edition: str | None = None,
 ) -> ImportSummary:
-    return import_bytes(db, read_file(path), path.name, clock, edition=edition)
+    return import_bytes(
+        db,
+        read_file(path),
+        path.name,
+        clock,
+        dry_run=dry_run,
+        allow_clearing=allow_clearing,
+        edition=edition,
+    )
 
 
 def bundled_plan() -> bytes:

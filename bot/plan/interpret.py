@@ -7,6 +7,13 @@ Resolution, a heading and a table ``Action Item | Action | Milestone | Periodic
 goals met | Completed`` in which each item row is followed by a status row.
 Appendices I and II hold obsolete items of older plans; their numbers may be
 reused by active items, so they are kept apart (``appendix`` is set).
+
+A status row may be a cell spanning the four columns after the id cell (the id
+cell empty or merged down into it), or one cell spanning all five.  What the
+interpreter cannot understand is never guessed: a flag cell holding something
+other than a tick or nothing, or a status row with more text than its status
+cell, is an anomaly naming the item, the column and the content, and the field
+is listed in ``ParsedItem.unread`` so that an import keeps the value it holds.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.documents.blocks import Block, DocumentError, Paragraph, Table
+from bot.documents.docx_reader import SYMBOLS
 from bot.documents.text_export import strip_bookmarks
 from bot.plan import section_one
 from bot.plan.editions import EDITION, edition_name
@@ -22,6 +30,15 @@ from bot.plan.ids import canonical_id, resolution_of
 from bot.plan.section_one import Summary
 
 YES_MARKS = frozenset({"√", "✓", "✔", "✅", "x", "X", "☑", "☒", "yes", "Yes"})
+NO_MARKS = frozenset({"", "☐", "no", "No"})
+FLAG_COLUMNS = ((3, "periodic_goals_met", "Periodic goals met"), (4, "completed", "Completed"))
+# A symbol font's tick whose font a text export lost (U+F0FC): a tick in every font
+# that has it, through the table the Word reader maps w:sym and symbol fonts with.
+SYMBOL_TICKS = frozenset(
+    chr(code)
+    for (_, code) in SYMBOLS
+    if all(text in YES_MARKS for (_, other), text in SYMBOLS.items() if other == code)
+)
 HEADER_WORDS = frozenset({"milestone", "periodic goals met", "completed"})
 ID_CELL = re.compile(
     r"^\s*(?P<id>(?:op|OP|Op)?\s*\d{0,3}\s*[-‑–—]\s*\d{1,3})\s*(?:\n\s*\((?P<alias>[^)]*)\))?\s*$"
@@ -57,6 +74,9 @@ class ParsedItem:
     aliases: list[str] = field(default_factory=list)
     appendix: str = ""  # "" for active items, else e.g. "Appendix I (WTSA-16)"
     position: int = 0
+    # Fields whose cell the interpreter did not understand (an anomaly says why):
+    # their value here is a default, and an import keeps what the database holds.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def obsolete(self) -> bool:
@@ -98,8 +118,17 @@ def clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def is_yes(text: str) -> bool:
-    return clean(text) in YES_MARKS
+def read_flag(text: str) -> bool | None:
+    """A flag cell: True for a tick, False when empty, None when not understood."""
+    text = clean(text)
+    if text in YES_MARKS or text in SYMBOL_TICKS:
+        return True
+    return False if text in NO_MARKS else None
+
+
+def is_mark(text: str) -> bool:
+    """A tick or cross (as opposed to words) in a Section I cell."""
+    return read_flag(text) is True
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -128,15 +157,17 @@ class _Interpreter:
         self.status_seen = False  # whether self.last already had its status row
 
     # -- places and anomalies -------------------------------------------------
-    def place(self) -> str:
-        where = self.appendix or (
+    def where(self) -> str:
+        return self.appendix or (
             f"Resolution {self.resolution.key}" if self.resolution else "before Section II"
         )
-        after = f", after {self.last.id}" if self.last else ", before the first item"
-        return where + after
 
-    def anomaly(self, kind: str, message: str) -> Anomaly:
-        found = Anomaly(kind, message, self.place())
+    def place(self) -> str:
+        after = f", after {self.last.id}" if self.last else ", before the first item"
+        return self.where() + after
+
+    def anomaly(self, kind: str, message: str, place: str | None = None) -> Anomaly:
+        found = Anomaly(kind, message, place or self.place())
         self.plan.anomalies.append(found)
         return found
 
@@ -201,7 +232,7 @@ class _Interpreter:
                     return
             elif heading is not None and layout is not None:
                 title = " ".join(heading["title"].rstrip("*").split())
-                summary = section_one.summary_of(cells, layout, is_yes, title)
+                summary = section_one.summary_of(cells, layout, is_mark, title)
                 self.plan.summaries[_resolution_key(heading)] = summary
 
     def row(self, cells: list[str]) -> None:
@@ -212,6 +243,8 @@ class _Interpreter:
             self.item(match["id"], match["alias"], cells)
         elif not first or (self.last is not None and canonical_id(first) == self.last.id):
             self.status_or_orphan(cells)
+        elif len(cells) == 1 and self.last is not None and not self.status_seen:
+            self.status(self.last, ["", *cells])  # one cell spanning all five columns
 
     def item(self, raw_id: str, raw_alias: str | None, cells: list[str]) -> None:
         item_id = canonical_id(raw_id)
@@ -228,8 +261,7 @@ class _Interpreter:
         )
         if not self.appendix:
             item.milestone = _slot(cells, 2)
-            item.periodic_goals_met = is_yes(_slot(cells, 3))
-            item.completed = is_yes(_slot(cells, 4))
+            self.flags(item, cells)
         if raw_alias:
             aliases = [canonical_id(part) for part in re.split(r"[,;/]", raw_alias)]
             item.aliases = [alias for alias in aliases if alias and alias != item_id]
@@ -241,6 +273,20 @@ class _Interpreter:
         self.seen[key] = item
         self.plan.items.append(item)
         self.last, self.orphan, self.status_seen = item, None, False
+
+    def flags(self, item: ParsedItem, cells: list[str]) -> None:
+        for index, name, column in FLAG_COLUMNS:
+            value = read_flag(_slot(cells, index))
+            if value is None:
+                self.unread(item, name, f"the {column} cell holds {_slot(cells, index)!r}")
+            else:
+                setattr(item, name, value)
+
+    def unread(self, item: ParsedItem, name: str, what: str) -> None:
+        """Record a field not understood: an anomaly, and the import keeps the stored value."""
+        item.unread.append(name)
+        message = f"{what}, which is not understood; the value held is kept"
+        self.anomaly("unread", message, f"{self.where()}, {item.id}")
 
     def status_or_orphan(self, cells: list[str]) -> None:
         """A row with an empty id cell: the status of the row above, or an action without id.
@@ -261,10 +307,18 @@ class _Interpreter:
                 self.orphan.message += f"; its status: {status}"
             self.orphan = None
         elif self.last is not None and not self.status_seen:
-            self.last.status = status
-            self.status_seen = True
+            self.status(self.last, cells)
         elif status:
             self.anomaly("stray-status", f"status text with no item above it: {status[:80]}")
+
+    def status(self, item: ParsedItem, cells: list[str]) -> None:
+        """The status row of ``item``: its text is in the cell after the (empty) id cell."""
+        self.status_seen = True
+        extra = [clean(cell) for cell in cells[2:] if clean(cell)]
+        if extra:
+            self.unread(item, "status", f"the status row has more cells: {' | '.join(extra)!r}")
+        else:
+            item.status = _slot(cells, 1)
 
 
 def interpret(blocks: list[Block]) -> ParsedPlan:

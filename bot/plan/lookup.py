@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
@@ -27,16 +28,24 @@ HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "usage"})
 EDITION_WORD = re.compile(rf"(?:^|\s){EDITION.pattern}(?=\s|$)", re.IGNORECASE)
 
 
+class AnswerKind(StrEnum):
+    HELP = "help"
+    ITEM = "item"
+    RESOLUTION = "resolution"
+    SEARCH = "search"
+    NOT_FOUND = "not_found"
+
+
 @dataclass
 class Answer:
-    """One of: help, item, resolution, search, not_found.
+    """What ``/action TEXT`` found.
 
     ``edition`` is the edition the answer is from, ``current`` the current one;
     an item answer lists the item, its namesakes in that edition, then the items
     of other editions with its number.
     """
 
-    kind: str
+    kind: AnswerKind
     query: str
     items: list[ActionItem] = field(default_factory=list)
     resolution: Resolution | None = None
@@ -55,65 +64,71 @@ def split_edition(text: str) -> tuple[str, str | None]:
     return rest, edition_name(match.group(0).strip())
 
 
-def classify(text: str) -> tuple[str, str]:
-    """("help" | "item" | "resolution" | "search", normalised argument)."""
+def classify(text: str) -> tuple[AnswerKind, str]:
+    """What the text asks for (help, an item, a Resolution or a search) and its argument."""
     cleaned = " ".join(normalize_dashes(text).split())
     if cleaned.lower() in HELP_WORDS:
-        return "help", ""
+        return AnswerKind.HELP, ""
     code = canonical_id(ITEM_PREFIX.sub("", cleaned))
     if code:
-        return "item", code
+        return AnswerKind.ITEM, code
     match = RESOLUTION_QUERY.match(cleaned)
     if match:
         number = str(int(match["number"]))
-        return "resolution", f"Opinion {number}" if match["opinion"] else number
-    return "search", cleaned
+        return AnswerKind.RESOLUTION, f"Opinion {number}" if match["opinion"] else number
+    return AnswerKind.SEARCH, cleaned
 
 
 def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -> Answer:
     current = current_edition(session)
     rest, named = split_edition(text)
+    lookups = (AnswerKind.ITEM, AnswerKind.RESOLUTION)
     if named:
         kind, argument = classify(rest)
-        if kind in ("item", "resolution"):
+        if kind in lookups:
             if not is_stored(session, named) and named != current:
-                return Answer("not_found", f"{argument} {named}", current=current)
+                return Answer(AnswerKind.NOT_FOUND, f"{argument} {named}", current=current)
             return _in_edition(session, index, kind, argument, named, current)
     kind, argument = classify(text)  # an edition in words to search is one of them
-    if kind in ("item", "resolution"):
+    if kind in lookups:
         return _in_edition(session, index, kind, argument, current, current)
-    if kind == "help":
-        return Answer("help", text)
+    if kind == AnswerKind.HELP:
+        return Answer(kind, text)
     hits = index.search(argument, limit=limit)
     if hits:
-        return Answer("search", argument, hits=hits)
-    return Answer("not_found", argument, suggestions=nearest_words(index, argument))
+        return Answer(AnswerKind.SEARCH, argument, hits=hits)
+    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=nearest_words(index, argument))
 
 
 def _in_edition(
-    session: Session, index: SearchIndex, kind: str, argument: str, edition: str, current: str
+    session: Session,
+    index: SearchIndex,
+    kind: AnswerKind,
+    argument: str,
+    edition: str,
+    current: str,
 ) -> Answer:
-    if kind == "item":
+    if kind == AnswerKind.ITEM:
         items = find_item(session, argument, edition=edition)
         if items:
             items += in_other_editions(session, items[0].code, edition)
-            return Answer("item", argument, items=items, edition=edition, current=current)
+            return Answer(kind, argument, items=items, edition=edition, current=current)
         elsewhere = in_other_editions(session, argument, edition)
         if elsewhere:  # not in this edition, but in another: show that one, saying so
-            return Answer("item", argument, items=elsewhere, edition=edition, current=current)
+            return Answer(kind, argument, items=elsewhere, edition=edition, current=current)
         suggestions = nearest_ids(index, argument) if edition == current else []
-        return Answer("not_found", argument, suggestions=suggestions, current=current)
+        return Answer(AnswerKind.NOT_FOUND, argument, suggestions=suggestions, current=current)
     resolution, items = resolution_items(session, argument, edition=edition)
     if resolution is not None:
         return Answer(
-            "resolution",
+            kind,
             argument,
             items=items,
             resolution=resolution,
             edition=edition,
             current=current,
         )
-    return Answer("not_found", f"Resolution {argument}", current=current)
+    return Answer(AnswerKind.NOT_FOUND, f"Resolution {argument}", current=current)
 
 
 def nearest_ids(index: SearchIndex, code: str, limit: int = 5) -> list[str]:

@@ -3,10 +3,15 @@
 Document fields (action, milestone, aliases, order) follow the document.  The
 flags and the status text follow the document only where the document itself
 changed them since the last import: what people recorded in between is kept,
-and every change an import makes to them is written to the item's history.
+and every change an import makes to them is written to the item's history.  A
+field the document did not make clear (``ParsedItem.unread``) keeps its value.
 
 Everything is matched within the plan's edition: a WTSA-24 plan never touches
 WTSA-20's Resolutions or items, whatever their numbers.
+
+The summary lists every field an import changes (``changes``) and the items that
+would lose a flag or their status text (``cleared``), so that an import can be
+tried first (``--dry-run``) and one that would wipe what people recorded refused.
 """
 
 from __future__ import annotations
@@ -30,6 +35,20 @@ TRACKED = (
     ("periodic_goals_met", "doc_periodic_goals_met"),
     ("status", "doc_status"),
 )
+TRACKED_NAMES = frozenset(name for name, _ in TRACKED)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    item: str  # the item's label: "50-18", or "22-01 (obsolete, Appendix I (WTSA-16))"
+    field: str
+    before: Any
+    after: Any
+
+    @property
+    def clears(self) -> bool:
+        """Whether a flag goes from yes to no, or a status from text to nothing."""
+        return self.field in TRACKED_NAMES and bool(self.before) and not self.after
 
 
 @dataclass
@@ -46,6 +65,16 @@ class ImportSummary:
     unchanged: int = 0
     not_in_document: list[str] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)  # items losing a flag or their status
+    items_before: int = 0  # items the database held before the import
+    dry_run: bool = False
+
+    def note(self, changes: list[FieldChange]) -> None:
+        self.changes.extend(changes)
+        for change in changes:
+            if change.clears and change.item not in self.cleared:
+                self.cleared.append(change.item)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,8 +129,26 @@ def _tracked_changes(row: ActionItem, parsed: ParsedItem) -> dict[str, Any]:
     return {
         name: getattr(row, name)
         for name, doc_name in TRACKED
-        if getattr(parsed, name) != getattr(row, doc_name)
+        if name not in parsed.unread and getattr(parsed, name) != getattr(row, doc_name)
     }
+
+
+def _field_changes(
+    row: ActionItem, parsed: ParsedItem, resolution: Resolution, previous: dict[str, Any]
+) -> list[FieldChange]:
+    """What merging ``parsed`` into ``row`` changes, field by field (before it is applied)."""
+    label = _label(parsed)
+    changes = []
+    if row.resolution_id != resolution.id:
+        changes.append(FieldChange(label, "resolution", row.resolution.key, resolution.key))
+    for name in DOCUMENT_FIELDS[:-1]:  # not the position
+        value = list(parsed.aliases) if name == "aliases" else getattr(parsed, name)
+        if getattr(row, name) != value:
+            changes.append(FieldChange(label, name, getattr(row, name), value))
+    for name in previous:
+        if getattr(parsed, name) != previous[name]:
+            changes.append(FieldChange(label, name, previous[name], getattr(parsed, name)))
+    return changes
 
 
 def merge_plan(
@@ -127,6 +174,7 @@ def merge_plan(
         (row.code, row.appendix): row
         for row in session.scalars(select(ActionItem).where(ActionItem.edition == plan.edition))
     }
+    summary.items_before = len(existing)
     for parsed in plan.items:
         resolution = resolutions[parsed.resolution]
         row = existing.pop((parsed.id, parsed.appendix), None)
@@ -134,8 +182,9 @@ def merge_plan(
             session.add(_new_item(parsed, resolution, plan.edition))
             summary.created.append(_label(parsed))
             continue
-        changed = _update_document_fields(row, parsed, resolution)
         previous = _tracked_changes(row, parsed)
+        summary.note(_field_changes(row, parsed, resolution, previous))
+        changed = _update_document_fields(row, parsed, resolution)
         if previous:
             _apply_tracked(row, parsed, previous, file_name, now)
         if changed or previous:

@@ -59,6 +59,20 @@ def find_item(session: Session, text: str, *, edition: str | None = None) -> lis
     ]
 
 
+def item_by_key(
+    session: Session, code: str, appendix: str, edition: str | None = None
+) -> ActionItem | None:
+    """The one row of an item: active (``appendix`` empty) or of an older plan, in an
+    edition (the current one unless named)."""
+    return session.scalar(
+        select(ActionItem).where(
+            ActionItem.code == code,
+            ActionItem.appendix == appendix,
+            ActionItem.edition == (edition or current_edition(session)),
+        )
+    )
+
+
 def _by_alias(session: Session, code: str, edition: str) -> list[ActionItem]:
     # The JSON list is searched as text, which SQLite and PostgreSQL both allow;
     # the exact check in Python then drops any accidental substring match.

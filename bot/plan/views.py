@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.plan.lookup import Answer
+from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import history
 from bot.render import (
     CHUNK,
     MAX_BUTTON_VALUE,
     Renderer,
     Reply,
+    ViewKind,
     chunk_lines,
     clip,
     escape,
@@ -97,15 +98,15 @@ class Views:
         self.command = command
 
     def for_answer(self, session: Session, answer: Answer, *, page: int = 1) -> Reply:
-        if answer.kind == "help":
+        if answer.kind == AnswerKind.HELP:
             return self.help()
-        if answer.kind == "item":
+        if answer.kind == AnswerKind.ITEM:
             return self.item_card(
                 session, answer.items[0], also=answer.items[1:], current=answer.current or None
             )
-        if answer.kind == "resolution":
+        if answer.kind == AnswerKind.RESOLUTION:
             return self.resolution(answer, page)
-        if answer.kind == "search":
+        if answer.kind == AnswerKind.SEARCH:
             return self.search(answer)
         return self.not_found(answer)
 
@@ -156,7 +157,7 @@ class Views:
                 f"{resolution.label} · {state_word(item)} · `{command}`",
                 shared_by,
             ),
-            "buttons": [post_button(POST_BUTTON, spec("item", argument))] if post else [],
+            "buttons": [post_button(POST_BUTTON, spec(ViewKind.ITEM, argument))] if post else [],
         }
         text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
         if item.edition != current:
@@ -207,12 +208,13 @@ class Views:
                 {
                     "label": f"Next page ({page + 1}/{pages})",
                     "action_id": PAGE_BUTTON,
-                    "value": spec("resolution", argument, page + 1, shared_by),
+                    "value": spec(ViewKind.RESOLUTION, argument, page + 1, shared_by),
                     "style": None,
                 }
             )
         if post:
-            buttons.append(post_button(POST_BUTTON, spec("resolution", argument, page)))
+            value = spec(ViewKind.RESOLUTION, argument, page)
+            buttons.append(post_button(POST_BUTTON, value))
         header = f"{resolution.label} – {resolution.title}".strip(" –")
         if resolution.edition != (answer.current or resolution.edition):
             header = f"{resolution.edition} {header}"
@@ -238,7 +240,7 @@ class Views:
         ]
         # A button carries its view's spec, and Slack takes at most 2000 characters
         # there: a search too long to be named again has no "Post in channel".
-        value = spec("search", answer.query)
+        value = spec(ViewKind.SEARCH, answer.query)
         view = {
             "title": f"Action items matching *{escape(one_line(answer.query, 200))}*:",
             "hits": hits,

@@ -31,11 +31,12 @@ from bot.meetings.display import (
     when_text,
     zone_label,
 )
-from bot.meetings.milestones import DueDate, ItemDue, Schedule, item_due
+from bot.meetings.milestones import DueDate, DueState, ItemDue, Schedule, item_due
 from bot.plan.editions import current_edition
 from bot.plan.updates.record import RETRACTIONS
 from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, chunk_lines, clip, escape, one_line
 from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
+from bot.store.vocabulary import UpdateKind, UpdateSource
 
 TEMPLATE = "digest.json.j2"
 LIST_LIMIT = 15
@@ -52,19 +53,19 @@ MAX_LINE = CHUNK - MAX_TITLE - 1
 DAYS_IN_WEEK = 7
 
 KIND_WORDS = {
-    "completed": "completed",
-    "periodic": "periodic goals met",
-    "reopened": "reopened",
-    "note": "note",
-    "document": "document",
-    "undo": "taken back",
-    "delete": "taken back",
+    UpdateKind.COMPLETED: "completed",
+    UpdateKind.PERIODIC: "periodic goals met",
+    UpdateKind.REOPENED: "reopened",
+    UpdateKind.NOTE: "note",
+    UpdateKind.DOCUMENT: "document",
+    UpdateKind.UNDO: "taken back",
+    UpdateKind.DELETE: "taken back",
 }
 # An undo or a deletion is news only when what it took back was in an earlier
 # digest; an edit's retraction (kind "edit") is followed by the edited updates,
 # which say it all.
-TAKE_BACKS = ("undo", "delete")
-TAKEN_BACK_KINDS = ("completed", "periodic", "reopened", "note")
+TAKE_BACKS = (UpdateKind.UNDO, UpdateKind.DELETE)
+TAKEN_BACK_KINDS = (UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPENED, UpdateKind.NOTE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class DigestMessage:
 @dataclass(frozen=True)
 class UpdateEntry:
     code: str
-    kind: str
+    kind: UpdateKind
     text: str
     author: str
     link: str | None
@@ -270,8 +271,8 @@ def _updates(
             StatusUpdate.created_at > start,
             StatusUpdate.created_at <= end,
             StatusUpdate.retracted_at.is_(None),
-            StatusUpdate.source != "import",
-            StatusUpdate.kind != "edit",
+            StatusUpdate.source != UpdateSource.IMPORT,
+            StatusUpdate.kind != UpdateKind.EDIT,
             ActionItem.appendix == "",
             ActionItem.edition == current_edition(session),
         )
@@ -285,7 +286,7 @@ def _updates(
     for resolution_id, item_id, code, kind, text, author, link, created_at, message_id in rows:
         if kind in TAKE_BACKS and (item_id, message_id, created_at) not in taken_back:
             continue
-        if kind == "completed":
+        if kind == UpdateKind.COMPLETED:
             completed.add(item_id)
         entry = UpdateEntry(code, kind, text, author, link, created_at)
         groups.setdefault(resolution_id, []).append(entry)
@@ -343,9 +344,9 @@ def _due(
             due = known[item.milestone] = item_due(
                 item.milestone, schedule, today, soon_days=soon_days
             )
-        if due.state == "soon" and due.next is not None:
+        if due.state == DueState.SOON and due.next is not None:
             soon.append(_due_entry(item, due.next))
-        elif due.state == "past" and due.last_past is not None:
+        elif due.state == DueState.PAST and due.last_past is not None:
             past.append(_due_entry(item, due.last_past))
     soon.sort(key=lambda entry: entry.day)
     past.sort(key=lambda entry: entry.day, reverse=True)

@@ -25,6 +25,7 @@ from bot.posting.outbox import Delivery, Post, PostFunction, deliver, enqueue
 from bot.posting.reminders import (
     CATCH_UP,
     Reminder,
+    ReminderKind,
     ReminderPolicy,
     due_now,
     meetings_near,
@@ -90,7 +91,7 @@ class Dispatcher:
         items_due = _ItemsDue(session, self.settings.tz)
         posts = []
         for reminder in reminders:
-            due = items_due.at(reminder.meeting) if reminder.kind != "deadline" else []
+            due = items_due.at(reminder.meeting) if reminder.kind != ReminderKind.DEADLINE else []
             moment = reminder.at if now is None else now
             posts.append(
                 reminder_post(self.renderer, reminder, now=moment, tz=self.settings.tz, due=due)

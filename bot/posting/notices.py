@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.meetings.display import deadline_text, kind_label, mode_text, until_text, when_text
 from bot.meetings.queries import DueItem
 from bot.posting.outbox import Post
-from bot.posting.reminders import Reminder
+from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import Renderer, blocks_to_text, chunk_lines, clip, escape, one_line, slack_date
 
 AGENDA_LINES = 25
@@ -35,7 +35,7 @@ def compose(
     name = f"*{escape(meeting.name)}*"
     when = escape(when_text(meeting, tz))
     your_time = "" if meeting.all_day else f" ({slack_date(meeting.start, tz)} your time)"
-    if reminder.kind == "deadline":
+    if reminder.kind == ReminderKind.DEADLINE:
         assert meeting.deadline is not None
         headline = (
             f":memo: Contribution deadline for {name} {until_text(meeting.deadline, now, tz)}: "
@@ -43,7 +43,7 @@ def compose(
             "your time)."
         )
         details = [f"The meeting: {when}{your_time}"]
-    elif reminder.kind == "agenda":
+    elif reminder.kind == ReminderKind.AGENDA:
         headline = f":spiral_calendar_pad: Tomorrow: {name}, {when}{your_time}."
         details = []
     else:
@@ -57,7 +57,7 @@ def compose(
         details=details,
         agenda=_agenda(reminder),
         documents=[escape(name) for name in meeting.documents],
-        due=_due(due) if reminder.kind != "deadline" else [],
+        due=_due(due) if reminder.kind != ReminderKind.DEADLINE else [],
         footer=footer,
     )
 
@@ -69,17 +69,17 @@ def _where(reminder: Reminder, tz: ZoneInfo) -> list[str]:
         lines.append(f"Where: {escape(mode_text(meeting))}")
     if meeting.link:
         lines.append(f"Join: <{meeting.link}|{escape(one_line(meeting.link, 80))}>")
-    if reminder.kind == "agenda" and meeting.deadline is not None:
+    if reminder.kind == ReminderKind.AGENDA and meeting.deadline is not None:
         lines.append(f"Contribution deadline: {escape(deadline_text(meeting.deadline, tz))}")
     return lines
 
 
 def _agenda(reminder: Reminder) -> list[str]:
-    if reminder.kind == "deadline":
+    if reminder.kind == ReminderKind.DEADLINE:
         return []
     items = reminder.meeting.agenda
     if not items:
-        return ["_No agenda published yet._"] if reminder.kind == "agenda" else []
+        return ["_No agenda published yet._"] if reminder.kind == ReminderKind.AGENDA else []
     lines = []
     for number, item in enumerate(items[:AGENDA_LINES], start=1):
         documents = f" ({', '.join(item.documents)})" if item.documents else ""

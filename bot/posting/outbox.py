@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.db import Database
 from bot.store.models import OutboxPost
+from bot.store.vocabulary import PostStatus
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +36,7 @@ LONGEST_PAUSE = timedelta(hours=1)
 GIVE_UP_AFTER = 48  # attempts; with the pauses above, about two days
 INSERT_BATCH = 500
 
-PENDING, SENDING, SENT, FAILED, EXPIRED, NO_CHANNEL = (
-    "pending",
-    "sending",
-    "sent",
-    "failed",
-    "expired",
-    "no_channel",
-)
-DELIVERABLE = (PENDING, SENDING, FAILED)
+DELIVERABLE = (PostStatus.PENDING, PostStatus.SENDING, PostStatus.FAILED)
 
 PostFunction = Callable[[str, str, list[dict[str, Any]]], str]
 """Posts (channel, text, blocks) and returns the message's ``ts``; raises on failure."""
@@ -96,7 +89,7 @@ def _row(post: Post, now: datetime) -> dict[str, Any]:
         "blocks": post.blocks,
         "due_at": post.due_at,
         "useful_until": post.useful_until,
-        "status": PENDING if post.channel else NO_CHANNEL,
+        "status": PostStatus.PENDING if post.channel else PostStatus.NO_CHANNEL,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": "" if post.channel else "no channel: set TSAGBOT_ANNOUNCE_CHANNEL",
@@ -145,7 +138,12 @@ def deliver(db: Database, post: PostFunction, now: datetime, *, limit: int = 50)
         if claimed is None:
             continue
         if claimed.useful_until is not None and claimed.useful_until <= now:
-            _finish(db, row_id, status=EXPIRED, error="no longer useful when it could be sent")
+            _finish(
+                db,
+                row_id,
+                status=PostStatus.EXPIRED,
+                error="no longer useful when it could be sent",
+            )
             delivery.expired.append(key)
             continue
         try:
@@ -155,7 +153,7 @@ def deliver(db: Database, post: PostFunction, now: datetime, *, limit: int = 50)
             _failed(db, row_id, claimed.attempts, now, error)
             delivery.failed.append(key)
             continue
-        _finish(db, row_id, status=SENT, ts=ts, sent_at=now)
+        _finish(db, row_id, status=PostStatus.SENT, ts=ts, sent_at=now)
         delivery.sent.append(key)
     return delivery
 
@@ -180,7 +178,7 @@ def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
                 OutboxPost.next_attempt_at <= now,
             )
             .values(
-                status=SENDING,
+                status=PostStatus.SENDING,
                 attempts=OutboxPost.attempts + 1,
                 next_attempt_at=now + LEASE,
             )
@@ -196,7 +194,7 @@ def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
 
 def _failed(db: Database, row_id: int, attempts: int, now: datetime, error: Exception) -> None:
     pause = min(FIRST_PAUSE * 2 ** (attempts - 1), LONGEST_PAUSE)
-    status = FAILED if attempts < GIVE_UP_AFTER else "abandoned"
+    status = PostStatus.FAILED if attempts < GIVE_UP_AFTER else PostStatus.ABANDONED
     with db.unit_of_work() as session:
         session.execute(
             update(OutboxPost)
@@ -210,7 +208,7 @@ def _finish(
     db: Database,
     row_id: int,
     *,
-    status: str,
+    status: PostStatus,
     ts: str | None = None,
     sent_at: datetime | None = None,
     error: str = "",

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -56,10 +57,19 @@ class ReminderPolicy:
         return timedelta(days=days + 1)
 
 
+class ReminderKind(StrEnum):
+    DEADLINE = "deadline"
+    """Days before a meeting's contribution deadline."""
+    AGENDA = "agenda"
+    """The day before a meeting, with its agenda."""
+    START = "start"
+    """Minutes before a meeting starts."""
+
+
 @dataclass(frozen=True)
 class Reminder:
     at: datetime
-    kind: str  # deadline, agenda, start
+    kind: ReminderKind
     meeting: Meeting
     channel: str
     useful_until: datetime
@@ -68,7 +78,7 @@ class Reminder:
     @property
     def key(self) -> str:
         """What makes this reminder unique: posting it twice is impossible under this key."""
-        what = f"deadline-{self.days_before}d" if self.kind == "deadline" else self.kind
+        what = f"deadline-{self.days_before}d" if self.kind == ReminderKind.DEADLINE else self.kind
         return f"reminder:{what}:{self.meeting.uid}:{self.at:%Y%m%dT%H%MZ}"
 
     @property
@@ -91,19 +101,21 @@ def reminders_for(meeting: Meeting, policy: ReminderPolicy) -> list[Reminder]:
         for days in policy.deadline_days:
             at = _on_day(deadline_day - timedelta(days=days), policy.time_of_day, tz)
             if at < meeting.deadline:
-                found.append(Reminder(at, "deadline", meeting, channel, meeting.deadline, days))
+                found.append(
+                    Reminder(at, ReminderKind.DEADLINE, meeting, channel, meeting.deadline, days)
+                )
     first_day = meeting.start.astimezone(tz).date()
     if policy.agenda:
         at = _on_day(first_day - timedelta(days=1), policy.time_of_day, tz)
         if at < meeting.start:
-            found.append(Reminder(at, "agenda", meeting, channel, meeting.start, 1))
+            found.append(Reminder(at, ReminderKind.AGENDA, meeting, channel, meeting.start, 1))
     if policy.before_minutes:
         if meeting.all_day:
             at = _on_day(first_day, policy.time_of_day, tz)
-            found.append(Reminder(at, "start", meeting, channel, max(meeting.end, at)))
+            found.append(Reminder(at, ReminderKind.START, meeting, channel, max(meeting.end, at)))
         else:
             at = meeting.start - timedelta(minutes=policy.before_minutes)
-            found.append(Reminder(at, "start", meeting, channel, meeting.start))
+            found.append(Reminder(at, ReminderKind.START, meeting, channel, meeting.start))
     return found
 
 
@@ -157,6 +169,9 @@ def due_now(meetings: Iterable[Meeting], policy: ReminderPolicy, now: datetime) 
     chosen = [
         reminder
         for reminder in latest.values()
-        if not (reminder.kind == "agenda" and (reminder.meeting.uid, "start") in latest)
+        if not (
+            reminder.kind == ReminderKind.AGENDA
+            and (reminder.meeting.uid, ReminderKind.START) in latest
+        )
     ]
     return sorted(chosen, key=lambda reminder: (reminder.at, reminder.key))

@@ -191,6 +191,7 @@ class SchedulerRunner:
         name: str = "default",
         lock: LeaderLock | None = None,
         retry_seconds: float = LOCK_RETRY_SECONDS,
+        on_leading: Callable[[bool], None] | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -199,6 +200,8 @@ class SchedulerRunner:
         self.name = name
         self.lock = lock or leader_lock(db)
         self.retry_seconds = retry_seconds
+        self.on_leading = on_leading
+        """Told True when this runner starts scheduling, False when it stops (for metrics)."""
         self.dispatcher = Dispatcher(db, settings, renderer or Renderer())
         self.scheduler: BackgroundScheduler | None = None
         self._stop = threading.Event()
@@ -280,10 +283,14 @@ class SchedulerRunner:
         )
         scheduler.start()
         self.scheduler = scheduler
+        if self.on_leading is not None:
+            self.on_leading(True)
 
     def _stop_scheduler(self) -> None:
         if self.scheduler is not None:
             with contextlib.suppress(Exception):
                 self.scheduler.shutdown(wait=True)
             self.scheduler = None
+            if self.on_leading is not None:
+                self.on_leading(False)
         self.lock.release()

@@ -15,14 +15,18 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.settings import Settings
 from bot.slack.listeners import COMMAND_MODULES
+from bot.slack.metrics import InstrumentedWebClient, instrument_context_client
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client that retries rate limits, server errors and dropped connections."""
-    return WebClient(
+    """A Web API client that retries rate limits, server errors and dropped connections.
+
+    Its calls are timed and their errors counted in ``/metrics``.
+    """
+    return InstrumentedWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
@@ -61,6 +65,7 @@ def create_app(
         context["services"] = services
         next()
 
+    app.use(instrument_context_client)
     app.use(inject_services)
     app.error(report_error)
     for module in COMMAND_MODULES:

@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.store.vocabulary import PostStatus, UpdateKind, UpdateSource, Words
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -155,11 +157,11 @@ class StatusUpdate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # imported, completed, reopened, note, ...
+    kind: Mapped[UpdateKind] = mapped_column(Words(UpdateKind, 32))
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(255), default="")
     author_id: Mapped[str] = mapped_column(String(64), default="")
-    source: Mapped[str] = mapped_column(String(16))  # import, slack, cli
+    source: Mapped[UpdateSource] = mapped_column(Words(UpdateSource, 16))
     link: Mapped[str | None] = mapped_column(Text, nullable=True)
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -289,7 +291,7 @@ class OutboxPost(Base):
     blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     useful_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # pending, sending, sent, ...
+    status: Mapped[PostStatus] = mapped_column(Words(PostStatus, 16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -127,3 +127,37 @@ def test_serve_says_what_is_missing(sqlite_url: str) -> None:
         )
     )
     assert "must be an app-level token starting with xapp-" in wrong
+
+
+def test_import_dry_run_and_the_guard_against_wiping(
+    database_url: str, tmp_path: Path, plan_text: str
+) -> None:
+    assert run("import", str(PLAN_SEED), db=database_url).returncode == 0
+    items = run("items", "--json", db=database_url).stdout
+    no_ticks = tmp_path / "no-ticks.txt"
+    no_ticks.write_text(plan_text.replace("\t√\n", "\t\n"), encoding="utf-8")
+
+    dry = run("import", str(no_ticks), "--dry-run", db=database_url)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("Would import (dry run, nothing written) no-ticks.txt")
+    assert "  01-11 completed: yes -> no  [cleared]\n" in dry.stdout
+    assert "288 items lose a flag or their status text: 01-01, 01-04," in dry.stdout
+    as_json = json.loads(
+        run("import", str(no_ticks), "--dry-run", "--json", db=database_url).stdout
+    )
+    assert as_json["dry_run"] is True
+    assert len(as_json["cleared"]) == 288
+    assert {"item": "01-11", "field": "completed", "before": True, "after": False} in as_json[
+        "changes"
+    ]
+    assert run("items", "--json", db=database_url).stdout == items
+
+    refused = one_line_error(run("import", str(no_ticks), db=database_url))
+    assert refused.startswith(
+        "tsagbot: no-ticks.txt: would clear flags or status text of 288 of 473 items"
+    )
+    assert run("items", "--json", db=database_url).stdout == items
+
+    forced = run("import", str(no_ticks), "--yes", db=database_url)
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads(run("show", "01-11", "--json", db=database_url).stdout)["completed"] is False

@@ -386,6 +386,45 @@ def test_symbols_map_to_unicode() -> None:
     assert without_lines(read_docx(docx_bytes(f"<w:p>{runs}</w:p>"))) == [Paragraph("√✓✓√a✓")]
 
 
+def font_run(text: str, ascii_font: str, other_font: str | None = None) -> str:
+    fonts = f'w:ascii="{ascii_font}" w:hAnsi="{other_font or ascii_font}"'
+    return f"<w:r><w:rPr><w:rFonts {fonts}/></w:rPr><w:t>{text}</w:t></w:r>"
+
+
+@pytest.mark.parametrize(
+    ("run", "text"),
+    [
+        (font_run("\uf0fc", "Wingdings"), "✓"),  # LibreOffice's re-save of w:sym
+        (font_run("ü", "Wingdings"), "✓"),  # a typed letter in the font
+        (font_run("\uf0d6", "Symbol"), "√"),
+        (font_run("Ö", "Symbol"), "√"),
+        (font_run("P", "Wingdings 2"), "✓"),
+        (font_run("R", "WINGDINGS 2"), "✓"),
+        (font_run("a", "Webdings"), "✓"),
+        (font_run("û", "Wingdings"), "✗"),
+        (font_run("\uf0b7", "Symbol"), "·"),  # unmapped: the character of the font's code
+        (font_run("Ö", "Arial"), "Ö"),  # an ordinary font: the letter itself
+        (font_run("ü", "Calibri", "Wingdings"), "✓"),  # not ASCII: the hAnsi font
+        (font_run("a", "Calibri", "Webdings"), "a"),  # ASCII: the ascii font
+        ("<w:r><w:t>ü</w:t></w:r>", "ü"),
+    ],
+)
+def test_symbol_fonts_written_as_text_map_like_w_sym(run: str, text: str) -> None:
+    assert read_docx(docx_bytes(f"<w:p>{run}</w:p>"))[0].text == text  # type: ignore[union-attr]
+
+
+def test_a_deleted_paragraph_mark_joins_the_paragraphs_of_a_cell() -> None:
+    deleted_mark = '<w:pPr><w:rPr><w:del w:id="1" w:author="a"/></w:rPr></w:pPr>'
+    data = docx_bytes(
+        "<w:tbl><w:tr><w:tc>"
+        f'<w:p>{deleted_mark}<w:del w:id="2" w:author="a"><w:r><w:delText>old</w:delText>'
+        '</w:r></w:del><w:ins w:id="3" w:author="a"><w:r><w:t>new </w:t></w:r></w:ins></w:p>'
+        "<w:p><w:r><w:t>status</w:t></w:r></w:p><w:p><w:r><w:t>next</w:t></w:r></w:p>"
+        "</w:tc></w:tr></w:tbl>"
+    )
+    assert without_lines(read_docx(data)) == [Table([["new status\nnext"]])]
+
+
 def test_non_breaking_and_soft_hyphens() -> None:
     data = docx_bytes(
         "<w:p><w:r><w:t>50</w:t><w:noBreakHyphen/><w:t>18 co</w:t><w:softHyphen/>"

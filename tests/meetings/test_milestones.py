@@ -78,8 +78,7 @@ def T(
     which: str = "",
     on: date | None = None,
 ) -> Term:
-    kinds = {"TSAG": TSAG, "WTSA": WTSA, "IRM": IRM}
-    return Term(text, kind, body, kinds.get(body), year, months, which, on)
+    return Term(text, kind, body, year, months, which, on)
 
 
 ONGOING = T("Ongoing", "ongoing")

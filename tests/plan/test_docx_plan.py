@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from scripts.build_docx_fixtures import (
     build_bad_files,
     build_plan_docx,
 )
+from scripts.make_golden import record
 from tests.plan.test_merge import snapshot
 from tests.support.common import FixedClock
 
@@ -38,12 +39,28 @@ def test_word_plan_matches_the_reviewed_record(messy_docx: Path) -> None:
     loaded = load_plan(messy_docx.read_bytes())
     assert loaded.kind == "docx"
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    got = [{k: v for k, v in asdict(i).items() if k != "position"} for i in loaded.plan.items]
+    got = [record(item) for item in loaded.plan.items]
     assert len(got) == len(expected)
     for want, have in zip(expected, got, strict=True):
         assert have == want, want["id"]
     assert len(loaded.plan.anomalies) == 10
     assert "DELETED" not in json.dumps(got)
+
+
+def test_status_rows_of_one_cell_across_five_columns_read_alike(
+    tmp_path: Path, plan_text: str, db: Database, clock: FixedClock
+) -> None:
+    path = tmp_path / "full-width.docx"
+    build_plan_docx(read_text_export(plan_text), path, variants=False, full_width_status=True)
+    data = path.read_bytes()
+    assert b'<w:gridSpan w:val="5"/>' in zipfile.ZipFile(path).read("word/document.xml")
+    loaded = load_plan(data)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert [record(item) for item in loaded.plan.items] == expected
+    assert sum(bool(item.status) for item in loaded.plan.active) == 302
+    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    again = import_bytes(db, data, "full-width.docx", clock)
+    assert (again.created, again.updated, again.cleared) == ([], [], [])
 
 
 def test_text_then_word_import_is_a_no_op(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.documents.blocks import Paragraph, Table
 from bot.documents.text_export import read_text_export
 from bot.plan.importing import import_bytes, load_plan
-from bot.plan.interpret import interpret, is_yes
+from bot.plan.interpret import interpret, is_mark
 from bot.plan.queries import find_item, item_as_json
 from bot.plan.section_one import WTSA_20_LAYOUT, Summary, group_cells, summary_of
 from bot.store.db import Database
@@ -133,14 +133,14 @@ def test_stored_text_gives_the_cells_back(plan_text: str) -> None:
     blocks = read_text_export(plan_text)
     table = next(b for b in blocks if isinstance(b, Table))
     for row in table.rows[2:]:
-        summary = summary_of(row, WTSA_20_LAYOUT, is_yes, "")
+        summary = summary_of(row, WTSA_20_LAYOUT, is_mark, "")
         cells = [
             cell
             for text, names in zip(groups(summary), WTSA_20_LAYOUT, strict=True)
             for cell in group_cells(text, names)
         ]
         expected = [" ".join(c.split()) for c in row[1:]]
-        expected = ["X" if c and is_yes(c) else c for c in expected]
+        expected = ["X" if c and is_mark(c) else c for c in expected]
         assert cells == expected, row[0]
     assert isinstance(blocks[0], Paragraph)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bot.documents.blocks import DocumentError, Paragraph, Table
 from bot.documents.text_export import read_text_export
 from bot.plan.interpret import ParsedPlan, interpret
+from scripts.make_golden import record
 
 GOLDEN = Path(__file__).parents[1] / "data" / "wtsa20-items.json"
 
@@ -27,7 +27,7 @@ def by_id(plan: ParsedPlan, item_id: str, appendix: str = ""):
 
 def test_every_item_matches_the_reviewed_record(plan: ParsedPlan) -> None:
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    got = [{k: v for k, v in asdict(item).items() if k != "position"} for item in plan.items]
+    got = [record(item) for item in plan.items]
     assert len(got) == len(expected) == 473
     for want, have in zip(expected, got, strict=True):
         assert have == want, want["id"]

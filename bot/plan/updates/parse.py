@@ -139,11 +139,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.plan.ids import DASHES
+from bot.store.vocabulary import UpdateKind
 
-COMPLETED = "completed"
-PERIODIC = "periodic"
-REOPENED = "reopened"
-NOTE = "note"
+COMPLETED = UpdateKind.COMPLETED
+PERIODIC = UpdateKind.PERIODIC
+REOPENED = UpdateKind.REOPENED
+NOTE = UpdateKind.NOTE
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class ItemUpdate:
 
     item: str
     """Canonical id, e.g. ``50-18``."""
-    kind: str
+    kind: UpdateKind
     """``completed``, ``periodic``, ``reopened`` or ``note``."""
     text: str
     """The note's text for ``note``; otherwise the whole message, cleaned."""
@@ -507,7 +508,7 @@ _STATUS = re.compile(
 class _Status:
     start: int
     end: int
-    kind: str
+    kind: UpdateKind
     prefix: bool
     """Whether it may come before the ids (``closed 50-18``)."""
     colon_only: bool = False
@@ -640,7 +641,7 @@ _MAX_GAP = 80
 class _Reading:
     """What one clause says."""
 
-    states: list[tuple[str, str]] = field(default_factory=list)
+    states: list[tuple[str, UpdateKind]] = field(default_factory=list)
     question: list[str] = field(default_factory=list)
     note_codes: tuple[str, ...] = ()
     note_start: int = -1
@@ -744,12 +745,12 @@ class _ClauseReader:
     def _hedged(self, status: _Status) -> bool:
         return self.first_hedge < status.start
 
-    def _states(self) -> list[tuple[str, str]]:
+    def _states(self) -> list[tuple[str, UpdateKind]]:
         text, clause = self.text, self.clause
         elements: list[_Group | _Status] = sorted(
             [*self.groups, *self.statuses], key=lambda element: element.start
         )
-        states: list[tuple[str, str]] = []
+        states: list[tuple[str, UpdateKind]] = []
         for index, element in enumerate(elements):
             if not isinstance(element, _Group) or element.uncertain:
                 continue

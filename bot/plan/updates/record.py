@@ -9,8 +9,10 @@ deletion can restore them, unless a later update has changed them since.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -21,21 +23,22 @@ from bot.plan.queries import find_item
 from bot.plan.updates.parse import ItemUpdate, ParsedMessage
 from bot.plan.updates.status_text import refresh_status
 from bot.store.models import ActionItem, SlackMessage, StatusUpdate
+from bot.store.vocabulary import UpdateKind, UpdateSource
 
-FLAG_KINDS = frozenset({"completed", "periodic", "reopened"})
-RETRACTIONS = frozenset({"undo", "edit", "delete"})
-SUPERSEDING_KINDS = FLAG_KINDS | {"document"}
-EFFECTS: dict[str, dict[str, bool]] = {
-    "completed": {"completed": True},
-    "periodic": {"periodic_goals_met": True},
-    "reopened": {"completed": False},
-    "note": {},
+FLAG_KINDS = frozenset({UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPENED})
+RETRACTIONS = frozenset({UpdateKind.UNDO, UpdateKind.EDIT, UpdateKind.DELETE})
+SUPERSEDING_KINDS = FLAG_KINDS | {UpdateKind.DOCUMENT}
+EFFECTS: dict[UpdateKind, dict[str, bool]] = {
+    UpdateKind.COMPLETED: {"completed": True},
+    UpdateKind.PERIODIC: {"periodic_goals_met": True},
+    UpdateKind.REOPENED: {"completed": False},
+    UpdateKind.NOTE: {},
 }
 VERBS = {
-    "completed": "marked completed",
-    "periodic": "marked periodic goals met",
-    "reopened": "reopened",
-    "note": "note recorded",
+    UpdateKind.COMPLETED: "marked completed",
+    UpdateKind.PERIODIC: "marked periodic goals met",
+    UpdateKind.REOPENED: "reopened",
+    UpdateKind.NOTE: "note recorded",
 }
 
 
@@ -67,7 +70,7 @@ class Change:
 
     update_id: int
     item: str
-    kind: str
+    kind: UpdateKind
     before: dict[str, bool]
     after: dict[str, bool]
 
@@ -76,18 +79,30 @@ class Change:
             if self.before == self.after:
                 return f"{self.item}: update taken back, stays {state_word(self.after)}"
             return f"{self.item} back to {state_word(self.after)} (was: {state_word(self.before)})"
-        if self.kind == "note":
+        if self.kind == UpdateKind.NOTE:
             return f"{self.item}: note recorded"
         if self.before == self.after:
             return f"{self.item} already {state_word(self.after)} (recorded)"
         return f"{self.item} {VERBS[self.kind]} (was: {state_word(self.before)})"
 
 
+class RecordStatus(StrEnum):
+    """What became of a message's updates."""
+
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    """Already recorded (a retried or doubly delivered event)."""
+    NOTHING = "nothing"
+    UNKNOWN = "unknown"
+    """Every id it names is missing from the plan."""
+    DENIED = "denied"
+    CORRECTED = "corrected"
+    """An edit that changed only the wording: the same updates, their texts corrected."""
+
+
 @dataclass
 class Outcome:
-    """``status`` is recorded, duplicate, nothing, unknown, denied or corrected."""
-
-    status: str
+    status: RecordStatus
     changes: list[Change] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     message_id: int | None = None
@@ -102,7 +117,7 @@ def may_change_flags(user_id: str, editors: frozenset[str]) -> bool:
     return not editors or user_id in editors
 
 
-def may_record(user_id: str, editors: frozenset[str], kinds: list[str]) -> bool:
+def may_record(user_id: str, editors: frozenset[str], kinds: Iterable[UpdateKind]) -> bool:
     """Notes are anyone's; flag changes are the editors' when editors are set."""
     return may_change_flags(user_id, editors) or not FLAG_KINDS.intersection(kinds)
 
@@ -141,7 +156,7 @@ def _apply(
         text=update.text,
         author=incoming.author,
         author_id=incoming.user_id,
-        source="slack",
+        source=UpdateSource.SLACK,
         link=incoming.permalink,
         documents=documents,
         previous=before,
@@ -151,7 +166,7 @@ def _apply(
     )
     session.add(entry)
     session.flush()
-    if update.kind == "note":
+    if update.kind == UpdateKind.NOTE:
         refresh_status(session, item)
     return Change(entry.id, item.code, update.kind, before, flags(item))
 
@@ -166,12 +181,12 @@ def record_message(
 ) -> Outcome:
     """Record the updates of one message (the caller commits)."""
     if not parsed.updates:
-        return Outcome("nothing")
+        return Outcome(RecordStatus.NOTHING)
     resolved, unknown = _resolve(session, parsed.updates)
     if not resolved:
-        return Outcome("unknown", unknown=unknown)
+        return Outcome(RecordStatus.UNKNOWN, unknown=unknown)
     if not may_record(incoming.user_id, editors, [update.kind for update, _ in resolved]):
-        return Outcome("denied", unknown=unknown)
+        return Outcome(RecordStatus.DENIED, unknown=unknown)
     message = SlackMessage(
         team_id=incoming.team_id,
         channel=incoming.channel,
@@ -187,12 +202,12 @@ def record_message(
             session.add(message)
             session.flush()
     except IntegrityError:
-        return Outcome("duplicate")
+        return Outcome(RecordStatus.DUPLICATE)
     changes = [
         _apply(session, message, update, item, incoming, list(parsed.documents), now)
         for update, item in resolved
     ]
-    return Outcome("recorded", changes=changes, unknown=unknown, message_id=message.id)
+    return Outcome(RecordStatus.RECORDED, changes=changes, unknown=unknown, message_id=message.id)
 
 
 def _superseded(session: Session, update: StatusUpdate) -> bool:
@@ -229,7 +244,13 @@ def _state_before(session: Session, update: StatusUpdate) -> dict[str, Any]:
 
 
 def retract(
-    session: Session, update: StatusUpdate, *, reason: str, actor: str, actor_id: str, now: datetime
+    session: Session,
+    update: StatusUpdate,
+    *,
+    reason: UpdateKind,
+    actor: str,
+    actor_id: str,
+    now: datetime,
 ) -> Change | None:
     """Take an update back; restore the flags before it unless a later update changed them."""
     if update.retracted_at is not None:
@@ -242,7 +263,7 @@ def retract(
             if name in ("completed", "periodic_goals_met"):
                 setattr(item, name, bool(value))
     update.retracted_at, update.retracted_by = now, reason
-    if update.kind == "note":
+    if update.kind == UpdateKind.NOTE:
         refresh_status(session, item)
     note = f"{reason}: {update.kind} of {update.created_at:%d %b %Y %H:%M} UTC taken back"
     if update.kind in FLAG_KINDS and not restore:
@@ -253,7 +274,7 @@ def retract(
         text=note,
         author=actor,
         author_id=actor_id,
-        source="slack",
+        source=UpdateSource.SLACK,
         link=update.link,
         documents=[],
         previous=before,
@@ -289,7 +310,7 @@ def retract_message(
     session: Session,
     message: SlackMessage,
     *,
-    reason: str,
+    reason: UpdateKind,
     actor: str,
     actor_id: str,
     now: datetime,
@@ -323,19 +344,24 @@ def edit_message(
         for entry in current:
             entry.text = texts[(entry.item.code, entry.kind)]
             entry.documents = list(parsed.documents)
-            if entry.kind == "note":
+            if entry.kind == UpdateKind.NOTE:
                 refresh_status(session, entry.item)
         message.text, message.edited_at = incoming.text, now
-        return Outcome("corrected", unknown=unknown, message_id=message.id)
+        return Outcome(RecordStatus.CORRECTED, unknown=unknown, message_id=message.id)
     kinds = [u.kind for u in current] + [update.kind for update, _ in resolved]
     if not may_record(incoming.user_id, editors, kinds):
-        return Outcome("denied", unknown=unknown)
+        return Outcome(RecordStatus.DENIED, unknown=unknown)
     changes = retract_message(
-        session, message, reason="edit", actor=incoming.author, actor_id=incoming.user_id, now=now
+        session,
+        message,
+        reason=UpdateKind.EDIT,
+        actor=incoming.author,
+        actor_id=incoming.user_id,
+        now=now,
     )
     message.text, message.edited_at = incoming.text, now
     changes += [
         _apply(session, message, update, item, incoming, list(parsed.documents), now)
         for update, item in resolved
     ]
-    return Outcome("recorded", changes=changes, unknown=unknown, message_id=message.id)
+    return Outcome(RecordStatus.RECORDED, changes=changes, unknown=unknown, message_id=message.id)

@@ -27,9 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.models import ActionItem, StatusUpdate
+from bot.store.vocabulary import UpdateKind, UpdateSource
 
 GENEVA = ZoneInfo("Europe/Zurich")
-VIA = {"slack": "via Slack", "cli": "via tsagbot"}
+VIA = {UpdateSource.SLACK: "via Slack"}
 _SQUASH = re.compile(r"[\s\-‐‑–]+")
 
 
@@ -55,19 +56,17 @@ def pending_notes(session: Session, item: ActionItem) -> list[StatusUpdate]:
     updates = list(
         session.scalars(
             select(StatusUpdate)
-            .where(StatusUpdate.item_id == item.id, StatusUpdate.kind.in_(("note", "document")))
+            .where(StatusUpdate.item_id == item.id)
+            .where(StatusUpdate.kind.in_((UpdateKind.NOTE, UpdateKind.DOCUMENT)))
             .order_by(StatusUpdate.id)
         )
     )
     settled = max(
-        (u.id for u in updates if u.kind == "document" and "status" in (u.previous or {})),
+        (u.id for u in updates if u.kind == UpdateKind.DOCUMENT and "status" in (u.previous or {})),
         default=0,
     )
-    return [
-        u
-        for u in updates
-        if u.kind == "note" and u.id > settled and u.retracted_at is None and u.text.strip()
-    ]
+    notes = [u for u in updates if u.kind == UpdateKind.NOTE and u.id > settled]
+    return [u for u in notes if u.retracted_at is None and u.text.strip()]
 
 
 def refresh_status(session: Session, item: ActionItem) -> None:

@@ -12,14 +12,13 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from sqlalchemy import select
 
 from bot.plan.editions import current_edition
-from bot.plan.lookup import Answer, answer
+from bot.plan.lookup import Answer, AnswerKind, answer
+from bot.plan.queries import item_by_key
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
-from bot.render import Reply, read_spec
+from bot.render import Reply, ViewKind, read_spec
 from bot.slack.services import Services
-from bot.store.models import ActionItem
 
 log = logging.getLogger(__name__)
 EXPIRED = "That button no longer works; run the command again."
@@ -52,26 +51,20 @@ def render_spec(
     shared_by = shared_by or view.shared_by
     views = services.views()
     with services.db.unit_of_work() as session:
-        if kind == "item":
+        if kind == ViewKind.ITEM:
             # [code, appendix, edition]; buttons made before editions name no edition.
             code, appendix, *edition = json.loads(argument)
             current = current_edition(session)
-            item = session.scalar(
-                select(ActionItem).where(
-                    ActionItem.code == code,
-                    ActionItem.appendix == appendix,
-                    ActionItem.edition == (edition[0] if edition else current),
-                )
-            )
+            item = item_by_key(session, code, appendix, edition[0] if edition else current)
             if item is None:
-                return views.not_found(Answer("not_found", code))
+                return views.not_found(Answer(AnswerKind.NOT_FOUND, code))
             return views.item_card(
                 session, item, also=[], post=post, shared_by=shared_by, current=current
             )
         found = answer(session, services.search_index(session), argument)
-        if kind == "resolution" and found.kind == "resolution":
+        if kind == ViewKind.RESOLUTION and found.kind == AnswerKind.RESOLUTION:
             return views.resolution(found, page, post=post, shared_by=shared_by)
-        if kind == "search" and found.kind == "search":
+        if kind == ViewKind.SEARCH and found.kind == AnswerKind.SEARCH:
             return views.search(found, post=post, shared_by=shared_by)
         return views.for_answer(session, found)
 

@@ -25,7 +25,7 @@ from bot.meetings.views import (
     Audience,
     MeetingViews,
 )
-from bot.render import Reply, read_spec
+from bot.render import Reply, ViewKind, read_spec
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -144,9 +144,9 @@ def render_spec(services: Services, value: str, audience: Audience) -> Reply:
 
     ValueError when the value is not one of these buttons' (an old or forged one)."""
     view = read_spec(value)
-    if view.kind == "card":
+    if view.kind == ViewKind.CARD:
         return card_reply(services, view.argument, audience)
-    if view.kind != "meetings":
+    if view.kind != ViewKind.MEETINGS:
         raise ValueError(f"not a /meetings view: {view.kind}")
     return meetings_reply(services, view.argument, audience, page=view.page)
 

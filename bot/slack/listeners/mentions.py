@@ -30,10 +30,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.meetings import questions as ask
 from bot.meetings.views import Audience
+from bot.plan.updates.intake import accepts_updates
 from bot.plan.updates.parse import parse_message
 from bot.render import Reply
 from bot.slack.listeners.meetings import meeting_views
-from bot.slack.listeners.messages import channel_accepted, is_from_a_bot
+from bot.slack.listeners.messages import is_from_a_bot
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def answer_mention(
     channel, ts, text = event.get("channel", ""), event.get("ts", ""), event.get("text", "")
     note = ""
     if parse_message(text).updates:
-        if channel_accepted(services, channel):
+        if accepts_updates(services.settings, channel):
             return  # recorded, and confirmed in the thread, by the message listener
         note = NOT_RECORDED
     if not channel or not ts or not seen.first((channel, ts)):

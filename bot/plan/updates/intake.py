@@ -1,0 +1,200 @@
+"""The use cases of status updates posted in channels: record, edit, delete, undo.
+
+Each one runs in its own unit of work on ``db``, takes the time from ``clock``
+and the editors from ``settings``, and returns plain data that the Slack listener
+words and posts (:mod:`bot.plan.updates.replies`).  Nothing here knows about Slack:
+the listener reads the event into an :class:`IncomingMessage` first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.plan.lookup import nearest_ids
+from bot.plan.search import SearchIndex
+from bot.plan.updates.parse import ParsedMessage
+from bot.plan.updates.record import (
+    Change,
+    IncomingMessage,
+    Outcome,
+    RecordStatus,
+    edit_message,
+    find_message,
+    may_change_flags,
+    record_message,
+    retract_message,
+)
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.store.models import SlackMessage
+from bot.store.vocabulary import UpdateKind
+
+log = logging.getLogger(__name__)
+
+IndexOf = Callable[[Session], SearchIndex]
+"""The search index of the plan as a session sees it (the caller may keep one cached)."""
+CLOSEST = 3
+"""Ids suggested for an id that is not in the plan."""
+
+
+def accepts_updates(settings: Settings, channel: str) -> bool:
+    """Whether updates posted in ``channel`` are recorded (every channel when none is set)."""
+    allowed = settings.update_channels
+    return not allowed or channel in allowed
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a posted or edited message recorded, and what its thread reply needs."""
+
+    outcome: Outcome
+    closest: dict[str, list[str]] = field(default_factory=dict)
+    """For each id not in the plan, the ids that look most like it."""
+    reply_ts: str | None = None
+    """The bot's reply that confirms this message already, to update in place."""
+
+
+def record(
+    db: Database,
+    incoming: IncomingMessage,
+    parsed: ParsedMessage,
+    *,
+    settings: Settings,
+    clock: Clock,
+    index: IndexOf,
+) -> Recorded:
+    """Record the updates of a message just posted."""
+    return _recorded(
+        db,
+        lambda session: record_message(
+            session, incoming, parsed, editors=settings.editors, now=clock()
+        ),
+        index,
+    )
+
+
+def edit(
+    db: Database,
+    incoming: IncomingMessage,
+    parsed: ParsedMessage,
+    *,
+    settings: Settings,
+    clock: Clock,
+    index: IndexOf,
+) -> Recorded:
+    """Read an edited message again: correct its updates, never double them."""
+    return _recorded(
+        db,
+        lambda session: edit_message(
+            session, incoming, parsed, editors=settings.editors, now=clock()
+        ),
+        index,
+    )
+
+
+def _recorded(db: Database, work: Callable[[Session], Outcome], index: IndexOf) -> Recorded:
+    """Run one recording in its own unit of work; a lost race counts as a duplicate."""
+    with db.unit_of_work() as session:
+        outcome = work(session)
+        try:
+            session.commit()
+        except IntegrityError:
+            log.info("message already recorded by another request")
+            return Recorded(Outcome(RecordStatus.DUPLICATE))
+    closest: dict[str, list[str]] = {}
+    reply_ts = None
+    with db.unit_of_work() as session:
+        if outcome.unknown:
+            found = index(session)
+            closest = {code: nearest_ids(found, code, limit=CLOSEST) for code in outcome.unknown}
+        if outcome.status == RecordStatus.RECORDED and outcome.message_id is not None:
+            message = session.get(SlackMessage, outcome.message_id)
+            reply_ts = message.reply_ts if message else None
+    return Recorded(outcome, closest, reply_ts)
+
+
+def remember_reply(db: Database, message_id: int, reply_ts: str | None) -> None:
+    """Keep the bot's confirming reply, so that an edit updates it instead of posting again."""
+    if not reply_ts:
+        return
+    with db.unit_of_work() as session:
+        message = session.get(SlackMessage, message_id)
+        if message is not None:
+            message.reply_ts = reply_ts
+            session.commit()
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """The updates a deleted message took back, and the reply that confirmed them."""
+
+    changes: list[Change]
+    reply_ts: str | None
+
+
+def delete(db: Database, team_id: str, channel: str, ts: str, *, clock: Clock) -> Deleted:
+    """Take back what a deleted message recorded (nothing for a message never recorded)."""
+    with db.unit_of_work() as session:
+        message = find_message(session, team_id, channel, ts)
+        if message is None or message.deleted:
+            return Deleted([], None)
+        changes = retract_message(
+            session, message, reason=UpdateKind.DELETE, actor="", actor_id="", now=clock()
+        )
+        message.deleted = True
+        reply_ts = message.reply_ts
+        session.commit()
+    return Deleted(changes, reply_ts)
+
+
+class UndoStatus(StrEnum):
+    UNDONE = "undone"
+    NOTHING = "nothing"
+    """No such message: an old or forged button."""
+    NOT_ALLOWED = "not_allowed"
+    ALREADY = "already"
+
+
+@dataclass(frozen=True)
+class Undone:
+    status: UndoStatus
+    changes: list[Change] = field(default_factory=list)
+    channel: str = ""
+    ts: str = ""
+    """Where the message that was undone is."""
+
+
+def undo(
+    db: Database,
+    message_id: int,
+    *,
+    user_id: str,
+    author: str,
+    settings: Settings,
+    clock: Clock,
+) -> Undone:
+    """The Undo button: its poster or an editor takes back what a message recorded."""
+    with db.unit_of_work() as session:
+        # locked, like find_message: a double click takes the update back once
+        message = session.get(SlackMessage, message_id, with_for_update=True)
+        if message is None:
+            return Undone(UndoStatus.NOTHING)
+        if user_id != message.user_id and not (
+            settings.editors and may_change_flags(user_id, settings.editors)
+        ):
+            return Undone(UndoStatus.NOT_ALLOWED)
+        changes = retract_message(
+            session, message, reason=UpdateKind.UNDO, actor=author, actor_id=user_id, now=clock()
+        )
+        channel, ts = message.channel, message.ts
+        session.commit()
+    if not changes:
+        return Undone(UndoStatus.ALREADY)
+    return Undone(UndoStatus.UNDONE, changes, channel, ts)

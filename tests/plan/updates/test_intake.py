@@ -1,0 +1,222 @@
+"""The use cases behind the message listener: record, edit, delete and undo, each in its
+own transaction, on real databases (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.plan.importing import import_bytes
+from bot.plan.queries import all_items, find_item
+from bot.plan.search import Document, SearchIndex
+from bot.plan.updates import intake, replies
+from bot.plan.updates.intake import Recorded, UndoStatus
+from bot.plan.updates.parse import parse_message
+from bot.plan.updates.record import IncomingMessage, RecordStatus
+from bot.render import Renderer
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.store.vocabulary import UpdateKind, UpdateSource
+from tests.support.blockkit import buttons
+from tests.support.common import FixedClock
+
+TS = "1700000000.000100"
+
+
+@pytest.fixture
+def plan_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
+    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    return db
+
+
+def index(session: Session) -> SearchIndex:
+    return SearchIndex(
+        Document(item.code, item.action, "", item.status)
+        for item in all_items(session, include_obsolete=False)
+    )
+
+
+def settings(db: Database, *editors: str) -> Settings:
+    return Settings(database_url=db.url, editors=frozenset(editors))
+
+
+def incoming(text: str, ts: str = TS, user: str = "U1") -> IncomingMessage:
+    return IncomingMessage(
+        team_id="T1", channel="C1", ts=ts, user_id=user, author="Alice", text=text
+    )
+
+
+def post(
+    db: Database, clock: FixedClock, text: str, *, ts: str = TS, user: str = "U1", editors: str = ""
+) -> Recorded:
+    return intake.record(
+        db,
+        incoming(text, ts, user),
+        parse_message(text),
+        settings=settings(db, *editors.split()),
+        clock=clock,
+        index=index,
+    )
+
+
+def state(db: Database, code: str) -> tuple[bool, bool]:
+    with db.unit_of_work() as session:
+        (item,) = [i for i in find_item(session, code) if not i.obsolete]
+        return item.completed, item.periodic_goals_met
+
+
+def test_a_message_is_recorded_once(plan_db: Database, clock: FixedClock) -> None:
+    first = post(plan_db, clock, "50-18 done, see TD206")
+    assert first.outcome.status == RecordStatus.RECORDED
+    assert [c.describe() for c in first.outcome.changes] == [
+        "50-18 marked completed (was: periodic goals met)"
+    ]
+    assert first.outcome.message_id is not None
+    assert (first.closest, first.reply_ts) == ({}, None)
+    assert state(plan_db, "50-18") == (True, True)
+    again = post(plan_db, clock, "50-18 done, see TD206")
+    assert again.outcome.status == RecordStatus.DUPLICATE
+    with plan_db.unit_of_work() as session:
+        (item,) = find_item(session, "50-18")
+        (update,) = item.updates
+        assert (update.kind, update.source) == (UpdateKind.COMPLETED, UpdateSource.SLACK)
+        assert isinstance(update.kind, UpdateKind)
+
+
+def test_unknown_ids_come_with_the_closest_ones(plan_db: Database, clock: FixedClock) -> None:
+    recorded = post(plan_db, clock, "50-99 done")
+    assert recorded.outcome.status == RecordStatus.UNKNOWN
+    assert recorded.outcome.unknown == ["50-99"]
+    closest = recorded.closest["50-99"]
+    assert 1 <= len(closest) <= intake.CLOSEST
+    assert all(code.startswith("50-") for code in closest)
+    text = replies.unknown_text(recorded.outcome.unknown, recorded.closest)
+    assert text == (
+        f"50-99 is not in the action plan (closest: {', '.join(closest)}). "
+        "Nothing was recorded for it."
+    )
+
+
+def test_only_editors_change_flags_but_anyone_adds_a_note(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    denied = post(plan_db, clock, "50-18 done", user="U2", editors="U1")
+    assert denied.outcome.status == RecordStatus.DENIED
+    assert state(plan_db, "50-18") == (False, True)
+    note = post(plan_db, clock, "note 50-18: draft sent", ts="2.0", user="U2", editors="U1")
+    assert note.outcome.status == RecordStatus.RECORDED
+    assert [c.kind for c in note.outcome.changes] == [UpdateKind.NOTE]
+
+
+def test_an_edit_corrects_the_words_or_replaces_the_updates(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    first = post(plan_db, clock, "50-18 done, see TD206")
+    assert first.outcome.message_id is not None
+    intake.remember_reply(plan_db, first.outcome.message_id, "9.0")
+    same = settings(plan_db)
+
+    def edit(text: str) -> Recorded:
+        return intake.edit(
+            plan_db, incoming(text), parse_message(text), settings=same, clock=clock, index=index
+        )
+
+    assert edit("50-18 done, see TD207").outcome.status == RecordStatus.CORRECTED
+    clock.now += timedelta(minutes=2)
+    changed = edit("50-20 done")
+    assert changed.outcome.status == RecordStatus.RECORDED
+    assert changed.reply_ts == "9.0"  # the reply is updated in place, not posted again
+    assert [c.describe() for c in changed.outcome.changes] == [
+        "50-18 back to periodic goals met (was: completed)",
+        "50-20 marked completed (was: periodic goals met)",
+    ]
+    assert state(plan_db, "50-18") == (False, True)
+
+
+def test_an_edit_of_a_message_never_recorded_records_it(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    recorded = intake.edit(
+        plan_db,
+        incoming("50-18 done"),
+        parse_message("50-18 done"),
+        settings=settings(plan_db),
+        clock=clock,
+        index=index,
+    )
+    assert recorded.outcome.status == RecordStatus.RECORDED
+    assert state(plan_db, "50-18") == (True, True)
+
+
+def test_a_deleted_message_takes_its_updates_back_once(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    first = post(plan_db, clock, "50-18 done")
+    assert first.outcome.message_id is not None
+    intake.remember_reply(plan_db, first.outcome.message_id, "9.0")
+    deleted = intake.delete(plan_db, "T1", "C1", TS, clock=clock)
+    assert deleted.reply_ts == "9.0"
+    assert [c.kind for c in deleted.changes] == [UpdateKind.DELETE]
+    assert replies.deleted_text(deleted.changes) == (
+        "The message was deleted; its updates are taken back:\n"
+        "50-18 back to periodic goals met (was: completed)"
+    )
+    assert state(plan_db, "50-18") == (False, True)
+    assert intake.delete(plan_db, "T1", "C1", TS, clock=clock) == intake.Deleted([], None)
+    assert intake.delete(plan_db, "T1", "C1", "3.0", clock=clock) == intake.Deleted([], None)
+
+
+def test_undo_by_the_poster_or_an_editor(plan_db: Database, clock: FixedClock) -> None:
+    first = post(plan_db, clock, "50-18 done")
+    message_id = first.outcome.message_id
+    assert message_id is not None
+
+    def undo(user: str, *editors: str, message: int = message_id) -> intake.Undone:
+        return intake.undo(
+            plan_db,
+            message,
+            user_id=user,
+            author=user,
+            settings=settings(plan_db, *editors),
+            clock=clock,
+        )
+
+    assert undo("U2").status == UndoStatus.NOT_ALLOWED
+    assert undo("U2", "U3").status == UndoStatus.NOT_ALLOWED
+    assert undo("U1", message=message_id + 100).status == UndoStatus.NOTHING
+    assert state(plan_db, "50-18") == (True, True)
+    undone = undo("U3", "U3")
+    assert (undone.status, undone.channel, undone.ts) == (UndoStatus.UNDONE, "C1", TS)
+    assert [c.describe() for c in undone.changes] == [
+        "50-18 back to periodic goals met (was: completed)"
+    ]
+    assert state(plan_db, "50-18") == (False, True)
+    assert undo("U1").status == UndoStatus.ALREADY
+    assert set(replies.UNDO_REFUSALS) == set(UndoStatus) - {UndoStatus.UNDONE}
+
+
+def test_the_confirmation_offers_an_undo_until_it_is_used(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    first = post(plan_db, clock, "50-18 done")
+    assert first.outcome.message_id is not None
+    renderer = Renderer()
+    reply = replies.confirmation(renderer, first.outcome.changes, first.outcome.message_id)
+    assert reply.text == "50-18 marked completed (was: periodic goals met)"
+    (button,) = buttons(reply.blocks)
+    assert (button["action_id"], button["value"]) == (
+        replies.UNDO_BUTTON,
+        str(first.outcome.message_id),
+    )
+    taken_back = replies.confirmation(renderer, [], first.outcome.message_id, undone_by="U1")
+    assert taken_back.text == "Nothing changed."
+    assert buttons(taken_back.blocks) == []
+
+
+def test_updates_are_taken_where_the_settings_say(db: Database) -> None:
+    assert intake.accepts_updates(settings(db), "C9")
+    only = Settings(database_url=db.url, update_channels=frozenset({"C1"}))
+    assert intake.accepts_updates(only, "C1")
+    assert not intake.accepts_updates(only, "C9")
