@@ -6,10 +6,12 @@ python-docx's cell objects takes seconds, this takes milliseconds.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -24,11 +26,20 @@ BULLET_LINE = re.compile(r"^(?P<bullet>[-–•·▪]) (?P<text>\S.*)$")
 W_DATE = "%Y-%m-%dT%H:%M:%SZ"
 
 
+@functools.cache
+def _w(name: str) -> str:
+    """The Clark name of a ``w:`` element or attribute: ``{http://...}name``."""
+    return str(qn(f"w:{name}"))
+
+
 def w(parent: Element, tag: str, **attributes: str) -> Element:
     """A ``w:`` child of ``parent`` with ``w:`` attributes."""
-    return etree.SubElement(
-        parent, qn(f"w:{tag}"), {qn(f"w:{k}"): v for k, v in attributes.items()}
-    )
+    return etree.SubElement(parent, _w(tag), {_w(k): v for k, v in attributes.items()})
+
+
+@functools.cache
+def _date(when: datetime) -> str:
+    return when.astimezone(UTC).strftime(W_DATE)
 
 
 @dataclass
@@ -44,7 +55,7 @@ class Revisions:
             tag,
             id=str(next(self.ids)),
             author=by.name,
-            date=by.date.strftime(W_DATE),
+            date=_date(by.date),
         )
 
 
@@ -66,12 +77,12 @@ class Bullets:
         return self.nums[bullet]
 
     def _define(self, bullet: str) -> str:
-        used = [int(n.get(qn("w:numId"))) for n in self.numbering.iter(qn("w:num"))]
+        used = [int(n.get(_w("numId"))) for n in self.numbering.iter(_w("num"))]
         abstract_ids = [
-            int(a.get(qn("w:abstractNumId"))) for a in self.numbering.iter(qn("w:abstractNum"))
+            int(a.get(_w("abstractNumId"))) for a in self.numbering.iter(_w("abstractNum"))
         ]
         num_id, abstract_id = str(max(used, default=0) + 1), str(max(abstract_ids, default=0) + 1)
-        abstract = etree.Element(qn("w:abstractNum"), {qn("w:abstractNumId"): abstract_id})
+        abstract = etree.Element(_w("abstractNum"), {_w("abstractNumId"): abstract_id})
         w(abstract, "multiLevelType", val="singleLevel")
         level = w(abstract, "lvl", ilvl="0")
         w(level, "start", val="1")
@@ -79,7 +90,7 @@ class Bullets:
         w(level, "lvlText", val=bullet)
         w(level, "lvlJc", val="left")
         w(w(level, "pPr"), "ind", left="284", hanging="284")
-        first_num = self.numbering.find(qn("w:num"))
+        first_num = self.numbering.find(_w("num"))
         if first_num is None:
             self.numbering.append(abstract)
         else:
@@ -98,8 +109,10 @@ def text_run(parent: Element, text: str, *, deleted: bool = False, bold: bool = 
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
-def paragraph(parent: Element, text: str = "", *, bold: bool = False) -> Element:
+def paragraph(parent: Element, text: str = "", *, bold: bool = False, style: str = "") -> Element:
     p = w(parent, "p")
+    if style:
+        w(w(p, "pPr"), "pStyle", val=style)
     if text:
         text_run(p, text, bold=bold)
     return p
@@ -125,7 +138,7 @@ def cell(
 
 def table(widths: list[int]) -> Element:
     """An empty bordered table (style Table Grid) with its column grid, not yet placed."""
-    tbl = etree.Element(qn("w:tbl"))
+    tbl = etree.Element(_w("tbl"))
     properties = w(tbl, "tblPr")
     w(properties, "tblStyle", val="TableGrid")
     w(properties, "tblW", w=str(sum(widths)), type="dxa")
@@ -164,12 +177,12 @@ def _line(p: Element, line: str, bullets: Bullets) -> Element:
 
 def centred(tc: Element) -> None:
     """Centre every paragraph of a cell (``w:jc`` comes first in the paragraph properties)."""
-    for p in tc.iter(qn("w:p")):
-        properties = p.find(qn("w:pPr"))
+    for p in tc.iter(_w("p")):
+        properties = p.find(_w("pPr"))
         if properties is None:
-            properties = etree.Element(qn("w:pPr"))
+            properties = etree.Element(_w("pPr"))
             p.insert(0, properties)
-        properties.insert(0, etree.Element(qn("w:jc"), {qn("w:val"): "center"}))
+        properties.insert(0, etree.Element(_w("jc"), {_w("val"): "center"}))
 
 
 def pieces_into(tc: Element, pieces: list[Piece], bullets: Bullets, revisions: Revisions) -> None:
@@ -188,12 +201,12 @@ def pieces_into(tc: Element, pieces: list[Piece], bullets: Bullets, revisions: R
         if piece.change is Change.SAME or piece.by is None:
             _line(p, piece.text, bullets)
         elif piece.change is Change.INSERTED:
-            holder = _line(etree.Element(qn("w:p")), piece.text, bullets)
-            properties = holder.find(qn("w:pPr"))
+            holder = _line(etree.Element(_w("p")), piece.text, bullets)
+            properties = holder.find(_w("pPr"))
             if properties is not None:
                 p.append(properties)
             wrapper = revisions.mark(p, piece.change, piece.by)
-            for run in holder.findall(qn("w:r")):
+            for run in holder.findall(_w("r")):
                 wrapper.append(run)
         else:  # deleted: shown struck through, without its bullet
             text_run(revisions.mark(p, piece.change, piece.by), piece.text, deleted=True)
@@ -209,10 +222,10 @@ def pieces_into(tc: Element, pieces: list[Piece], bullets: Bullets, revisions: R
 def _mark_paragraph(p: Element, piece: Piece, revisions: Revisions) -> None:
     if piece.by is None:
         return
-    properties = p.find(qn("w:pPr"))
+    properties = p.find(_w("pPr"))
     if properties is None:
-        properties = etree.Element(qn("w:pPr"))
+        properties = etree.Element(_w("pPr"))
         p.insert(0, properties)
-    if properties.find(qn("w:rPr")) is not None:
+    if properties.find(_w("rPr")) is not None:
         return
     revisions.mark(w(properties, "rPr"), piece.change, piece.by)

@@ -18,6 +18,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from lxml import etree  # type: ignore[import-untyped]
 
 from bot.plan.export.content import AppendixPart, PlanContent, ResolutionPart
 from bot.plan.export.ooxml import (
@@ -37,11 +38,11 @@ from bot.plan.export.revisions import ItemRevisions
 from bot.store.models import ActionItem
 
 TICK = "√"
-PLAN_WIDTHS = [1050, 4288, 1700, 1300, 1300]  # twentieths of a point; A4 less 2 cm margins
+PLAN_WIDTHS = [1000, 4038, 1600, 1500, 1500]  # twentieths of a point; A4 less 2 cm margins
 PLAN_COLUMNS = ("Action Item", "Action", "Milestone", "Periodic goals met", "Completed")
 SUMMARY_WIDTHS = [4138, 1900, 1900, 1700]
 SUMMARY_COLUMNS = ("Resolution - Title", "Action by", "Collaboration with", "Report to")
-APPENDIX_WIDTHS = [1050, 8588]
+APPENDIX_WIDTHS = [1000, 8638]
 
 
 def _lines(text: str) -> list[str]:
@@ -59,6 +60,11 @@ class _Writer:
 
     def place(self, element: Element) -> None:
         self.body.find(qn("w:sectPr")).addprevious(element)
+
+    def heading(self, text: str, level: int) -> None:
+        """A heading paragraph; python-docx's ``add_heading`` looks the style up by name, slowly."""
+        holder = etree.Element(qn("w:body"))
+        self.place(paragraph(holder, text, style="Title" if level == 0 else f"Heading{level}"))
 
     def summary(self) -> None:
         tbl = table(SUMMARY_WIDTHS)
@@ -136,26 +142,26 @@ def write_docx(content: PlanContent, *, now: datetime, tracked: bool) -> bytes:
     properties.author = properties.last_modified_by = "tsagbot"
     properties.created = properties.modified = now.replace(tzinfo=None)
     properties.revision = 1
-    document.add_heading(properties.title, level=0)
-    document.add_paragraph(_preface(content, tracked))
     writer = _Writer(
         content, now, tracked, document.element.body, Bullets(document.part.numbering_part.element)
     )
-    document.add_heading(
+    writer.heading(content.title, 0)
+    document.add_paragraph(_preface(content, tracked))
+    writer.heading(
         f"Section I - List of {edition} Resolutions and Opinion, and executive summary of "
         f"action plan for implementation of {edition} Resolutions",
-        level=1,
+        1,
     )
     writer.summary()
-    document.add_heading(
+    writer.heading(
         f"Section II - Progress reports on implementation of the {edition} Resolutions and Opinion",
         level=1,
     )
     for part in content.parts:
-        document.add_heading(part.heading, level=2)
+        writer.heading(part.heading, 2)
         writer.resolution(part)
     for appendix in content.appendices:
-        document.add_heading(appendix.heading, level=1)
+        writer.heading(appendix.heading, 1)
         writer.appendix(appendix)
     out = io.BytesIO()
     document.save(out)
