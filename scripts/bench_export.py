@@ -39,11 +39,8 @@ START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def record_updates(db: Database, count: int) -> None:
-    """``count`` updates on random active items, each a message as Slack delivers it.
-
-    A note's line is added to the item's status as notes-become-status does, unless
-    recording already did, so that the export has status revisions to write.
-    """
+    """``count`` updates on random active items, each a message as Slack delivers it;
+    three in four are notes, which add status lines: the export's status revisions."""
     rng = random.Random(20)
     with db.unit_of_work() as session:
         codes = list(session.scalars(select(ActionItem.code).where(ActionItem.appendix == "")))
@@ -60,11 +57,6 @@ def record_updates(db: Database, count: int) -> None:
         message = IncomingMessage("T1", "C1", f"{1700000000 + n}.000100", f"U{n % 5}", author, text)
         with db.unit_of_work() as session:
             record_message(session, message, parse_message(text), editors=frozenset(), now=now)
-            if text.startswith("update"):
-                item = session.scalars(select(ActionItem).where(ActionItem.code == code)).first()
-                note = text.split(": ", 1)[1]
-                if item is not None and note not in item.status:
-                    item.status = f"{item.status}\n[{now:%Y-%m-%d}, {author} via Slack] {note}"
             session.commit()
 
 

@@ -15,14 +15,23 @@ from typing import Any
 import click
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
 from bot.cli.schedule import digest_command, meetings_group, reminders_command
 from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.clock import system_clock
+from bot.plan.editions import current_edition, edition_name, known_editions
 from bot.plan.importing import ImportFailed, import_path
 from bot.plan.merge import ImportSummary
-from bot.plan.queries import all_items, find_item, history, item_as_json, update_as_json
+from bot.plan.queries import (
+    all_items,
+    find_item,
+    history,
+    in_other_editions,
+    item_as_json,
+    update_as_json,
+)
 from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
@@ -64,16 +73,23 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 @cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--edition",
+    metavar="WTSA-NN",
+    help="The Assembly the plan is of; needed to import a plan older than the current one.",
+)
 @pass_context
-def import_command(context: Context, path: Path, as_json: bool) -> None:
+def import_command(context: Context, path: Path, as_json: bool, edition: str | None) -> None:
     """Import an action plan from a Word document (.docx) or its text export.
 
-    The kind of file is told by its content.  Re-importing merges: document
-    fields are updated, updates recorded by people are kept.  A file that cannot
-    be imported changes nothing.
+    The kind of file is told by its content, the Assembly (edition) by its
+    title.  Re-importing merges: document fields are updated, updates recorded
+    by people are kept.  A plan of a newer Assembly becomes the current edition;
+    the older one's items stay as they are.  A file that cannot be imported
+    changes nothing.
     """
     try:
-        summary = import_path(context.db, path, context.clock)
+        summary = import_path(context.db, path, context.clock, edition=edition)
     except ImportFailed as error:
         fail(str(error))
     if as_json:
@@ -85,8 +101,9 @@ def import_command(context: Context, path: Path, as_json: bool) -> None:
 def format_summary(summary: ImportSummary) -> str:
     kind = "Word document" if summary.kind == "docx" else "text export"
     lines = [
-        f"Imported {summary.file_name} ({kind}): {summary.items} action items in "
-        f"{summary.resolutions} Resolutions, {summary.obsolete} obsolete items.",
+        f"Imported {summary.file_name} ({kind}), the {summary.edition} plan: "
+        f"{summary.items} action items in {summary.resolutions} Resolutions, "
+        f"{summary.obsolete} obsolete items.",
         f"  created {len(summary.created)}, updated {len(summary.updated)}, "
         f"unchanged {summary.unchanged}",
     ]
@@ -111,11 +128,12 @@ def _shorten(text: str, width: int = 160) -> str:
 @cli.command("items")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
 @click.option("--active", is_flag=True, help="Leave out obsolete items of older plans.")
+@click.option("--edition", metavar="WTSA-NN", help="An older edition's items (default: current).")
 @pass_context
-def items_command(context: Context, as_json: bool, active: bool) -> None:
+def items_command(context: Context, as_json: bool, active: bool, edition: str | None) -> None:
     """List every action item of the plan."""
     with context.db_with_plan().unit_of_work() as session:
-        items = all_items(session, include_obsolete=not active)
+        items = all_items(session, include_obsolete=not active, edition=_edition(session, edition))
         if as_json:
             echo_json([item_as_json(item) for item in items])
             return
@@ -129,13 +147,16 @@ def items_command(context: Context, as_json: bool, active: bool) -> None:
 @cli.command("show")
 @click.argument("item_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option("--edition", metavar="WTSA-NN", help="The item of an older edition.")
 @pass_context
-def show_command(context: Context, item_id: str, as_json: bool) -> None:
+def show_command(context: Context, item_id: str, as_json: bool, edition: str | None) -> None:
     """Show one action item (50-18, 50.18, R50-18 ...) with its history."""
     with context.db_with_plan().unit_of_work() as session:
-        found = find_item(session, item_id)
+        chosen = _edition(session, edition)
+        found = find_item(session, item_id, edition=chosen)
         if not found:
-            fail(f"no action item {item_id!r} (ids look like 50-18)")
+            fail(f"no action item {item_id!r} in {chosen} (ids look like 50-18)")
+        others = in_other_editions(session, found[0].code, chosen)
         if as_json:
             item, namesakes = found[0], found[1:]
             echo_json(
@@ -143,11 +164,28 @@ def show_command(context: Context, item_id: str, as_json: bool) -> None:
                     **item_as_json(item),
                     "updates": [update_as_json(update) for update in history(session, item)],
                     "namesakes": [item_as_json(other) for other in namesakes],
+                    "other_editions": [item_as_json(other) for other in others],
                 }
             )
             return
         for item in found:
             click.echo(_describe(item, [update_as_json(u) for u in history(session, item)]))
+        for other in others:
+            click.echo(
+                f"{other.edition} also had a {other.code}: "
+                f"tsagbot show {other.code} --edition {other.edition}"
+            )
+
+
+def _edition(session: Session, given: str | None) -> str:
+    """The edition ``--edition`` names (checked), else the current one."""
+    if not given:
+        return current_edition(session)
+    name = edition_name(given)
+    stored = known_editions(session)
+    if name is None or (name not in stored and name != current_edition(session)):
+        fail(f"no edition {given!r} (stored: {', '.join(stored) or 'none'})")
+    return name
 
 
 def _describe(item: Any, updates: list[dict[str, Any]]) -> str:

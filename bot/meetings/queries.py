@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings.milestones import Schedule, names_meeting
+from bot.plan.editions import current_edition
 from bot.store.models import ActionItem, Meeting
 
 
@@ -88,6 +89,7 @@ def open_items(session: Session) -> list[DueItem]:
     rows = session.execute(
         select(ActionItem.code, ActionItem.action, ActionItem.milestone)
         .where(ActionItem.appendix == "", ActionItem.completed.is_(False))
+        .where(ActionItem.edition == current_edition(session))
         .order_by(ActionItem.position)
     )
     return [DueItem(code, action, milestone) for code, action, milestone in rows]

@@ -8,10 +8,12 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.documents.blocks import DocumentError
 from bot.documents.detect import read_blocks
+from bot.plan.editions import current_edition, edition_name, edition_year, known_editions
 from bot.plan.interpret import ParsedPlan, interpret
 from bot.plan.merge import ImportSummary, merge_plan
 from bot.plan.queries import plan_is_empty
@@ -48,13 +50,40 @@ def read_file(path: Path) -> bytes:
         raise ImportFailed(f"{path}: cannot be read ({error.strerror or error})") from error
 
 
-def import_bytes(db: Database, data: bytes, file_name: str, clock: Clock) -> ImportSummary:
+def decide_edition(session: Session, plan: ParsedPlan, file_name: str, edition: str | None) -> str:
+    """The edition a plan is imported into; ImportFailed says in one line why not.
+
+    The title names it; ``edition`` (``--edition``) confirms it, or names it for a
+    document whose title does not (else the current edition is meant).  A plan
+    older than the current edition is only imported when ``edition`` says so, so
+    that an old file imported by mistake cannot change what ``/action`` shows.
+    """
+    wanted = edition_name(edition) if edition else None
+    if edition and wanted is None:
+        raise ImportFailed(f"{edition!r} is not an edition (editions look like WTSA-20)")
+    if plan.edition and wanted and plan.edition != wanted:
+        raise ImportFailed(f"{file_name}: this is the {plan.edition} plan, not {wanted}")
+    current = current_edition(session)
+    chosen = plan.edition or wanted or current
+    stored = known_editions(session)
+    if not wanted and stored and edition_year(chosen) < edition_year(current):
+        raise ImportFailed(
+            f"{file_name}: this is the {chosen} plan, older than the current {current}; "
+            f"to update {chosen}'s items, import it with --edition {chosen}"
+        )
+    return chosen
+
+
+def import_bytes(
+    db: Database, data: bytes, file_name: str, clock: Clock, *, edition: str | None = None
+) -> ImportSummary:
     """Import one action-plan file in one transaction: all of it or nothing."""
     try:
         loaded = load_plan(data)
     except DocumentError as error:
         raise ImportFailed(f"{file_name}: {error}") from error
     with db.unit_of_work() as session:
+        loaded.plan.edition = decide_edition(session, loaded.plan, file_name, edition)
         summary = merge_plan(
             session,
             loaded.plan,
@@ -67,8 +96,10 @@ def import_bytes(db: Database, data: bytes, file_name: str, clock: Clock) -> Imp
     return summary
 
 
-def import_path(db: Database, path: Path, clock: Clock) -> ImportSummary:
-    return import_bytes(db, read_file(path), path.name, clock)
+def import_path(
+    db: Database, path: Path, clock: Clock, *, edition: str | None = None
+) -> ImportSummary:
+    return import_bytes(db, read_file(path), path.name, clock, edition=edition)
 
 
 def bundled_plan() -> bytes:

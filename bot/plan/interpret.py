@@ -1,6 +1,8 @@
 """Interpret document blocks as the WTSA action plan.
 
-Section I (the summary table) is context, not items.  Section II holds, per
+The title names the Assembly (``WTSA-20``): the plan's edition.  Section I, the
+summary table, says per Resolution who acts, collaborates and reports
+(:mod:`bot.plan.section_one`).  Section II holds, per
 Resolution, a heading and a table ``Action Item | Action | Milestone | Periodic
 goals met | Completed`` in which each item row is followed by a status row.
 Appendices I and II hold obsolete items of older plans; their numbers may be
@@ -14,7 +16,10 @@ from dataclasses import dataclass, field
 
 from bot.documents.blocks import Block, DocumentError, Paragraph, Table
 from bot.documents.text_export import strip_bookmarks
+from bot.plan import section_one
+from bot.plan.editions import EDITION, edition_name
 from bot.plan.ids import canonical_id, resolution_of
+from bot.plan.section_one import Summary
 
 YES_MARKS = frozenset({"√", "✓", "✔", "✅", "x", "X", "☑", "☒", "yes", "Yes"})
 HEADER_WORDS = frozenset({"milestone", "periodic goals met", "completed"})
@@ -30,6 +35,7 @@ APPENDIX_HEADING = re.compile(
 )
 SECTION_HEADING = re.compile(r"^\s*Section\s+(?P<number>[IVX]+)\s*[-–—]", re.IGNORECASE)
 OLD_PLAN = re.compile(r"WTSA-\d+")
+TITLE_EDITION = re.compile(rf"{EDITION.pattern}(?=\s+Resolutions)", re.IGNORECASE)
 
 
 @dataclass
@@ -72,6 +78,9 @@ class ParsedPlan:
     resolutions: list[ParsedResolution] = field(default_factory=list)
     items: list[ParsedItem] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
+    edition: str = ""  # "WTSA-20" as the title names it, "" if it names none
+    title: str = ""  # "Action plan for implementation of WTSA-20 Resolutions"
+    summaries: dict[str, Summary] = field(default_factory=dict)  # Section I by Resolution key
 
     @property
     def active(self) -> list[ParsedItem]:
@@ -102,6 +111,11 @@ def _slot(cells: list[str], index: int) -> str:
     return clean(cells[index]) if index < len(cells) else ""
 
 
+def _resolution_key(heading: re.Match[str]) -> str:
+    key = heading["number"].lstrip("0") or "0"
+    return f"Opinion {key}" if heading["kind"].lower() == "opinion" else key
+
+
 class _Interpreter:
     def __init__(self) -> None:
         self.plan = ParsedPlan()
@@ -129,6 +143,8 @@ class _Interpreter:
     # -- blocks ---------------------------------------------------------------
     def paragraph(self, block: Paragraph) -> None:
         text = clean(block.text)
+        if not self.plan.edition and self.section in ("", "I"):
+            self.title(text)
         if section := SECTION_HEADING.match(text):
             self.section = section["number"].upper()
             self.resolution, self.last, self.orphan = None, None, None
@@ -139,19 +155,54 @@ class _Interpreter:
             self.section = "appendix"
             self.resolution, self.last, self.orphan = None, None, None
         elif self.section == "II" and (heading := RESOLUTION_HEADING.match(text)):
-            key = heading["number"].lstrip("0") or "0"
-            if heading["kind"].lower() == "opinion":
-                key = f"Opinion {key}"
+            key = _resolution_key(heading)
             title = " ".join(heading["title"].split())
             self.resolution = ParsedResolution(key, title, len(self.plan.resolutions))
             self.plan.resolutions.append(self.resolution)
             self.last, self.orphan = None, None
 
+    def title(self, text: str) -> None:
+        """The plan's edition, from the first text that names "WTSA-nn Resolutions"."""
+        if match := TITLE_EDITION.search(text):
+            edition = self.plan.edition = edition_name(match.group(0)) or ""
+            words = " ".join(strip_bookmarks(text).split())
+            self.plan.title = (
+                words
+                if words.lower().startswith("action plan")
+                else f"Action plan for implementation of {edition} Resolutions"
+            )
+
     def table(self, block: Table) -> None:
+        if self.section == "I":
+            self.section_one(block)
+            return
+        if self.section == "" and not self.plan.edition:  # the TD's cover table
+            for cells in block.rows:
+                for cell in cells:
+                    self.title(clean(cell))
         if self.section not in ("II", "appendix"):
             return
         for cells in block.rows:
             self.row(cells)
+
+    def section_one(self, block: Table) -> None:
+        """Section I's table: after its two header rows, one row per Resolution."""
+        layout = None
+        for raw in block.rows:
+            cells = [clean(cell) for cell in raw]
+            if not cells or section_one.is_group_header(cells):
+                continue
+            heading = RESOLUTION_HEADING.match(cells[0])
+            if heading is None and not cells[0] and layout is None:
+                layout = section_one.layout_of(cells)
+                if layout is None:
+                    names = ", ".join(" ".join(c.split()) for c in cells[1:])
+                    self.anomaly("section-one", f"Section I: columns not understood: {names}")
+                    return
+            elif heading is not None and layout is not None:
+                title = " ".join(heading["title"].rstrip("*").split())
+                summary = section_one.summary_of(cells, layout, is_yes, title)
+                self.plan.summaries[_resolution_key(heading)] = summary
 
     def row(self, cells: list[str]) -> None:
         if not cells or _is_header(cells):

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
+from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
 from bot.plan.ids import canonical_id, normalize_dashes
-from bot.plan.queries import find_item, resolution_items
+from bot.plan.queries import find_item, in_other_editions, resolution_items
 from bot.plan.search import Hit, SearchIndex
 from bot.store.models import ActionItem, Resolution
 
@@ -23,11 +24,17 @@ RESOLUTION_QUERY = re.compile(
 )
 ITEM_PREFIX = re.compile(r"^(?:action\s+)?item\s+", re.IGNORECASE)
 HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "usage"})
+EDITION_WORD = re.compile(rf"(?:^|\s){EDITION.pattern}(?=\s|$)", re.IGNORECASE)
 
 
 @dataclass
 class Answer:
-    """One of: help, item, resolution, search, not_found."""
+    """One of: help, item, resolution, search, not_found.
+
+    ``edition`` is the edition the answer is from, ``current`` the current one;
+    an item answer lists the item, its namesakes in that edition, then the items
+    of other editions with its number.
+    """
 
     kind: str
     query: str
@@ -35,6 +42,17 @@ class Answer:
     resolution: Resolution | None = None
     hits: list[Hit] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    edition: str = ""
+    current: str = ""
+
+
+def split_edition(text: str) -> tuple[str, str | None]:
+    """The text without an edition named in it (``50-18 wtsa-20``), and that edition."""
+    match = EDITION_WORD.search(text)
+    if match is None:
+        return text, None
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    return rest, edition_name(match.group(0).strip())
 
 
 def classify(text: str) -> tuple[str, str]:
@@ -53,23 +71,47 @@ def classify(text: str) -> tuple[str, str]:
 
 
 def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -> Answer:
-    kind, argument = classify(text)
+    current = current_edition(session)
+    rest, named = split_edition(text)
+    kind, argument = classify(rest if named else text)
+    if named and kind in ("item", "resolution"):
+        if not is_stored(session, named) and named != current:
+            return Answer("not_found", f"{argument} {named}", current=current)
+        return _in_edition(session, index, kind, argument, named, current)
+    if kind in ("item", "resolution"):
+        return _in_edition(session, index, kind, argument, current, current)
     if kind == "help":
         return Answer("help", text)
-    if kind == "item":
-        items = find_item(session, argument)
-        if items:
-            return Answer("item", argument, items=items)
-        return Answer("not_found", argument, suggestions=nearest_ids(index, argument))
-    if kind == "resolution":
-        resolution, items = resolution_items(session, argument)
-        if resolution is not None:
-            return Answer("resolution", argument, items=items, resolution=resolution)
-        return Answer("not_found", f"Resolution {argument}", suggestions=[])
     hits = index.search(argument, limit=limit)
     if hits:
         return Answer("search", argument, hits=hits)
     return Answer("not_found", argument, suggestions=nearest_words(index, argument))
+
+
+def _in_edition(
+    session: Session, index: SearchIndex, kind: str, argument: str, edition: str, current: str
+) -> Answer:
+    if kind == "item":
+        items = find_item(session, argument, edition=edition)
+        if items:
+            items += in_other_editions(session, items[0].code, edition)
+            return Answer("item", argument, items=items, edition=edition, current=current)
+        elsewhere = in_other_editions(session, argument, edition)
+        if elsewhere:  # not in this edition, but in another: show that one, saying so
+            return Answer("item", argument, items=elsewhere, edition=edition, current=current)
+        suggestions = nearest_ids(index, argument) if edition == current else []
+        return Answer("not_found", argument, suggestions=suggestions, current=current)
+    resolution, items = resolution_items(session, argument, edition=edition)
+    if resolution is not None:
+        return Answer(
+            "resolution",
+            argument,
+            items=items,
+            resolution=resolution,
+            edition=edition,
+            current=current,
+        )
+    return Answer("not_found", f"Resolution {argument}", current=current)
 
 
 def nearest_ids(index: SearchIndex, code: str, limit: int = 5) -> list[str]:

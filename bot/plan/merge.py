@@ -4,10 +4,14 @@ Document fields (action, milestone, aliases, order) follow the document.  The
 flags and the status text follow the document only where the document itself
 changed them since the last import: what people recorded in between is kept,
 and every change an import makes to them is written to the item's history.
+
+Everything is matched within the plan's edition: a WTSA-24 plan never touches
+WTSA-20's Resolutions or items, whatever their numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.plan.editions import ensure_edition
 from bot.plan.interpret import ParsedItem, ParsedPlan
+from bot.plan.section_one import Summary
 from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
 
 DOCUMENT_FIELDS = ("action", "milestone", "aliases", "position")
@@ -31,6 +37,7 @@ class ImportSummary:
     file_name: str
     kind: str
     sha256: str
+    edition: str = ""
     items: int = 0
     resolutions: int = 0
     obsolete: int = 0
@@ -49,20 +56,44 @@ def _label(item: ParsedItem) -> str:
 
 
 def _resolutions(session: Session, plan: ParsedPlan) -> dict[str, Resolution]:
-    known = {row.key: row for row in session.scalars(select(Resolution))}
-    for parsed in plan.resolutions:
-        row = known.get(parsed.key)
+    edition = plan.edition
+    known = {
+        row.key: row
+        for row in session.scalars(select(Resolution).where(Resolution.edition == edition))
+    }
+
+    def row_for(key: str, title: str, position: int) -> Resolution:
+        row = known.get(key)
         if row is None:
-            row = known[parsed.key] = Resolution(key=parsed.key)
+            row = known[key] = Resolution(edition=edition, key=key, title=title, position=position)
             session.add(row)
+        return row
+
+    for parsed in plan.resolutions:
+        row = row_for(parsed.key, parsed.title, parsed.position)
         row.title, row.position = parsed.title, parsed.position
-    for item in plan.items:
-        if item.resolution not in known:  # obsolete items of suppressed Resolutions
-            row = known[item.resolution] = Resolution(
-                key=item.resolution, title="", position=10_000 + len(known)
-            )
-            session.add(row)
+    for item in plan.items:  # obsolete items of suppressed Resolutions
+        row_for(item.resolution, "", 10_000 + len(known))
+    _section_one(plan, known, row_for)
     return known
+
+
+def _section_one(
+    plan: ParsedPlan,
+    known: dict[str, Resolution],
+    row_for: Callable[[str, str, int], Resolution],
+) -> None:
+    """Who acts, collaborates and reports, as Section I says; kept when it could not be read."""
+    if not plan.summaries:
+        return
+    for key, summary in plan.summaries.items():  # also Resolutions without action items
+        row = row_for(key, summary.title, 5_000 + len(known))
+        row.title = row.title or summary.title
+    for key, row in known.items():
+        summary = plan.summaries.get(key) or Summary()
+        row.action_by = summary.action_by
+        row.collaboration = summary.collaboration
+        row.report_to = summary.report_to
 
 
 def _tracked_changes(row: ActionItem, parsed: ParsedItem) -> dict[str, Any]:
@@ -77,23 +108,31 @@ def _tracked_changes(row: ActionItem, parsed: ParsedItem) -> dict[str, Any]:
 def merge_plan(
     session: Session, plan: ParsedPlan, *, file_name: str, kind: str, sha256: str, now: datetime
 ) -> ImportSummary:
-    """Apply ``plan`` in ``session`` (the caller commits) and say what changed."""
+    """Apply ``plan`` to its edition in ``session`` (the caller commits) and say what changed.
+
+    ``plan.edition`` must be set: the importer decides it (``bot.plan.importing``).
+    """
     summary = ImportSummary(
         file_name=file_name,
         kind=kind,
         sha256=sha256,
+        edition=plan.edition,
         items=len(plan.active),
         resolutions=len(plan.resolutions),
         obsolete=len(plan.obsolete),
         anomalies=[str(anomaly) for anomaly in plan.anomalies],
     )
+    ensure_edition(session, plan.edition, plan.title, now)
     resolutions = _resolutions(session, plan)
-    existing = {(row.code, row.appendix): row for row in session.scalars(select(ActionItem))}
+    existing = {
+        (row.code, row.appendix): row
+        for row in session.scalars(select(ActionItem).where(ActionItem.edition == plan.edition))
+    }
     for parsed in plan.items:
         resolution = resolutions[parsed.resolution]
         row = existing.pop((parsed.id, parsed.appendix), None)
         if row is None:
-            session.add(_new_item(parsed, resolution))
+            session.add(_new_item(parsed, resolution, plan.edition))
             summary.created.append(_label(parsed))
             continue
         changed = _update_document_fields(row, parsed, resolution)
@@ -112,6 +151,7 @@ def merge_plan(
             file_name=file_name,
             sha256=sha256,
             file_kind=kind,
+            edition=plan.edition,
             counts={
                 "items": summary.items,
                 "obsolete": summary.obsolete,
@@ -127,8 +167,9 @@ def merge_plan(
     return summary
 
 
-def _new_item(parsed: ParsedItem, resolution: Resolution) -> ActionItem:
+def _new_item(parsed: ParsedItem, resolution: Resolution, edition: str) -> ActionItem:
     return ActionItem(
+        edition=edition,
         code=parsed.id,
         appendix=parsed.appendix,
         resolution=resolution,

@@ -1,4 +1,7 @@
-"""Reading the plan: items by id or alias, by Resolution, and as plain data."""
+"""Reading the plan: items by id or alias, by Resolution, and as plain data.
+
+Every reader works on one edition: the current one unless it is named.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.plan.editions import current_edition
 from bot.plan.ids import canonical_id
 from bot.store.models import ActionItem, Resolution, StatusUpdate
 
@@ -15,9 +19,12 @@ def plan_is_empty(session: Session) -> bool:
     return not session.scalar(select(func.count()).select_from(ActionItem))
 
 
-def all_items(session: Session, *, include_obsolete: bool = True) -> list[ActionItem]:
+def all_items(
+    session: Session, *, include_obsolete: bool = True, edition: str | None = None
+) -> list[ActionItem]:
     query = (
         select(ActionItem)
+        .where(ActionItem.edition == (edition or current_edition(session)))
         .options(selectinload(ActionItem.resolution))
         .order_by(ActionItem.appendix != "", ActionItem.appendix, ActionItem.position)
     )
@@ -26,23 +33,24 @@ def all_items(session: Session, *, include_obsolete: bool = True) -> list[Action
     return list(session.scalars(query))
 
 
-def find_item(session: Session, text: str) -> list[ActionItem]:
-    """Items an id names: the active item, active items listing it as an earlier
-    number (alias), then obsolete items of older plans with that number."""
+def find_item(session: Session, text: str, *, edition: str | None = None) -> list[ActionItem]:
+    """Items an id names in one edition: the active item, active items listing it as
+    an earlier number (alias), then obsolete items of older plans with that number."""
     code = canonical_id(text)
     if code is None:
         return []
+    edition = edition or current_edition(session)
     rows = list(
         session.scalars(
             select(ActionItem)
-            .where(ActionItem.code == code)
+            .where(ActionItem.code == code, ActionItem.edition == edition)
             .options(selectinload(ActionItem.resolution))
             .order_by(ActionItem.appendix)
         )
     )
     active = [row for row in rows if not row.obsolete]
     obsolete = [row for row in rows if row.obsolete]
-    aliased = [row for row in _by_alias(session, code) if row not in rows]
+    aliased = [row for row in _by_alias(session, code, edition) if row not in rows]
     return [
         *active,
         *[r for r in aliased if not r.obsolete],
@@ -51,11 +59,12 @@ def find_item(session: Session, text: str) -> list[ActionItem]:
     ]
 
 
-def _by_alias(session: Session, code: str) -> list[ActionItem]:
+def _by_alias(session: Session, code: str, edition: str) -> list[ActionItem]:
     # The JSON list is searched as text, which SQLite and PostgreSQL both allow;
     # the exact check in Python then drops any accidental substring match.
     candidates = session.scalars(
         select(ActionItem)
+        .where(ActionItem.edition == edition)
         .where(cast(ActionItem.aliases, String).contains(f'"{code}"'))
         .options(selectinload(ActionItem.resolution))
         .order_by(ActionItem.appendix != "", ActionItem.position)
@@ -63,8 +72,27 @@ def _by_alias(session: Session, code: str) -> list[ActionItem]:
     return [row for row in candidates if code in (row.aliases or [])]
 
 
-def resolution_items(session: Session, key: str) -> tuple[Resolution | None, list[ActionItem]]:
-    resolution = session.scalar(select(Resolution).where(Resolution.key == key))
+def in_other_editions(session: Session, code: str, edition: str) -> list[ActionItem]:
+    """The active items other editions numbered ``code``, newest edition first."""
+    return list(
+        session.scalars(
+            select(ActionItem)
+            .where(ActionItem.code == code, ActionItem.appendix == "")
+            .where(ActionItem.edition != edition)
+            .options(selectinload(ActionItem.resolution))
+            .order_by(ActionItem.edition.desc())
+        )
+    )
+
+
+def resolution_items(
+    session: Session, key: str, *, edition: str | None = None
+) -> tuple[Resolution | None, list[ActionItem]]:
+    resolution = session.scalar(
+        select(Resolution).where(
+            Resolution.key == key, Resolution.edition == (edition or current_edition(session))
+        )
+    )
     if resolution is None:
         return None, []
     items = session.scalars(
@@ -97,11 +125,25 @@ def update_as_json(update: StatusUpdate) -> dict[str, Any]:
     }
 
 
+def resolution_as_json(resolution: Resolution) -> dict[str, Any]:
+    """A Resolution with its Section I row (who acts, collaborates, reports)."""
+    return {
+        "key": resolution.key,
+        "edition": resolution.edition,
+        "title": resolution.title,
+        "action_by": resolution.action_by,
+        "collaboration": resolution.collaboration,
+        "report_to": resolution.report_to,
+    }
+
+
 def item_as_json(item: ActionItem) -> dict[str, Any]:
     return {
         "id": item.code,
+        "edition": item.edition,
         "resolution": item.resolution.key,
         "title": item.resolution.title,
+        "resolution_summary": resolution_as_json(item.resolution),
         "action": item.action,
         "milestone": item.milestone,
         "periodic_goals_met": item.periodic_goals_met,

@@ -23,7 +23,7 @@ from bot.render import (
     slack_date,
     spec,
 )
-from bot.store.models import ActionItem, StatusUpdate
+from bot.store.models import ActionItem, Resolution, StatusUpdate
 
 LINES_PER_PAGE = 40
 UPDATES_ON_CARD = 5
@@ -65,6 +65,29 @@ def update_line(update: StatusUpdate, tz: ZoneInfo) -> str:
     return line
 
 
+def clip_middle(text: str, limit: int) -> str:
+    """Text cut in the middle: the status's last lines are the notes recorded lately."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return f"{text[:half].rstrip()}\n…\n{text[-half:].lstrip()}"
+
+
+def section_one_line(resolution: Resolution) -> str:
+    """Section I's row as one context line: who acts, collaborates and reports."""
+    parts = [
+        f"*{label}:* {escape(text)}"
+        for label, text in (
+            ("Action by", resolution.action_by),
+            ("Collaboration with", resolution.collaboration),
+            ("Report to", resolution.report_to),
+        )
+        if text
+    ]
+    return clip(" · ".join(parts), 2900)
+
+
 class Views:
     """Builds replies for ``/action``; the renderer holds the layout."""
 
@@ -77,7 +100,9 @@ class Views:
         if answer.kind == "help":
             return self.help()
         if answer.kind == "item":
-            return self.item_card(session, answer.items[0], also=answer.items[1:])
+            return self.item_card(
+                session, answer.items[0], also=answer.items[1:], current=answer.current or None
+            )
         if answer.kind == "resolution":
             return self.resolution(answer, page)
         if answer.kind == "search":
@@ -96,38 +121,60 @@ class Views:
         also: list[ActionItem],
         post: bool = True,
         shared_by: str | None = None,
+        current: str | None = None,
     ) -> Reply:
         resolution = item.resolution
+        current = current or item.edition
         header = f"{item.code} · {resolution.label}"
         if resolution.title:
             header += f" – {resolution.title}"
-        see_also = [
-            f"`{other.code}` lists {item.code} as its earlier number"
-            if not other.obsolete and other.code != item.code
-            else f"`{other.code}` is also the number of an obsolete item ({other.appendix})"
-            for other in also
-        ]
-        argument = json.dumps([item.code, item.appendix])
+        see_also = [self._namesake(item, other, current) for other in also]
+        command = self._command_for(item.code, item.edition, current)
+        argument = json.dumps([item.code, item.appendix, item.edition])
         card = {
             "header": clip(header, 150),
             "obsolete": item.appendix,
+            "edition_note": (
+                f":warning: An item of the *{escape(item.edition)}* plan, which the "
+                f"*{escape(current)}* plan has replaced: `{self.command} {item.code}` shows "
+                f"{escape(current)}'s {item.code}."
+                if item.edition != current
+                else ""
+            ),
             "action": clip(item.action, CHUNK),
             "milestone": clip(item.milestone, 1900),
             "periodic": yes_no(item.periodic_goals_met),
             "completed": yes_no(item.completed),
             "aliases": ", ".join(item.aliases or []),
-            "status": clip(item.status, CHUNK),
+            "status": clip_middle(item.status, CHUNK),
             "updates": chunk_lines(
                 [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
             )[:1],
             "see_also": clip(" · ".join(see_also), CHUNK),
             "footer": shared(
-                f"{resolution.label} · {state_word(item)} · `{self.command} {item.code}`", shared_by
+                f"{'' if item.edition == current else item.edition + ' · '}"
+                f"{resolution.label} · {state_word(item)} · `{command}`",
+                shared_by,
             ),
             "buttons": [post_button(POST_BUTTON, spec("item", argument))] if post else [],
         }
         text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
+        if item.edition != current:
+            text = f"{item.edition} {text}"
         return Reply(self.renderer.blocks("item_card.json.j2", card=card), text)
+
+    def _command_for(self, code: str, edition: str, current: str) -> str:
+        return f"{self.command} {code}" + ("" if edition == current else f" {edition.lower()}")
+
+    def _namesake(self, item: ActionItem, other: ActionItem, current: str) -> str:
+        """How another item with this number (or listing it) relates to the one shown."""
+        if other.edition != item.edition:
+            had = "has" if other.edition == current else "also had"
+            command = self._command_for(other.code, other.edition, current)
+            return f"{escape(other.edition)} {had} a {other.code}: `{command}`"
+        if not other.obsolete and other.code != item.code:
+            return f"`{other.code}` lists {item.code} as its earlier number"
+        return f"`{other.code}` is also the number of an obsolete item ({escape(other.appendix)})"
 
     def resolution(
         self, answer: Answer, page: int, *, post: bool = True, shared_by: str | None = None
@@ -135,6 +182,10 @@ class Views:
         resolution = answer.resolution
         assert resolution is not None
         items = answer.items
+        # The buttons name the Resolution again; an older edition's by its edition too.
+        argument = resolution.key
+        if resolution.edition != (answer.current or resolution.edition):
+            argument += f" {resolution.edition.lower()}"
         lines = [
             f"{state_icon(i)} `{i.code}` {escape(one_line(i.action, 110))}"
             + (f" _(obsolete, {escape(i.appendix)})_" if i.obsolete else "")
@@ -156,15 +207,20 @@ class Views:
                 {
                     "label": f"Next page ({page + 1}/{pages})",
                     "action_id": PAGE_BUTTON,
-                    "value": spec("resolution", resolution.key, page + 1, shared_by),
+                    "value": spec("resolution", argument, page + 1, shared_by),
                     "style": None,
                 }
             )
         if post:
-            buttons.append(post_button(POST_BUTTON, spec("resolution", resolution.key, page)))
+            buttons.append(post_button(POST_BUTTON, spec("resolution", argument, page)))
+        header = f"{resolution.label} – {resolution.title}".strip(" –")
+        if resolution.edition != (answer.current or resolution.edition):
+            header = f"{resolution.edition} {header}"
+            summary += f" · of the {resolution.edition} plan, replaced by {answer.current}"
         view = {
-            "header": clip(f"{resolution.label} – {resolution.title}".strip(" –"), 150),
+            "header": clip(header, 150),
             "summary": summary,
+            "section_one": section_one_line(resolution),
             "chunks": chunk_lines(shown) or ["_No action items._"],
             "footer": shared(f"Page {page} of {pages}" if pages > 1 else "", shared_by),
             "buttons": buttons,

@@ -32,6 +32,7 @@ from bot.meetings.display import (
     zone_label,
 )
 from bot.meetings.milestones import DueDate, ItemDue, Schedule, item_due
+from bot.plan.editions import current_edition
 from bot.plan.updates.record import RETRACTIONS
 from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, chunk_lines, clip, escape, one_line
 from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
@@ -241,7 +242,7 @@ def _active_items(session: Session) -> list[_Item]:
             ActionItem.periodic_goals_met,
         )
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
-        .where(ActionItem.appendix == "")
+        .where(ActionItem.appendix == "", ActionItem.edition == current_edition(session))
         .order_by(Resolution.position, ActionItem.position, ActionItem.id)
     )
     return [_Item(*row) for row in rows]
@@ -272,6 +273,7 @@ def _updates(
             StatusUpdate.source != "import",
             StatusUpdate.kind != "edit",
             ActionItem.appendix == "",
+            ActionItem.edition == current_edition(session),
         )
         .order_by(
             Resolution.position, ActionItem.position, StatusUpdate.created_at, StatusUpdate.id

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock, system_clock
+from bot.plan.editions import current_edition
 from bot.plan.search import Document, SearchIndex
 from bot.plan.views import Views
 from bot.render import Renderer
@@ -101,7 +102,7 @@ def build_index(session: Session) -> SearchIndex:
     rows = session.execute(
         select(ActionItem.code, ActionItem.action, Resolution.title, ActionItem.status)
         .join(Resolution)
-        .where(ActionItem.appendix == "")
+        .where(ActionItem.appendix == "", ActionItem.edition == current_edition(session))
         .order_by(ActionItem.position)
     )
     return SearchIndex(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.store.models import FIRST_EDITION, ActionItem, Edition, ImportRun, Resolution, StatusUpdate
 
 RECORDED_SOURCES = ("slack", "cli")
+SECTION_ONLY = 5_000
 APPENDIX_LABEL = re.compile(r"^Appendix\s+(?P<number>[IVX]+)(?:\s*\((?P<plan>[^)]*)\))?")
 
 
@@ -66,6 +67,16 @@ class PlanContent:
         return active + [item for part in self.appendices for item in part.items]
 
 
+def _summarised(row: Resolution) -> bool:
+    return bool(row.action_by or row.collaboration or row.report_to)
+
+
+def _document_order(row: Resolution) -> tuple[bool, int, str]:
+    """Resolutions by number, then the Opinions, as Section I lists them."""
+    number = re.search(r"\d+", row.key)
+    return (row.key.startswith("Opinion"), int(number.group(0)) if number else 0, row.key)
+
+
 def last_import(session: Session, edition: str) -> ImportRun | None:
     """The edition's latest import; one without an edition predates editions (the first's)."""
     names = [edition, ""] if edition == FIRST_EDITION else [edition]
@@ -103,15 +114,18 @@ def load_content(session: Session, edition: str) -> PlanContent:
             .order_by(ActionItem.position, ActionItem.id)
         )
     )
-    used = {item.resolution_id for item in items}
-    resolutions = [
-        row
-        for row in session.scalars(
+    resolutions = list(
+        session.scalars(
             select(Resolution).where(Resolution.edition == edition).order_by(Resolution.position)
         )
-        if row.position < 10_000 or row.id in used
-    ]
-    parts = {row.id: ResolutionPart(row) for row in resolutions if row.position < 10_000}
+    )
+    # Section II's Resolutions come first; merge_plan numbers those only Section I or
+    # only an appendix names from 5,000 and 10,000 on.
+    parts = {row.id: ResolutionPart(row) for row in resolutions if row.position < SECTION_ONLY}
+    summary = sorted(
+        (row for row in resolutions if row.position < SECTION_ONLY or _summarised(row)),
+        key=_document_order,
+    )
     appendices: dict[str, AppendixPart] = {}
     for item in items:
         if item.appendix:
@@ -124,7 +138,7 @@ def load_content(session: Session, edition: str) -> PlanContent:
     return PlanContent(
         edition=edition,
         title=title or f"Action plan for implementation of {edition} Resolutions",
-        resolutions=[row for row in resolutions if row.position < 10_000],
+        resolutions=summary,
         parts=list(parts.values()),
         appendices=list(appendices.values()),
         since=since,

@@ -4,8 +4,7 @@ The ``doc_`` columns hold what the imported document said; the current columns
 hold what the bot holds now.  The difference, flag by flag and status line by
 status line, becomes the document's tracked changes.  Each change is credited to
 the recorded update that made it: the latest flag update for a flag, the note
-whose text the new status line carries for a status line, else the item's latest
-update.
+that wrote the new status line for a status line, else the item's latest update.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.plan.updates.status_text import note_line
 from bot.store.models import ActionItem, StatusUpdate
 
 FALLBACK_AUTHOR = "tsagbot"
@@ -99,7 +99,12 @@ class ItemRevisions:
         return pieces
 
     def _note_for(self, line: str) -> StatusUpdate | None:
-        for update in reversed(self.updates):
+        """The note that added this status line (see :mod:`bot.plan.updates.status_text`)."""
+        notes = [update for update in reversed(self.updates) if update.kind == "note"]
+        for update in notes:
+            if note_line(update) == line:
+                return update
+        for update in notes:
             text = " ".join(update.text.split())
             if text and text in line:
                 return update

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.plan.editions import edition_name, known_editions
 from bot.plan.export.content import PlanContent, load_content
 from bot.plan.export.tables import write_csv, write_json, write_markdown, write_xlsx
 from bot.plan.export.word import write_docx
 from bot.plan.updates.record import may_change_flags
-from bot.store.models import ActionItem, Edition, StatusUpdate
+from bot.store.models import ActionItem, StatusUpdate
 
 GENEVA = ZoneInfo("Europe/Zurich")  # Geneva keeps Zurich's time
 
@@ -62,23 +63,17 @@ def parse_format(
     return ExportFormat(value)
 
 
-def editions(session: Session) -> list[str]:
-    """The plans' Assemblies held, oldest first: the last is the current one."""
-    known = list(session.scalars(select(Edition.name).order_by(Edition.year, Edition.name)))
-    held = set(session.scalars(select(ActionItem.edition).distinct()))
-    return [name for name in known if name in held] + sorted(held - set(known) - {""})
-
-
 def pick_edition(session: Session, wanted: str | None) -> str:
-    known = editions(session)
+    """The edition asked for (``wtsa-20``, ``WTSA 2020``), or the current one."""
+    known = known_editions(session)
     if not known:
         raise ExportError("the database holds no action plan; import one first")
     if wanted is None:
-        return known[-1]
-    for edition in known:
-        if edition.replace(" ", "").lower() == wanted.replace(" ", "").lower():
-            return edition
-    raise ExportError(f"no plan of edition {wanted!r} (held: {', '.join(known)})")
+        return known[0]
+    name = edition_name(wanted)
+    if name not in known:
+        raise ExportError(f"no plan of edition {wanted!r} (held: {', '.join(known)})")
+    return name
 
 
 def file_name(edition: str, fmt: ExportFormat, now: datetime) -> str:
@@ -126,7 +121,7 @@ def export_plan(
     """
     chosen = pick_edition(session, edition)
     if fmt is ExportFormat.XLSX:
-        names = [chosen] if edition else editions(session)
+        names = [chosen] if edition else list(reversed(known_editions(session)))
         contents = [load_content(session, name) for name in names]
         data = write_xlsx(contents)
         count = sum(len(content.items) for content in contents)

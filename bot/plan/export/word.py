@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree  # type: ignore[import-untyped]
 
+from bot.plan import section_one
 from bot.plan.export.content import AppendixPart, PlanContent, ResolutionPart
 from bot.plan.export.ooxml import (
     Bullets,
@@ -40,8 +41,10 @@ from bot.store.models import ActionItem
 TICK = "√"
 PLAN_WIDTHS = [1000, 4038, 1600, 1500, 1500]  # twentieths of a point; A4 less 2 cm margins
 PLAN_COLUMNS = ("Action Item", "Action", "Milestone", "Periodic goals met", "Completed")
-SUMMARY_WIDTHS = [4138, 1900, 1900, 1700]
-SUMMARY_COLUMNS = ("Resolution - Title", "Action by", "Collaboration with", "Report to")
+SUMMARY_WIDTHS = [2839] + [523] * 13  # the title, then a narrow column per body
+SUMMARY_TITLE = "Resolution - Title"
+SUMMARY_GROUPS = ("Action by", "Collaboration with", "Report to")
+GREY = "D9D9D9"
 APPENDIX_WIDTHS = [1000, 8638]
 
 
@@ -67,19 +70,40 @@ class _Writer:
         self.place(paragraph(holder, text, style="Title" if level == 0 else f"Heading{level}"))
 
     def summary(self) -> None:
+        """Section I as the TSAG document has it: two header rows, a column per body."""
+        layout = section_one.LAYOUTS[0]
         tbl = table(SUMMARY_WIDTHS)
-        header_row(tbl, SUMMARY_COLUMNS, SUMMARY_WIDTHS)
+        groups = w(tbl, "tr")
+        w(w(groups, "trPr"), "tblHeader")
+        paragraph(
+            cell(groups, SUMMARY_WIDTHS[0], merge="restart", shade=GREY), SUMMARY_TITLE, bold=True
+        )
+        widths = iter(SUMMARY_WIDTHS[1:])
+        for heading, names in zip(SUMMARY_GROUPS, layout, strict=True):
+            width = sum(next(widths) for _ in names)
+            paragraph(cell(groups, width, span=len(names), shade=GREY), heading, bold=True)
+        columns = w(tbl, "tr")
+        w(w(columns, "trPr"), "tblHeader")
+        paragraph(cell(columns, SUMMARY_WIDTHS[0], merge="continue", shade=GREY))
+        for name, width in zip(
+            [n for names in layout for n in names], SUMMARY_WIDTHS[1:], strict=True
+        ):
+            paragraph(cell(columns, width, shade=GREY), name, bold=True)
         for resolution in self.content.resolutions:
             tr = w(tbl, "tr")
             title = " ".join(resolution.title.split())
-            values = (
-                f"{resolution.label} – {title}" if title else resolution.label,
-                resolution.action_by,
-                resolution.collaboration,
-                resolution.report_to,
-            )
-            for value, width in zip(values, SUMMARY_WIDTHS, strict=True):
-                lines_into(cell(tr, width), _lines(value), self.bullets)
+            heading = f"{resolution.label} – {title}" if title else resolution.label
+            paragraph(cell(tr, SUMMARY_WIDTHS[0]), heading)
+            texts = (resolution.action_by, resolution.collaboration, resolution.report_to)
+            values = [
+                value
+                for text, names in zip(texts, layout, strict=True)
+                for value in section_one.group_cells(text, names)
+            ]
+            for value, width in zip(values, SUMMARY_WIDTHS[1:], strict=True):
+                tc = cell(tr, width)
+                paragraph(tc, value)
+                centred(tc)
         self.place(tbl)
 
     def resolution(self, part: ResolutionPart) -> None:

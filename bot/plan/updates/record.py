@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.plan.queries import find_item
 from bot.plan.updates.parse import ItemUpdate, ParsedMessage
+from bot.plan.updates.status_text import refresh_status
 from bot.store.models import ActionItem, SlackMessage, StatusUpdate
 
 FLAG_KINDS = frozenset({"completed", "periodic", "reopened"})
@@ -150,6 +151,8 @@ def _apply(
     )
     session.add(entry)
     session.flush()
+    if update.kind == "note":
+        refresh_status(session, item)
     return Change(entry.id, item.code, update.kind, before, flags(item))
 
 
@@ -239,6 +242,8 @@ def retract(
             if name in ("completed", "periodic_goals_met"):
                 setattr(item, name, bool(value))
     update.retracted_at, update.retracted_by = now, reason
+    if update.kind == "note":
+        refresh_status(session, item)
     note = f"{reason}: {update.kind} of {update.created_at:%d %b %Y %H:%M} UTC taken back"
     if update.kind in FLAG_KINDS and not restore:
         note += " (a later update stands, so the state is kept)"
@@ -318,6 +323,8 @@ def edit_message(
         for entry in current:
             entry.text = texts[(entry.item.code, entry.kind)]
             entry.documents = list(parsed.documents)
+            if entry.kind == "note":
+                refresh_status(session, entry.item)
         message.text, message.edited_at = incoming.text, now
         return Outcome("corrected", unknown=unknown, message_id=message.id)
     kinds = [u.kind for u in current] + [update.kind for update, _ in resolved]

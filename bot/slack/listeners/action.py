@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy import select
 
+from bot.plan.editions import current_edition
 from bot.plan.export.service import ExportError, ExportRefused, export_for
 from bot.plan.lookup import Answer, answer
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
@@ -56,13 +57,21 @@ def render_spec(
     views = services.views()
     with services.db.unit_of_work() as session:
         if kind == "item":
-            code, appendix = json.loads(argument)
+            # [code, appendix, edition]; buttons made before editions name no edition.
+            code, appendix, *edition = json.loads(argument)
+            current = current_edition(session)
             item = session.scalar(
-                select(ActionItem).where(ActionItem.code == code, ActionItem.appendix == appendix)
+                select(ActionItem).where(
+                    ActionItem.code == code,
+                    ActionItem.appendix == appendix,
+                    ActionItem.edition == (edition[0] if edition else current),
+                )
             )
             if item is None:
                 return views.not_found(Answer("not_found", code))
-            return views.item_card(session, item, also=[], post=post, shared_by=shared_by)
+            return views.item_card(
+                session, item, also=[], post=post, shared_by=shared_by, current=current
+            )
         found = answer(session, services.search_index(session), argument)
         if kind == "resolution" and found.kind == "resolution":
             return views.resolution(found, page, post=post, shared_by=shared_by)

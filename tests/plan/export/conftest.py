@@ -15,7 +15,7 @@ from bot.plan.importing import import_bytes
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import IncomingMessage, record_message
 from bot.store.db import Database
-from bot.store.models import ActionItem, StatusUpdate
+from bot.store.models import ActionItem, Resolution, StatusUpdate
 from tests.support.common import FixedClock
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -41,29 +41,15 @@ def say(db: Database, clock: FixedClock, text: str, *, author: str, ts: str) -> 
     assert outcome.status == "recorded", outcome
 
 
-def note(db: Database, clock: FixedClock, code: str, text: str, *, author: str) -> str:
-    """A note that became a status line (what notes-become-status does to the item)."""
-    line = f"[{clock():%Y-%m-%d}, {author} via Slack] {text}"
-    with db.unit_of_work() as session:
-        item = session.scalars(
-            select(ActionItem).where(ActionItem.code == code, ActionItem.appendix == "")
-        ).one()
-        item.status = f"{item.status}\n{line}".strip()
-        session.add(
-            StatusUpdate(
-                item=item, kind="note", text=text, author=author, source="slack", created_at=clock()
-            )
-        )
-        session.commit()
-    return line
-
-
 @pytest.fixture
 def updated_db(plan_db: Database, clock: FixedClock) -> Database:
-    """50-18 completed by Alice, 50-25 noted by Bob, 50-01 reopened and a status line cut."""
+    """50-18 completed by Alice, 50-25 noted by Bob, a line of 50-09's status cut by Carol.
+
+    Nothing records a cut yet; it stands for any later way of rewording a status.
+    """
     say(plan_db, clock, "50-18 done, see TD206", author="Alice", ts="1.1")
     clock.now += timedelta(hours=1)
-    note(plan_db, clock, "50-25", NOTE_50_25, author="Bob")
+    say(plan_db, clock, f"update 50-25: {NOTE_50_25}", author="Bob", ts="1.2")
     clock.now += timedelta(hours=1)
     with plan_db.unit_of_work() as session:
         item = session.scalars(select(ActionItem).where(ActionItem.code == "50-09")).one()
@@ -101,4 +87,13 @@ def items_state(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
                 "resolution": item.resolution.key,
             }
             for item in session.scalars(select(ActionItem))
+        }
+
+
+def section_one_state(db: Database) -> dict[str, tuple[str, str, str, str]]:
+    """Section I as stored: per Resolution, its title and who acts, collaborates, reports."""
+    with db.unit_of_work() as session:
+        return {
+            row.key: (row.title, row.action_by, row.collaboration, row.report_to)
+            for row in session.scalars(select(Resolution))
         }

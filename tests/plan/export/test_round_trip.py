@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.plan.export.service import ExportFile, ExportFormat, export_plan
 from bot.plan.importing import import_bytes, load_plan
 from bot.store.db import Database
-from tests.plan.export.conftest import items_state
+from tests.plan.export.conftest import items_state, section_one_state
 from tests.support.common import FixedClock
 
 
@@ -28,6 +28,7 @@ def test_a_fresh_database_gets_the_same_items(
         assert summary.kind == "docx"
         assert (summary.items, summary.obsolete) == (397, 76)
         assert items_state(fresh) == items_state(updated_db)
+        assert section_one_state(fresh) == section_one_state(updated_db)
     finally:
         fresh.dispose()
 

@@ -51,6 +51,20 @@ def test_the_document_has_the_tsag_layout(plan_db: Database, clock: FixedClock) 
     assert plan_header == ["Action Item", "Action", "Milestone", "Periodic goals met", "Completed"]
 
 
+def test_section_one_says_who_acts_collaborates_and_reports(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    root = export(plan_db, clock, clean=True)
+    summary = root.find("w:body", NS).find("w:tbl", NS)
+    groups, columns, *rows = summary.findall("w:tr", NS)
+    spans = [tc.find("w:tcPr/w:gridSpan", NS) for tc in groups.findall("w:tc", NS)[1:]]
+    assert [span.get(f"{{{W}}}val") for span in spans] == ["6", "3", "4"]
+    assert [text(tc) for tc in columns.findall("w:tc", NS)][1:4] == ["SGs", "TSAG", "TSB"]
+    first = [text(tc) for tc in rows[0].findall("w:tc", NS)]
+    assert first[0].startswith("Resolution 1 – Rules of procedure")
+    assert first[1:] == ["All", "X", "X", "", "", "", "", "", "", "X", "", "X", ""]
+
+
 def test_each_item_is_followed_by_its_status_row(plan_db: Database, clock: FixedClock) -> None:
     root = export(plan_db, clock, clean=True)
     item, status = row_of(root, "50-18")
