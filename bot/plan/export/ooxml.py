@@ -100,21 +100,30 @@ class Bullets:
         return num_id
 
 
-def text_run(parent: Element, text: str, *, deleted: bool = False, bold: bool = False) -> None:
+def text_run(
+    parent: Element, text: str, *, deleted: bool = False, bold: bool = False, size: int = 0
+) -> None:
+    """A run of text; ``size`` in half-points (16 is 8 pt), 0 for the style's."""
     run = w(parent, "r")
-    if bold:
-        w(w(run, "rPr"), "b")
+    if bold or size:
+        properties = w(run, "rPr")
+        if bold:
+            w(properties, "b")
+        if size:
+            w(properties, "sz", val=str(size))
     t = w(run, "delText" if deleted else "t")
     t.text = XML_INVALID.sub("", text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
-def paragraph(parent: Element, text: str = "", *, bold: bool = False, style: str = "") -> Element:
+def paragraph(
+    parent: Element, text: str = "", *, bold: bool = False, style: str = "", size: int = 0
+) -> Element:
     p = w(parent, "p")
     if style:
         w(w(p, "pPr"), "pStyle", val=style)
     if text:
-        text_run(p, text, bold=bold)
+        text_run(p, text, bold=bold, size=size)
     return p
 
 

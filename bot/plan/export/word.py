@@ -17,7 +17,7 @@ from datetime import datetime
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
 from bot.plan import section_one
@@ -39,13 +39,14 @@ from bot.plan.export.revisions import ItemRevisions
 from bot.store.models import ActionItem
 
 TICK = "√"
-PLAN_WIDTHS = [1000, 4038, 1600, 1500, 1500]  # twentieths of a point; A4 less 2 cm margins
+PLAN_WIDTHS = [1100, 3938, 1600, 1500, 1500]  # twentieths of a point; A4 less 2 cm margins
 PLAN_COLUMNS = ("Action Item", "Action", "Milestone", "Periodic goals met", "Completed")
-SUMMARY_WIDTHS = [2839] + [523] * 13  # the title, then a narrow column per body
+SUMMARY_WIDTHS = [2535] + [546] * 13  # the title, then a narrow column per body
+SMALL = 14  # Section I's 7 pt, in half-points, so that "Membership" fits its column
 SUMMARY_TITLE = "Resolution - Title"
 SUMMARY_GROUPS = ("Action by", "Collaboration with", "Report to")
 GREY = "D9D9D9"
-APPENDIX_WIDTHS = [1000, 8638]
+APPENDIX_WIDTHS = [1100, 8538]
 
 
 def _lines(text: str) -> list[str]:
@@ -76,24 +77,29 @@ class _Writer:
         groups = w(tbl, "tr")
         w(w(groups, "trPr"), "tblHeader")
         paragraph(
-            cell(groups, SUMMARY_WIDTHS[0], merge="restart", shade=GREY), SUMMARY_TITLE, bold=True
+            cell(groups, SUMMARY_WIDTHS[0], merge="restart", shade=GREY),
+            SUMMARY_TITLE,
+            bold=True,
+            size=SMALL,
         )
         widths = iter(SUMMARY_WIDTHS[1:])
         for heading, names in zip(SUMMARY_GROUPS, layout, strict=True):
             width = sum(next(widths) for _ in names)
-            paragraph(cell(groups, width, span=len(names), shade=GREY), heading, bold=True)
+            paragraph(
+                cell(groups, width, span=len(names), shade=GREY), heading, bold=True, size=SMALL
+            )
         columns = w(tbl, "tr")
         w(w(columns, "trPr"), "tblHeader")
         paragraph(cell(columns, SUMMARY_WIDTHS[0], merge="continue", shade=GREY))
         for name, width in zip(
             [n for names in layout for n in names], SUMMARY_WIDTHS[1:], strict=True
         ):
-            paragraph(cell(columns, width, shade=GREY), name, bold=True)
+            paragraph(cell(columns, width, shade=GREY), name, bold=True, size=SMALL)
         for resolution in self.content.resolutions:
             tr = w(tbl, "tr")
             title = " ".join(resolution.title.split())
             heading = f"{resolution.label} – {title}" if title else resolution.label
-            paragraph(cell(tr, SUMMARY_WIDTHS[0]), heading)
+            paragraph(cell(tr, SUMMARY_WIDTHS[0]), heading, size=SMALL)
             texts = (resolution.action_by, resolution.collaboration, resolution.report_to)
             values = [
                 value
@@ -102,7 +108,7 @@ class _Writer:
             ]
             for value, width in zip(values, SUMMARY_WIDTHS[1:], strict=True):
                 tc = cell(tr, width)
-                paragraph(tc, value)
+                paragraph(tc, value, size=SMALL)
                 centred(tc)
         self.place(tbl)
 
@@ -160,6 +166,7 @@ def write_docx(content: PlanContent, *, now: datetime, tracked: bool) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
+    document.styles["Normal"].font.size = Pt(10)
     properties = document.core_properties
     edition = content.edition
     properties.title = content.title
