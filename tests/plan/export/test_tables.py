@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.plan.export.service import ExportFormat, export_plan
+from bot.plan.export.service import ExportFormat, export_plan, file_name
 from bot.plan.export.tables import inert
 from bot.store.db import Database
 from bot.store.models import ActionItem
@@ -93,3 +94,8 @@ def test_json_has_items_with_their_history(updated_db: Database, clock: FixedClo
     kinds = [(update["kind"], update["author"]) for update in item["updates"]]
     assert kinds == [("completed", "Alice")]
     assert items[("50-25", None)]["updates"][0]["text"] == NOTE_50_25
+
+
+def test_the_file_is_dated_in_geneva() -> None:
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # already 1 December in Geneva
+    assert file_name("WTSA-20", ExportFormat.DOCX, late) == "action-plan-WTSA-20-2026-12-01.docx"
