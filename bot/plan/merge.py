@@ -87,8 +87,7 @@ def _section_one(
     if not plan.summaries:
         return
     for key, summary in plan.summaries.items():  # also Resolutions without action items
-        row = row_for(key, summary.title, 5_000 + len(known))
-        row.title = row.title or summary.title
+        row_for(key, summary.title, 5_000 + len(known))
     for key, row in known.items():
         summary = plan.summaries.get(key) or Summary()
         row.action_by = summary.action_by

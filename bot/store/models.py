@@ -113,7 +113,10 @@ class ActionItem(Base):
     ``completed``, ``periodic_goals_met`` and ``status`` are the current values,
     which people may change between two versions of the document; the ``doc_``
     columns keep what the last imported document said, so that a re-import
-    only overrides what the document itself changed.
+    only overrides what the document itself changed.  ``status`` is
+    ``doc_status`` followed by a dated line per note recorded since and still
+    standing (``bot.plan.updates.status_text``).  ``edition`` is the Assembly
+    whose plan the item is in; numbers are unique within an edition only.
     """
 
     __tablename__ = "action_items"
