@@ -21,6 +21,15 @@ SECTION_ONLY = 5_000
 APPENDIX_LABEL = re.compile(r"^Appendix\s+(?P<number>[IVX]+)(?:\s*\((?P<plan>[^)]*)\))?")
 
 
+UNKNOWN_TITLE = "…"  # a Resolution known only from obsolete items has no title stored
+
+
+def resolution_heading(resolution: Resolution) -> str:
+    """``Resolution 50 – Cybersecurity``: the words a reader takes as a Resolution's name."""
+    title = " ".join(resolution.title.split())
+    return f"{resolution.label} – {title or UNKNOWN_TITLE}"
+
+
 @dataclass
 class ResolutionPart:
     """A Resolution of Section II with its active items, in document order."""
@@ -30,8 +39,7 @@ class ResolutionPart:
 
     @property
     def heading(self) -> str:
-        title = " ".join(self.resolution.title.split())
-        return f"{self.resolution.label} – {title or self.resolution.label}"
+        return resolution_heading(self.resolution)
 
 
 @dataclass

@@ -21,7 +21,12 @@ from docx.shared import Cm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
 from bot.plan import section_one
-from bot.plan.export.content import AppendixPart, PlanContent, ResolutionPart
+from bot.plan.export.content import (
+    AppendixPart,
+    PlanContent,
+    ResolutionPart,
+    resolution_heading,
+)
 from bot.plan.export.ooxml import (
     Bullets,
     Element,
@@ -97,9 +102,7 @@ class _Writer:
             paragraph(cell(columns, width, shade=GREY), name, bold=True, size=SMALL)
         for resolution in self.content.resolutions:
             tr = w(tbl, "tr")
-            title = " ".join(resolution.title.split())
-            heading = f"{resolution.label} – {title}" if title else resolution.label
-            paragraph(cell(tr, SUMMARY_WIDTHS[0]), heading, size=SMALL)
+            paragraph(cell(tr, SUMMARY_WIDTHS[0]), resolution_heading(resolution), size=SMALL)
             texts = (resolution.action_by, resolution.collaboration, resolution.report_to)
             values = [
                 value
