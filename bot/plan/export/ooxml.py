@@ -54,7 +54,7 @@ class Revisions:
             parent,
             tag,
             id=str(next(self.ids)),
-            author=by.name,
+            author=XML_INVALID.sub("", by.name),
             date=_date(by.date),
         )
 

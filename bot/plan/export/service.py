@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,9 +15,8 @@ from bot.plan.export.content import PlanContent, load_content
 from bot.plan.export.tables import write_csv, write_json, write_markdown, write_xlsx
 from bot.plan.export.word import write_docx
 from bot.plan.updates.record import may_change_flags
+from bot.plan.updates.status_text import GENEVA
 from bot.store.models import ActionItem, StatusUpdate
-
-GENEVA = ZoneInfo("Europe/Zurich")  # Geneva keeps Zurich's time
 
 
 class ExportFormat(StrEnum):
@@ -30,13 +28,6 @@ class ExportFormat(StrEnum):
 
 
 SLACK_FORMATS = (ExportFormat.DOCX, ExportFormat.XLSX, ExportFormat.CSV)
-MEDIA_TYPES = {
-    ExportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ExportFormat.CSV: "text/csv",
-    ExportFormat.MD: "text/markdown",
-    ExportFormat.JSON: "application/json",
-}
 
 
 class ExportError(Exception):
@@ -47,7 +38,6 @@ class ExportError(Exception):
 class ExportFile:
     name: str
     data: bytes
-    media_type: str
     items: int
     edition: str
 
@@ -129,7 +119,7 @@ def export_plan(
         content = load_content(session, chosen)
         data = _render(session, content, fmt, clean=clean, now=now)
         count = len(content.items)
-    return ExportFile(file_name(chosen, fmt, now), data, MEDIA_TYPES[fmt], count, chosen)
+    return ExportFile(file_name(chosen, fmt, now), data, count, chosen)
 
 
 class ExportRefused(ExportError):
