@@ -6,6 +6,8 @@ the document with its changes accepted.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.plan.export.service import ExportFormat, export_plan
 from bot.plan.importing import import_bytes
 from bot.store.db import Database
@@ -28,3 +30,15 @@ def test_a_fresh_database_gets_the_updated_items(
         assert items_state(fresh) == items_state(updated_db)
     finally:
         fresh.dispose()
+
+
+def test_importing_it_over_its_own_database_changes_nothing(
+    updated_db: Database, clock: FixedClock
+) -> None:
+    before = items_state(updated_db)
+    with updated_db.unit_of_work() as session:
+        document = export_plan(session, ExportFormat.DOCX, now=clock())
+    clock.now += timedelta(hours=1)
+    summary = import_bytes(updated_db, document.data, document.name, clock)
+    assert summary.created == []
+    assert items_state(updated_db) == before
