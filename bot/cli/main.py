@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from sqlalchemy.orm import Session
 
+from bot.cli.export import export_command
 from bot.cli.schedule import digest_command, meetings_group, reminders_command
 from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.clock import system_clock
@@ -383,6 +384,7 @@ def console_command(context: Context) -> None:
         click.echo(console.command(*split_command(line)).as_text())
 
 
+cli.add_command(export_command)
 cli.add_command(meetings_group)
 cli.add_command(reminders_command)
 cli.add_command(digest_command)

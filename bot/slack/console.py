@@ -33,6 +33,15 @@ CONSOLE_TEAM = "T0CONSOLE"
 CONSOLE_USER = "U0CONSOLE"
 CONSOLE_CHANNEL = "C0CONSOLE"
 CONSOLE_BOT_USER = "U0TSAGBOT"
+UPLOAD_PATH = "/upload/"
+FILE_METHODS = frozenset(
+    {
+        "conversations.open",
+        "files.getUploadURLExternal",
+        "file_upload",
+        "files.completeUploadExternal",
+    }
+)
 BOT_HANDLE = re.compile(r"(?<![\w<@])@tsagbot\b", re.IGNORECASE)
 
 
@@ -75,9 +84,14 @@ class LocalWebApi:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                args = _decode_body(self.rfile.read(length), self.headers.get("Content-Type", ""))
+                raw = self.rfile.read(length)
                 path = self.path.split("?")[0]
+                if path.startswith(UPLOAD_PATH):  # a file's bytes, after getUploadURLExternal
+                    args: dict[str, Any] = {"file_id": path.rsplit("/", 1)[-1], "bytes": raw}
+                else:
+                    args = _decode_body(raw, self.headers.get("Content-Type", ""))
                 method = "response_url" if path.startswith("/response") else path.rsplit("/", 1)[-1]
+                method = "file_upload" if path.startswith(UPLOAD_PATH) else method
                 body = json.dumps(api.record(method, args)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -92,7 +106,8 @@ class LocalWebApi:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.root}/api/"
         self.response_url = f"http://127.0.0.1:{self.server.server_address[1]}/response"
 
     def close(self) -> None:
@@ -121,11 +136,30 @@ class LocalWebApi:
                 "ok": True,
                 "user": {"id": user, "name": user, "tz": self.timezone, "profile": profile},
             }
+        if method in FILE_METHODS:
+            return self._file_answer(method, args)
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"console://{args.get('channel')}/p{ts}"}
         ts = f"{int(time.time())}.{next(self._ts):06d}"
         return {"ok": True, "channel": args.get("channel", CONSOLE_CHANNEL), "ts": ts}
+
+    def _file_answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """A direct message channel and the three steps of ``files_upload_v2``."""
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self.root}{UPLOAD_PATH}{file_id}",
+            }
+        if method == "file_upload":
+            return {"ok": True}
+        files = args.get("files")
+        listed = json.loads(files) if isinstance(files, str) else files or []
+        return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in listed]}
 
 
 @dataclass

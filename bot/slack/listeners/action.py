@@ -12,16 +12,20 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.plan.editions import current_edition
+from bot.plan.export.service import ExportError, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
-from bot.render import Reply, ViewKind, read_spec
+from bot.render import Reply, ViewKind, escape, read_spec
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 EXPIRED = "That button no longer works; run the command again."
+UPLOAD_FAILED = "Sorry, Slack did not take the file just now. Try `/action export` again."
 SORRY = "Sorry, that did not work: tsagbot could not read the action plan just now. Try again."
 
 
@@ -69,8 +73,14 @@ def render_spec(
         return views.for_answer(session, found)
 
 
-def handle_action_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+def handle_action_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     services: Services = context["services"]
+    verb, _, rest = (command.get("text") or "").strip().partition(" ")
+    if verb.lower() == "export":
+        send_export(ack, respond, client, services, user=command["user_id"], argument=rest)
+        return
     try:
         reply = action_reply(services, command.get("text") or "", command=command["command"])
     except Exception:
@@ -78,6 +88,41 @@ def handle_action_command(ack: Ack, command: dict[str, Any], context: BoltContex
         ack(response_type="ephemeral", text=SORRY)
         return
     ack(response_type="ephemeral", blocks=reply.blocks, text=reply.text)
+
+
+def send_export(
+    ack: Ack, respond: Respond, client: WebClient, services: Services, *, user: str, argument: str
+) -> None:
+    """``/action export [docx|xlsx|csv]``: the file goes to the asker alone, in a DM."""
+    try:
+        with services.db.unit_of_work() as session:
+            exported = export_for(
+                session,
+                argument,
+                user_id=user,
+                editors=services.settings.editors,
+                now=services.clock(),
+            )
+    except ExportRefused as error:
+        ack(response_type="ephemeral", text=str(error))
+        return
+    except ExportError as error:
+        ack(response_type="ephemeral", text=f"Cannot export: {error}.")
+        return
+    name = escape(exported.name)
+    ack(response_type="ephemeral", text=f"The action plan ({name}) is sent to you in a DM.")
+    try:
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel,
+            content=exported.data,
+            filename=exported.name,
+            title=exported.name,
+            initial_comment=f"The {escape(exported.edition)} action plan, as tsagbot holds it.",
+        )
+    except (SlackClientError, OSError):
+        log.exception("/action export: sending %s to %s failed", exported.name, user)
+        respond(response_type="ephemeral", replace_original=False, text=UPLOAD_FAILED)
 
 
 def _button_value(body: dict[str, Any]) -> str:
