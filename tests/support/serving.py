@@ -1,4 +1,4 @@
-"""The real ``tsagbot serve`` process for end-to-end tests, talking to a :class:`FakeSlack`.
+"""The real ``tsagbot serve`` process for end-to-end tests, talking to a :class:`LocalWebApi`.
 
 :func:`start_server` starts ``python -m bot serve`` as in production on a free loopback
 port, with its Web API (and every ``response_url``) pointed at the fake, and waits for
@@ -22,16 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import FORM, post_signed, slash_command_body
 from tests.support.blockkit import SORRY, assert_within_limits
-from tests.support.slackkit import (
-    FORM,
-    Call,
-    FakeSlack,
-    free_port,
-    post_signed,
-    slash_command_body,
-    wait_for_http,
-)
+from tests.support.http import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "3c0a1f6d2b9e48a7b5d4c2e1f0a9b8c7"
@@ -46,7 +40,7 @@ class Server:
 
     process: subprocess.Popen[bytes]
     base: str
-    slack: FakeSlack
+    slack: LocalWebApi
     log: Path
     database_url: str
 
@@ -121,7 +115,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def start_server(
     folder: Path,
-    slack: FakeSlack,
+    slack: LocalWebApi,
     *,
     database_url: str | None = None,
     env: Mapping[str, str] | None = None,
@@ -167,7 +161,7 @@ def start_server(
 @contextlib.contextmanager
 def serving(
     folder: Path,
-    slack: FakeSlack,
+    slack: LocalWebApi,
     *,
     database_url: str | None = None,
     env: Mapping[str, str] | None = None,
@@ -205,7 +199,7 @@ def server_output(server: Server) -> Iterator[None]:
 
 
 def wait_for_call(
-    slack: FakeSlack, method: str, matches: Callable[[Call], bool], timeout: float = 5.0
+    slack: LocalWebApi, method: str, matches: Callable[[Call], bool], timeout: float = 5.0
 ) -> Call:
     """The first call to ``method`` that ``matches``, waiting for it to arrive."""
     deadline = time.monotonic() + timeout
@@ -221,7 +215,7 @@ def wait_for_call(
         count = len(calls) + 1
 
 
-def wait_for_response(slack: FakeSlack, name: str, timeout: float = 5.0) -> Call:
+def wait_for_response(slack: LocalWebApi, name: str, timeout: float = 5.0) -> Call:
     """The first call to ``slack.response_url(name)``, waiting for it to arrive."""
     path = f"/response/{name}"
     return wait_for_call(slack, "response_url", lambda call: call.path == path, timeout)

@@ -2,7 +2,7 @@
 
 One server process per module, started as in production (``python -m bot serve``)
 on a fresh SQLite file, so that it loads the bundled WTSA-20 plan first, with its
-Web API and every ``response_url`` pointed at a :class:`FakeSlack` on loopback.
+Web API and every ``response_url`` pointed at a :class:`LocalWebApi` on loopback.
 Every request is a form-encoded body signed the way Slack signs it; every answer
 is checked for its content and for Slack's Block Kit limits, and must arrive
 within Slack's three seconds.
@@ -27,22 +27,21 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
-from bot.store.db import Database
-from bot.store.models import ActionItem, Resolution
-from tests.support import serving
-from tests.support.blockkit import MAX_HEADER, MAX_TEXT, assert_within_limits, buttons, texts
-from tests.support.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
-from tests.support.slackkit import (
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import (
     FORM,
     JSON,
-    Call,
-    FakeSlack,
     block_action_payload,
     interaction_body,
     sign,
     slash_command_body,
     url_verification_body,
 )
+from bot.store.db import Database
+from bot.store.models import ActionItem, Resolution
+from tests.support import serving
+from tests.support.blockkit import MAX_HEADER, MAX_TEXT, assert_within_limits, buttons, texts
+from tests.support.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 
@@ -92,7 +91,7 @@ class Server(serving.Server):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with (
-        FakeSlack() as slack,
+        LocalWebApi() as slack,
         serving.serving(tmp_path_factory.mktemp("serve"), slack, server_class=Server) as running,
     ):
         yield running

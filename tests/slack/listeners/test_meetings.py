@@ -6,7 +6,7 @@ it starts, three meetings set around the real time (the server reads the system
 clock): an inter-regional meeting in three days, a working party in five and a
 TSAG meeting in ten; the server then loads the bundled plan, in which 50-18 is
 open and due at each TSAG meeting.  Alice reads Slack in Tokyo, Bob in Geneva
-(FakeSlack's ``users.info`` answers their ``tz``).
+(LocalWebApi's ``users.info`` answers their ``tz``).
 
 Slash commands are answered in their acknowledgement, within Slack's three
 seconds; button clicks post to their ``response_url``; mentions are answered in
@@ -33,22 +33,21 @@ from sqlalchemy import select
 from bot.meetings import display
 from bot.meetings.questions import window_for
 from bot.meetings.service import read_meetings, store
-from bot.store.db import Database
-from bot.store.models import Meeting
-from tests.support import serving
-from tests.support.blockkit import assert_within_limits, buttons, texts
-from tests.support.common import BACKENDS, fresh_postgres_database
-from tests.support.serving import SLACK_DEADLINE, server_output, wait_for_call, wait_for_response
-from tests.support.slackkit import (
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import (
     JSON,
-    Call,
-    FakeSlack,
     app_mention_event,
     block_action_payload,
     event_body,
     interaction_body,
     message_event,
 )
+from bot.store.db import Database
+from bot.store.models import Meeting
+from tests.support import serving
+from tests.support.blockkit import assert_within_limits, buttons, texts
+from tests.support.common import BACKENDS, fresh_postgres_database
+from tests.support.serving import SLACK_DEADLINE, server_output, wait_for_call, wait_for_response
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 PEOPLE = {
@@ -56,7 +55,7 @@ PEOPLE = {
     BOB: {"name": "bob", "display_name": "Bob", "tz": "Europe/Zurich"},
 }
 GENEVA, TOKYO = ZoneInfo("Europe/Zurich"), ZoneInfo("Asia/Tokyo")
-BOT = "UBOT"  # FakeSlack's bot user
+BOT = "UBOT"  # LocalWebApi's bot user
 CHANNEL = "C1"
 PUBLIC_URL = "https://tsagbot.example.org"
 IRM_NAME = "Fourth inter-regional meeting for WTSA-28"
@@ -232,7 +231,7 @@ def load_schedule(url: str) -> Schedule:
 @dataclass
 class Workspace:
     server: Server
-    slack: FakeSlack
+    slack: LocalWebApi
     schedule: Schedule
 
 
@@ -242,7 +241,7 @@ def workspace(
 ) -> Iterator[Workspace]:
     folder = tmp_path_factory.mktemp(f"meetings-{request.param}")
     env = {"TSAGBOT_PUBLIC_URL": PUBLIC_URL, "TSAGBOT_SCHEDULER": "off"}
-    with FakeSlack() as slack, fresh_database(str(request.param), folder) as url:
+    with LocalWebApi() as slack, fresh_database(str(request.param), folder) as url:
         slack.users.update(PEOPLE)
         schedule = load_schedule(url)
         with serving.serving(

@@ -4,7 +4,7 @@ The real ``tsagbot serve`` (``python -m bot serve``) on a fresh database (a SQLi
 file, and a fresh PostgreSQL database when ``TSAGBOT_TEST_POSTGRES_URL`` is set)
 loads the bundled WTSA-20 plan, in which 50-18 and 50-20 have met their periodic
 goals and 50-22, 50-23 are open.  Each test sends signed ``event_callback``
-requests and checks both what the bot asked of Slack's Web API (a :class:`FakeSlack`
+requests and checks both what the bot asked of Slack's Web API (a :class:`LocalWebApi`
 on loopback, made to answer ``already_reacted`` and ``message_not_found`` as Slack
 does) and what the database holds.
 
@@ -41,6 +41,14 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import (
+    JSON,
+    block_action_payload,
+    event_body,
+    interaction_body,
+    message_event,
+)
 from bot.store.models import ActionItem, SlackMessage, StatusUpdate
 from tests.support.common import BACKENDS, fresh_postgres_database
 from tests.support.serving import (
@@ -52,22 +60,13 @@ from tests.support.serving import (
     wait_for_call,
     wait_for_response,
 )
-from tests.support.slackkit import (
-    JSON,
-    Call,
-    FakeSlack,
-    block_action_payload,
-    event_body,
-    interaction_body,
-    message_event,
-)
 
 ALICE, BOB = "U1", "U2"
 PEOPLE = {
     ALICE: {"name": "alice", "real_name": "Alice Martin", "display_name": "Alice"},
     BOB: {"name": "bob", "real_name": "Bob Jones", "display_name": "Bob"},
 }
-BOT_USER, BOT_ID = "UBOT", "B1"  # FakeSlack's own bot
+BOT_USER, BOT_ID = "UBOT", "B1"  # LocalWebApi's own bot
 CHANNEL, OTHER_CHANNEL = "C1", "C2"
 UNDO = "update_undo"
 REACTION = "white_check_mark"
@@ -102,7 +101,7 @@ class SlackState:
     ``chat.update`` answers ``message_not_found`` for any other timestamp.
     """
 
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: LocalWebApi) -> None:
         self._lock = threading.Lock()
         self._reactions: set[tuple[str, str, str]] = set()
         self._replies: dict[tuple[str, str], str] = {}
@@ -216,7 +215,7 @@ def lines(call: Call) -> list[str]:
 @dataclass
 class Workspace:
     server: Server
-    fake: FakeSlack
+    fake: LocalWebApi
     slack: SlackState
     engine: Engine
     marks: tuple[int, int] = (0, 0)
@@ -458,7 +457,7 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
 @contextlib.contextmanager
 def workspace(backend: str, folder: Path, env: dict[str, str] | None = None) -> Iterator[Workspace]:
     with (
-        FakeSlack() as fake,
+        LocalWebApi() as fake,
         fresh_database(backend, folder) as url,
         serving(folder, fake, database_url=url, env=env) as server,
     ):
