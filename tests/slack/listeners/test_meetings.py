@@ -1,6 +1,7 @@
-"""``/meetings`` and questions asked by mentioning the bot, over HTTP, as Slack sends them.
+"""``/meetings`` and questions asked by mentioning the bot, as Slack sends them.
 
-The real ``tsagbot serve`` runs on a fresh database (a SQLite file, and a fresh
+What ``tsagbot serve`` runs (:func:`tests.support.serving.in_process`) is built on a
+fresh database (a SQLite file, and a fresh
 PostgreSQL database when ``TSAGBOT_TEST_POSTGRES_URL`` is set) that holds, before
 it starts, three meetings set around the real time (the server reads the system
 clock): an inter-regional meeting in three days, a working party in five and a
@@ -8,10 +9,10 @@ TSAG meeting in ten; the server then loads the bundled plan, in which 50-18 is
 open and due at each TSAG meeting.  Alice reads Slack in Tokyo, Bob in Geneva
 (LocalWebApi's ``users.info`` answers their ``tz``).
 
-Slash commands are answered in their acknowledgement, within Slack's three
-seconds; button clicks post to their ``response_url``; mentions are answered in
-the thread by ``chat.postMessage``.  "Only once" is checked by asking a later
-question, waiting for its answer, then :data:`QUIET` seconds more.
+Slash commands are answered in their acknowledgement; button clicks post to their
+``response_url``; mentions are answered in the thread by ``chat.postMessage``.
+"Only once" is checked by asking a later question, waiting for its answer, then
+:data:`QUIET` seconds more.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ class Schedule:
     tsag: Meeting
 
 
-class Server(serving.Server):
+class Server(serving.LocalServer):
     def meetings(self, text: str, *, user_id: str = ALICE) -> dict[str, Any]:
         """``/meetings TEXT``: the acknowledgement's message, checked against Slack's limits."""
         return self.slash_command("/meetings", text, user_id=user_id)
@@ -244,9 +245,7 @@ def workspace(
     with LocalWebApi() as slack, fresh_database(str(request.param), folder) as url:
         slack.users.update(PEOPLE)
         schedule = load_schedule(url)
-        with serving.serving(
-            folder, slack, database_url=url, env=env, server_class=Server
-        ) as server:
+        with serving.in_process(slack, url, env=env, server_class=Server) as server:
             yield Workspace(server, slack, schedule)
 
 

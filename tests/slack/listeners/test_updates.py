@@ -1,22 +1,23 @@
-"""Status updates posted in channels, over HTTP, exactly as Slack sends them.
+"""Status updates posted in channels, exactly as Slack sends them.
 
-The real ``tsagbot serve`` (``python -m bot serve``) on a fresh database (a SQLite
-file, and a fresh PostgreSQL database when ``TSAGBOT_TEST_POSTGRES_URL`` is set)
-loads the bundled WTSA-20 plan, in which 50-18 and 50-20 have met their periodic
-goals and 50-22, 50-23 are open.  Each test sends signed ``event_callback``
-requests and checks both what the bot asked of Slack's Web API (a :class:`LocalWebApi`
-on loopback, made to answer ``already_reacted`` and ``message_not_found`` as Slack
-does) and what the database holds.
+What ``tsagbot serve`` runs (:func:`tests.support.serving.in_process`), on a fresh
+database (a SQLite file, and a fresh PostgreSQL database when
+``TSAGBOT_TEST_POSTGRES_URL`` is set), loads the bundled WTSA-20 plan, in which 50-18
+and 50-20 have met their periodic goals and 50-22, 50-23 are open.  Each test sends
+signed ``event_callback`` requests and checks both what the bot asked of Slack's Web
+API (a :class:`LocalWebApi` on loopback, made to answer ``already_reacted`` and
+``message_not_found`` as Slack does) and what the database holds.
 
-Every request must be acknowledged with 200 within Slack's three seconds; the
-listeners run after the acknowledgement, so their effects are waited for.  "Nothing
-happens" is checked by posting a later update (a note on :data:`SENTINEL`), waiting
-for its reply, then at most :data:`QUIET` seconds more.
+Every request must be acknowledged with 200; as in ``serve``, the listeners run after
+the acknowledgement, so their effects are waited for.  "Nothing happens" is checked by
+posting a later update (a note on :data:`SENTINEL`), waiting for its reply, then at
+most :data:`QUIET` seconds more.
 
 Between tests the items' flags are set back to the plan's and only rows written
 since are looked at, so one server per backend serves the module; the settings
 ``TSAGBOT_EDITORS=U1`` and ``TSAGBOT_UPDATE_CHANNELS=C1`` get a second server, and
-the race between two replicas a third one on the first one's database.
+the race between two replicas a third one on the first one's database (tests/e2e runs
+that race between two real processes).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ import itertools
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -38,9 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.cli.main import cli
 from bot.slack.local_api import Call, LocalWebApi
 from bot.slack.requests import (
     JSON,
@@ -52,11 +53,10 @@ from bot.slack.requests import (
 from bot.store.models import ActionItem, SlackMessage, StatusUpdate
 from tests.support.common import BACKENDS, fresh_postgres_database
 from tests.support.serving import (
-    ROOT,
     SLACK_DEADLINE,
-    Server,
+    LocalServer,
+    in_process,
     server_output,
-    serving,
     wait_for_call,
     wait_for_response,
 )
@@ -214,7 +214,7 @@ def lines(call: Call) -> list[str]:
 
 @dataclass
 class Workspace:
-    server: Server
+    server: LocalServer
     fake: LocalWebApi
     slack: SlackState
     engine: Engine
@@ -239,9 +239,9 @@ class Workspace:
     # -- sending
 
     def deliver(
-        self, body: bytes, *, headers: dict[str, str] | None = None, to: Server | None = None
+        self, body: bytes, *, headers: dict[str, str] | None = None, to: LocalServer | None = None
     ) -> None:
-        """POST an Events API body; Slack needs 200 within 3 s (checked by Server.post)."""
+        """POST an Events API body; Slack needs 200."""
         status, _, raw = (to or self.server).post(body, JSON, headers=headers)
         assert status == 200, (status, raw[:300])
 
@@ -459,7 +459,7 @@ def workspace(backend: str, folder: Path, env: dict[str, str] | None = None) -> 
     with (
         LocalWebApi() as fake,
         fresh_database(backend, folder) as url,
-        serving(folder, fake, database_url=url, env=env) as server,
+        in_process(fake, url, env=env) as server,
     ):
         fake.users.update(PEOPLE)
         engine = read_engine(url)
@@ -488,11 +488,9 @@ def _restricted(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="module")
-def replica(_plain: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A second ``tsagbot serve`` on the same database and the same fake Slack."""
-    folder = tmp_path_factory.mktemp("replica")
-    url = _plain.server.database_url
-    with serving(folder, _plain.fake, database_url=url, name="replica") as server:
+def replica(_plain: Workspace) -> Iterator[LocalServer]:
+    """A second server on the same database and the same fake Slack."""
+    with in_process(_plain.fake, _plain.server.database_url) as server:
         yield server
 
 
@@ -654,16 +652,11 @@ def test_done_with_a_document_is_recorded_and_confirmed_in_the_thread(ws: Worksp
 
 def show_json(database_url: str, code: str) -> dict[str, Any]:
     """``tsagbot show CODE --json`` on the server's database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", database_url, "show", code, "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    unset: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("SLACK_", "TSAGBOT_"))
+    }
+    done = CliRunner().invoke(cli, ["--db", database_url, "show", code, "--json"], env=unset)
+    assert done.exit_code == 0, done.output
     shown: dict[str, Any] = json.loads(done.stdout)
     return shown
 
