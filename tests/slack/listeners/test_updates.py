@@ -54,9 +54,11 @@ from bot.store.models import ActionItem, SlackMessage, StatusUpdate
 from tests.support.common import BACKENDS, fresh_postgres_database
 from tests.support.serving import (
     SLACK_DEADLINE,
+    Endpoint,
     LocalServer,
     in_process,
     server_output,
+    serving,
     wait_for_call,
     wait_for_response,
 )
@@ -214,7 +216,7 @@ def lines(call: Call) -> list[str]:
 
 @dataclass
 class Workspace:
-    server: LocalServer
+    server: Endpoint
     fake: LocalWebApi
     slack: SlackState
     engine: Engine
@@ -239,7 +241,7 @@ class Workspace:
     # -- sending
 
     def deliver(
-        self, body: bytes, *, headers: dict[str, str] | None = None, to: LocalServer | None = None
+        self, body: bytes, *, headers: dict[str, str] | None = None, to: Endpoint | None = None
     ) -> None:
         """POST an Events API body; Slack needs 200."""
         status, _, raw = (to or self.server).post(body, JSON, headers=headers)
@@ -455,18 +457,25 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def workspace(backend: str, folder: Path, env: dict[str, str] | None = None) -> Iterator[Workspace]:
-    with (
-        LocalWebApi() as fake,
-        fresh_database(backend, folder) as url,
-        in_process(fake, url, env=env) as server,
-    ):
-        fake.users.update(PEOPLE)
-        engine = read_engine(url)
-        try:
-            yield Workspace(server, fake, SlackState(fake), engine)
-        finally:
-            engine.dispose()
+def workspace(
+    backend: str, folder: Path, env: dict[str, str] | None = None, *, real_process: bool = False
+) -> Iterator[Workspace]:
+    """A server on a fresh database and its fake Slack: in this process, or (``real_process``)
+    ``tsagbot serve`` over HTTP, as tests/e2e uses it."""
+    with LocalWebApi() as fake, fresh_database(backend, folder) as url:
+        if real_process:
+            server: contextlib.AbstractContextManager[Endpoint] = serving(
+                folder, fake, database_url=url, env=env
+            )
+        else:
+            server = in_process(fake, url, env=env)
+        with server as running:
+            fake.users.update(PEOPLE)
+            engine = read_engine(url)
+            try:
+                yield Workspace(running, fake, SlackState(fake), engine)
+            finally:
+                engine.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
