@@ -24,13 +24,16 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
+import weakref
 import wsgiref.util
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from bot.cli.support import Context
 from bot.clock import system_clock
@@ -50,6 +53,7 @@ SLACK_DEADLINE = 3.0
 """Slack gives up on a request that is not answered within three seconds."""
 
 
+T = TypeVar("T")
 Answer = tuple[int, dict[str, str], bytes]
 """An HTTP answer: status, headers, body."""
 
@@ -70,6 +74,10 @@ class Endpoint:
 
     def alive(self) -> bool:
         return True
+
+    def quiet(self, seconds: float) -> None:
+        """Give what the listeners are still doing time to show: ``seconds``."""
+        time.sleep(seconds)
 
     def post(
         self,
@@ -103,6 +111,42 @@ class Endpoint:
         return message
 
 
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's pool for listeners (five threads, as Bolt's own), that says when all are done."""
+
+    _all: ClassVar[weakref.WeakSet[ListenerPool]] = weakref.WeakSet()
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5, thread_name_prefix="listener")
+        self._busy = 0
+        self._changed = threading.Condition()
+        ListenerPool._all.add(self)
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        with self._changed:
+            self._busy += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any]) -> None:
+        with self._changed:
+            self._busy -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self._changed:
+            idle = self._changed.wait_for(lambda: self._busy == 0, timeout)
+        assert idle, f"listeners still running after {timeout}s"
+
+    @classmethod
+    def wait_all_idle(cls, timeout: float = 10.0) -> None:
+        """Until no listener of any server in this process runs (a listener a listener
+        starts is counted before its starter ends)."""
+        for pool in list(cls._all):
+            pool.wait_idle(timeout)
+
+
 class LocalServer(Endpoint):
     """What ``tsagbot serve`` runs, called in this process: see :func:`in_process`.
 
@@ -131,14 +175,21 @@ class LocalServer(Endpoint):
         with contextlib.redirect_stderr(self._log):  # what serve says as it starts
             db = context.db_with_schedule()
         self.services = Services(settings=settings, db=db, clock=system_clock)
-        app = create_app(settings, services=self.services)
+        self.listeners = ListenerPool()
+        app = create_app(settings, services=self.services, listener_executor=self.listeners)
         routes = {CALENDAR_PATH: calendar_route(self.services)}
         self.application: WSGIApp = make_wsgi_app(app, db, routes)
         logging.getLogger().addHandler(self._handler)
 
     def close(self) -> None:
+        self.listeners.shutdown(wait=True)
         logging.getLogger().removeHandler(self._handler)
         self.services.db.dispose()
+
+    def quiet(self, seconds: float) -> None:  # noqa: ARG002 (no need to guess how long)
+        """Until every listener of every server in this process is done: in this process
+        that is known, not waited for."""
+        ListenerPool.wait_all_idle()
 
     def output(self) -> str:
         return self._log.getvalue()

@@ -11,8 +11,8 @@ open and due at each TSAG meeting.  Alice reads Slack in Tokyo, Bob in Geneva
 
 Slash commands are answered in their acknowledgement; button clicks post to their
 ``response_url``; mentions are answered in the thread by ``chat.postMessage``.
-"Only once" is checked by asking a later question, waiting for its answer, then
-:data:`QUIET` seconds more.
+"Only once" is checked by asking a later question, waiting for its answer, then until
+every listener is done (:meth:`~tests.support.serving.LocalServer.quiet`).
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ WP_NAME = "WP2/TSAG e-meeting"
 RG_MEETINGS = 10
 """Rapporteur group meetings, from day 21 on: more than one page of ``/meetings rg``."""
 QUIET = 0.3
+"""Seconds to wait for stray calls after the later answer, where listeners cannot be
+watched (over HTTP); in this process they are waited for until done."""
 
 _stamps = itertools.count(1)
 
@@ -194,7 +196,7 @@ class Server(serving.LocalServer):
     def replies(self, event: dict[str, Any]) -> list[Call]:
         """Every post in the thread of ``event``, once a later question has been answered."""
         self.reply(self.event(app_mention_event("next meeting", channel="C2", ts=new_ts())))
-        time.sleep(QUIET)
+        self.quiet(QUIET)
         thread = event.get("thread_ts") or event["ts"]
         return [
             call

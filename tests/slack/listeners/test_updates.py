@@ -10,8 +10,8 @@ API (a :class:`LocalWebApi` on loopback, made to answer ``already_reacted`` and
 
 Every request must be acknowledged with 200; as in ``serve``, the listeners run after
 the acknowledgement, so their effects are waited for.  "Nothing happens" is checked by
-posting a later update (a note on :data:`SENTINEL`), waiting for its reply, then at
-most :data:`QUIET` seconds more.
+posting a later update (a note on :data:`SENTINEL`), waiting for its reply, then until
+every listener is done (over HTTP, in tests/e2e: :data:`QUIET` seconds more).
 
 Between tests the items' flags are set back to the plan's and only rows written
 since are looked at, so one server per backend serves the module; the settings
@@ -74,7 +74,8 @@ UNDO = "update_undo"
 REACTION = "white_check_mark"
 SENTINEL = "50-27"
 QUIET = 0.3
-"""Seconds to wait for stray calls once the sentinel's reply has arrived."""
+"""Seconds to wait for stray calls once the sentinel's reply has arrived, where listeners
+cannot be watched (over HTTP); in this process they are waited for until done."""
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
 WRITES = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete", "reactions.add"}
@@ -291,10 +292,10 @@ class Workspace:
         return wait_for_call(self.fake, "chat.update", lambda call: call.params.get("ts") == ts)
 
     def settle(self) -> str:
-        """Post a later update, wait for its reply, then a moment; the sentinel's ts."""
+        """Post a later update, wait for its reply, then for the listeners; the sentinel's ts."""
         event = self.say(f"update {SENTINEL}: sentinel")
         self.reply(event)
-        time.sleep(QUIET)
+        self.server.quiet(QUIET)
         return str(event["ts"])
 
     def calls_about(self, *events: dict[str, Any], method: str | None = None) -> list[Call]:
