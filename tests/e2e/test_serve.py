@@ -4,10 +4,15 @@ Signatures checked on the wire, answers within Slack's three seconds, Slack's re
 (``X-Slack-Retry-Num``), two replicas on one database, a restart, rate limits and server
 errors from the Web API.  Everything else about the listeners is tested in this process
 (tests/slack/listeners), through the same WSGI application.
+
+One server serves the module, on PostgreSQL when ``TSAGBOT_TEST_POSTGRES_URL`` is set
+(where replicas share a database in production), else on a SQLite file; the restart
+replaces it, the replica runs beside it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -20,7 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.local_api import LocalWebApi
 from bot.slack.requests import (
     JSON,
     block_action_payload,
@@ -37,7 +41,7 @@ from tests.slack.listeners.test_updates import (
     new_ts,
     workspace,
 )
-from tests.support.common import BACKENDS
+from tests.support.common import POSTGRES_URL
 from tests.support.serving import (
     SLACK_DEADLINE,
     Server,
@@ -49,13 +53,36 @@ from tests.support.serving import (
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 
-# -- /action over HTTP ------------------------------------------------------------------------
+BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with LocalWebApi() as slack, serving(tmp_path_factory.mktemp("serve"), slack) as running:
-        yield running
+def servers() -> Iterator[contextlib.ExitStack]:
+    """Every server the module starts, stopped at its end."""
+    with contextlib.ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def _http(servers: contextlib.ExitStack, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    folder = tmp_path_factory.mktemp("serve")
+    return servers.enter_context(workspace(BACKEND, folder, real_process=True))
+
+
+@pytest.fixture
+def ws(_http: Workspace) -> Iterator[Workspace]:
+    _http.reset()
+    with server_output(_http.server):
+        yield _http
+
+
+@pytest.fixture
+def server(ws: Workspace) -> Server:
+    assert isinstance(ws.server, Server)
+    return ws.server
+
+
+# -- /action over HTTP ------------------------------------------------------------------------
 
 
 def test_serve_loads_the_bundled_plan_and_answers_health_checks(server: Server) -> None:
@@ -113,20 +140,6 @@ def test_requests_not_signed_by_slack_are_refused_over_http(server: Server) -> N
 # -- status updates over HTTP -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def _http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    folder = tmp_path_factory.mktemp("updates-http")
-    with workspace("sqlite", folder, real_process=True) as running:
-        yield running
-
-
-@pytest.fixture
-def ws(_http: Workspace) -> Iterator[Workspace]:
-    _http.reset()
-    with server_output(_http.server):
-        yield _http
-
-
 def test_a_retried_delivery_counts_once(ws: Workspace) -> None:
     event = message_event("50-18 done", ts=new_ts())
     body = event_body(event, event_id="Ev0HTTPRETRY")
@@ -148,40 +161,35 @@ def test_a_failed_reply_is_retried_and_posted_once(ws: Workspace, status: int) -
     assert_recorded_once(ws, event, sentinel)
 
 
-def test_a_delivery_retried_after_a_restart_counts_once(tmp_path: Path) -> None:
-    with workspace("sqlite", tmp_path, real_process=True) as ws:
+def test_identical_events_at_once_to_two_replicas_count_once(ws: Workspace, tmp_path: Path) -> None:
+    with serving(tmp_path, ws.fake, database_url=ws.server.database_url, name="replica") as replica:
+        both = [ws.server, replica]
         event = message_event("50-18 done", ts=new_ts())
-        body = event_body(event, event_id="Ev0RESTART1")
-        ws.deliver(body)
-        ws.confirmed(event)
-        assert isinstance(ws.server, Server)
-        stop(ws.server.process)
-        with serving(
-            tmp_path, ws.fake, database_url=ws.server.database_url, name="restarted"
-        ) as restarted:
-            ws.server = restarted
-            ws.deliver(body, headers=RETRY)
-            assert_recorded_once(ws, event, ws.settle())
+        body = event_body(event, event_id="Ev0HTTPRACE")
+        barrier = threading.Barrier(4)
+
+        def send(n: int) -> None:
+            barrier.wait(timeout=10)
+            ws.deliver(body, headers=RETRY if n else None, to=both[n % 2])
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(send, range(4)))
+        ws.reply(event)
+        assert_recorded_once(ws, event, ws.settle())
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_identical_events_at_once_to_two_replicas_count_once(backend: str, tmp_path: Path) -> None:
-    with workspace(backend, tmp_path, real_process=True) as ws:
-        replica_folder = tmp_path / "replica"
-        replica_folder.mkdir()
-        with serving(
-            replica_folder, ws.fake, database_url=ws.server.database_url, name="replica"
-        ) as replica:
-            servers = [ws.server, replica]
-            event = message_event("50-18 done", ts=new_ts())
-            body = event_body(event, event_id="Ev0HTTPRACE")
-            barrier = threading.Barrier(4)
-
-            def send(n: int) -> None:
-                barrier.wait(timeout=10)
-                ws.deliver(body, headers=RETRY if n else None, to=servers[n % 2])
-
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(send, range(4)))
-            ws.reply(event)
-            assert_recorded_once(ws, event, ws.settle())
+def test_a_delivery_retried_after_a_restart_counts_once(
+    ws: Workspace, tmp_path: Path, server: Server, servers: contextlib.ExitStack
+) -> None:
+    """The module's server is stopped; the new one serves what is left of the module."""
+    event = message_event("50-18 done", ts=new_ts())
+    body = event_body(event, event_id="Ev0RESTART1")
+    ws.deliver(body)
+    ws.confirmed(event)
+    stop(server.process)
+    restarted = servers.enter_context(
+        serving(tmp_path, ws.fake, database_url=server.database_url, name="restarted")
+    )
+    ws.server = restarted
+    ws.deliver(body, headers=RETRY)
+    assert_recorded_once(ws, event, ws.settle())
