@@ -69,12 +69,12 @@ Payload = Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any] | Non
 
 @dataclass(frozen=True)
 class Call:
-    """One request the fake received.
+    """One request the local Web API received.
 
     ``params`` merges the query string and the body (form fields, JSON object, or
     multipart fields), with :data:`JSON_STRING_FIELDS` decoded; for ``response_url``
     calls it is the JSON body. ``headers`` has lower-case names. ``at`` is
-    ``time.time()`` on arrival; ``status`` is the HTTP status the fake answered,
+    ``time.time()`` on arrival; ``status`` is the HTTP status it answered,
     ``body`` the raw request body and ``path`` the request path (``/response/r1``).
     """
 
@@ -115,24 +115,24 @@ class _Answer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: LocalWebApi
+    api: LocalWebApi
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        self.server.fake._serve(self)
+        self.server.api._serve(self)
 
     def do_GET(self) -> None:
-        self.server.fake._serve(self)
+        self.server.api._serve(self)
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
+        """Keep the console's and the tests' output quiet."""
 
 
 class LocalWebApi:
-    """A fake Slack Web API on 127.0.0.1, run in a background thread.
+    """A local Slack Web API on 127.0.0.1, run in a background thread.
 
     Use as a context manager (or :meth:`start` / :meth:`stop`). Endpoints:
 
@@ -193,7 +193,7 @@ class LocalWebApi:
         if self._server is not None:
             return self
         server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
+        server.api = self
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -235,7 +235,7 @@ class LocalWebApi:
         return f"{self.root}api/"
 
     def response_url(self, name: str = "r1") -> str:
-        """A ``response_url`` served by the fake; posts to it are recorded as ``"response_url"``."""
+        """A ``response_url`` served here; posts to it are recorded as ``"response_url"``."""
         return f"{self.root}response/{name}"
 
     # -- inspection ------------------------------------------------------------------
@@ -336,8 +336,8 @@ class LocalWebApi:
             raw = handler.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in handler.headers.items()}
             answer = self._dispatch(handler.path, headers, raw)
-        except Exception as error:  # pragma: no cover - a bug in the kit itself
-            answer = _Answer(500, {"ok": False, "error": f"fake_slack_bug: {error!r}"})
+        except Exception as error:  # pragma: no cover - a bug in this module
+            answer = _Answer(500, {"ok": False, "error": f"local_web_api_bug: {error!r}"})
         data = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode()
         handler.send_response(answer.status)
         handler.send_header("Content-Type", answer.content_type)
@@ -635,10 +635,10 @@ _DEFAULTS: dict[str, Callable[[LocalWebApi, dict[str, Any]], dict[str, Any]]] = 
     "users.info": LocalWebApi._users_info,
     "conversations.info": LocalWebApi._conversations_info,
     "conversations.open": LocalWebApi._conversations_open,
-    "views.open": lambda fake, params: fake._view(params, "modal"),
-    "views.push": lambda fake, params: fake._view(params, "modal"),
-    "views.update": lambda fake, params: fake._view(params, "modal"),
-    "views.publish": lambda fake, params: fake._view(params, "home"),
+    "views.open": lambda api, params: api._view(params, "modal"),
+    "views.push": lambda api, params: api._view(params, "modal"),
+    "views.update": lambda api, params: api._view(params, "modal"),
+    "views.publish": lambda api, params: api._view(params, "home"),
     "files.getUploadURLExternal": LocalWebApi._upload_url,
     "files.completeUploadExternal": LocalWebApi._complete_upload,
     "apps.connections.open": LocalWebApi._connections_open,
