@@ -1,6 +1,6 @@
 """Benchmark: the weekly digest, the reminders and one scheduler tick on a large database.
 
-Fills a fresh database with ``fill_synthetic`` of the digest tests (10,000
+Fills a fresh database with ``bot.store.synthetic.fill_synthetic`` (10,000
 action items, 2,000 updates in the week before ``NOW``, 1,000 meetings spread
 over ten years, each with a contribution deadline) and gives every meeting an
 agenda of four items. Fifty of the meetings are moved to one day, Tuesday
@@ -52,7 +52,6 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, delete, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from tests.meetings.test_digest import fill_synthetic  # noqa: E402
 
 from bot.posting.digest import build_digest, render_digest  # noqa: E402
 from bot.posting.dispatch import Dispatcher  # noqa: E402
@@ -61,6 +60,7 @@ from bot.render import Renderer  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.models import AgendaItem, Meeting, OutboxPost  # noqa: E402
+from bot.store.synthetic import fill_synthetic  # noqa: E402
 
 GENEVA = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=GENEVA).astimezone(UTC)  # a Monday, digest time

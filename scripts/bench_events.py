@@ -44,12 +44,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchkit import Process, running  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.plan.updates.parse import parse_message  # noqa: E402
-from tests.support.serving import SECRET, SLACK_DEADLINE, Server, serving  # noqa: E402
-from tests.support.slackkit import JSON, FakeSlack, event_body, message_event, post_signed  # noqa: E402
+from bot.slack.local_api import LocalWebApi  # noqa: E402
+from bot.slack.requests import JSON, event_body, message_event, post_signed  # noqa: E402
+
+SECRET = "b3nch-signing-secret-0123456789ab"
+SLACK_DEADLINE = 3.0
+"""Slack gives up on a request that is not answered within three seconds."""
 
 CHANNELS = ("C0BENCH1", "C0BENCH2", "C0BENCH3", "C0BENCH4")
 WARM_CHANNEL = "C0WARMUP"
@@ -109,9 +114,9 @@ class Run:
 # -- the load ---------------------------------------------------------------------------------
 
 
-def plan_codes(server: Server) -> list[str]:
+def plan_codes(database_url: str) -> list[str]:
     """Ids of active items that ``NN-MM done`` records as written."""
-    engine = create_engine(server.database_url)
+    engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
             codes = connection.scalars(
@@ -161,7 +166,7 @@ def schedule(
     return planned
 
 
-def send_all(server: Server, planned: list[Planned], rate: float, clients: int) -> list[Sent]:
+def send_all(server: Process, planned: list[Planned], rate: float, clients: int) -> list[Sent]:
     """Each event at its planned time (open loop), by a bounded pool of client threads."""
     results: list[Sent | None] = [None] * len(planned)
 
@@ -169,7 +174,7 @@ def send_all(server: Server, planned: list[Planned], rate: float, clients: int) 
         sent = time.monotonic()
         item = planned[index]
         try:
-            answer = post_signed(server.events, item.body, JSON, SECRET, extra_headers=item.headers)
+            answer = post_signed(server.url, item.body, JSON, SECRET, extra_headers=item.headers)
             status = answer[0]
         except OSError:
             status = 0
@@ -191,7 +196,7 @@ def send_all(server: Server, planned: list[Planned], rate: float, clients: int) 
 # -- counting ---------------------------------------------------------------------------------
 
 
-def wait_for_listeners(slack: FakeSlack, updates: set[str], timeout: float) -> float:
+def wait_for_listeners(slack: LocalWebApi, updates: set[str], timeout: float) -> float:
     """Seconds until every update got its thread reply, plus a quiet second for stragglers."""
     start = time.monotonic()
     deadline = start + timeout
@@ -262,19 +267,38 @@ def fresh_postgres(url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextlib.contextmanager
+def serving(
+    folder: Path, slack: LocalWebApi, database_url: str | None
+) -> Iterator[tuple[Process, str]]:
+    """``tsagbot serve`` on a free port, talking to ``slack``; a SQLite file by default."""
+    database_url = database_url or f"sqlite:///{folder / 'tsagbot.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-0000-bench",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=slack.url,
+        TSAGBOT_DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+    )
+    serve = ["-m", "bot", "serve", "--port", "{port}", "--host", "127.0.0.1"]
+    with running("tsagbot serve", serve, env, folder) as server:
+        yield server, database_url
+
+
 def bench(backend: str, database_url: str | None, args: argparse.Namespace) -> Run:
     with (
-        FakeSlack() as slack,
+        LocalWebApi() as slack,
         tempfile.TemporaryDirectory() as tmp,
-        serving(Path(tmp), slack, database_url=database_url, name="bench") as server,
+        serving(Path(tmp), slack, database_url) as (server, database_url),
     ):
         for n, user in enumerate(USERS, 1):
             slack.users[user] = {"display_name": f"Delegate {n}"}
-        codes = plan_codes(server)
+        codes = plan_codes(database_url)
         warm = [message_event("thanks", channel=WARM_CHANNEL) for _ in range(20)]
         warm.append(message_event(f"{codes[0]} done", channel=WARM_CHANNEL))
         for event in warm:  # first requests authorise, open connections, fill caches
-            status = post_signed(server.events, event_body(event), JSON, SECRET)
+            status = post_signed(server.url, event_body(event), JSON, SECRET)
             assert status[0] == 200, status
         slack.wait_for("chat.postMessage", 1, timeout=10)
         slack.clear()
@@ -291,7 +315,7 @@ def bench(backend: str, database_url: str | None, args: argparse.Namespace) -> R
         run = Run(backend, planned, sent, elapsed, drain)
         if cpu_before is not None and cpu_after is not None:
             run.server_cpu = cpu_after - cpu_before
-        run.recorded_messages, run.recorded_updates = count_database(server.database_url)
+        run.recorded_messages, run.recorded_updates = count_database(database_url)
         run.replies = Counter(
             c.params.get("thread_ts")
             for c in slack.calls_to("chat.postMessage")
@@ -302,9 +326,10 @@ def bench(backend: str, database_url: str | None, args: argparse.Namespace) -> R
             for c in slack.calls_to("reactions.add")
             if c.status == 200 and c.params.get("timestamp") in updates
         )
+        output = server.log.read_text(encoding="utf-8", errors="replace")
         if server.process.poll() is not None:
-            raise SystemExit(f"tsagbot serve died:\n{server.output()}")
-        errors = server.output().count(" ERROR ")
+            raise SystemExit(f"tsagbot serve died:\n{output}")
+        errors = output.count(" ERROR ")
         if errors:
             print(f"(the server logged {errors} errors; see its output)", file=sys.stderr)
     return run

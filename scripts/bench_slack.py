@@ -21,17 +21,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,13 +37,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.slackkit import (  # noqa: E402
-    FakeSlack,
-    free_port,
-    post_signed,
-    slash_command_body,
-    wait_for_http,
-)
+from benchkit import running  # noqa: E402
+
+from bot.slack.local_api import LocalWebApi  # noqa: E402
+from bot.slack.requests import post_signed, slash_command_body  # noqa: E402
 
 SECRET = "b3nch-signing-secret-0123456789ab"
 BOT_TOKEN = "xoxb-0000-bench"
@@ -87,49 +82,6 @@ def bare_server(port: int) -> None:
 
 
 # -- running servers ------------------------------------------------------------------------
-
-
-@dataclass
-class Process:
-    name: str
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-
-@contextlib.contextmanager
-def running(name: str, args: list[str], env: dict[str, str], folder: Path) -> Iterator[Process]:
-    """Start a server process on a free port, wait for /healthz, stop it at the end."""
-    port = free_port()
-    log = folder / f"{name}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, *[a.replace("{port}", str(port)) for a in args]],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{name} did not start:\n{log.read_text(errors='replace')}")
-            try:
-                wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=0.25)
-                break
-            except AssertionError:
-                continue
-        yield Process(name, process, f"http://127.0.0.1:{port}/slack/events", log)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 # -- the load -------------------------------------------------------------------------------
@@ -207,7 +159,7 @@ def ms(seconds: float) -> str:
 
 def bench_http(rate: float, seconds: float, clients: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
-    with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp:
+    with LocalWebApi() as slack, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env.update(
             SLACK_BOT_TOKEN=BOT_TOKEN,

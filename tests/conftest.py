@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,13 +31,48 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'tsagbot.sqlite3'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file brought up to date once per run, that test databases start as a copy of."""
+    path = tmp_path_factory.mktemp("migrated") / "tsagbot.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    database.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
-    """A database URL for each backend: a SQLite file, and PostgreSQL when configured."""
+def database_url(
+    request: pytest.FixtureRequest, sqlite_url: str, migrated_sqlite: Path
+) -> Iterator[str]:
+    """An up-to-date, empty database for each backend: a SQLite file, and PostgreSQL when
+    configured."""
     if request.param == "sqlite":
+        shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
         yield sqlite_url
     else:
         yield from fresh_postgres_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def memory_database_url(request: pytest.FixtureRequest, migrated_sqlite: Path) -> Iterator[str]:
+    """Like ``database_url``, but SQLite in memory: for tests not about the file.
+
+    Every engine of this process opens the same database (shared cache) while the
+    test runs; it is gone afterwards.  Not for tests that write from several threads
+    at once: SQLite's shared cache locks tables instead of waiting.
+    """
+    if request.param != "sqlite":
+        yield from fresh_postgres_database()
+        return
+    name = f"file:tsagbot-{uuid.uuid4().hex}?mode=memory&cache=shared"
+    keeper = sqlite3.connect(name, uri=True)
+    with contextlib.closing(sqlite3.connect(migrated_sqlite)) as migrated:
+        migrated.backup(keeper)
+    try:
+        yield f"sqlite:///{name}&uri=true"
+    finally:
+        keeper.close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -45,11 +46,13 @@ def create_app(
     services: Services | None = None,
     token_verification: bool = True,
     process_before_response: bool = False,
+    listener_executor: Executor | None = None,
 ) -> App:
     """Build the Bolt app with every listener registered.
 
     ``services`` defaults to a database opened (and migrated) from ``settings``;
-    ``client`` to a Web API client for ``SLACK_API_URL``.
+    ``client`` to a Web API client for ``SLACK_API_URL``; ``listener_executor``
+    (where listeners run after the acknowledgement) to Bolt's own thread pool.
     """
     services = services or Services.create(settings)
     app = App(
@@ -57,6 +60,7 @@ def create_app(
         signing_secret=settings.slack_signing_secret or "",
         token_verification_enabled=token_verification,
         process_before_response=process_before_response,
+        listener_executor=listener_executor,
         raise_error_for_unhandled_request=False,
         name="tsagbot",
     )

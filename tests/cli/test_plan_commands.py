@@ -1,4 +1,5 @@
-"""The tsagbot command line, run as a user runs it: a separate process."""
+"""``tsagbot import``, ``items``, ``show`` and ``serve``'s checks, in-process with click's
+CliRunner; one test runs a real process, as a user does."""
 
 from __future__ import annotations
 
@@ -9,36 +10,35 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from bot.cli.main import cli
 from bot.plan.importing import bundled_plan
 from tests.support.common import PLAN_SEED, SEEDS
 
 SUBCOMMANDS = ["import", "items", "show"]
 
 
-def run(*args: str, db: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    full_env.update({"TSAGBOT_DATABASE_URL": db, **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-        check=False,
-    )
+def run(*args: str, db: str, env: dict[str, str] | None = None) -> Result:
+    """``tsagbot ARGS`` in-process on ``db``, without the machine's SLACK_* settings."""
+    environment: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SLACK_")}
+    environment.update({"TSAGBOT_DATABASE_URL": db, **(env or {})})
+    result = CliRunner().invoke(cli, list(args), env=environment, prog_name="tsagbot")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in SUBCOMMANDS)])
 def test_help_everywhere(command: list[str], sqlite_url: str) -> None:
     result = run(*command, "--help", db=sqlite_url)
-    assert result.returncode == 0
+    assert result.exit_code == 0
     assert "Usage: tsagbot" in result.stdout
 
 
 def test_import_prints_what_it_did(sqlite_url: str) -> None:
     first = run("import", str(PLAN_SEED), "--json", db=sqlite_url)
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)
     assert (summary["items"], summary["obsolete"], summary["resolutions"]) == (397, 76, 58)
     assert len(summary["created"]) == 473
@@ -67,14 +67,23 @@ def test_items_and_show_as_json(sqlite_url: str) -> None:
 
 
 def test_first_read_on_an_empty_database_loads_the_bundled_plan(sqlite_url: str) -> None:
-    result = run("show", "01-11", "--json", db=sqlite_url)
+    """As a user runs it: a separate process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "show", "01-11", "--json"],
+        capture_output=True,
+        text=True,
+        env={**env, "TSAGBOT_DATABASE_URL": sqlite_url},
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["completed"] is True
     assert "loaded the bundled WTSA-20 action plan" in result.stderr
 
 
-def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 2, result.output
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

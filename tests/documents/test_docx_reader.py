@@ -6,7 +6,6 @@ import importlib.util
 import io
 import re
 import sys
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -616,16 +615,11 @@ SEED = fixtures.seed_path()
 
 
 @pytest.mark.skipif(SEED is None, reason="the action plan's text export is not on this machine")
-def test_whole_plan_reads_back_fast_and_exactly(tmp_path: Path) -> None:
+def test_whole_plan_reads_back_exactly(tmp_path: Path) -> None:
+    """How fast it reads is measured by scripts/bench_import.py, not here."""
     assert SEED is not None
     manifest = fixtures.build_plan_docx(fixtures.load_seed_blocks(SEED), tmp_path / "plan.docx")
-    data = manifest.path.read_bytes()
-    fastest = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        blocks = read_docx(data)
-        fastest = min(fastest, time.perf_counter() - started)
-    assert fastest < 0.5
+    blocks = read_docx(manifest.path.read_bytes())
     assert without_lines(blocks) == manifest.expected
     rows = sum(len(table.rows) for table in tables(blocks))
     assert rows > 850

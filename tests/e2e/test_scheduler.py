@@ -19,10 +19,10 @@ from icalendar import Calendar
 from bot.meetings.service import read_meetings, store
 from bot.plan.importing import ensure_plan
 from bot.settings import Settings
+from bot.slack.local_api import LocalWebApi
 from bot.store.db import Database
 from tests.support.common import POSTGRES_URL, fresh_postgres_database
 from tests.support.serving import serving
-from tests.support.slackkit import FakeSlack
 
 SETTLE = 4.0
 """Seconds to wait for a second post that must not come (the tick runs every minute,
@@ -61,12 +61,12 @@ ENV = {"TSAGBOT_ANNOUNCE_CHANNEL": "C0ANNOUNCE", "TSAGBOT_PUBLIC_URL": "https://
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
+def slack() -> Iterator[LocalWebApi]:
+    with LocalWebApi() as fake:
         yield fake
 
 
-def reminders(slack: FakeSlack) -> list[dict]:
+def reminders(slack: LocalWebApi) -> list[dict]:
     return [
         call.params
         for call in slack.calls_to("chat.postMessage")
@@ -75,7 +75,7 @@ def reminders(slack: FakeSlack) -> list[dict]:
 
 
 def test_serve_posts_a_due_reminder_once_even_across_a_restart(
-    tmp_path: Path, slack: FakeSlack, database_url: str
+    tmp_path: Path, slack: LocalWebApi, database_url: str
 ) -> None:
     prepare(database_url)
     with serving(tmp_path, slack, database_url=database_url, env=ENV) as server:
@@ -103,7 +103,7 @@ def test_serve_posts_a_due_reminder_once_even_across_a_restart(
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TSAGBOT_TEST_POSTGRES_URL is not set")
 def test_two_replicas_on_one_postgresql_database_post_each_reminder_once(
-    tmp_path: Path, slack: FakeSlack
+    tmp_path: Path, slack: LocalWebApi
 ) -> None:
     for database_url in fresh_postgres_database():
         prepare(database_url)
@@ -128,7 +128,7 @@ def test_two_replicas_on_one_postgresql_database_post_each_reminder_once(
         assert len(reminders(slack)) == 1
 
 
-def test_the_calendar_feed_refuses_an_unknown_kind(tmp_path: Path, slack: FakeSlack) -> None:
+def test_the_calendar_feed_refuses_an_unknown_kind(tmp_path: Path, slack: LocalWebApi) -> None:
     with serving(tmp_path, slack, env={"TSAGBOT_SCHEDULER": "off"}) as server:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{server.base}/calendar.ics?kind=party", timeout=5)

@@ -70,9 +70,9 @@ def _kind(text: str) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(memory_database_url: str) -> Settings:
     return Settings(
-        database_url=database_url, announce_channel="C0ANNOUNCE", digest_channel="C0DIGEST"
+        database_url=memory_database_url, announce_channel="C0ANNOUNCE", digest_channel="C0DIGEST"
     )
 
 
@@ -178,9 +178,9 @@ def test_a_failed_post_is_retried_until_it_goes_out(settings: Settings) -> None:
 
 
 @pytest.mark.usefixtures("loaded")
-def test_no_channel_configured_means_nothing_is_posted(database_url: str) -> None:
+def test_no_channel_configured_means_nothing_is_posted(memory_database_url: str) -> None:
     clock = FixedClock()
     slack = Slack(clock)
-    bare = Settings(database_url=database_url)
+    bare = Settings(database_url=memory_database_url)
     walk(runner(bare, clock, slack), clock, utc(2026, 3, 30), utc(2026, 4, 1), timedelta(hours=1))
     assert slack.posts == []

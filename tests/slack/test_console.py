@@ -1,8 +1,9 @@
 """The bot without Slack: ``tsagbot ask``, ``tsagbot console`` and the Console class.
 
-The commands run as a user runs them (a separate process) on a fresh, empty SQLite
-file and without any Slack setting: they load the bundled plan and answer through
-the same Bolt app that ``tsagbot serve`` runs.
+The commands run in-process (click's CliRunner; ``tsagbot ask`` once as a separate
+process, as a user runs it) on a fresh, empty SQLite file and without any Slack
+setting: they load the bundled plan and answer through the same Bolt app that
+``tsagbot serve`` runs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from bot.cli.main import cli
 from bot.plan.importing import ensure_plan
 from bot.settings import Settings
 from bot.slack.console import Console
@@ -39,12 +43,23 @@ CARD_LINES = [
 LIST_HEADER = "Resolution 50 – Cybersecurity"
 
 
-def tsagbot(*args: str, db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def tsagbot(*args: str, db: str, stdin: str | None = None) -> Result:
+    """``tsagbot ARGS`` in-process on ``db``, without the machine's settings."""
+    env: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("SLACK_", "TSAGBOT_"))
+    }
+    env["TSAGBOT_DATABASE_URL"] = db
+    result = CliRunner().invoke(cli, list(args), input=stdin, env=env, prog_name="tsagbot")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def tsagbot_process(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
     env["TSAGBOT_DATABASE_URL"] = db
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -65,7 +80,8 @@ def assert_card(text: str) -> None:
 
 
 def test_ask_prints_the_card(sqlite_url: str) -> None:
-    result = tsagbot("ask", "/action 50-18", db=sqlite_url)
+    """As a user runs it: a separate process."""
+    result = tsagbot_process("ask", "/action 50-18", db=sqlite_url)
     assert result.returncode == 0, result.stderr
     assert_card(result.stdout)
     assert "loaded the bundled WTSA-20 action plan, 397 items" in result.stderr
@@ -74,7 +90,7 @@ def test_ask_prints_the_card(sqlite_url: str) -> None:
 
 def test_ask_json_prints_the_block_kit_payload(sqlite_url: str) -> None:
     result = tsagbot("ask", "/action 50-18", "--json", db=sqlite_url)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     (message,) = json.loads(result.stdout)
     assert message["response_type"] == "ephemeral"
     assert message["text"].startswith("50-18: SG17, in close collaboration")
@@ -91,13 +107,13 @@ def test_ask_json_prints_the_block_kit_payload(sqlite_url: str) -> None:
 
 def test_ask_answers_what_is_not_found_without_failing(sqlite_url: str) -> None:
     result = tsagbot("ask", "xyzzyplugh", db=sqlite_url)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "Nothing found for xyzzyplugh."
 
 
 def test_console_answers_each_line(sqlite_url: str) -> None:
     result = tsagbot("console", db=sqlite_url, stdin="/action 50-18\n50\nquit\n")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("tsagbot console: type /action 50-18")
     card, _, listing = out.partition(f"tsagbot> {LIST_HEADER}\n")
@@ -112,7 +128,7 @@ def test_console_answers_each_line(sqlite_url: str) -> None:
 
 def test_console_ends_at_end_of_input(sqlite_url: str) -> None:
     result = tsagbot("console", db=sqlite_url, stdin="\nhelp\n")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     assert "`/action`: look up the WTSA action plan" in result.stdout
 
 
@@ -143,7 +159,7 @@ def test_console_takes_mentions_as_channel_messages(sqlite_url: str) -> None:
         db=sqlite_url,
         stdin="@tsagbot when is the next IRM?\n@tsagbot status of 50-18\n@tsagbot hello\nquit\n",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     first, second, third = result.stdout.split("tsagbot> ")[1:4]
     assert first.startswith("No inter-regional meeting is in the schedule from now on.")
     assert "50-18" in second

@@ -1,37 +1,52 @@
-"""The real ``tsagbot serve`` process for end-to-end tests, talking to a :class:`FakeSlack`.
+"""Slack's requests to tsagbot's endpoint: in this process for most tests, the real one for a few.
 
-:func:`start_server` starts ``python -m bot serve`` as in production on a free loopback
-port, with its Web API (and every ``response_url``) pointed at the fake, and waits for
-``GET /healthz``.  A fresh database (a SQLite file by default) gets the bundled WTSA-20
-plan on that first start.  Requests are signed as Slack signs them and must be answered
-within Slack's three seconds; what the server writes is kept in a log file, shown by
+:func:`in_process` builds what ``tsagbot serve`` builds (the database with the bundled
+plan and schedule, the Bolt app, the WSGI application with ``/healthz`` and
+``/calendar.ics``) and calls that WSGI application directly: no process, no socket on
+the way in, the same code from the signature check onwards.  Its Web API (and every
+``response_url``) is a :class:`LocalWebApi` on loopback, as for the real process.
+
+For the end-to-end tests, :func:`start_server` starts ``python -m bot serve`` as in
+production on a free loopback port, with its Web API (and every ``response_url``)
+pointed at the :class:`LocalWebApi`, and waits for ``GET /healthz``.  A fresh database
+(a SQLite file by default) gets the bundled WTSA-20 plan on that first start.  Requests
+are signed as Slack signs them; over HTTP they must be answered within Slack's three
+seconds; what the server writes is kept in a log file, shown by
 :func:`server_output` when a test fails.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
+import weakref
+import wsgiref.util
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from bot.cli.support import Context
+from bot.clock import system_clock
+from bot.settings import Settings
+from bot.slack.app import create_app
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import FORM, sign, slash_command_body
+from bot.slack.server import EVENTS_PATH, WSGIApp, make_wsgi_app
+from bot.slack.services import Services
 from tests.support.blockkit import SORRY, assert_within_limits
-from tests.support.slackkit import (
-    FORM,
-    Call,
-    FakeSlack,
-    free_port,
-    post_signed,
-    slash_command_body,
-    wait_for_http,
-)
+from tests.support.http import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "3c0a1f6d2b9e48a7b5d4c2e1f0a9b8c7"
@@ -40,13 +55,210 @@ SLACK_DEADLINE = 3.0
 """Slack gives up on a request that is not answered within three seconds."""
 
 
+T = TypeVar("T")
+Answer = tuple[int, dict[str, str], bytes]
+"""An HTTP answer: status, headers, body."""
+
+
+class Endpoint:
+    """Where Slack sends its requests (``POST /slack/events``), and the Web API it is given."""
+
+    slack: LocalWebApi
+    database_url: str
+
+    def send(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        """POST ``body`` with exactly these headers."""
+        raise NotImplementedError
+
+    def output(self) -> str:
+        """What the server has written (logged) so far."""
+        raise NotImplementedError
+
+    def alive(self) -> bool:
+        return True
+
+    def quiet(self, seconds: float) -> None:
+        """Give what the listeners are still doing time to show: ``seconds``."""
+        time.sleep(seconds)
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str = FORM,
+        *,
+        secret: str = SECRET,
+        timestamp: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """POST a body signed as Slack signs it; ``headers`` are sent too (and win)."""
+        signed = sign(secret, body, timestamp, content_type)
+        signed.update(headers or {})
+        return self.send(body, signed)
+
+    def slash_command(self, command: str, text: str, *, user_id: str) -> dict[str, Any]:
+        """``COMMAND TEXT``: the acknowledgement's message, checked against Slack's limits."""
+        body = slash_command_body(
+            command,
+            text,
+            user_id=user_id,
+            response_url=self.slack.response_url(f"command-{uuid.uuid4().hex[:8]}"),
+        )
+        status, headers, raw = self.post(body)
+        assert status == 200, (status, raw[:500])
+        assert headers.get("Content-Type", "").startswith("application/json")
+        message: dict[str, Any] = json.loads(raw)
+        assert message["response_type"] == "ephemeral"
+        assert SORRY not in message["text"], f"{command} {text[:80]!r} failed in the server"
+        assert_within_limits(message)
+        return message
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's pool for listeners (five threads, as Bolt's own), that says when all are done."""
+
+    _all: ClassVar[weakref.WeakSet[ListenerPool]] = weakref.WeakSet()
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5, thread_name_prefix="listener")
+        self._busy = 0
+        self._changed = threading.Condition()
+        ListenerPool._all.add(self)
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        with self._changed:
+            self._busy += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any]) -> None:
+        with self._changed:
+            self._busy -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self._changed:
+            idle = self._changed.wait_for(lambda: self._busy == 0, timeout)
+        assert idle, f"listeners still running after {timeout}s"
+
+    @classmethod
+    def wait_all_idle(cls, timeout: float = 10.0) -> None:
+        """Until no listener of any server in this process runs (a listener a listener
+        starts is counted before its starter ends)."""
+        for pool in list(cls._all):
+            pool.wait_idle(timeout)
+
+
+class LocalServer(Endpoint):
+    """What ``tsagbot serve`` runs, called in this process: see :func:`in_process`.
+
+    As in ``serve``, listeners run after the acknowledgement (in Bolt's threads), so
+    tests wait for their Web API calls; the scheduler is left out (tests/e2e runs it).
+    """
+
+    def __init__(
+        self, slack: LocalWebApi, database_url: str, env: Mapping[str, str] | None = None
+    ) -> None:
+        self.slack = slack
+        self.database_url = database_url
+        self._log = io.StringIO()
+        self._handler = logging.StreamHandler(self._log)
+        self._handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        settings = Settings.from_env(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_URL": slack.url,
+                "TSAGBOT_DATABASE_URL": database_url,
+                **(env or {}),
+            }
+        )
+        context = Context(settings=settings, clock=system_clock)
+        with contextlib.redirect_stderr(self._log):  # what serve says as it starts
+            db = context.db_with_schedule()
+        self.services = Services(settings=settings, db=db, clock=system_clock)
+        self.listeners = ListenerPool()
+        app = create_app(settings, services=self.services, listener_executor=self.listeners)
+        self.application: WSGIApp = make_wsgi_app(app, self.services)
+        logging.getLogger().addHandler(self._handler)
+
+    def close(self) -> None:
+        self.listeners.shutdown(wait=True)
+        logging.getLogger().removeHandler(self._handler)
+        self.services.db.dispose()
+
+    def quiet(self, seconds: float) -> None:  # noqa: ARG002 (no need to guess how long)
+        """Until every listener of every server in this process is done: in this process
+        that is known, not waited for."""
+        ListenerPool.wait_all_idle()
+
+    def output(self) -> str:
+        return self._log.getvalue()
+
+    def send(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        return self.request("POST", EVENTS_PATH, body, headers)
+
+    def get(self, path: str, method: str = "GET") -> Answer:
+        """``GET path`` (``/healthz``, ``/calendar.ics?kind=irm``)."""
+        return self.request(method, path, b"", {})
+
+    def request(self, method: str, target: str, body: bytes, headers: Mapping[str, str]) -> Answer:
+        """One request through the WSGI application, as waitress would pass it."""
+        path, _, query = target.partition("?")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        for name, value in headers.items():
+            key = name.upper().replace("-", "_")
+            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+        wsgiref.util.setup_testing_defaults(environ)
+        started: list[Any] = []
+
+        def start_response(status: str, response_headers: list[tuple[str, str]], *_: Any) -> None:
+            # Header names as they come over HTTP, whatever case the application used.
+            named = {name.title(): value for name, value in response_headers}
+            started[:] = [int(status.split()[0]), named]
+
+        result = self.application(environ, start_response)
+        try:
+            data = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return started[0], started[1], data
+
+
+L = TypeVar("L", bound=LocalServer)
+
+
+@contextlib.contextmanager
+def in_process(
+    slack: LocalWebApi,
+    database_url: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    server_class: type[L] = LocalServer,  # type: ignore[assignment]
+) -> Iterator[L]:
+    """What ``tsagbot serve`` runs, on ``database_url`` with ``env`` settings, in this process."""
+    server = server_class(slack, database_url, env)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
 @dataclass
-class Server:
+class Server(Endpoint):
     """A running ``tsagbot serve`` and the fake Slack it talks to."""
 
     process: subprocess.Popen[bytes]
     base: str
-    slack: FakeSlack
+    slack: LocalWebApi
     log: Path
     database_url: str
 
@@ -70,40 +282,22 @@ class Server:
             return True
         return False
 
-    def post(
-        self,
-        body: bytes,
-        content_type: str = FORM,
-        *,
-        secret: str = SECRET,
-        timestamp: int | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        """POST a signed body to /slack/events; it must be answered within 3 s."""
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def send(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        """POST to /slack/events over HTTP; Slack needs the answer within 3 s."""
         start = time.monotonic()
-        answer = post_signed(
-            self.events, body, content_type, secret, timestamp=timestamp, extra_headers=headers
-        )
+        request = urllib.request.Request(self.events, data=body, headers=dict(headers))
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                answer = response.status, dict(response.headers.items()), response.read()
+        except urllib.error.HTTPError as error:
+            with error:
+                answer = error.code, dict(error.headers.items()), error.read()
         elapsed = time.monotonic() - start
         assert elapsed < SLACK_DEADLINE, f"answered in {elapsed:.2f}s; Slack waits 3 s"
         return answer
-
-    def slash_command(self, command: str, text: str, *, user_id: str) -> dict[str, Any]:
-        """``COMMAND TEXT``: the acknowledgement's message, checked against Slack's limits."""
-        body = slash_command_body(
-            command,
-            text,
-            user_id=user_id,
-            response_url=self.slack.response_url(f"command-{uuid.uuid4().hex[:8]}"),
-        )
-        status, headers, raw = self.post(body)
-        assert status == 200, (status, raw[:500])
-        assert headers.get("Content-Type", "").startswith("application/json")
-        message: dict[str, Any] = json.loads(raw)
-        assert message["response_type"] == "ephemeral"
-        assert SORRY not in message["text"], f"{command} {text[:80]!r} failed in the server"
-        assert_within_limits(message)
-        return message
 
 
 S = TypeVar("S", bound=Server)
@@ -121,7 +315,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def start_server(
     folder: Path,
-    slack: FakeSlack,
+    slack: LocalWebApi,
     *,
     database_url: str | None = None,
     env: Mapping[str, str] | None = None,
@@ -167,7 +361,7 @@ def start_server(
 @contextlib.contextmanager
 def serving(
     folder: Path,
-    slack: FakeSlack,
+    slack: LocalWebApi,
     *,
     database_url: str | None = None,
     env: Mapping[str, str] | None = None,
@@ -188,24 +382,22 @@ def serving(
 
 
 @contextlib.contextmanager
-def server_output(server: Server) -> Iterator[None]:
+def server_output(server: Endpoint) -> Iterator[None]:
     """What the server writes during the block, printed to stderr (pytest shows it on failure)."""
-    assert server.process.poll() is None, f"tsagbot serve has exited:\n{server.output()}"
-    start = server.log.stat().st_size
+    assert server.alive(), f"tsagbot serve has exited:\n{server.output()}"
+    start = len(server.output())
     try:
         yield
     finally:
-        with server.log.open("rb") as log:
-            log.seek(start)
-            written = log.read().decode("utf-8", errors="replace")
+        written = server.output()[start:]
         if written:
             print(f"--- tsagbot serve wrote during this test ---\n{written}", file=sys.stderr)
-        if server.process.poll() is not None:
-            print(f"--- tsagbot serve exited ({server.process.returncode}) ---", file=sys.stderr)
+        if not server.alive():
+            print("--- tsagbot serve exited ---", file=sys.stderr)
 
 
 def wait_for_call(
-    slack: FakeSlack, method: str, matches: Callable[[Call], bool], timeout: float = 5.0
+    slack: LocalWebApi, method: str, matches: Callable[[Call], bool], timeout: float = 5.0
 ) -> Call:
     """The first call to ``method`` that ``matches``, waiting for it to arrive."""
     deadline = time.monotonic() + timeout
@@ -221,7 +413,7 @@ def wait_for_call(
         count = len(calls) + 1
 
 
-def wait_for_response(slack: FakeSlack, name: str, timeout: float = 5.0) -> Call:
+def wait_for_response(slack: LocalWebApi, name: str, timeout: float = 5.0) -> Call:
     """The first call to ``slack.response_url(name)``, waiting for it to arrive."""
     path = f"/response/{name}"
     return wait_for_call(slack, "response_url", lambda call: call.path == path, timeout)

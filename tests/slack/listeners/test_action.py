@@ -1,11 +1,12 @@
-"""``/action`` over HTTP, exactly as Slack sends it, to the real ``tsagbot serve``.
+"""``/action`` exactly as Slack sends it, to what ``tsagbot serve`` runs, in this process.
 
-One server process per module, started as in production (``python -m bot serve``)
-on a fresh SQLite file, so that it loads the bundled WTSA-20 plan first, with its
-Web API and every ``response_url`` pointed at a :class:`FakeSlack` on loopback.
-Every request is a form-encoded body signed the way Slack signs it; every answer
-is checked for its content and for Slack's Block Kit limits, and must arrive
-within Slack's three seconds.
+One server per module (:func:`tests.support.serving.in_process`: the database, the
+Bolt app and the WSGI application that ``serve`` builds) on a fresh SQLite file, so
+that it loads the bundled WTSA-20 plan first, with its Web API and every
+``response_url`` pointed at a :class:`LocalWebApi` on loopback.  Every request is a
+form-encoded body signed the way Slack signs it; every answer is checked for its
+content and for Slack's Block Kit limits.  tests/e2e sends some of them over HTTP to
+the real process.
 
 The server's output is printed with a failing test (pytest's captured stderr).
 """
@@ -15,8 +16,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -27,22 +26,21 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
-from bot.store.db import Database
-from bot.store.models import ActionItem, Resolution
-from tests.support import serving
-from tests.support.blockkit import MAX_HEADER, MAX_TEXT, assert_within_limits, buttons, texts
-from tests.support.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
-from tests.support.slackkit import (
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import (
     FORM,
     JSON,
-    Call,
-    FakeSlack,
     block_action_payload,
     interaction_body,
     sign,
     slash_command_body,
     url_verification_body,
 )
+from bot.store.db import Database
+from bot.store.models import ActionItem, Resolution
+from tests.support import serving
+from tests.support.blockkit import MAX_HEADER, MAX_TEXT, assert_within_limits, buttons, texts
+from tests.support.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 
@@ -62,8 +60,8 @@ RESOLUTION_50_ACTIVE = [
 # -- the server ---------------------------------------------------------------------------
 
 
-class Server(serving.Server):
-    """A running ``tsagbot serve`` and the fake Slack it talks to, asked ``/action``."""
+class Server(serving.LocalServer):
+    """What ``tsagbot serve`` runs and the Web API it talks to, asked ``/action``."""
 
     def action(self, text: str, *, user_id: str = ALICE) -> dict[str, Any]:
         """``/action TEXT``: the acknowledgement's message, checked against Slack's limits."""
@@ -92,8 +90,12 @@ class Server(serving.Server):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with (
-        FakeSlack() as slack,
-        serving.serving(tmp_path_factory.mktemp("serve"), slack, server_class=Server) as running,
+        LocalWebApi() as slack,
+        serving.in_process(
+            slack,
+            f"sqlite:///{tmp_path_factory.mktemp('serve') / 'tsagbot.sqlite3'}",
+            server_class=Server,
+        ) as running,
     ):
         yield running
 
@@ -187,11 +189,10 @@ def test_the_empty_database_got_the_bundled_plan(server: Server, plan: dict[str,
 
 def test_health_check(server: Server) -> None:
     start = time.monotonic()
-    with urllib.request.urlopen(f"{server.base}/healthz", timeout=5) as response:
-        assert (response.status, response.read()) == (200, b"ok\n")
-    request = urllib.request.Request(f"{server.base}/healthz", method="HEAD")
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert (response.status, response.read()) == (200, b"")
+    status, _, body = server.get("/healthz")
+    assert (status, body) == (200, b"ok\n")
+    status, _, body = server.get("/healthz", method="HEAD")
+    assert (status, body) == (200, b"")
     assert time.monotonic() - start < SLACK_DEADLINE
 
 
@@ -610,13 +611,10 @@ def forged_requests(server: Server) -> list[tuple[str, dict[str, str], bytes]]:
 def test_requests_not_signed_by_slack_are_refused(server: Server) -> None:
     before = len(server.slack.calls)
     for case, headers, body in forged_requests(server):
-        request = urllib.request.Request(server.events, data=body, headers=headers, method="POST")
         start = time.monotonic()
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=5)
-        with refused.value as error:
-            assert error.code == 401, case
-            assert b"50-18" not in error.read(), case
+        status, _, raw = server.send(body, headers)
+        assert status == 401, case
+        assert b"50-18" not in raw, case
         assert time.monotonic() - start < SLACK_DEADLINE
     # A genuine click after them is answered; none of the forged ones ever was.
     card = server.action("50-18")["blocks"]

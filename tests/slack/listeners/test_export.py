@@ -40,7 +40,12 @@ def console(services: Services) -> Iterator[Console]:
 
 
 def calls(reply: ConsoleReply, method: str) -> list[dict[str, object]]:
-    return [call.args for call in reply.calls if call.method == method]
+    """The parameters of each call to ``method``; an upload's bytes under ``"bytes"``."""
+    return [
+        {**call.params, "bytes": call.body} if method == "file_upload" else call.params
+        for call in reply.calls
+        if call.method == method
+    ]
 
 
 def test_export_uploads_the_docx_into_a_dm_with_the_asker(console: Console) -> None:

@@ -1,17 +1,18 @@
-"""``/meetings`` and questions asked by mentioning the bot, over HTTP, as Slack sends them.
+"""``/meetings`` and questions asked by mentioning the bot, as Slack sends them.
 
-The real ``tsagbot serve`` runs on a fresh database (a SQLite file, and a fresh
+What ``tsagbot serve`` runs (:func:`tests.support.serving.in_process`) is built on a
+fresh database (a SQLite file, and a fresh
 PostgreSQL database when ``TSAGBOT_TEST_POSTGRES_URL`` is set) that holds, before
 it starts, three meetings set around the real time (the server reads the system
 clock): an inter-regional meeting in three days, a working party in five and a
 TSAG meeting in ten; the server then loads the bundled plan, in which 50-18 is
 open and due at each TSAG meeting.  Alice reads Slack in Tokyo, Bob in Geneva
-(FakeSlack's ``users.info`` answers their ``tz``).
+(LocalWebApi's ``users.info`` answers their ``tz``).
 
-Slash commands are answered in their acknowledgement, within Slack's three
-seconds; button clicks post to their ``response_url``; mentions are answered in
-the thread by ``chat.postMessage``.  "Only once" is checked by asking a later
-question, waiting for its answer, then :data:`QUIET` seconds more.
+Slash commands are answered in their acknowledgement; button clicks post to their
+``response_url``; mentions are answered in the thread by ``chat.postMessage``.
+"Only once" is checked by asking a later question, waiting for its answer, then until
+every listener is done (:meth:`~tests.support.serving.LocalServer.quiet`).
 """
 
 from __future__ import annotations
@@ -33,22 +34,21 @@ from sqlalchemy import select
 from bot.meetings import display
 from bot.meetings.questions import window_for
 from bot.meetings.service import read_meetings, store
-from bot.store.db import Database
-from bot.store.models import Meeting
-from tests.support import serving
-from tests.support.blockkit import assert_within_limits, buttons, texts
-from tests.support.common import BACKENDS, fresh_postgres_database
-from tests.support.serving import SLACK_DEADLINE, server_output, wait_for_call, wait_for_response
-from tests.support.slackkit import (
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import (
     JSON,
-    Call,
-    FakeSlack,
     app_mention_event,
     block_action_payload,
     event_body,
     interaction_body,
     message_event,
 )
+from bot.store.db import Database
+from bot.store.models import Meeting
+from tests.support import serving
+from tests.support.blockkit import assert_within_limits, buttons, texts
+from tests.support.common import BACKENDS, fresh_postgres_database
+from tests.support.serving import SLACK_DEADLINE, server_output, wait_for_call, wait_for_response
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 PEOPLE = {
@@ -56,7 +56,7 @@ PEOPLE = {
     BOB: {"name": "bob", "display_name": "Bob", "tz": "Europe/Zurich"},
 }
 GENEVA, TOKYO = ZoneInfo("Europe/Zurich"), ZoneInfo("Asia/Tokyo")
-BOT = "UBOT"  # FakeSlack's bot user
+BOT = "UBOT"  # LocalWebApi's bot user
 CHANNEL = "C1"
 PUBLIC_URL = "https://tsagbot.example.org"
 IRM_NAME = "Fourth inter-regional meeting for WTSA-28"
@@ -65,6 +65,8 @@ WP_NAME = "WP2/TSAG e-meeting"
 RG_MEETINGS = 10
 """Rapporteur group meetings, from day 21 on: more than one page of ``/meetings rg``."""
 QUIET = 0.3
+"""Seconds to wait for stray calls after the later answer, where listeners cannot be
+watched (over HTTP); in this process they are waited for until done."""
 
 _stamps = itertools.count(1)
 
@@ -147,7 +149,7 @@ class Schedule:
     tsag: Meeting
 
 
-class Server(serving.Server):
+class Server(serving.LocalServer):
     def meetings(self, text: str, *, user_id: str = ALICE) -> dict[str, Any]:
         """``/meetings TEXT``: the acknowledgement's message, checked against Slack's limits."""
         return self.slash_command("/meetings", text, user_id=user_id)
@@ -194,7 +196,7 @@ class Server(serving.Server):
     def replies(self, event: dict[str, Any]) -> list[Call]:
         """Every post in the thread of ``event``, once a later question has been answered."""
         self.reply(self.event(app_mention_event("next meeting", channel="C2", ts=new_ts())))
-        time.sleep(QUIET)
+        self.quiet(QUIET)
         thread = event.get("thread_ts") or event["ts"]
         return [
             call
@@ -232,7 +234,7 @@ def load_schedule(url: str) -> Schedule:
 @dataclass
 class Workspace:
     server: Server
-    slack: FakeSlack
+    slack: LocalWebApi
     schedule: Schedule
 
 
@@ -242,12 +244,10 @@ def workspace(
 ) -> Iterator[Workspace]:
     folder = tmp_path_factory.mktemp(f"meetings-{request.param}")
     env = {"TSAGBOT_PUBLIC_URL": PUBLIC_URL, "TSAGBOT_SCHEDULER": "off"}
-    with FakeSlack() as slack, fresh_database(str(request.param), folder) as url:
+    with LocalWebApi() as slack, fresh_database(str(request.param), folder) as url:
         slack.users.update(PEOPLE)
         schedule = load_schedule(url)
-        with serving.serving(
-            folder, slack, database_url=url, env=env, server_class=Server
-        ) as server:
+        with serving.in_process(slack, url, env=env, server_class=Server) as server:
             yield Workspace(server, slack, schedule)
 
 

@@ -1,22 +1,23 @@
-"""Status updates posted in channels, over HTTP, exactly as Slack sends them.
+"""Status updates posted in channels, exactly as Slack sends them.
 
-The real ``tsagbot serve`` (``python -m bot serve``) on a fresh database (a SQLite
-file, and a fresh PostgreSQL database when ``TSAGBOT_TEST_POSTGRES_URL`` is set)
-loads the bundled WTSA-20 plan, in which 50-18 and 50-20 have met their periodic
-goals and 50-22, 50-23 are open.  Each test sends signed ``event_callback``
-requests and checks both what the bot asked of Slack's Web API (a :class:`FakeSlack`
-on loopback, made to answer ``already_reacted`` and ``message_not_found`` as Slack
-does) and what the database holds.
+What ``tsagbot serve`` runs (:func:`tests.support.serving.in_process`), on a fresh
+database (a SQLite file, and a fresh PostgreSQL database when
+``TSAGBOT_TEST_POSTGRES_URL`` is set), loads the bundled WTSA-20 plan, in which 50-18
+and 50-20 have met their periodic goals and 50-22, 50-23 are open.  Each test sends
+signed ``event_callback`` requests and checks both what the bot asked of Slack's Web
+API (a :class:`LocalWebApi` on loopback, made to answer ``already_reacted`` and
+``message_not_found`` as Slack does) and what the database holds.
 
-Every request must be acknowledged with 200 within Slack's three seconds; the
-listeners run after the acknowledgement, so their effects are waited for.  "Nothing
-happens" is checked by posting a later update (a note on :data:`SENTINEL`), waiting
-for its reply, then at most :data:`QUIET` seconds more.
+Every request must be acknowledged with 200; as in ``serve``, the listeners run after
+the acknowledgement, so their effects are waited for.  "Nothing happens" is checked by
+posting a later update (a note on :data:`SENTINEL`), waiting for its reply, then until
+every listener is done (over HTTP, in tests/e2e: :data:`QUIET` seconds more).
 
 Between tests the items' flags are set back to the plan's and only rows written
 since are looked at, so one server per backend serves the module; the settings
 ``TSAGBOT_EDITORS=U1`` and ``TSAGBOT_UPDATE_CHANNELS=C1`` get a second server, and
-the race between two replicas a third one on the first one's database.
+the race between two replicas a third one on the first one's database (tests/e2e runs
+that race between two real processes).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ import itertools
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -38,28 +37,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import ActionItem, SlackMessage, StatusUpdate
-from tests.support.common import BACKENDS, fresh_postgres_database
-from tests.support.serving import (
-    ROOT,
-    SLACK_DEADLINE,
-    Server,
-    server_output,
-    serving,
-    wait_for_call,
-    wait_for_response,
-)
-from tests.support.slackkit import (
+from bot.cli.main import cli
+from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.requests import (
     JSON,
-    Call,
-    FakeSlack,
     block_action_payload,
     event_body,
     interaction_body,
     message_event,
+)
+from bot.store.models import ActionItem, SlackMessage, StatusUpdate
+from tests.support.common import BACKENDS, fresh_postgres_database
+from tests.support.serving import (
+    SLACK_DEADLINE,
+    Endpoint,
+    LocalServer,
+    in_process,
+    server_output,
+    serving,
+    wait_for_call,
+    wait_for_response,
 )
 
 ALICE, BOB = "U1", "U2"
@@ -67,13 +68,14 @@ PEOPLE = {
     ALICE: {"name": "alice", "real_name": "Alice Martin", "display_name": "Alice"},
     BOB: {"name": "bob", "real_name": "Bob Jones", "display_name": "Bob"},
 }
-BOT_USER, BOT_ID = "UBOT", "B1"  # FakeSlack's own bot
+BOT_USER, BOT_ID = "UBOT", "B1"  # LocalWebApi's own bot
 CHANNEL, OTHER_CHANNEL = "C1", "C2"
 UNDO = "update_undo"
 REACTION = "white_check_mark"
 SENTINEL = "50-27"
 QUIET = 0.3
-"""Seconds to wait for stray calls once the sentinel's reply has arrived."""
+"""Seconds to wait for stray calls once the sentinel's reply has arrived, where listeners
+cannot be watched (over HTTP); in this process they are waited for until done."""
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
 WRITES = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete", "reactions.add"}
@@ -102,7 +104,7 @@ class SlackState:
     ``chat.update`` answers ``message_not_found`` for any other timestamp.
     """
 
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: LocalWebApi) -> None:
         self._lock = threading.Lock()
         self._reactions: set[tuple[str, str, str]] = set()
         self._replies: dict[tuple[str, str], str] = {}
@@ -215,8 +217,8 @@ def lines(call: Call) -> list[str]:
 
 @dataclass
 class Workspace:
-    server: Server
-    fake: FakeSlack
+    server: Endpoint
+    fake: LocalWebApi
     slack: SlackState
     engine: Engine
     marks: tuple[int, int] = (0, 0)
@@ -240,9 +242,9 @@ class Workspace:
     # -- sending
 
     def deliver(
-        self, body: bytes, *, headers: dict[str, str] | None = None, to: Server | None = None
+        self, body: bytes, *, headers: dict[str, str] | None = None, to: Endpoint | None = None
     ) -> None:
-        """POST an Events API body; Slack needs 200 within 3 s (checked by Server.post)."""
+        """POST an Events API body; Slack needs 200."""
         status, _, raw = (to or self.server).post(body, JSON, headers=headers)
         assert status == 200, (status, raw[:300])
 
@@ -290,10 +292,10 @@ class Workspace:
         return wait_for_call(self.fake, "chat.update", lambda call: call.params.get("ts") == ts)
 
     def settle(self) -> str:
-        """Post a later update, wait for its reply, then a moment; the sentinel's ts."""
+        """Post a later update, wait for its reply, then for the listeners; the sentinel's ts."""
         event = self.say(f"update {SENTINEL}: sentinel")
         self.reply(event)
-        time.sleep(QUIET)
+        self.server.quiet(QUIET)
         return str(event["ts"])
 
     def calls_about(self, *events: dict[str, Any], method: str | None = None) -> list[Call]:
@@ -456,18 +458,25 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def workspace(backend: str, folder: Path, env: dict[str, str] | None = None) -> Iterator[Workspace]:
-    with (
-        FakeSlack() as fake,
-        fresh_database(backend, folder) as url,
-        serving(folder, fake, database_url=url, env=env) as server,
-    ):
-        fake.users.update(PEOPLE)
-        engine = read_engine(url)
-        try:
-            yield Workspace(server, fake, SlackState(fake), engine)
-        finally:
-            engine.dispose()
+def workspace(
+    backend: str, folder: Path, env: dict[str, str] | None = None, *, real_process: bool = False
+) -> Iterator[Workspace]:
+    """A server on a fresh database and its fake Slack: in this process, or (``real_process``)
+    ``tsagbot serve`` over HTTP, as tests/e2e uses it."""
+    with LocalWebApi() as fake, fresh_database(backend, folder) as url:
+        if real_process:
+            server: contextlib.AbstractContextManager[Endpoint] = serving(
+                folder, fake, database_url=url, env=env
+            )
+        else:
+            server = in_process(fake, url, env=env)
+        with server as running:
+            fake.users.update(PEOPLE)
+            engine = read_engine(url)
+            try:
+                yield Workspace(running, fake, SlackState(fake), engine)
+            finally:
+                engine.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -489,11 +498,9 @@ def _restricted(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="module")
-def replica(_plain: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A second ``tsagbot serve`` on the same database and the same fake Slack."""
-    folder = tmp_path_factory.mktemp("replica")
-    url = _plain.server.database_url
-    with serving(folder, _plain.fake, database_url=url, name="replica") as server:
+def replica(_plain: Workspace) -> Iterator[LocalServer]:
+    """A second server on the same database and the same fake Slack."""
+    with in_process(_plain.fake, _plain.server.database_url) as server:
         yield server
 
 
@@ -655,16 +662,11 @@ def test_done_with_a_document_is_recorded_and_confirmed_in_the_thread(ws: Worksp
 
 def show_json(database_url: str, code: str) -> dict[str, Any]:
     """``tsagbot show CODE --json`` on the server's database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TSAGBOT_"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", database_url, "show", code, "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    unset: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("SLACK_", "TSAGBOT_"))
+    }
+    done = CliRunner().invoke(cli, ["--db", database_url, "show", code, "--json"], env=unset)
+    assert done.exit_code == 0, done.output
     shown: dict[str, Any] = json.loads(done.stdout)
     return shown
 

@@ -1,4 +1,4 @@
-"""Tests of the Slack test kit itself, driven by the real slack_sdk clients."""
+"""The local Web API and the signed requests, driven by the real slack_sdk clients."""
 
 from __future__ import annotations
 
@@ -17,44 +17,43 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.support.slackkit import (
+from bot.slack.local_api import LocalWebApi
+from bot.slack.requests import (
     FORM,
     JSON,
-    FakeSlack,
     app_mention_event,
     block_action_payload,
     event_body,
-    free_port,
     interaction_body,
     message_event,
     post_signed,
     sign,
     slash_command_body,
     url_verification_body,
-    wait_for_http,
 )
+from tests.support.http import free_port, wait_for_http
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*50-18* due soon"}}]
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
+def slack() -> Iterator[LocalWebApi]:
+    with LocalWebApi() as fake:
         yield fake
 
 
 @pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
+def client(slack: LocalWebApi) -> WebClient:
     return WebClient(base_url=slack.url, token="xoxb-test", timeout=5)
 
 
-def test_url_is_a_loopback_api_base(slack: FakeSlack) -> None:
+def test_url_is_a_loopback_api_base(slack: LocalWebApi) -> None:
     assert slack.url.startswith("http://127.0.0.1:")
     assert slack.url.endswith("/api/")
 
 
-def test_post_message_with_blocks_is_recorded_parsed(slack: FakeSlack, client: WebClient) -> None:
+def test_post_message_with_blocks_is_recorded_parsed(slack: LocalWebApi, client: WebClient) -> None:
     response = client.chat_postMessage(channel="C1", text="due soon", blocks=BLOCKS)
 
     (call,) = slack.wait_for("chat.postMessage")
@@ -67,7 +66,7 @@ def test_post_message_with_blocks_is_recorded_parsed(slack: FakeSlack, client: W
     assert response["message"]["blocks"] == BLOCKS
 
 
-def test_form_encoded_json_string_fields_are_decoded(slack: FakeSlack, client: WebClient) -> None:
+def test_form_encoded_json_string_fields_are_decoded(slack: LocalWebApi, client: WebClient) -> None:
     # api_call with params= sends a form body, where blocks travel as a JSON string.
     client.api_call("chat.postMessage", params={"channel": "C1", "blocks": json.dumps(BLOCKS)})
 
@@ -92,13 +91,13 @@ def test_auth_test_answers_the_bot_identity(client: WebClient) -> None:
     assert answer["bot_id"] == "B1"
 
 
-def test_calls_without_a_token_are_not_authed(slack: FakeSlack) -> None:
+def test_calls_without_a_token_are_not_authed(slack: LocalWebApi) -> None:
     with pytest.raises(SlackApiError) as raised:
         WebClient(base_url=slack.url).chat_postMessage(channel="C1", text="hi")
     assert raised.value.response["error"] == "not_authed"
 
 
-def test_rate_limited_call_succeeds_on_retry(slack: FakeSlack) -> None:
+def test_rate_limited_call_succeeds_on_retry(slack: LocalWebApi) -> None:
     slack.fail_next("chat.postMessage", status=429, retry_after=0)
     client = WebClient(
         base_url=slack.url, token="xoxb-test", retry_handlers=[RateLimitErrorRetryHandler()]
@@ -114,7 +113,7 @@ def test_rate_limited_call_succeeds_on_retry(slack: FakeSlack) -> None:
     assert time.monotonic() - started < 2.0  # Retry-After 0 (+ up to 1 s of jitter)
 
 
-def test_rate_limit_without_retry_handler_raises(slack: FakeSlack, client: WebClient) -> None:
+def test_rate_limit_without_retry_handler_raises(slack: LocalWebApi, client: WebClient) -> None:
     slack.fail_next("reactions.add", status=429, retry_after=7)
     with pytest.raises(SlackApiError) as raised:
         client.reactions_add(channel="C1", timestamp="1.2", name="eyes")
@@ -124,7 +123,7 @@ def test_rate_limit_without_retry_handler_raises(slack: FakeSlack, client: WebCl
     client.reactions_add(channel="C1", timestamp="1.2", name="eyes")  # only the next call fails
 
 
-def test_server_error_and_scripted_api_error(slack: FakeSlack, client: WebClient) -> None:
+def test_server_error_and_scripted_api_error(slack: LocalWebApi, client: WebClient) -> None:
     slack.fail_next("chat.update", status=500, times=2)
     slack.fail_next("chat.delete", status=200, error="message_not_found")
     for _ in range(2):
@@ -137,7 +136,7 @@ def test_server_error_and_scripted_api_error(slack: FakeSlack, client: WebClient
     assert raised.value.response["error"] == "message_not_found"
 
 
-def test_users_profiles_and_respond_override(slack: FakeSlack, client: WebClient) -> None:
+def test_users_profiles_and_respond_override(slack: LocalWebApi, client: WebClient) -> None:
     slack.users["U1"] = {"display_name": "alice", "real_name": "Alice Ex", "tz": "Asia/Tokyo"}
     user = client.users_info(user="U1")["user"]
     assert user["profile"]["display_name"] == "alice"
@@ -167,7 +166,7 @@ def test_views_and_ephemeral_answers(client: WebClient) -> None:
     assert client.chat_postEphemeral(channel="C1", user="U1", text="psst")["message_ts"]
 
 
-def test_response_url_posts_are_recorded(slack: FakeSlack) -> None:
+def test_response_url_posts_are_recorded(slack: LocalWebApi) -> None:
     url = slack.response_url("cmd")
     answer = WebhookClient(url).send(text="done", response_type="ephemeral")
     assert (answer.status_code, answer.body) == (200, "ok")
@@ -177,7 +176,7 @@ def test_response_url_posts_are_recorded(slack: FakeSlack) -> None:
     assert call.path == "/response/cmd"
 
 
-def test_files_upload_v2_round_trip(slack: FakeSlack, client: WebClient) -> None:
+def test_files_upload_v2_round_trip(slack: LocalWebApi, client: WebClient) -> None:
     client.files_upload_v2(channel="C1", content=b"docx bytes", filename="plan.docx")
     (upload,) = slack.calls_to("file_upload")
     assert upload.body == b"docx bytes"
@@ -185,14 +184,14 @@ def test_files_upload_v2_round_trip(slack: FakeSlack, client: WebClient) -> None
     assert complete.params["files"][0]["id"] == upload.params["file_id"]
 
 
-def test_wait_for_times_out_with_the_calls_so_far(slack: FakeSlack, client: WebClient) -> None:
+def test_wait_for_times_out_with_the_calls_so_far(slack: LocalWebApi, client: WebClient) -> None:
     client.chat_postMessage(channel="C1", text="only one")
     with pytest.raises(AssertionError, match=r"got 1; calls so far: chat\.postMessage\[200\]"):
         slack.wait_for("chat.postMessage", count=2, timeout=0.2)
 
 
 def test_wait_for_wakes_up_on_a_call_from_another_thread(
-    slack: FakeSlack, client: WebClient
+    slack: LocalWebApi, client: WebClient
 ) -> None:
     def react_later() -> None:
         time.sleep(0.1)

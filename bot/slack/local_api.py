@@ -1,15 +1,16 @@
-"""A test kit for Slack: a fake Web API server, signed requests, and payload builders.
+"""A local Slack Web API: on loopback, answering every method tsagbot uses, recording each call.
 
-Nothing here talks to slack.com. :class:`FakeSlack` serves the Web API (and
-``response_url`` webhooks and file-upload URLs) on 127.0.0.1 so that a real
-``slack_sdk.WebClient`` or a running tsagbot (``SLACK_API_URL=slack.url``) can be
-exercised end to end; the builders produce request bodies byte-for-byte in the shape
-Slack sends them, and :func:`sign` signs them the way Slack does
-(https://api.slack.com/authentication/verifying-requests-from-slack).
+Nothing here talks to slack.com.  :class:`LocalWebApi` serves the Web API (and
+``response_url`` webhooks and file-upload URLs) on 127.0.0.1, so that the real
+``slack_sdk.WebClient`` the Bolt app makes (``SLACK_API_URL=api.url``) is answered
+here.  The console (``tsagbot ask``/``console``/``say``) prints what it recorded; the
+tests and the benchmarks script it (:meth:`~LocalWebApi.fail_next`,
+:meth:`~LocalWebApi.respond`) and read it (:meth:`~LocalWebApi.calls_to`,
+:meth:`~LocalWebApi.wait_for`).
 
 Typical use::
 
-    with FakeSlack() as slack:
+    with LocalWebApi() as slack:
         client = WebClient(base_url=slack.url, token="xoxb-test")
         client.chat_postMessage(channel="C1", text="hi")
         (call,) = slack.wait_for("chat.postMessage")
@@ -21,47 +22,20 @@ from __future__ import annotations
 import contextlib
 import email.parser
 import email.policy
-import hashlib
-import hmac
 import itertools
 import json
-import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = [
-    "FORM",
-    "JSON",
-    "Call",
-    "FakeSlack",
-    "Payload",
-    "app_mention_event",
-    "block_action_payload",
-    "event_body",
-    "free_port",
-    "interaction_body",
-    "message_event",
-    "post_signed",
-    "sign",
-    "slash_command_body",
-    "url_verification_body",
-    "wait_for_http",
-]
-
-FORM = "application/x-www-form-urlencoded"
-"""Content type of slash commands and interactivity payloads."""
-JSON = "application/json"
-"""Content type of Events API requests."""
+__all__ = ["Call", "LocalWebApi", "Payload"]
 
 #: Fields that Slack API clients may send as JSON *strings* (always, in form bodies);
 #: the recorded copy of a call holds them decoded.
@@ -79,10 +53,6 @@ JSON_STRING_FIELDS = frozenset(
     }
 )
 
-#: Where a request built without a ``response_url`` points: loopback, port 9 (discard),
-#: so a stray reply fails fast instead of leaving the machine.
-UNSET_RESPONSE_URL = "http://127.0.0.1:9/response/unset"
-
 _BASE_TS = 1_700_000_000
 
 
@@ -92,27 +62,19 @@ def _ts(n: int) -> str:
     return f"{_BASE_TS + micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
-_builder_ts = itertools.count(10_001)
-
-
-def _next_builder_ts() -> str:
-    # Far from the fake server's own sequence so builder and server never collide.
-    return _ts(next(_builder_ts))
-
-
 Payload = Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any] | None]
-"""What :meth:`FakeSlack.respond` accepts: a fixed answer, or one computed from the params
+"""What :meth:`LocalWebApi.respond` accepts: a fixed answer, or one computed from the params
 (returning ``None`` falls back to the built-in answer)."""
 
 
 @dataclass(frozen=True)
 class Call:
-    """One request the fake received.
+    """One request the local Web API received.
 
     ``params`` merges the query string and the body (form fields, JSON object, or
     multipart fields), with :data:`JSON_STRING_FIELDS` decoded; for ``response_url``
     calls it is the JSON body. ``headers`` has lower-case names. ``at`` is
-    ``time.time()`` on arrival; ``status`` is the HTTP status the fake answered,
+    ``time.time()`` on arrival; ``status`` is the HTTP status it answered,
     ``body`` the raw request body and ``path`` the request path (``/response/r1``).
     """
 
@@ -153,24 +115,24 @@ class _Answer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: FakeSlack
+    api: LocalWebApi
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        self.server.fake._serve(self)
+        self.server.api._serve(self)
 
     def do_GET(self) -> None:
-        self.server.fake._serve(self)
+        self.server.api._serve(self)
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
+        """Keep the console's and the tests' output quiet."""
 
 
-class FakeSlack:
-    """A fake Slack Web API on 127.0.0.1, run in a background thread.
+class LocalWebApi:
+    """A local Slack Web API on 127.0.0.1, run in a background thread.
 
     Use as a context manager (or :meth:`start` / :meth:`stop`). Endpoints:
 
@@ -226,12 +188,12 @@ class FakeSlack:
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
+    def start(self) -> LocalWebApi:
         """Bind a free port on 127.0.0.1 and serve in a daemon thread."""
         if self._server is not None:
             return self
         server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
+        server.api = self
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -249,7 +211,7 @@ class FakeSlack:
         if thread is not None:
             thread.join(timeout=5)
 
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> LocalWebApi:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -259,7 +221,7 @@ class FakeSlack:
     def port(self) -> int:
         """The TCP port served on."""
         if self._server is None:
-            raise RuntimeError("FakeSlack is not running (use it as a context manager)")
+            raise RuntimeError("LocalWebApi is not running (use it as a context manager)")
         return int(self._server.server_address[1])
 
     @property
@@ -273,7 +235,7 @@ class FakeSlack:
         return f"{self.root}api/"
 
     def response_url(self, name: str = "r1") -> str:
-        """A ``response_url`` served by the fake; posts to it are recorded as ``"response_url"``."""
+        """A ``response_url`` served here; posts to it are recorded as ``"response_url"``."""
         return f"{self.root}response/{name}"
 
     # -- inspection ------------------------------------------------------------------
@@ -374,8 +336,8 @@ class FakeSlack:
             raw = handler.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in handler.headers.items()}
             answer = self._dispatch(handler.path, headers, raw)
-        except Exception as error:  # pragma: no cover - a bug in the kit itself
-            answer = _Answer(500, {"ok": False, "error": f"fake_slack_bug: {error!r}"})
+        except Exception as error:  # pragma: no cover - a bug in this module
+            answer = _Answer(500, {"ok": False, "error": f"local_web_api_bug: {error!r}"})
         data = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode()
         handler.send_response(answer.status)
         handler.send_header("Content-Type", answer.content_type)
@@ -662,24 +624,24 @@ class FakeSlack:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=fake"}
 
 
-_DEFAULTS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
-    "auth.test": FakeSlack._auth_test,
-    "chat.postMessage": FakeSlack._post_message,
-    "chat.postEphemeral": FakeSlack._post_ephemeral,
-    "chat.update": FakeSlack._update,
-    "chat.delete": FakeSlack._delete,
-    "chat.getPermalink": FakeSlack._permalink,
-    "chat.scheduleMessage": FakeSlack._schedule,
-    "users.info": FakeSlack._users_info,
-    "conversations.info": FakeSlack._conversations_info,
-    "conversations.open": FakeSlack._conversations_open,
-    "views.open": lambda fake, params: fake._view(params, "modal"),
-    "views.push": lambda fake, params: fake._view(params, "modal"),
-    "views.update": lambda fake, params: fake._view(params, "modal"),
-    "views.publish": lambda fake, params: fake._view(params, "home"),
-    "files.getUploadURLExternal": FakeSlack._upload_url,
-    "files.completeUploadExternal": FakeSlack._complete_upload,
-    "apps.connections.open": FakeSlack._connections_open,
+_DEFAULTS: dict[str, Callable[[LocalWebApi, dict[str, Any]], dict[str, Any]]] = {
+    "auth.test": LocalWebApi._auth_test,
+    "chat.postMessage": LocalWebApi._post_message,
+    "chat.postEphemeral": LocalWebApi._post_ephemeral,
+    "chat.update": LocalWebApi._update,
+    "chat.delete": LocalWebApi._delete,
+    "chat.getPermalink": LocalWebApi._permalink,
+    "chat.scheduleMessage": LocalWebApi._schedule,
+    "users.info": LocalWebApi._users_info,
+    "conversations.info": LocalWebApi._conversations_info,
+    "conversations.open": LocalWebApi._conversations_open,
+    "views.open": lambda api, params: api._view(params, "modal"),
+    "views.push": lambda api, params: api._view(params, "modal"),
+    "views.update": lambda api, params: api._view(params, "modal"),
+    "views.publish": lambda api, params: api._view(params, "home"),
+    "files.getUploadURLExternal": LocalWebApi._upload_url,
+    "files.completeUploadExternal": LocalWebApi._complete_upload,
+    "apps.connections.open": LocalWebApi._connections_open,
 }
 
 
@@ -737,312 +699,3 @@ def _tz_facts(tz: str) -> tuple[int, str]:
 def _short(params: Mapping[str, Any]) -> str:
     text = json.dumps(params, default=repr, ensure_ascii=False)
     return text if len(text) <= 160 else text[:157] + "..."
-
-
-# -- signing -----------------------------------------------------------------------------
-
-
-def sign(
-    secret: str,
-    body: bytes,
-    timestamp: int | None = None,
-    content_type: str | None = None,
-) -> dict[str, str]:
-    """Headers signing ``body`` as Slack does: ``v0=`` HMAC-SHA256 of ``v0:{ts}:{body}``.
-
-    ``timestamp`` defaults to now (pass an old one to test replay rejection).
-    ``Content-Type`` is ``content_type``, else guessed: :data:`JSON` for a body starting
-    with ``{``, :data:`FORM` otherwise.
-    """
-    ts = int(time.time()) if timestamp is None else int(timestamp)
-    base = b"v0:" + str(ts).encode() + b":" + body
-    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    if content_type is None:
-        content_type = JSON if body.lstrip()[:1] == b"{" else FORM
-    return {
-        "X-Slack-Request-Timestamp": str(ts),
-        "X-Slack-Signature": f"v0={digest}",
-        "Content-Type": content_type,
-    }
-
-
-def post_signed(
-    base_url: str,
-    body: bytes,
-    content_type: str,
-    secret: str,
-    timestamp: int | None = None,
-    extra_headers: Mapping[str, str] | None = None,
-    timeout: float = 10.0,
-) -> tuple[int, dict[str, str], bytes]:
-    """POST ``body`` signed with ``secret`` to the full URL ``base_url``.
-
-    Returns ``(status, headers, body)`` for every HTTP answer, 4xx/5xx included.
-    ``extra_headers`` are sent too (and win), e.g. ``{"X-Slack-Retry-Num": "1"}``.
-    """
-    headers = sign(secret, body, timestamp, content_type)
-    headers.update(extra_headers or {})
-    request = urllib.request.Request(base_url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers.items()), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers.items()), error.read()
-
-
-# -- request bodies as Slack sends them ------------------------------------------------------
-
-
-def slash_command_body(
-    command: str = "/action",
-    text: str = "50-18",
-    user_id: str = "U1",
-    user_name: str = "alice",
-    channel_id: str = "C1",
-    team_id: str = "T1",
-    response_url: str = UNSET_RESPONSE_URL,
-    trigger_id: str | None = None,
-    *,
-    channel_name: str | None = None,
-    team_domain: str = "example",
-    api_app_id: str = "A1",
-    token: str = "verification-token",
-) -> bytes:
-    """A slash command request body (form-encoded, fields in Slack's order).
-
-    Pass ``response_url=slack.response_url()`` to capture replies; the default points
-    at a closed loopback port.
-    """
-    if channel_name is None:
-        channel_name = "directmessage" if channel_id.startswith("D") else "general"
-    fields = {
-        "token": token,
-        "team_id": team_id,
-        "team_domain": team_domain,
-        "channel_id": channel_id,
-        "channel_name": channel_name,
-        "user_id": user_id,
-        "user_name": user_name,
-        "command": command,
-        "text": text,
-        "api_app_id": api_app_id,
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": trigger_id or _trigger_id(),
-    }
-    return urlencode(fields).encode()
-
-
-def event_body(
-    event: Mapping[str, Any],
-    event_id: str | None = None,
-    team_id: str = "T1",
-    api_app_id: str = "A1",
-    event_time: int | None = None,
-    *,
-    bot_user_id: str = "UBOT",
-    token: str = "verification-token",
-) -> bytes:
-    """An Events API ``event_callback`` envelope (JSON) around ``event``.
-
-    ``event_id`` defaults to a fresh ``Ev...`` id; ``authorizations`` names the bot user.
-    """
-    envelope = {
-        "token": token,
-        "team_id": team_id,
-        "context_team_id": team_id,
-        "context_enterprise_id": None,
-        "api_app_id": api_app_id,
-        "event": dict(event),
-        "type": "event_callback",
-        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-        "event_time": int(time.time()) if event_time is None else event_time,
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": team_id,
-                "user_id": bot_user_id,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-        "is_ext_shared_channel": False,
-        "event_context": f"4-{uuid.uuid4().hex}",
-    }
-    return json.dumps(envelope).encode()
-
-
-def message_event(
-    text: str,
-    user: str = "U1",
-    channel: str = "C1",
-    ts: str | None = None,
-    thread_ts: str | None = None,
-    subtype: str | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A ``message`` event; ``ts`` defaults to a fresh timestamp, ``extra`` keys are added."""
-    ts = ts or _next_builder_ts()
-    event: dict[str, Any] = {
-        "type": "message",
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "team": "T1",
-        "channel": channel,
-        "event_ts": ts,
-        "channel_type": _channel_type(channel),
-    }
-    if subtype is None:
-        event["client_msg_id"] = str(uuid.uuid4())
-    else:
-        event["subtype"] = subtype
-    if thread_ts is not None:
-        event["thread_ts"] = thread_ts
-    event.update(extra)
-    return event
-
-
-def app_mention_event(
-    text: str,
-    user: str = "U1",
-    channel: str = "C1",
-    ts: str | None = None,
-    thread_ts: str | None = None,
-    bot_user_id: str = "UBOT",
-    **extra: Any,
-) -> dict[str, Any]:
-    """An ``app_mention`` event; ``<@bot_user_id>`` is prefixed unless ``text`` has it."""
-    ts = ts or _next_builder_ts()
-    mention = f"<@{bot_user_id}>"
-    event: dict[str, Any] = {
-        "type": "app_mention",
-        "user": user,
-        "text": text if mention in text else f"{mention} {text}",
-        "ts": ts,
-        "team": "T1",
-        "channel": channel,
-        "event_ts": ts,
-        "client_msg_id": str(uuid.uuid4()),
-    }
-    if thread_ts is not None:
-        event["thread_ts"] = thread_ts
-    event.update(extra)
-    return event
-
-
-def interaction_body(payload: Mapping[str, Any]) -> bytes:
-    """An interactivity request body: form field ``payload`` holding the JSON."""
-    return urlencode({"payload": json.dumps(payload)}).encode()
-
-
-def block_action_payload(
-    action_id: str,
-    value: str,
-    user_id: str = "U1",
-    channel_id: str = "C1",
-    message_ts: str | None = None,
-    response_url: str = UNSET_RESPONSE_URL,
-    *,
-    block_id: str = "actions",
-    action_type: str = "button",
-    user_name: str = "alice",
-    team_id: str = "T1",
-    api_app_id: str = "A1",
-    bot_user_id: str = "UBOT",
-    trigger_id: str | None = None,
-    message: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """A ``block_actions`` payload for a click on a button (or a ``static_select`` pick).
-
-    ``message`` is the message the element sits in (a minimal bot message by default).
-    """
-    message_ts = message_ts or _next_builder_ts()
-    action: dict[str, Any] = {
-        "action_id": action_id,
-        "block_id": block_id,
-        "type": action_type,
-        "action_ts": f"{int(time.time())}.000000",
-    }
-    if action_type == "static_select":
-        option = {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
-        action["selected_option"] = option
-    else:
-        action["text"] = {"type": "plain_text", "text": value, "emoji": True}
-        action["value"] = value
-    return {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": user_name, "name": user_name, "team_id": team_id},
-        "api_app_id": api_app_id,
-        "token": "verification-token",
-        "container": {
-            "type": "message",
-            "message_ts": message_ts,
-            "channel_id": channel_id,
-            "is_ephemeral": False,
-        },
-        "trigger_id": trigger_id or _trigger_id(),
-        "team": {"id": team_id, "domain": "example"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel_id, "name": "general"},
-        "message": dict(message)
-        if message is not None
-        else {
-            "type": "message",
-            "user": bot_user_id,
-            "ts": message_ts,
-            "bot_id": "B1",
-            "app_id": api_app_id,
-            "text": "",
-            "team": team_id,
-            "blocks": [],
-        },
-        "state": {"values": {}},
-        "response_url": response_url,
-        "actions": [action],
-    }
-
-
-def url_verification_body(challenge: str, token: str = "verification-token") -> bytes:
-    """The Events API handshake Slack sends when the request URL is set (JSON)."""
-    return json.dumps({"token": token, "challenge": challenge, "type": "url_verification"}).encode()
-
-
-def _trigger_id() -> str:
-    return f"{int(time.time())}.1.{uuid.uuid4().hex}"
-
-
-def _channel_type(channel: str) -> str:
-    return {"D": "im", "G": "group"}.get(channel[:1], "channel")
-
-
-# -- servers -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_http(url: str, timeout: float = 20.0, interval: float = 0.05) -> None:
-    """Poll ``url`` with GET until it answers 200; AssertionError with the last failure."""
-    deadline = time.monotonic() + timeout
-    last: str = "no attempt"
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=min(2.0, max(timeout, 0.1))) as response:
-                if response.status == 200:
-                    return
-                last = f"HTTP {response.status}"
-        except urllib.error.HTTPError as error:
-            error.close()
-            last = f"HTTP {error.code}"
-        except (OSError, ValueError) as error:
-            last = repr(error)
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{url} did not answer 200 within {timeout}s (last: {last})")
-        time.sleep(interval)
