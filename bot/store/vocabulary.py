@@ -33,6 +33,7 @@ class UpdateSource(StrEnum):
     """Where an entry of an item's history came from."""
 
     SLACK = "slack"
+    CLI = "cli"
     IMPORT = "import"
 
 

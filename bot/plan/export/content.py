@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.store.models import FIRST_EDITION, ActionItem, Edition, ImportRun, Resolution, StatusUpdate
+from bot.store.vocabulary import UpdateSource
 
-RECORDED_SOURCES = ("slack", "cli")
+RECORDED_SOURCES = (UpdateSource.SLACK, UpdateSource.CLI)
 SECTION_ONLY = 5_000
 APPENDIX_LABEL = re.compile(r"^Appendix\s+(?P<number>[IVX]+)(?:\s*\((?P<plan>[^)]*)\))?")
 

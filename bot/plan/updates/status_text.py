@@ -30,7 +30,7 @@ from bot.store.models import ActionItem, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
 GENEVA = ZoneInfo("Europe/Zurich")
-VIA = {UpdateSource.SLACK: "via Slack"}
+VIA = {UpdateSource.SLACK: "via Slack", UpdateSource.CLI: "via the command line"}
 _SQUASH = re.compile(r"[\s\-‐‑–]+")
 
 

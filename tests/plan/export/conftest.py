@@ -16,6 +16,7 @@ from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import IncomingMessage, record_message
 from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution, StatusUpdate
+from bot.store.vocabulary import UpdateSource
 from tests.support.common import FixedClock
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -60,7 +61,7 @@ def updated_db(plan_db: Database, clock: FixedClock) -> Database:
                 kind="edit",
                 text="first line cut",
                 author="Carol",
-                source="cli",
+                source=UpdateSource.CLI,
                 created_at=clock(),
             )
         )
