@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
-from tests.support.common import BACKENDS, PLAN_SEED, FixedClock, fresh_postgres_database
+from tests.support.common import (
+    BACKENDS,
+    PLAN_SEED,
+    FixedClock,
+    empty_postgres_database,
+    fresh_postgres_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +58,15 @@ def database_url(
         yield sqlite_url
     else:
         yield from fresh_postgres_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
+    """A database without any schema on each backend, for tests of the migrations."""
+    if request.param == "sqlite":
+        yield sqlite_url
+    else:
+        yield from empty_postgres_database()
 
 
 @pytest.fixture(params=BACKENDS)

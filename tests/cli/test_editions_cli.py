@@ -16,12 +16,12 @@ def test_two_editions_from_the_command_line(sqlite_url: str, tmp_path: Path) -> 
     first = run("import", str(PLAN_SEED), db=sqlite_url)
     assert "the WTSA-20 plan: 397 action items" in first.stdout
     recorded = run("say", "50-18 done", db=sqlite_url)
-    assert recorded.returncode == 0, recorded.stderr
+    assert recorded.exit_code == 0, recorded.stderr
     second = run("import", str(newer), "--json", db=sqlite_url)
     assert json.loads(second.stdout)["edition"] == "WTSA-24"
 
     refused = run("import", str(PLAN_SEED), db=sqlite_url)
-    assert refused.returncode == 2
+    assert refused.exit_code == 2
     assert refused.stdout == ""
     assert refused.stderr.strip().splitlines() == [
         f"tsagbot: {PLAN_SEED.name}: this is the WTSA-20 plan, older than the current "
@@ -50,5 +50,5 @@ def test_two_editions_from_the_command_line(sqlite_url: str, tmp_path: Path) -> 
     old_items = json.loads(run("items", "--json", "--edition", "wtsa-20", db=sqlite_url).stdout)
     assert {item["edition"] for item in old_items} == {"WTSA-20"}
     unknown = run("show", "50-18", "--edition", "WTSA-16", db=sqlite_url)
-    assert unknown.returncode == 2
+    assert unknown.exit_code == 2
     assert unknown.stderr.strip() == ("tsagbot: no edition 'WTSA-16' (stored: WTSA-24, WTSA-20)")

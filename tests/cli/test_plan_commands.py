@@ -141,13 +141,13 @@ def test_serve_says_what_is_missing(sqlite_url: str) -> None:
 def test_import_dry_run_and_the_guard_against_wiping(
     database_url: str, tmp_path: Path, plan_text: str
 ) -> None:
-    assert run("import", str(PLAN_SEED), db=database_url).returncode == 0
+    assert run("import", str(PLAN_SEED), db=database_url).exit_code == 0
     items = run("items", "--json", db=database_url).stdout
     no_ticks = tmp_path / "no-ticks.txt"
     no_ticks.write_text(plan_text.replace("\t√\n", "\t\n"), encoding="utf-8")
 
     dry = run("import", str(no_ticks), "--dry-run", db=database_url)
-    assert dry.returncode == 0, dry.stderr
+    assert dry.exit_code == 0, dry.stderr
     assert dry.stdout.startswith("Would import (dry run, nothing written) no-ticks.txt")
     assert "  01-11 completed: yes -> no  [cleared]\n" in dry.stdout
     assert "288 items lose a flag or their status text: 01-01, 01-04," in dry.stdout
@@ -168,5 +168,5 @@ def test_import_dry_run_and_the_guard_against_wiping(
     assert run("items", "--json", db=database_url).stdout == items
 
     forced = run("import", str(no_ticks), "--yes", db=database_url)
-    assert forced.returncode == 0, forced.stderr
+    assert forced.exit_code == 0, forced.stderr
     assert json.loads(run("show", "01-11", "--json", db=database_url).stdout)["completed"] is False

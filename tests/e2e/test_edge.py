@@ -20,9 +20,10 @@ import pytest
 from alembic import command
 
 from bot.slack.health import migration_heads
+from bot.slack.local_api import LocalWebApi
+from bot.slack.requests import FORM, JSON, url_verification_body
 from bot.store.db import Database, alembic_config
 from tests.support.serving import ROOT, Server, serving
-from tests.support.slackkit import FORM, JSON, FakeSlack, url_verification_body
 
 MARKER = "UNSIGNED-BODY-TEXT"
 
@@ -31,7 +32,7 @@ MARKER = "UNSIGNED-BODY-TEXT"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("edge")
     with (
-        FakeSlack() as slack,
+        LocalWebApi() as slack,
         serving(
             folder, slack, env={"TSAGBOT_LOG_FORMAT": "json", "TSAGBOT_SCHEDULER": "off"}
         ) as running,

@@ -29,13 +29,14 @@ from bot.settings import Settings
 from bot.slack import metrics
 from bot.slack.app import create_app, make_client
 from bot.slack.edge import MAX_BODY, SlackEdge, ThrottledLog, quiet_bolt
+from bot.slack.local_api import LocalWebApi
 from bot.slack.logs import JsonFormatter, OneLineFormatter
+from bot.slack.requests import FORM, JSON, sign, slash_command_body
 from bot.slack.server import GetRoutes, HttpLimits, make_wsgi_app
 from bot.slack.services import Services
 from bot.store.db import Database, alembic_config
 from bot.store.models import Meeting
 from tests.support.common import FixedClock
-from tests.support.slackkit import FORM, JSON, FakeSlack, sign, slash_command_body
 
 SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 MARKER = "SECRET-BODY-TEXT"
@@ -121,7 +122,7 @@ def make_services(db: Database, clock: FixedClock) -> Services:
 
 @contextlib.contextmanager
 def wsgi_app(services: Services) -> Iterator[Any]:
-    with FakeSlack() as slack:
+    with LocalWebApi() as slack:
         app = create_app(
             services.settings,
             WebClient(token="xoxb-test", base_url=slack.url),
@@ -371,8 +372,12 @@ def test_readyz_is_ready_on_a_database_at_the_migrations_head(each_application: 
 def test_readyz_is_503_on_a_database_behind_on_migrations(
     each_application: Any, each_services: Services
 ) -> None:
-    command.stamp(alembic_config(each_services.db.engine), "0002")
-    answer = Answer(each_application, environ("/readyz", "GET"))
+    config = alembic_config(each_services.db.engine)
+    command.stamp(config, "0002")
+    try:
+        answer = Answer(each_application, environ("/readyz", "GET"))
+    finally:
+        command.stamp(config, "head")  # the test databases are reused
     assert answer.code == 503
     assert b"at 0002" in answer.body
     assert b"tsagbot migrate" in answer.body
@@ -498,7 +503,7 @@ def test_metrics_name_everything_in_prometheus_text_format(each_application: Any
 
 
 def test_web_api_calls_are_timed_and_their_errors_counted() -> None:
-    with FakeSlack() as slack:
+    with LocalWebApi() as slack:
         client = make_client(
             Settings("sqlite://", slack_bot_token="xoxb-t", slack_api_url=slack.url)
         )

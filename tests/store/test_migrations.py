@@ -38,8 +38,8 @@ def _seed_0003(db: Database) -> None:
         )
 
 
-def test_existing_rows_become_wtsa_20(database_url: str) -> None:
-    database = Database(database_url)
+def test_existing_rows_become_wtsa_20(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     config = alembic_config(database.engine)
     command.upgrade(config, "0003")
     _seed_0003(database)

@@ -72,6 +72,17 @@ class _PostgresPool:
         database.dispose()
         return name
 
+    def create_empty(self) -> str:
+        """A new database without any table, for tests of the migrations themselves."""
+        name = f"tsagbot_test_{uuid.uuid4().hex[:12]}"
+        with self._admin() as admin, admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return name
+
+    def drop(self, name: str) -> None:
+        with self._admin() as admin, admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
     def give_back(self, name: str) -> None:
         with self._admin() as admin, admin.connect() as connection:
             connection.execute(
@@ -123,6 +134,15 @@ def fresh_postgres_database() -> Iterator[str]:
         yield _POOL.url(name)
     finally:
         _POOL.give_back(name)
+
+
+def empty_postgres_database() -> Iterator[str]:
+    """A new PostgreSQL database with no schema at all, dropped afterwards."""
+    name = _POOL.create_empty()
+    try:
+        yield _POOL.url(name)
+    finally:
+        _POOL.drop(name)
 
 
 BACKENDS = [
