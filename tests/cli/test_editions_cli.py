@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from scripts.make_wtsa24_plan import NEW_ACTION, wtsa24_from
-from tests.cli.test_plan_commands import run
+from tests.support.cli import run
 from tests.support.common import PLAN_SEED
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,8 +44,8 @@ def test_default_is_a_docx_in_the_current_folder(sqlite_url: str, tmp_path: Path
 )
 def test_formats_and_out(sqlite_url: str, tmp_path: Path, fmt: str, start: bytes) -> None:
     out = tmp_path / f"plan.{fmt}"
-    result = tsagbot("export", "--format", fmt, "--out", str(out), db=sqlite_url, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    result = run("export", "--format", fmt, "--out", str(out), db=sqlite_url)
+    assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(start)
 
 
@@ -56,10 +58,15 @@ def test_formats_and_out(sqlite_url: str, tmp_path: Path, fmt: str, start: bytes
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    sqlite_url: str, tmp_path: Path, args: list[str], message: str
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
 ) -> None:
-    result = tsagbot("export", *args, db=sqlite_url, cwd=tmp_path)
-    assert result.returncode == 2
+    monkeypatch.chdir(tmp_path)
+    result = run("export", *args, db=sqlite_url)
+    assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if not line.startswith("(")]
     assert len(errors) == 1
     assert errors[0].startswith(f"tsagbot: {message}")

@@ -10,23 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from bot.cli.main import cli
 from bot.plan.importing import bundled_plan
+from tests.support.cli import run
 from tests.support.common import PLAN_SEED, SEEDS
 
 SUBCOMMANDS = ["import", "items", "show"]
-
-
-def run(*args: str, db: str, env: dict[str, str] | None = None) -> Result:
-    """``tsagbot ARGS`` in-process on ``db``, without the machine's SLACK_* settings."""
-    environment: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SLACK_")}
-    environment.update({"TSAGBOT_DATABASE_URL": db, **(env or {})})
-    result = CliRunner().invoke(cli, list(args), env=environment, prog_name="tsagbot")
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in SUBCOMMANDS)])
