@@ -1,5 +1,5 @@
 # tsagbot as a container: `tsagbot serve` on port 3000 as a non-root user.
-# compose.yaml runs it against PostgreSQL, twice, behind Caddy (see deploy/README-deploy.md).
+# compose.yaml runs it against PostgreSQL, twice, behind Caddy (see README.md, "Deploy").
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
