@@ -203,11 +203,7 @@ class _Package:
     def related(self, source: str, kind: str) -> str | None:
         """The part that ``source`` relates to with a relationship type ending in ``kind``."""
         folder, base = posixpath.split(source)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
-        try:
-            rels = self.xml(rels_name)
-        except DocumentError:
-            return None
+        rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
         if rels is None:
             return None
         for rel in rels.iter(f"{{{PACKAGE_RELS_NS}}}Relationship"):
@@ -306,15 +302,14 @@ class _Numbering:
 
     @classmethod
     def load(cls, package: _Package, document: str, names: _Names) -> _Numbering:
-        """Read numbering and styles leniently: a broken part only loses list labels."""
+        """Read numbering and styles. A part that is there but cannot be read refuses the
+        document: without it, list labels (the bullets of status texts) would silently
+        drop out of what is imported."""
         numbering = cls(names)
         parts = ((REL_NUMBERING, numbering._read_numbering), (REL_STYLES, numbering._read_styles))
         for kind, reader in parts:
             part = package.related(document, kind)
-            try:
-                root = package.xml(part) if part else None
-            except DocumentError:
-                root = None
+            root = package.xml(part) if part else None
             if root is not None:
                 reader(root)
         return numbering
