@@ -283,6 +283,9 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
         app = create_app(settings, services=services)
     except BoltError as error:
         fail(f"Slack refused the bot token: {error}")
+    except OSError as error:  # auth.test could not reach Slack (DNS, refused, timeout)
+        reason = getattr(error, "reason", None) or error.strerror or error
+        fail(f"cannot reach Slack at {settings.slack_api_url}: {reason}")
     runner = _scheduler(services, app)
     try:
         if socket:
@@ -292,7 +295,11 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
             handler.start()  # type: ignore[no-untyped-call]
             return
         limits = HttpLimits(threads=threads)
-        serve_http(make_wsgi_app(app, services, limits), host, port, limits)
+        application = make_wsgi_app(app, services, limits)
+        try:
+            serve_http(application, host, port, limits)
+        except OSError as error:  # the address is taken, or not this machine's
+            fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
     finally:
         if runner is not None:
             runner.stop()
