@@ -132,12 +132,13 @@ def format_summary(summary: ImportSummary) -> str:
         lines.append("  updated: " + ", ".join(summary.updated))
     if summary.cleared:
         lines.append(
-            f"  {len(summary.cleared)} items lose a flag or their status text: "
+            f"  {_items(len(summary.cleared))} lose a flag or their status text: "
             + ", ".join(summary.cleared)
         )
     if summary.not_in_document:
         lines.append(
-            f"  {len(summary.not_in_document)} items in the database are not in this document "
+            f"  {_items(len(summary.not_in_document))} in the database "
+            f"{'is' if len(summary.not_in_document) == 1 else 'are'} not in this document "
             "(kept): " + ", ".join(summary.not_in_document)
         )
     if summary.anomalies:
@@ -147,7 +148,10 @@ def format_summary(summary: ImportSummary) -> str:
 
 
 def _change(change: FieldChange) -> str:
-    """One field change, e.g. ``50-18 completed: yes -> no``."""
+    """One field change, e.g. ``50-18 completed: yes -> no``; a text shows where it differs."""
+    before, after = change.before, change.after
+    if isinstance(before, str) and isinstance(after, str) and before and after:
+        before, after = _where_texts_differ(before, after)
 
     def shown(value: Any) -> str:
         if isinstance(value, bool):
@@ -157,7 +161,24 @@ def _change(change: FieldChange) -> str:
         return repr(_shorten(value, 60)) if value else "(empty)"
 
     cleared = "  [cleared]" if change.clears else ""
-    return f"{change.item} {change.field}: {shown(change.before)} -> {shown(change.after)}{cleared}"
+    return f"{change.item} {change.field}: {shown(before)} -> {shown(after)}{cleared}"
+
+
+def _where_texts_differ(before: str, after: str, context: int = 20) -> tuple[str, str]:
+    """The two texts from a little before their first difference, so that a long status
+    whose end changed does not print as two identical beginnings."""
+    before, after = " ".join(before.split()), " ".join(after.split())
+    start = next(
+        (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+        min(len(before), len(after)),
+    )
+    if start <= context:
+        return before, after
+    return "…" + before[start - context :], "…" + after[start - context :]
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def _shorten(text: str, width: int = 160) -> str:
