@@ -133,6 +133,24 @@ def _tracked_changes(row: ActionItem, parsed: ParsedItem) -> dict[str, Any]:
     }
 
 
+def _caught_up(row: ActionItem, parsed: ParsedItem, previous: dict[str, Any]) -> dict[str, Any]:
+    """The tracked changes left once the document has caught up with the bot.
+
+    A document that now says what the bot already holds (the exported plan, published
+    and imported back) changes nothing an item shows: only what the last document said
+    is brought up to date, with no entry in the item's history.
+    """
+    left = {}
+    for name, doc_name in TRACKED:
+        if name not in previous:
+            continue
+        if getattr(parsed, name) == previous[name]:
+            setattr(row, doc_name, getattr(parsed, name))
+        else:
+            left[name] = previous[name]
+    return left
+
+
 def _field_changes(
     row: ActionItem, parsed: ParsedItem, resolution: Resolution, previous: dict[str, Any]
 ) -> list[FieldChange]:
@@ -182,7 +200,7 @@ def merge_plan(
             session.add(_new_item(parsed, resolution, plan.edition))
             summary.created.append(_label(parsed))
             continue
-        previous = _tracked_changes(row, parsed)
+        previous = _caught_up(row, parsed, _tracked_changes(row, parsed))
         summary.note(_field_changes(row, parsed, resolution, previous))
         changed = _update_document_fields(row, parsed, resolution)
         if previous:
