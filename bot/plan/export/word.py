@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import docx
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -46,7 +47,9 @@ from bot.store.models import ActionItem
 TICK = "√"
 PLAN_WIDTHS = [1100, 3938, 1600, 1500, 1500]  # twentieths of a point; A4 less 2 cm margins
 PLAN_COLUMNS = ("Action Item", "Action", "Milestone", "Periodic goals met", "Completed")
-SUMMARY_WIDTHS = [2535] + [546] * 13  # the title, then a narrow column per body
+# Section I's columns on landscape A4 (25.7 cm between margins, in twips): the title,
+# then a column per body of section_one.LAYOUTS[0], wider where names are listed.
+SUMMARY_WIDTHS = [2570, 950, 700, 700, 1300, 850, 1100, 1300, 1050, 1050, 800, 850, 700, 650]
 SMALL = 14  # Section I's 7 pt, in half-points, so that "Membership" fits its column
 SUMMARY_TITLE = "Resolution - Title"
 SUMMARY_GROUPS = ("Action by", "Collaboration with", "Report to")
@@ -164,11 +167,7 @@ def _id_lines(item: ActionItem) -> list[str]:
 def write_docx(content: PlanContent, *, now: datetime, tracked: bool) -> bytes:
     """The plan as a .docx; with ``tracked``, recorded changes as Word revisions."""
     document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
+    _portrait(document.sections[0])
     document.styles["Normal"].font.size = Pt(10)
     properties = document.core_properties
     edition = content.edition
@@ -187,6 +186,9 @@ def write_docx(content: PlanContent, *, now: datetime, tracked: bool) -> bytes:
         1,
     )
     writer.summary()
+    _landscape(document.sections[0])
+    document.add_section(WD_SECTION.NEW_PAGE)
+    _portrait(document.sections[-1])
     writer.heading(
         f"Section II - Progress reports on implementation of the {edition} Resolutions and Opinion",
         level=1,
@@ -200,6 +202,20 @@ def write_docx(content: PlanContent, *, now: datetime, tracked: bool) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _portrait(section: Section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+
+
+def _landscape(section: Section) -> None:
+    """Section I's fourteen columns need the page's width: its pages are landscape A4."""
+    _portrait(section)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
 
 
 def _preface(content: PlanContent, tracked: bool) -> str:
