@@ -63,6 +63,10 @@ class ConsoleReply:
                 found.append(
                     {"method": call.method, "text": f"(reacted :{call.params.get('name')}:)"}
                 )
+            elif call.method == "files.getUploadURLExternal":
+                name, size = call.params.get("filename"), call.params.get("length")
+                text = f"(sent {name}, {size} bytes, in a direct message; here, "
+                found.append({"method": call.method, "text": text + "`tsagbot export` writes it)"})
         return found
 
     def as_text(self) -> str:

@@ -108,3 +108,12 @@ def test_only_editors_may_export_when_editors_are_set(services: Services) -> Non
     (uploaded,) = calls(allowed, "file_upload")
     assert isinstance(uploaded["bytes"], bytes)
     assert uploaded["bytes"].startswith(b"\xef\xbb\xbfEdition,")
+
+
+def test_the_console_says_which_file_was_sent(console: Console) -> None:
+    reply = console.command("/action", "export csv")
+    (asked,) = calls(reply, "files.getUploadURLExternal")
+    assert reply.as_text().splitlines()[-1] == (
+        f"(sent {asked['filename']}, {asked['length']} bytes, in a direct message; "
+        "here, `tsagbot export` writes it)"
+    )
