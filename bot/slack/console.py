@@ -21,6 +21,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.render import blocks_to_text
 from bot.slack.app import create_app
+from bot.slack.listeners import SLASH_COMMANDS
 from bot.slack.local_api import Call, LocalWebApi
 from bot.slack.requests import (
     FORM,
@@ -148,6 +149,11 @@ class Console:
         return self._dispatch(body, JSON)
 
     def command(self, command: str, text: str) -> ConsoleReply:
+        if command not in SLASH_COMMANDS:
+            known = " or ".join(f"`{name} help`" for name in SLASH_COMMANDS)
+            return ConsoleReply(
+                404, {"text": f"`{command}` is not a tsagbot command; try {known}."}
+            )
         body = slash_command_body(
             command,
             text,

@@ -165,3 +165,16 @@ def test_console_takes_mentions_as_channel_messages(sqlite_url: str) -> None:
     assert "50-18" in second
     assert "(no answer)" not in second
     assert third.startswith("I can answer questions about the meeting schedule")
+
+
+def test_an_unknown_command_says_which_ones_there_are(db: Database) -> None:
+    settings = Settings(database_url=db.engine.url.render_as_string(hide_password=False))
+    console = Console(Services(settings=settings, db=db, clock=FixedClock()))
+    try:
+        reply = console.command("/nosuch", "50-18")
+    finally:
+        console.close()
+    assert reply.status == 404
+    assert reply.as_text() == (
+        "`/nosuch` is not a tsagbot command; try `/action help` or `/meetings help`."
+    )
