@@ -417,7 +417,7 @@ class MeetingViews:
             "footer": self.footer(audience),
             "buttons": buttons,
         }
-        text = f"{meeting.name}: {display.when_text(meeting, self.tz)}"
+        text = f"{escape(meeting.name)}: {display.when_text(meeting, self.tz)}"
         return Reply(self.renderer.blocks("meetings_card.json.j2", card=card), one_line(text, 150))
 
     def gone(self) -> Reply:

@@ -159,7 +159,7 @@ class Views:
             ),
             "buttons": [post_button(POST_BUTTON, spec(ViewKind.ITEM, argument))] if post else [],
         }
-        text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
+        text = f"{item.code}: {escape(one_line(item.action, 150))} ({state_word(item)})"
         if item.edition != current:
             text = f"{item.edition} {text}"
         return Reply(self.renderer.blocks("item_card.json.j2", card=card), text)
@@ -252,7 +252,7 @@ class Views:
             else [],
         }
         noun = "action item matches" if len(hits) == 1 else "action items match"
-        text = f"{len(hits)} {noun} {one_line(answer.query, 100)}"
+        text = f"{len(hits)} {noun} {escape(one_line(answer.query, 100))}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), text)
 
     def not_found(self, answer: Answer) -> Reply:
