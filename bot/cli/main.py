@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from slack_bolt import App
@@ -41,6 +42,7 @@ from bot.slack.metrics import scheduler_leading
 from bot.slack.poster import slack_poster
 from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
 from bot.slack.services import Services
+from bot.store.models import StatusUpdate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -230,7 +232,7 @@ def show_command(context: Context, item_id: str, as_json: bool, edition: str | N
             )
             return
         for item in found:
-            click.echo(_describe(item, [update_as_json(u) for u in history(session, item)]))
+            click.echo(_describe(item, history(session, item), context.settings.tz))
         for other in others:
             click.echo(
                 f"{other.edition} also had a {other.code}: "
@@ -249,7 +251,7 @@ def _edition(session: Session, given: str | None) -> str:
     return name
 
 
-def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
+def _describe(item: Any, updates: list[StatusUpdate], tz: ZoneInfo) -> str:
     data = item_as_json(item)
     yes = {True: "yes", False: "no"}
     title = f"{item.resolution.label} – {data['title']}".strip(" –")
@@ -258,7 +260,7 @@ def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
         *([f"  OBSOLETE: {item.appendix}"] if item.obsolete else []),
         *([f"  alias: {', '.join(data['aliases'])}"] if data["aliases"] else []),
         f"  action:    {data['action']}",
-        f"  milestone: {data['milestone'] or '-'}",
+        "  milestone: " + "\n             ".join((data["milestone"] or "-").splitlines()),
         f"  periodic goals met: {yes[data['periodic_goals_met']]}   "
         f"completed: {yes[data['completed']]}",
         "  status:",
@@ -267,8 +269,8 @@ def _describe(item: Any, updates: list[dict[str, Any]]) -> str:
     if updates:
         lines.append("  history:")
         lines.extend(
-            f"    {u['created_at'][:16]} {u['kind']} by {u['author'] or '?'} ({u['source']}): "
-            f"{u['text']}"
+            f"    {u.created_at.astimezone(tz):%Y-%m-%d %H:%M %Z} {u.kind} by "
+            f"{u.author or '?'} ({u.source}): {u.text}"
             for u in updates
         )
     return "\n".join(lines)
