@@ -32,6 +32,7 @@ from bot.plan.queries import (
     item_as_json,
     update_as_json,
 )
+from bot.plan.views import state_word
 from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
@@ -201,9 +202,7 @@ def items_command(context: Context, as_json: bool, active: bool, edition: str | 
             echo_json([item_as_json(item) for item in items])
             return
         for item in items:
-            state = "completed" if item.completed else "open"
-            if item.obsolete:
-                state = f"obsolete ({item.appendix})"
+            state = f"obsolete ({item.appendix})" if item.obsolete else state_word(item)
             click.echo(f"{item.code:7} {state:28} {_shorten(item.action, 90)}")
 
 
