@@ -22,6 +22,7 @@ from bot.store.db import Database
 from bot.store.models import ActionItem, ImportRun, Resolution
 from scripts.make_wtsa24_plan import NEW_ACTION, wtsa24_from
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def wtsa24(plan_text: str) -> bytes:
 @pytest.fixture
 def two_editions(db: Database, plan_text: str, wtsa24: bytes, clock: FixedClock) -> Database:
     """WTSA-20 imported, "50-18 done" recorded from Slack, then WTSA-24 imported."""
-    import_bytes(db, plan_text.encode(), "wtsa20.txt", clock)
+    import_once(db, plan_text.encode(), "wtsa20.txt", clock)
     text = "50-18 done, see TSAG-TD206"
     message = IncomingMessage("T1", "C1", "1700000000.000100", "U1", "Alice", text)
     with db.unit_of_work() as session:

@@ -37,6 +37,7 @@ from bot.slack.services import Services
 from bot.store.db import Database, alembic_config
 from bot.store.models import Meeting
 from tests.support.common import FixedClock
+from tests.support.snapshots import load_once
 
 SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 MARKER = "SECRET-BODY-TEXT"
@@ -115,8 +116,12 @@ def signed(body: bytes, content_type: str = JSON, **kwargs: Any) -> dict[str, An
 
 def make_services(db: Database, clock: FixedClock) -> Services:
     settings = Settings(db.url, slack_signing_secret=SECRET, slack_bot_token="xoxb-test")
-    ensure_plan(db, clock)
-    ensure_schedule(db, clock, settings.tz)
+
+    def load() -> None:
+        ensure_plan(db, clock)
+        ensure_schedule(db, clock, settings.tz)
+
+    load_once(db, ("bundled plan and schedule", settings.tz.key, clock().isoformat()), load)
     return Services(settings=settings, db=db, clock=clock)
 
 

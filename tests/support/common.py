@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import threading
 import uuid
@@ -37,18 +36,20 @@ class FixedClock:
         return self.now
 
 
-class _PostgresPool:
-    """Up-to-date PostgreSQL databases, emptied after each use and handed out again.
+class _Postgres:
+    """PostgreSQL databases for tests, each a copy of a template, dropped after the test.
 
-    Creating (and dropping) a database per test costs about a second on PostgreSQL;
-    emptying one (``TRUNCATE ... RESTART IDENTITY``, after ending the connections the
-    test left open) costs a few milliseconds.  The migrations run once per new database.
+    Copying a database (``CREATE DATABASE ... TEMPLATE``) costs some tens of milliseconds,
+    so the migrations run once per process, into the template every test database copies;
+    tests/support/snapshots.py keeps templates with a plan loaded the same way.  A template
+    has no connection open while it is copied: only this process uses its templates.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._free: list[str] = []
+        self._lock = threading.RLock()
+        self._migrated = ""
         self._all: list[str] = []
+        self._engine: Engine | None = None
 
     @property
     def admin_url(self) -> URL:
@@ -57,92 +58,80 @@ class _PostgresPool:
     def url(self, name: str) -> str:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
-    def take(self) -> str:
+    def create(self, template: str = "") -> str:
+        """A new database, empty or a copy of ``template``; dropped at exit at the latest."""
+        name = f"tsagbot_test_{uuid.uuid4().hex[:12]}"
         with self._lock:
-            if self._free:
-                return self._free.pop()
-            name = f"tsagbot_test_{uuid.uuid4().hex[:12]}"
             self._all.append(name)
             if len(self._all) == 1:
                 atexit.register(self.drop_all)
-        with self._admin() as admin, admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        database = Database(self.url(name))
-        database.upgrade()
-        database.dispose()
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self._execute(f'CREATE DATABASE "{name}"{copy}')
         return name
 
-    def create_empty(self) -> str:
-        """A new database without any table, for tests of the migrations themselves."""
-        name = f"tsagbot_test_{uuid.uuid4().hex[:12]}"
-        with self._admin() as admin, admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        return name
+    def migrated(self) -> str:
+        """The template of up-to-date, empty databases, made once per process."""
+        with self._lock:
+            if not self._migrated:
+                name = self.create()
+                database = Database(self.url(name))
+                database.upgrade()
+                database.dispose()
+                self._migrated = name
+            return self._migrated
+
+    def replace(self, name: str, template: str) -> None:
+        """Make database ``name`` a copy of ``template`` again (its connections end)."""
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+    def copy_of(self, name: str) -> str:
+        """A new template holding what ``name`` holds now (its connections end)."""
+        self._execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        return self.create(template=name)
 
     def drop(self, name: str) -> None:
-        with self._admin() as admin, admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    def give_back(self, name: str) -> None:
-        with self._admin() as admin, admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-        engine = create_engine(self.url(name))
-        try:
-            with engine.begin() as connection:
-                tables = connection.scalars(
-                    text(
-                        "SELECT quote_ident(tablename) FROM pg_tables "
-                        "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-                    )
-                ).all()
-                if tables:
-                    connection.execute(
-                        text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-                    )
-        finally:
-            engine.dispose()
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         with self._lock:
-            self._free.append(name)
+            self._all.remove(name)
 
     def drop_all(self) -> None:
-        with self._admin() as admin, admin.connect() as connection:
-            for name in self._all:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in list(self._all):
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if self._engine is not None:
+            self._engine.dispose()
 
-    @contextlib.contextmanager
-    def _admin(self) -> Iterator[Engine]:
-        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            yield admin
-        finally:
-            admin.dispose()
+    def _execute(self, statement: str) -> None:
+        with self._lock:
+            if self._engine is None:
+                self._engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+            engine = self._engine
+        with engine.connect() as connection:
+            connection.execute(text(statement))
 
 
-_POOL = _PostgresPool()
+POSTGRES = _Postgres()
 
 
 def fresh_postgres_database() -> Iterator[str]:
     """An up-to-date, empty PostgreSQL database on the test server, for this test alone."""
-    name = _POOL.take()
+    name = POSTGRES.create(template=POSTGRES.migrated())
     try:
-        yield _POOL.url(name)
+        yield POSTGRES.url(name)
     finally:
-        _POOL.give_back(name)
+        POSTGRES.drop(name)
 
 
 def empty_postgres_database() -> Iterator[str]:
     """A new PostgreSQL database with no schema at all, dropped afterwards."""
-    name = _POOL.create_empty()
+    name = POSTGRES.create()
     try:
-        yield _POOL.url(name)
+        yield POSTGRES.url(name)
     finally:
-        _POOL.drop(name)
+        POSTGRES.drop(name)
 
 
 BACKENDS = [
