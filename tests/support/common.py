@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 from bot.store.db import Database
+from bot.store.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = Path(os.environ.get("TSAGBOT_SEEDS", ROOT.parent / "shared" / "seeds"))
@@ -37,17 +39,17 @@ class FixedClock:
 
 
 class _Postgres:
-    """PostgreSQL databases for tests, each a copy of a template, dropped after the test.
+    """Up-to-date PostgreSQL databases, emptied after each use and handed out again.
 
-    Copying a database (``CREATE DATABASE ... TEMPLATE``) costs some tens of milliseconds,
-    so the migrations run once per process, into the template every test database copies;
-    tests/support/snapshots.py keeps templates with a plan loaded the same way.  A template
-    has no connection open while it is copied: only this process uses its templates.
+    Creating a database costs more than emptying one: a test's database is emptied
+    afterwards (its connections ended, ``DELETE`` from each table, sequences restarted:
+    milliseconds for the few thousand rows a test writes) and handed to the next test.
+    The migrations run once per new database.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._migrated = ""
+        self._lock = threading.Lock()
+        self._free: list[str] = []
         self._all: list[str] = []
         self._engine: Engine | None = None
 
@@ -58,45 +60,49 @@ class _Postgres:
     def url(self, name: str) -> str:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
-    def create(self, template: str = "") -> str:
-        """A new database, empty or a copy of ``template``; dropped at exit at the latest."""
+    def take(self) -> str:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        name = self.create_empty()
+        database = Database(self.url(name))
+        database.upgrade()
+        database.dispose()
+        return name
+
+    def create_empty(self) -> str:
+        """A new database without any table; dropped at exit at the latest."""
         name = f"tsagbot_test_{uuid.uuid4().hex[:12]}"
         with self._lock:
             self._all.append(name)
             if len(self._all) == 1:
                 atexit.register(self.drop_all)
-        copy = f' TEMPLATE "{template}"' if template else ""
-        self._execute(f'CREATE DATABASE "{name}"{copy}')
+        self._execute(f'CREATE DATABASE "{name}"')
         return name
-
-    def migrated(self) -> str:
-        """The template of up-to-date, empty databases, made once per process."""
-        with self._lock:
-            if not self._migrated:
-                name = self.create()
-                database = Database(self.url(name))
-                database.upgrade()
-                database.dispose()
-                self._migrated = name
-            return self._migrated
-
-    def replace(self, name: str, template: str) -> None:
-        """Make database ``name`` a copy of ``template`` again (its connections end)."""
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-
-    def copy_of(self, name: str) -> str:
-        """A new template holding what ``name`` holds now (its connections end)."""
-        self._execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-        )
-        return self.create(template=name)
 
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         with self._lock:
             self._all.remove(name)
+
+    def give_back(self, name: str) -> None:
+        self._execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        engine = create_engine(self.url(name), poolclass=NullPool)
+        try:
+            with engine.begin() as connection:
+                sequences = connection.scalars(
+                    text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+                ).all()
+                statements = [f"DELETE FROM {table.name}" for table in _EMPTIED_FIRST]
+                statements += [f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences]
+                connection.exec_driver_sql("; ".join(statements))
+        finally:
+            engine.dispose()
+        with self._lock:
+            self._free.append(name)
 
     def drop_all(self) -> None:
         for name in list(self._all):
@@ -113,21 +119,23 @@ class _Postgres:
             connection.execute(text(statement))
 
 
+# Rows that others refer to go last.
+_EMPTIED_FIRST = list(reversed(Base.metadata.sorted_tables))
 POSTGRES = _Postgres()
 
 
 def fresh_postgres_database() -> Iterator[str]:
     """An up-to-date, empty PostgreSQL database on the test server, for this test alone."""
-    name = POSTGRES.create(template=POSTGRES.migrated())
+    name = POSTGRES.take()
     try:
         yield POSTGRES.url(name)
     finally:
-        POSTGRES.drop(name)
+        POSTGRES.give_back(name)
 
 
 def empty_postgres_database() -> Iterator[str]:
     """A new PostgreSQL database with no schema at all, dropped afterwards."""
-    name = POSTGRES.create()
+    name = POSTGRES.create_empty()
     try:
         yield POSTGRES.url(name)
     finally:

@@ -1,11 +1,12 @@
 """A plan loaded once per test process, then copied into each test database that wants it.
 
-Importing the bundled plan takes about half a second; copying a database that holds it
-takes milliseconds (a file copy or backup for SQLite, ``CREATE DATABASE ... TEMPLATE``
-for PostgreSQL).  The first time a load runs in this process, on each backend, it runs
-for real and what it left is kept; later tests that ask for the same load on a database
-just made get a copy of that.  A load is the same when the same function imports the
-same bytes, under the same file name and edition, at the same clock time.
+Importing the bundled plan takes about half a second; copying what it left takes
+milliseconds (SQLite's backup; on PostgreSQL a binary ``COPY`` of each table, and the
+sequences set where the load left them).  The first time a load runs in this process,
+on each backend, it runs for real and what it left is kept; later tests that ask for
+the same load on a database just made get a copy of that.  A load is the same when the
+same function imports the same bytes, under the same file name and edition, at the same
+clock time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -23,9 +25,17 @@ from bot.clock import Clock
 from bot.plan.importing import ensure_plan, import_bytes
 from bot.store.db import Database
 from bot.store.models import Base
-from tests.support.common import POSTGRES
 
-_KEPT: dict[tuple[str, ...], str] = {}
+
+@dataclass(frozen=True)
+class _Rows:
+    """What a load left in a PostgreSQL database: each table's rows, each sequence's value."""
+
+    tables: dict[str, bytes]
+    sequences: dict[str, int]
+
+
+_KEPT: dict[tuple[str, ...], str | _Rows] = {}
 _FILES = Path(tempfile.mkdtemp(prefix="tsagbot-snapshots-"))
 
 
@@ -66,22 +76,20 @@ def _require_empty(db: Database) -> None:
                 raise AssertionError(f"{table.name} is not empty: load the plan first")
 
 
-def _keep(db: Database) -> str:
+def _keep(db: Database) -> str | _Rows:
     db.dispose()
-    url = db.engine.url
-    if url.get_backend_name() == "postgresql":
-        return POSTGRES.copy_of(str(url.database))
+    if db.engine.url.get_backend_name() == "postgresql":
+        return _copy_out(db)
     kept = _FILES / f"{len(_KEPT)}.sqlite3"
     with _sqlite(db) as source, contextlib.closing(sqlite3.connect(kept)) as target:
         source.backup(target)
     return str(kept)
 
 
-def _restore(db: Database, kept: str) -> None:
+def _restore(db: Database, kept: str | _Rows) -> None:
     db.dispose()
-    url = db.engine.url
-    if url.get_backend_name() == "postgresql":
-        POSTGRES.replace(str(url.database), kept)
+    if isinstance(kept, _Rows):
+        _copy_in(db, kept)
         return
     with contextlib.closing(sqlite3.connect(kept)) as source, _sqlite(db) as target:
         source.backup(target)
@@ -98,3 +106,36 @@ def _sqlite(db: Database) -> Iterator[sqlite3.Connection]:
         connection = sqlite3.connect(f"{url.database}?{options}", uri=True)
     with contextlib.closing(connection):
         yield connection
+
+
+def _copy_out(db: Database) -> _Rows:
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        tables = {}
+        for table in Base.metadata.sorted_tables:
+            with cursor.copy(f"COPY {table.name} TO STDOUT (FORMAT BINARY)") as copy:
+                tables[table.name] = b"".join(bytes(block) for block in copy)
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences "
+            "WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        )
+        sequences = {str(name): int(value) for name, value in cursor.fetchall()}
+        connection.rollback()
+    finally:
+        connection.close()
+    return _Rows(tables, sequences)
+
+
+def _copy_in(db: Database, rows: _Rows) -> None:
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        for name, data in rows.tables.items():
+            with cursor.copy(f"COPY {name} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(data)
+        for name, value in rows.sequences.items():
+            cursor.execute("SELECT setval(%s, %s)", (name, value))
+        connection.commit()
+    finally:
+        connection.close()
