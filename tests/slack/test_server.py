@@ -10,10 +10,12 @@ import contextlib
 import io
 import json
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,8 +140,10 @@ def wsgi_app(services: Services) -> Iterator[Any]:
 
 
 @pytest.fixture
-def services(sqlite_url: str, clock: FixedClock) -> Iterator[Services]:
-    """On a SQLite file: for what does not depend on the database."""
+def services(sqlite_url: str, migrated_sqlite: Path, clock: FixedClock) -> Iterator[Services]:
+    """On a SQLite file (a copy of the migrated one): for what does not depend on the
+    database."""
+    shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
     db = Database(sqlite_url)
     db.upgrade()
     yield make_services(db, clock)
