@@ -36,7 +36,7 @@ class _Rows:
 
 
 _KEPT: dict[tuple[str, ...], str | _Rows] = {}
-_FILES = Path(tempfile.mkdtemp(prefix="tsagbot-snapshots-"))
+_FILES = tempfile.TemporaryDirectory(prefix="tsagbot-snapshots-")  # removed at exit
 
 
 def ensure_plan_once(db: Database, clock: Clock) -> None:
@@ -80,7 +80,7 @@ def _keep(db: Database) -> str | _Rows:
     db.dispose()
     if db.engine.url.get_backend_name() == "postgresql":
         return _copy_out(db)
-    kept = _FILES / f"{len(_KEPT)}.sqlite3"
+    kept = Path(_FILES.name) / f"{len(_KEPT)}.sqlite3"
     with _sqlite(db) as source, contextlib.closing(sqlite3.connect(kept)) as target:
         source.backup(target)
     return str(kept)
