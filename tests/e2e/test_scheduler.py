@@ -22,11 +22,22 @@ from bot.settings import Settings
 from bot.slack.local_api import LocalWebApi
 from bot.store.db import Database
 from tests.support.common import POSTGRES_URL, fresh_postgres_database
-from tests.support.serving import serving
+from tests.support.serving import Server, serving
 
-SETTLE = 4.0
-"""Seconds to wait for a second post that must not come (the tick runs every minute,
-its first run one second after the scheduler starts)."""
+TICK_DONE = 'Job "reminders, retries and catch-up'
+"""How APScheduler's log line for a finished tick starts (the tick runs every minute, its
+first run one second after the scheduler starts); ``executed successfully`` ends it."""
+
+
+def wait_for_a_tick(server: Server, timeout: float = 20.0) -> None:
+    """Until ``server`` has finished a tick: a second post, if any, would be out by then."""
+    deadline = time.monotonic() + timeout
+    while not any(
+        TICK_DONE in line and "executed successfully" in line
+        for line in server.output().splitlines()
+    ):
+        assert time.monotonic() < deadline, server.output()
+        time.sleep(0.1)
 
 
 def schedule_yaml(now: datetime) -> bytes:
@@ -96,8 +107,10 @@ def test_serve_posts_a_due_reminder_once_even_across_a_restart(
         names = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
         assert "Interim RG-IEM e-meeting" in names
 
-    with serving(tmp_path, slack, database_url=database_url, env=ENV, name="restarted"):
-        time.sleep(SETTLE)
+    with serving(
+        tmp_path, slack, database_url=database_url, env=ENV, name="restarted"
+    ) as restarted:
+        wait_for_a_tick(restarted)
     assert len(reminders(slack)) == 1
 
 
@@ -112,7 +125,9 @@ def test_two_replicas_on_one_postgresql_database_post_each_reminder_once(
             serving(tmp_path, slack, database_url=database_url, env=ENV, name="two") as two,
         ):
             slack.wait_for("chat.postMessage", timeout=20)
-            time.sleep(SETTLE)
+            for server in (one, two):
+                if "holding the scheduler lock" in server.output():
+                    wait_for_a_tick(server)
             assert len(reminders(slack)) == 1
             leaders = [
                 server for server in (one, two) if "holding the scheduler lock" in server.output()
@@ -124,7 +139,7 @@ def test_two_replicas_on_one_postgresql_database_post_each_reminder_once(
             while "holding the scheduler lock" not in three.output():
                 assert time.monotonic() < deadline, three.output()
                 time.sleep(0.2)
-            time.sleep(SETTLE)
+            wait_for_a_tick(three)
         assert len(reminders(slack)) == 1
 
 

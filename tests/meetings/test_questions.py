@@ -21,6 +21,7 @@ from bot.plan.importing import ensure_plan
 from bot.store.db import Database
 from bot.store.models import ActionItem, AgendaItem, Meeting
 from tests.support.common import FixedClock
+from tests.support.snapshots import load_once
 
 GENEVA = ZoneInfo("Europe/Zurich")
 IRM, TSAG, WTSA = MeetingKind.IRM, MeetingKind.TSAG, MeetingKind.WTSA
@@ -255,10 +256,14 @@ def schedule() -> list[Meeting]:
 @pytest.fixture
 def planned(db: Database) -> Database:
     """The bundled plan, and :func:`schedule`."""
-    ensure_plan(db, FixedClock(NOW))
-    with db.unit_of_work() as session:
-        session.add_all(schedule())
-        session.commit()
+
+    def load() -> None:
+        ensure_plan(db, FixedClock(NOW))
+        with db.unit_of_work() as session:
+            session.add_all(schedule())
+            session.commit()
+
+    load_once(db, ("plan and questions schedule", NOW.isoformat()), load)
     return db
 
 

@@ -20,6 +20,7 @@ from scripts.build_docx_fixtures import (
 from scripts.make_golden import record
 from tests.plan.test_merge import snapshot
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 GOLDEN = Path(__file__).parents[1] / "data" / "wtsa20-items.json"
 
@@ -58,7 +59,7 @@ def test_status_rows_of_one_cell_across_five_columns_read_alike(
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert [record(item) for item in loaded.plan.items] == expected
     assert sum(bool(item.status) for item in loaded.plan.active) == 302
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     again = import_bytes(db, data, "full-width.docx", clock)
     assert (again.created, again.updated, again.cleared) == ([], [], [])
 
@@ -66,7 +67,7 @@ def test_status_rows_of_one_cell_across_five_columns_read_alike(
 def test_text_then_word_import_is_a_no_op(
     db: Database, plan_text: str, messy_docx: Path, clock: FixedClock
 ) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     again = import_path(db, messy_docx, clock)
     assert again.kind == "docx"
     assert (again.created, again.updated, again.unchanged) == ([], [], 473)
@@ -75,7 +76,7 @@ def test_text_then_word_import_is_a_no_op(
 def test_bad_word_files_change_nothing(
     db: Database, plan_text: str, tmp_path: Path, clock: FixedClock
 ) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     before = snapshot(db)
     files = build_bad_files(tmp_path)
     assert set(files) == {*BAD_FILE_REASONS, NO_TABLES}

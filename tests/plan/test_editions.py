@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from bot.store.db import Database
 from bot.store.models import ActionItem, ImportRun, Resolution
 from scripts.make_wtsa24_plan import NEW_ACTION, wtsa24_from
 from tests.support.common import FixedClock
+from tests.support.snapshots import load_once
 
 
 @pytest.fixture
@@ -31,19 +33,27 @@ def wtsa24(plan_text: str) -> bytes:
 
 @pytest.fixture
 def two_editions(db: Database, plan_text: str, wtsa24: bytes, clock: FixedClock) -> Database:
-    """WTSA-20 imported, "50-18 done" recorded from Slack, then WTSA-24 imported."""
-    import_bytes(db, plan_text.encode(), "wtsa20.txt", clock)
-    text = "50-18 done, see TSAG-TD206"
-    message = IncomingMessage("T1", "C1", "1700000000.000100", "U1", "Alice", text)
-    with db.unit_of_work() as session:
-        outcome = record_message(
-            session, message, parse_message(text), editors=frozenset(), now=clock()
-        )
-        session.commit()
-    assert outcome.status == "recorded"
-    summary = import_bytes(db, wtsa24, "wtsa24.txt", clock)
-    assert summary.edition == "WTSA-24"
-    assert len(summary.created) == 473  # nothing of WTSA-20 was matched by number
+    """WTSA-20 imported, "50-18 done" recorded from Slack, then WTSA-24 imported.
+
+    Loaded for real once per process and backend (with these checks), then copied.
+    """
+
+    def load() -> None:
+        import_bytes(db, plan_text.encode(), "wtsa20.txt", clock)
+        text = "50-18 done, see TSAG-TD206"
+        message = IncomingMessage("T1", "C1", "1700000000.000100", "U1", "Alice", text)
+        with db.unit_of_work() as session:
+            outcome = record_message(
+                session, message, parse_message(text), editors=frozenset(), now=clock()
+            )
+            session.commit()
+        assert outcome.status == "recorded"
+        summary = import_bytes(db, wtsa24, "wtsa24.txt", clock)
+        assert summary.edition == "WTSA-24"
+        assert len(summary.created) == 473  # nothing of WTSA-20 was matched by number
+
+    plans = hashlib.sha256(plan_text.encode() + wtsa24).hexdigest()
+    load_once(db, ("two editions", plans, clock().isoformat()), load)
     return db
 
 

@@ -13,6 +13,7 @@ from bot.plan.queries import find_item
 from bot.store.db import Database
 from tests.plan.test_merge import snapshot
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 OFFICE = Path(__file__).parents[1] / "data" / "office"
 TICK_ROW = re.compile(r"^\t√$", re.MULTILINE)
@@ -26,7 +27,7 @@ def without_ticks(plan_text: str, count: int | None = None) -> str:
 def test_a_dry_run_says_what_would_change_and_writes_nothing(
     db: Database, plan_text: str, clock: FixedClock
 ) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     before = snapshot(db)
     changed = plan_text.replace(
         "\t01-02\n\tTSBDir to prepare proposal for organization and structure of WTSA-24 (resolves)"
@@ -66,7 +67,7 @@ def test_a_dry_run_on_an_empty_database_lists_what_it_would_create(
 def test_an_import_clearing_many_flags_stops_before_writing(
     db: Database, plan_text: str, clock: FixedClock
 ) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     before = snapshot(db)
     with pytest.raises(WouldClear) as refused:
         import_bytes(db, without_ticks(plan_text).encode(), "no-ticks.txt", clock)
@@ -89,7 +90,7 @@ def test_an_import_clearing_many_flags_stops_before_writing(
 
 
 def test_clearing_status_text_counts_too(db: Database, plan_text: str, clock: FixedClock) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     statuses = re.compile(r"^(\t\n\t)(?!\n)[^\t\n][^\n]*$", re.MULTILINE)
     emptied = statuses.sub(r"\1", plan_text)
     with pytest.raises(WouldClear) as refused:
@@ -101,7 +102,7 @@ def test_clearing_status_text_counts_too(db: Database, plan_text: str, clock: Fi
 
 
 def test_clearing_a_few_items_goes_through(db: Database, plan_text: str, clock: FixedClock) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     more = without_ticks(plan_text, count=40)
     with pytest.raises(WouldClear):
         import_bytes(db, more.encode(), "more.txt", clock)

@@ -14,6 +14,7 @@ from bot.plan.queries import find_item, item_as_json
 from bot.store.db import Database
 from bot.store.models import ActionItem, ImportRun, StatusUpdate
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
@@ -70,7 +71,7 @@ def test_records_hold_the_document_fields(db: Database, plan_text: str, clock: F
 def test_reimport_keeps_what_people_recorded(
     db: Database, plan_text: str, clock: FixedClock
 ) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     with db.unit_of_work() as session:
         (item,) = find_item(session, "50-18")
         previous = {"completed": item.completed}
@@ -140,7 +141,7 @@ BAD_FILES = {
 def test_bad_files_change_nothing(
     db: Database, plan_text: str, clock: FixedClock, name: str
 ) -> None:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     before = snapshot(db)
     data, reason = BAD_FILES[name]
     with pytest.raises(ImportFailed) as failure:

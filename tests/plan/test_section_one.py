@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.documents.blocks import Paragraph, Table
 from bot.documents.text_export import read_text_export
-from bot.plan.importing import import_bytes, load_plan
+from bot.plan.importing import load_plan
 from bot.plan.interpret import interpret, is_mark
 from bot.plan.queries import find_item, item_as_json
 from bot.plan.section_one import WTSA_20_LAYOUT, Summary, group_cells, summary_of
@@ -20,6 +20,7 @@ from bot.store.db import Database
 from bot.store.models import Resolution
 from scripts.build_docx_fixtures import build_plan_docx
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 RESOLUTION_18 = Summary(
     action_by="SGs: All SGs; TSAG; TSB",
@@ -147,7 +148,7 @@ def test_stored_text_gives_the_cells_back(plan_text: str) -> None:
 
 @pytest.fixture
 def imported(db: Database, plan_text: str, clock: FixedClock) -> Database:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     return db
 
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.plan.importing import ensure_plan
 from bot.plan.updates.record import retract
 from bot.posting.digest import (
     MESSAGE_CHARS,
@@ -29,6 +28,7 @@ from bot.store.db import Database
 from bot.store.models import ActionItem, Meeting, StatusUpdate
 from bot.store.synthetic import fill_synthetic
 from tests.support.common import FixedClock
+from tests.support.snapshots import ensure_plan_once
 
 GENEVA = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # Friday 09:00 in Geneva
@@ -44,7 +44,7 @@ def renderer() -> Renderer:
 @pytest.fixture
 def plan(db: Database) -> Database:
     """The bundled WTSA-20 plan, imported 400 days before NOW."""
-    ensure_plan(db, FixedClock(IMPORTED))
+    ensure_plan_once(db, FixedClock(IMPORTED))
     return db
 
 

@@ -6,6 +6,7 @@ the clock is moved, so days pass in a second and nothing sleeps.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings
 from bot.store.db import Database
 from tests.support.common import FixedClock
+from tests.support.snapshots import load_once
 
 SCHEDULE = b"""\
 timezone: Europe/Zurich
@@ -81,8 +83,21 @@ def loaded(settings: Settings) -> Iterator[Database]:
     db = Database(settings.database_url)
     db.upgrade()
     clock = FixedClock(utc(2026, 3, 1))
-    ensure_plan(db, clock)
-    store(db, read_meetings(SCHEDULE, "schedule.yaml", settings.tz), clock)
+
+    def load() -> None:
+        ensure_plan(db, clock)
+        store(db, read_meetings(SCHEDULE, "schedule.yaml", settings.tz), clock)
+
+    load_once(
+        db,
+        (
+            "plan and schedule",
+            hashlib.sha256(SCHEDULE).hexdigest(),
+            settings.tz.key,
+            clock().isoformat(),
+        ),
+        load,
+    )
     yield db
     db.dispose()
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
-from bot.plan.importing import ensure_plan
 from bot.settings import Settings
 from bot.slack.console import Console
 from bot.slack.services import Services
 from bot.store.db import Database
 from tests.support.common import FixedClock
+from tests.support.snapshots import ensure_plan_once
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD_HEADER = "50-18 · Resolution 50 – Cybersecurity"
@@ -134,7 +134,7 @@ def test_console_ends_at_end_of_input(sqlite_url: str) -> None:
 
 def test_the_console_class(db: Database) -> None:
     clock = FixedClock()
-    ensure_plan(db, clock)
+    ensure_plan_once(db, clock)
     settings = Settings(database_url=db.engine.url.render_as_string(hide_password=False))
     console = Console(Services(settings=settings, db=db, clock=clock))
     try:

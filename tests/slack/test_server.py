@@ -10,10 +10,12 @@ import contextlib
 import io
 import json
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +39,7 @@ from bot.slack.services import Services
 from bot.store.db import Database, alembic_config
 from bot.store.models import Meeting
 from tests.support.common import FixedClock
+from tests.support.snapshots import load_once
 
 SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 MARKER = "SECRET-BODY-TEXT"
@@ -115,8 +118,12 @@ def signed(body: bytes, content_type: str = JSON, **kwargs: Any) -> dict[str, An
 
 def make_services(db: Database, clock: FixedClock) -> Services:
     settings = Settings(db.url, slack_signing_secret=SECRET, slack_bot_token="xoxb-test")
-    ensure_plan(db, clock)
-    ensure_schedule(db, clock, settings.tz)
+
+    def load() -> None:
+        ensure_plan(db, clock)
+        ensure_schedule(db, clock, settings.tz)
+
+    load_once(db, ("bundled plan and schedule", settings.tz.key, clock().isoformat()), load)
     return Services(settings=settings, db=db, clock=clock)
 
 
@@ -133,8 +140,10 @@ def wsgi_app(services: Services) -> Iterator[Any]:
 
 
 @pytest.fixture
-def services(sqlite_url: str, clock: FixedClock) -> Iterator[Services]:
-    """On a SQLite file: for what does not depend on the database."""
+def services(sqlite_url: str, migrated_sqlite: Path, clock: FixedClock) -> Iterator[Services]:
+    """On a SQLite file (a copy of the migrated one): for what does not depend on the
+    database."""
+    shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
     db = Database(sqlite_url)
     db.upgrade()
     yield make_services(db, clock)

@@ -11,13 +11,13 @@ import pytest
 from lxml import etree  # type: ignore[import-untyped]
 from sqlalchemy import select
 
-from bot.plan.importing import import_bytes
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import IncomingMessage, record_message
 from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution, StatusUpdate
 from bot.store.vocabulary import UpdateSource
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -26,7 +26,7 @@ NOTE_50_25 = "SG17 sent its report in TSAG-TD206"
 
 @pytest.fixture
 def plan_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     clock.now += timedelta(days=1)
     return db
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.plan.importing import import_bytes
 from bot.plan.queries import all_items, find_item
 from bot.plan.search import Document, SearchIndex
 from bot.plan.updates import intake, replies
@@ -21,13 +20,14 @@ from bot.store.db import Database
 from bot.store.vocabulary import UpdateKind, UpdateSource
 from tests.support.blockkit import buttons
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 TS = "1700000000.000100"
 
 
 @pytest.fixture
 def plan_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     return db
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from bot.plan.importing import import_bytes
 from bot.plan.queries import find_item
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import (
@@ -19,11 +18,12 @@ from bot.plan.updates.record import (
 )
 from bot.store.db import Database
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 
 @pytest.fixture
 def plan_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
-    import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    import_once(db, plan_text.encode(), "plan.txt", clock)
     return db
 
 

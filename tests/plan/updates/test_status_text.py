@@ -21,6 +21,7 @@ from bot.store.db import Database
 from bot.store.models import StatusUpdate
 from scripts.make_wtsa24_plan import with_status
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once
 
 DOCUMENT_STATUS = (
     "SG17 has security contacts for coordinating activities on security with other study groups."
@@ -38,7 +39,7 @@ def late_clock() -> FixedClock:
 
 @pytest.fixture
 def plan_db(db: Database, plan_text: str, late_clock: FixedClock) -> Database:
-    import_bytes(db, plan_text.encode(), "plan.txt", late_clock)
+    import_once(db, plan_text.encode(), "plan.txt", late_clock)
     return db
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.plan.importing import ensure_plan, import_bytes
+from bot.plan.importing import import_bytes
 from bot.plan.updates.record import retract_message
 from bot.settings import Settings
 from bot.slack.console import Console
@@ -16,11 +16,12 @@ from bot.store.db import Database
 from bot.store.models import SlackMessage
 from scripts.make_wtsa24_plan import NEW_ACTION, wtsa24_from
 from tests.support.common import FixedClock
+from tests.support.snapshots import ensure_plan_once
 
 
 @pytest.fixture
 def console(db: Database, clock: FixedClock) -> Iterator[Console]:
-    ensure_plan(db, clock)
+    ensure_plan_once(db, clock)
     settings = Settings(database_url=db.engine.url.render_as_string(hide_password=False))
     console = Console(Services(settings=settings, db=db, clock=clock))
     yield console

@@ -15,19 +15,19 @@ from dataclasses import replace
 import pytest
 from openpyxl import load_workbook
 
-from bot.plan.importing import ensure_plan
 from bot.settings import Settings
 from bot.slack.console import Console, ConsoleReply
 from bot.slack.services import Services
 from bot.store.db import Database
 from tests.support.common import FixedClock
+from tests.support.snapshots import ensure_plan_once
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 
 
 @pytest.fixture
 def services(db: Database, clock: FixedClock) -> Services:
-    ensure_plan(db, clock)
+    ensure_plan_once(db, clock)
     settings = Settings(database_url=db.engine.url.render_as_string(hide_password=False))
     return Services(settings=settings, db=db, clock=clock)
 
