@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -43,7 +42,6 @@ from tests.slack.listeners.test_updates import (
 )
 from tests.support.common import POSTGRES_URL
 from tests.support.serving import (
-    SLACK_DEADLINE,
     Server,
     server_output,
     serving,
@@ -114,11 +112,9 @@ def test_a_command_and_its_button_over_http(server: Server) -> None:
         response_url=server.slack.response_url(name),
         message={"type": "message", "text": "", "blocks": []},
     )
-    start = time.time()
     status, _, raw = server.post(interaction_body(payload))
     assert status == 200, raw[:500]
     call = wait_for_response(server.slack, name)
-    assert call.at - start < SLACK_DEADLINE, "the button's reply came after 3 s"
     assert call.params["response_type"] == "in_channel"
     assert header(call.params["blocks"]) == "50-18 · Resolution 50 – Cybersecurity"
 

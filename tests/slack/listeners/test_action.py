@@ -40,7 +40,7 @@ from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution
 from tests.support import serving
 from tests.support.blockkit import MAX_HEADER, MAX_TEXT, assert_within_limits, buttons, texts
-from tests.support.serving import SECRET, SLACK_DEADLINE, server_output, wait_for_response
+from tests.support.serving import SECRET, server_output, wait_for_response
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 
@@ -78,11 +78,9 @@ class Server(serving.LocalServer):
             response_url=self.slack.response_url(name),
             message={"type": "message", "text": "", "blocks": []},
         )
-        start = time.time()
         status, _, raw = self.post(interaction_body(payload))
         assert status == 200, raw[:500]
         call = wait_for_response(self.slack, name)
-        assert call.at - start < SLACK_DEADLINE, "the button's reply came after 3 s"
         assert_within_limits(call.params)
         return call
 
@@ -188,12 +186,10 @@ def test_the_empty_database_got_the_bundled_plan(server: Server, plan: dict[str,
 
 
 def test_health_check(server: Server) -> None:
-    start = time.monotonic()
     status, _, body = server.get("/healthz")
     assert (status, body) == (200, b"ok\n")
     status, _, body = server.get("/healthz", method="HEAD")
     assert (status, body) == (200, b"")
-    assert time.monotonic() - start < SLACK_DEADLINE
 
 
 def test_url_verification_is_answered_with_the_challenge(server: Server) -> None:
@@ -611,11 +607,9 @@ def forged_requests(server: Server) -> list[tuple[str, dict[str, str], bytes]]:
 def test_requests_not_signed_by_slack_are_refused(server: Server) -> None:
     before = len(server.slack.calls)
     for case, headers, body in forged_requests(server):
-        start = time.monotonic()
         status, _, raw = server.send(body, headers)
         assert status == 401, case
         assert b"50-18" not in raw, case
-        assert time.monotonic() - start < SLACK_DEADLINE
     # A genuine click after them is answered; none of the forged ones ever was.
     card = server.action("50-18")["blocks"]
     server.click(button(card, "action_post"))

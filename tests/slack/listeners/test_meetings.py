@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ from bot.store.models import Meeting
 from tests.support import serving
 from tests.support.blockkit import assert_within_limits, buttons, texts
 from tests.support.common import BACKENDS, fresh_postgres_database
-from tests.support.serving import SLACK_DEADLINE, server_output, wait_for_call, wait_for_response
+from tests.support.serving import server_output, wait_for_call, wait_for_response
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 PEOPLE = {
@@ -166,11 +165,9 @@ class Server(serving.LocalServer):
             message={"type": "message", "text": "", "blocks": []},
         )
         payload["container"]["is_ephemeral"] = private
-        start = time.time()
         status, _, raw = self.post(interaction_body(payload))
         assert status == 200, raw[:500]
         call = wait_for_response(self.slack, name)
-        assert call.at - start < SLACK_DEADLINE, "the button's reply came after 3 s"
         assert_within_limits(call.params)
         return call
 
