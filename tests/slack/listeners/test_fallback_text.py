@@ -16,14 +16,18 @@ from tests.support.common import FixedClock
 HOSTILE = ["<!channel>", "<!here>", "<@U0BOSS>", "<https://evil.example|TD206>"]
 
 
-@pytest.fixture
-def console(db: Database) -> Iterator[Console]:
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """One console for the module: escaping is about text, not about the database."""
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('fallback') / 'tsagbot.sqlite3'}")
+    db.upgrade()
     clock = FixedClock()
     ensure_plan(db, clock)
     settings = Settings(database_url=db.engine.url.render_as_string(hide_password=False))
     console = Console(Services(settings=settings, db=db, clock=clock))
     yield console
     console.close()
+    db.dispose()
 
 
 @pytest.mark.parametrize("markup", HOSTILE)
