@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
 from bot.cli.schedule import digest_command, meetings_group, reminders_command
-from bot.cli.support import Context, echo_json, fail, pass_context
+from bot.cli.support import Context, count, echo_json, fail, pass_context
 from bot.clock import system_clock
 from bot.plan.editions import current_edition, edition_name, known_editions
 from bot.plan.importing import ImportFailed, import_path
@@ -135,12 +135,12 @@ def format_summary(summary: ImportSummary) -> str:
         lines.append("  updated: " + ", ".join(summary.updated))
     if summary.cleared:
         lines.append(
-            f"  {_items(len(summary.cleared))} lose a flag or their status text: "
+            f"  {count(len(summary.cleared), 'item')} lose a flag or their status text: "
             + ", ".join(summary.cleared)
         )
     if summary.not_in_document:
         lines.append(
-            f"  {_items(len(summary.not_in_document))} in the database "
+            f"  {count(len(summary.not_in_document), 'item')} in the database "
             f"{'is' if len(summary.not_in_document) == 1 else 'are'} not in this document "
             "(kept): " + ", ".join(summary.not_in_document)
         )
@@ -178,10 +178,6 @@ def _where_texts_differ(before: str, after: str, context: int = 20) -> tuple[str
     if start <= context:
         return before, after
     return "…" + before[start - context :], "…" + after[start - context :]
-
-
-def _items(count: int) -> str:
-    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def _shorten(text: str, width: int = 160) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.support import Context, echo_json, fail, pass_context
+from bot.cli.support import Context, count, echo_json, fail, pass_context
 from bot.meetings.display import when_text
 from bot.meetings.merge import MergeSummary
 from bot.meetings.model import KIND_CHOICES, MeetingDraft, parse_kind
@@ -110,7 +110,7 @@ def meetings_import(context: Context, path: Path, yes: bool, ask: bool, as_json:
             }
         )
         return
-    click.echo(f"{path.name}: {_count(added, 'meeting')} imported, {known} already known.")
+    click.echo(f"{path.name}: {count(added, 'meeting')} imported, {known} already known.")
     for name, fields in filled:
         click.echo(f"  {name}: filled in {', '.join(fields)}")
 
@@ -246,10 +246,6 @@ def _finding_json(finding: Finding, context: Context) -> dict[str, Any]:
     }
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 @meetings_group.command("list")
 @click.option("--kind", help=f"Only meetings of this kind ({KIND_CHOICES}).")
 @click.option("--upcoming", is_flag=True, help="Only meetings not yet over.")
@@ -278,7 +274,7 @@ def meetings_list(context: Context, kind: str | None, upcoming: bool, as_json: b
             if meeting.deadline is not None:
                 line += f"  deadline {meeting.deadline.astimezone(tz):%Y-%m-%d %H:%M}"
             click.echo(line)
-        click.echo(f"({_count(len(meetings), 'meeting')})")
+        click.echo(f"({count(len(meetings), 'meeting')})")
 
 
 @click.command("reminders")
@@ -359,7 +355,7 @@ def _print_reminders(
         click.echo(f"{at:%Y-%m-%d %H:%M}  {row['kind']:<12} {reminder.meeting.name}  -> {channel}")
         text = blocks_to_text(post.blocks) if whole else mrkdwn_to_text(post.text)
         click.echo("\n".join(f"    {line}" for line in text.splitlines()))
-    click.echo(f"({_count(len(rows), 'reminder')})")
+    click.echo(f"({count(len(rows), 'reminder')})")
 
 
 @click.command("digest")

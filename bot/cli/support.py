@@ -64,6 +64,11 @@ class Context:
         return db
 
 
+def count(number: int, noun: str) -> str:
+    """``1 meeting``, ``2 meetings``: a number with its noun, singular when it is one."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def fail(message: str) -> NoReturn:
     click.echo(f"tsagbot: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
