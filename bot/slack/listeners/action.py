@@ -21,10 +21,10 @@ from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
 from bot.render import Reply, ViewKind, escape, read_spec
+from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
-EXPIRED = "That button no longer works; run the command again."
 UPLOAD_FAILED = "Sorry, Slack did not take the file just now. Try `/action export` again."
 SORRY = "Sorry, that did not work: tsagbot could not read the action plan just now. Try again."
 
@@ -134,16 +134,10 @@ def post_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, context: B
     ack()
     services: Services = context["services"]
     user = body.get("user", {}).get("id", "")
-    try:
-        reply = render_spec(services, _button_value(body), post=False, shared_by=user)
-    except ValueError:
-        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
-        return
-    respond(
-        response_type="in_channel",
-        replace_original=False,
-        blocks=reply.blocks,
-        text=reply.text,
+    respond_with_view(
+        respond,
+        lambda: render_spec(services, _button_value(body), post=False, shared_by=user),
+        in_channel=True,
     )
 
 
@@ -151,13 +145,11 @@ def show_page(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCon
     """The next page of a list, in place: shared lists stay shared, private ones private."""
     ack()
     value = _button_value(body)
-    try:
-        shared = read_spec(value).shared_by
-        reply = render_spec(context["services"], value, post=not shared)
-    except ValueError:
-        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
-        return
-    respond(replace_original=True, blocks=reply.blocks, text=reply.text)
+
+    def render() -> Reply:
+        return render_spec(context["services"], value, post=not read_spec(value).shared_by)
+
+    respond_with_view(respond, render, in_channel=False)
 
 
 def show_item(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:

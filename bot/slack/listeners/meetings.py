@@ -26,11 +26,11 @@ from bot.meetings.views import (
     MeetingViews,
 )
 from bot.render import Reply, ViewKind, read_spec
+from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 COMMAND = "/meetings"
-EXPIRED = "That button no longer works; run the command again."
 SORRY = "Sorry, that did not work: tsagbot could not read the schedule just now. Try again."
 PROFILE_TIMEOUT = 1
 """Seconds the command waits for the user's profile: its reply must reach Slack within 3."""
@@ -158,12 +158,9 @@ def show_page(
     ack()
     services: Services = context["services"]
     reader = reader_zone(services, client, _user(body))
-    try:
-        reply = render_spec(services, _value(body), Audience(reader))
-    except ValueError:
-        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
-        return
-    respond(replace_original=True, blocks=reply.blocks, text=reply.text)
+    respond_with_view(
+        respond, lambda: render_spec(services, _value(body), Audience(reader)), in_channel=False
+    )
 
 
 def post_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
@@ -173,14 +170,6 @@ def post_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, context: B
     """
     ack()
     audience = Audience(None, private=False, shared_by=_user(body) or None)
-    try:
-        reply = render_spec(context["services"], _value(body), audience)
-    except ValueError:
-        respond(response_type="ephemeral", replace_original=False, text=EXPIRED)
-        return
-    respond(
-        response_type="in_channel",
-        replace_original=False,
-        blocks=reply.blocks,
-        text=reply.text,
+    respond_with_view(
+        respond, lambda: render_spec(context["services"], _value(body), audience), in_channel=True
     )
