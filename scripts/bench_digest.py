@@ -55,7 +55,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.posting.digest import build_digest, render_digest  # noqa: E402
 from bot.posting.dispatch import Dispatcher  # noqa: E402
-from bot.posting.outbox import deliver, enqueue  # noqa: E402
+from bot.posting.outbox import Outgoing, deliver, enqueue  # noqa: E402
 from bot.render import Renderer  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402
@@ -140,7 +140,7 @@ def bench(db: Database, runs: int) -> list[Timing]:
     def nothing() -> None:
         pass
 
-    def poster(_channel: str, _text: str, _blocks: list[dict[str, Any]]) -> str:
+    def poster(_outgoing: Outgoing) -> str:
         return "1700000000.000100"  # Slack's answer, at once
 
     def empty_outbox() -> None:

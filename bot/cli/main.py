@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from slack_bolt import App
 from slack_bolt.error import BoltError
 from sqlalchemy.orm import Session
 
@@ -33,14 +32,12 @@ from bot.plan.queries import (
     update_as_json,
 )
 from bot.plan.views import state_word
-from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
 from bot.slack.health import database_revisions
 from bot.slack.logs import configure_logging
-from bot.slack.metrics import scheduler_leading
-from bot.slack.poster import slack_poster
+from bot.slack.runtime import Background, stop_on_signals
 from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
 from bot.slack.services import Services
 from bot.store.models import StatusUpdate
@@ -304,13 +301,13 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
     except OSError as error:  # auth.test could not reach Slack (DNS, refused, timeout)
         reason = getattr(error, "reason", None) or error.strerror or error
         fail(f"cannot reach Slack at {settings.slack_api_url}: {reason}")
-    runner = _scheduler(services, app)
+    background = Background.start(services)
+    stopping = stop_on_signals()
     try:
         if socket:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            handler = SocketModeHandler(app, settings.slack_app_token)
-            handler.start()  # type: ignore[no-untyped-call]
+            SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
             return
         limits = HttpLimits(threads=threads)
         application = make_wsgi_app(app, services, limits)
@@ -318,9 +315,10 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
             serve_http(application, host, port, limits)
         except OSError as error:  # the address is taken, or not this machine's
             fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        pass  # SIGINT or SIGTERM (Socket Mode): stop as below
     finally:
-        if runner is not None:
-            runner.stop()
+        background.stop(started=stopping.since())
 
 
 @cli.command("migrate")
@@ -330,22 +328,6 @@ def migrate_command(context: Context) -> None:
     db = context.db
     revisions = ", ".join(sorted(database_revisions(db)))
     click.echo(f"database {db.safe_url} is at schema revision {revisions}")
-
-
-def _scheduler(services: Services, app: App) -> SchedulerRunner | None:
-    """Start the reminders and digest scheduler unless TSAGBOT_SCHEDULER=off."""
-    if not services.settings.scheduler:
-        return None
-    runner = SchedulerRunner(
-        services.db,
-        services.settings,
-        slack_poster(app.client),
-        clock=services.clock,
-        renderer=services.renderer,
-        on_leading=scheduler_leading,
-    )
-    runner.start()
-    return runner
 
 
 @cli.command("ask")

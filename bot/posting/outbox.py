@@ -1,16 +1,20 @@
-"""Posts the bot makes by itself, each exactly once: an outbox in the database.
+"""Posts the bot makes, each exactly once: an outbox in the database.
 
-A post is first *enqueued*: inserted under its unique key with its whole
-payload. Whichever process inserts a key first owns the post; the others find
-the key taken and do nothing, so restarts and replicas cannot post it twice.
-Then it is *delivered*: a process claims it for a short lease (a conditional
-update only one process can win), posts it to Slack, and marks it sent. A
-failed post stays in the outbox and is retried with a growing pause until it
-is sent or no longer useful (a reminder after its meeting has started).
+Reminders, digests, thread confirmations, answers and reactions all go here. A
+post is first *enqueued*: inserted under its unique key with its whole payload,
+in the same transaction as what it reports when it reports something. Whichever
+process inserts a key first owns the post; the others find the key taken and do
+nothing, so restarts and replicas cannot post it twice. Then it is *delivered*:
+a process claims it for a short lease (a conditional update only one process can
+win), posts it to Slack, and marks it sent. A failed post stays in the outbox and
+is retried with a growing pause until it is sent or no longer useful (a reminder
+after its meeting has started).
 
-One gap is left, and it is the one Slack's API leaves: if a process dies after
-Slack accepted a post and before the outbox could mark it sent, the lease
-expires and the post is made again.
+Slack's ``chat.postMessage`` has no idempotency key, so a post whose outcome is
+unknown (the process died after Slack accepted it, or Slack's answer was lost) is
+not made again blindly: the post carries its key as message metadata, and the
+function that posts (:data:`PostFunction`) looks for that key in the channel or
+thread before posting a second attempt.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.store.db import Database
+from bot.store.insert import insert_new
 from bot.store.models import OutboxPost
-from bot.store.vocabulary import PostStatus
+from bot.store.vocabulary import PostMethod, PostStatus
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +39,8 @@ LEASE = timedelta(minutes=5)
 FIRST_PAUSE = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=1)
 GIVE_UP_AFTER = 48  # attempts; with the pauses above, about two days
-INSERT_BATCH = 500
 
 DELIVERABLE = (PostStatus.PENDING, PostStatus.SENDING, PostStatus.FAILED)
-
-PostFunction = Callable[[str, str, list[dict[str, Any]]], str]
-"""Posts (channel, text, blocks) and returns the message's ``ts``; raises on failure."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,30 @@ class Post:
     blocks: list[dict[str, Any]]
     due_at: datetime
     useful_until: datetime | None = None
+    method: PostMethod = PostMethod.MESSAGE
+    params: dict[str, str] = field(default_factory=dict)
+    """What ``method`` needs besides the channel and text: ``thread_ts`` (post in a
+    thread), ``ts`` (the message to update or react to), ``user`` (an ephemeral
+    message's reader), ``name`` (a reaction)."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed post, as the function that posts it gets it."""
+
+    key: str
+    method: PostMethod
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    params: dict[str, str]
+    attempts: int
+    """1 on the first attempt; more when an earlier attempt's outcome is not known."""
+    created_at: datetime
+
+
+PostFunction = Callable[[Outgoing], str]
+"""Makes the post and returns the message's ``ts`` (or ``""``); raises on failure."""
 
 
 @dataclass
@@ -96,43 +121,38 @@ def _row(post: Post, now: datetime) -> dict[str, Any]:
         "message_ts": None,
         "created_at": now,
         "sent_at": None,
+        "method": post.method,
+        "params": post.params,
     }
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    """``INSERT ... ON CONFLICT (key) DO NOTHING``: the keys that were free and are now ours."""
-    if not rows:
-        return set()
-    dialect = session.get_bind().dialect.name
-    insert: Any
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise NotImplementedError(f"the outbox needs PostgreSQL or SQLite, not {dialect}")
-    added: set[str] = set()
-    for first in range(0, len(rows), INSERT_BATCH):
-        statement = (
-            insert(OutboxPost)
-            .values(rows[first : first + INSERT_BATCH])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxPost.key)
-        )
-        added.update(session.scalars(statement))
-    return added
+    return insert_new(session, OutboxPost, rows)
 
 
-def deliver(db: Database, post: PostFunction, now: datetime, *, limit: int = 50) -> Delivery:
-    """Post what is due in the outbox, oldest first; each post is claimed before it is made."""
+def deliver(
+    db: Database,
+    post: PostFunction,
+    now: datetime,
+    *,
+    limit: int = 50,
+    keys: Sequence[str] | None = None,
+) -> Delivery:
+    """Post what is due in the outbox, oldest first; each post is claimed before it is made.
+
+    With ``keys``, only those posts (the replies to the event just handled).
+    """
     delivery = Delivery()
+    query = (
+        select(OutboxPost.id, OutboxPost.key)
+        .where(OutboxPost.status.in_(DELIVERABLE), OutboxPost.next_attempt_at <= now)
+        .order_by(OutboxPost.due_at, OutboxPost.id)
+        .limit(limit)
+    )
+    if keys is not None:
+        query = query.where(OutboxPost.key.in_(list(keys)))
     with db.unit_of_work() as session:
-        rows = session.execute(
-            select(OutboxPost.id, OutboxPost.key)
-            .where(OutboxPost.status.in_(DELIVERABLE), OutboxPost.next_attempt_at <= now)
-            .order_by(OutboxPost.due_at, OutboxPost.id)
-            .limit(limit)
-        ).all()
+        rows = session.execute(query).all()
     for row_id, key in rows:
         claimed = _claim(db, row_id, now)
         if claimed is None:
@@ -147,24 +167,25 @@ def deliver(db: Database, post: PostFunction, now: datetime, *, limit: int = 50)
             delivery.expired.append(key)
             continue
         try:
-            ts = post(claimed.channel, claimed.text, claimed.blocks)
+            ts = post(claimed.outgoing)
         except Exception as error:  # a failed post must be kept and retried, whatever failed
             log.warning("posting %s failed (attempt %d): %s", key, claimed.attempts, error)
             _failed(db, row_id, claimed.attempts, now, error)
             delivery.failed.append(key)
             continue
-        _finish(db, row_id, status=PostStatus.SENT, ts=ts, sent_at=now)
+        _finish(db, row_id, status=PostStatus.SENT, ts=ts or None, sent_at=now)
         delivery.sent.append(key)
     return delivery
 
 
 @dataclass(frozen=True)
 class _Claimed:
-    channel: str
-    text: str
-    blocks: list[dict[str, Any]]
+    outgoing: Outgoing
     useful_until: datetime | None
-    attempts: int
+
+    @property
+    def attempts(self) -> int:
+        return self.outgoing.attempts
 
 
 def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
@@ -187,7 +208,17 @@ def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
         if getattr(result, "rowcount", 0) != 1:
             return None
         row = session.get_one(OutboxPost, row_id)
-        claimed = _Claimed(row.channel, row.text, list(row.blocks), row.useful_until, row.attempts)
+        outgoing = Outgoing(
+            key=row.key,
+            method=row.method,
+            channel=row.channel,
+            text=row.text,
+            blocks=list(row.blocks),
+            params=dict(row.params or {}),
+            attempts=row.attempts,
+            created_at=row.created_at,
+        )
+        claimed = _Claimed(outgoing, row.useful_until)
         session.commit()
     return claimed
 
@@ -220,3 +251,46 @@ def _finish(
             .values(status=status, message_ts=ts, sent_at=sent_at, last_error=error)
         )
         session.commit()
+
+
+def queued(session: Session, key: str) -> bool:
+    """Whether a post ``key`` was ever enqueued (whatever became of it)."""
+    return session.scalar(select(OutboxPost.id).where(OutboxPost.key == key)) is not None
+
+
+def sent_ts(session: Session, key: str) -> str | None:
+    """Where the post ``key`` was posted (its ``ts``), once it is."""
+    return session.scalar(
+        select(OutboxPost.message_ts).where(
+            OutboxPost.key == key, OutboxPost.status == PostStatus.SENT
+        )
+    )
+
+
+def revise_waiting(session: Session, key: str, text: str, blocks: list[dict[str, Any]]) -> bool:
+    """Give a post that no process has claimed yet new words; False if it is on its way or
+    gone. The caller commits."""
+    result = session.execute(
+        update(OutboxPost)
+        .where(
+            OutboxPost.key == key,
+            OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)),
+        )
+        .values(text=text, blocks=blocks)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+def withdraw_waiting(session: Session, key: str) -> bool:
+    """Drop a post that no process has claimed yet; False if it is on its way or gone."""
+    result = session.execute(
+        update(OutboxPost)
+        .where(
+            OutboxPost.key == key,
+            OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)),
+        )
+        .values(status=PostStatus.EXPIRED, last_error="withdrawn before it was posted")
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1

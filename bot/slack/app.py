@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
+from bot.slack.inbox import store_events
 from bot.slack.listeners import COMMAND_MODULES
 from bot.slack.metrics import InstrumentedWebClient, instrument_context_client
 from bot.slack.services import Services
@@ -50,7 +51,10 @@ def create_app(
 ) -> App:
     """Build the Bolt app with every listener registered.
 
-    ``services`` defaults to a database opened (and migrated) from ``settings``;
+    Events are stored in the inbox and acknowledged (:mod:`bot.slack.inbox`); an
+    :class:`~bot.slack.inbox.InboxWorker` runs them through an app built with
+    ``process_before_response=True``. ``services`` defaults to a database opened
+    (and migrated) from ``settings``;
     ``client`` to a Web API client for ``SLACK_API_URL``; ``listener_executor``
     (where listeners run after the acknowledgement) to Bolt's own thread pool.
     """
@@ -71,6 +75,7 @@ def create_app(
 
     app.use(instrument_context_client)
     app.use(inject_services)
+    app.use(store_events)
     app.error(report_error)
     for module in COMMAND_MODULES:
         module.register(app)

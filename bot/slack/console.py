@@ -21,8 +21,10 @@ from slack_bolt.request import BoltRequest
 
 from bot.render import blocks_to_text
 from bot.slack.app import create_app
+from bot.slack.inbox import InboxWorker
 from bot.slack.listeners import SLASH_COMMANDS
 from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.poster import posting_client, slack_poster
 from bot.slack.requests import (
     FORM,
     JSON,
@@ -94,13 +96,15 @@ class Console:
         )
         self.services = replace(services, settings=settings)
         # The console prints a reply once everything the request caused is done, so
-        # listeners finish before dispatch returns (Slack gets its ack first instead).
+        # listeners finish before dispatch returns (Slack gets its ack first instead),
+        # and the events a request stored are handled (and their posts made) at once.
         self.app: App = create_app(
             settings,
             services=self.services,
             token_verification=False,
             process_before_response=True,
         )
+        self.worker = InboxWorker(self.app, self.services, slack_poster(posting_client(settings)))
         self.user = user
         self.channel = CONSOLE_CHANNEL
 
@@ -109,6 +113,7 @@ class Console:
         headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in signed.items()}
         before = len(self.api.calls)
         response = self.app.dispatch(BoltRequest(body=body.decode(), headers=headers))
+        self.worker.drain()  # the events just stored, and the posts they queued
         try:
             parsed: dict[str, Any] | str = json.loads(response.body) if response.body else {}
         except json.JSONDecodeError:

@@ -111,6 +111,8 @@ class _Answer:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     content_type: str = "application/json; charset=utf-8"
+    dropped: bool = False
+    """Close the connection without answering (the call itself took effect)."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -181,7 +183,11 @@ class LocalWebApi:
         self._arrived = threading.Condition(self._lock)
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
+        self._lost: dict[str, int] = {}
         self._overrides: dict[str, Payload] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        """The messages posted (``chat.postMessage``), by channel, oldest first, as
+        ``conversations.history`` and ``conversations.replies`` answer them."""
         self._counter = itertools.count(1)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -319,6 +325,12 @@ class LocalWebApi:
         with self._lock:
             self._failures.setdefault(method, []).append(failure)
 
+    def lose_next_answer(self, method: str, times: int = 1) -> None:
+        """Carry out the next ``times`` calls to ``method``, then close the connection
+        without answering: the caller cannot tell whether the call took effect."""
+        with self._lock:
+            self._lost[method] = self._lost.get(method, 0) + times
+
     def respond(self, method: str, payload: Payload) -> None:
         """Answer ``method`` with ``payload`` from now on instead of the built-in answer.
 
@@ -338,6 +350,9 @@ class LocalWebApi:
             answer = self._dispatch(handler.path, headers, raw)
         except Exception as error:  # pragma: no cover - a bug in this module
             answer = _Answer(500, {"ok": False, "error": f"local_web_api_bug: {error!r}"})
+        if answer.dropped:
+            handler.close_connection = True
+            return
         data = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode()
         handler.send_response(answer.status)
         handler.send_header("Content-Type", answer.content_type)
@@ -365,6 +380,10 @@ class LocalWebApi:
                 bad_json = True
             method = "response_url" if kind == "response" else rest
         call_status, answer = self._answer(method, params, headers, bad_json)
+        with self._lock:
+            if self._lost.get(method):
+                self._lost[method] -= 1
+                answer = _Answer(dropped=True)
         call = Call(method, params, headers, time.time(), call_status, raw, split.path)
         with self._arrived:
             self._calls.append(call)
@@ -403,7 +422,24 @@ class LocalWebApi:
             payload = builder(self, params) if builder else {"ok": True}
         result = dict(payload)
         result.setdefault("ok", True)
+        if (
+            method == "chat.postMessage"
+            and result["ok"]
+            and isinstance(result.get("message"), dict)
+        ):
+            self._keep(
+                str(result.get("channel") or params.get("channel")), result["message"], params
+            )
         return 200, _Answer(payload=result)
+
+    def _keep(self, channel: str, message: dict[str, Any], params: dict[str, Any]) -> None:
+        """Keep a posted message for ``conversations.history``/``replies``, with its metadata
+        (which Slack keeps whatever the answer to the post showed)."""
+        kept = dict(message)
+        if "metadata" in params:
+            kept["metadata"] = params["metadata"]
+        with self._lock:
+            self.messages.setdefault(channel, []).append(kept)
 
     # -- built-in answers ------------------------------------------------------------
 
@@ -451,6 +487,34 @@ class LocalWebApi:
             return {"ok": False, "error": "no_text"}
         ts = self._next_ts()
         return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts)}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The channel's messages, newest first, from ``oldest`` on (top level only)."""
+        return self._listing(params, lambda message: not message.get("thread_ts"))
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent (when the bot posted it) and its replies, oldest first."""
+        thread = str(params.get("ts", ""))
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        found = self._listing(
+            params, lambda message: thread in (message["ts"], message.get("thread_ts"))
+        )
+        found["messages"].reverse()
+        return found
+
+    def _listing(
+        self, params: dict[str, Any], keep: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        with self._lock:
+            posted = list(self.messages.get(channel, []))
+        found = [m for m in reversed(posted) if keep(m) and float(m["ts"]) >= oldest]
+        return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}
 
     def _post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("channel"):
@@ -631,6 +695,8 @@ _DEFAULTS: dict[str, Callable[[LocalWebApi, dict[str, Any]], dict[str, Any]]] = 
     "chat.update": LocalWebApi._update,
     "chat.delete": LocalWebApi._delete,
     "chat.getPermalink": LocalWebApi._permalink,
+    "conversations.history": LocalWebApi._history,
+    "conversations.replies": LocalWebApi._replies,
     "chat.scheduleMessage": LocalWebApi._schedule,
     "users.info": LocalWebApi._users_info,
     "conversations.info": LocalWebApi._conversations_info,

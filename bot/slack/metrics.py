@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.posting.inbox import backlog
 from bot.store.db import Database
 from bot.store.models import OutboxPost
 
@@ -71,6 +72,31 @@ API_ERRORS = Counter(
     "tsagbot_slack_api_errors",
     "Slack Web API calls that failed, by method and error.",
     ["method", "error"],
+    registry=PROCESS,
+)
+INBOX_STORED = Counter(
+    "tsagbot_inbox_events_stored",
+    "Events stored in the inbox before Slack was answered.",
+    registry=PROCESS,
+)
+INBOX_DUPLICATES = Counter(
+    "tsagbot_inbox_duplicates",
+    "Events Slack delivered again that the inbox already held (retries, other replicas).",
+    registry=PROCESS,
+)
+INBOX_HANDLED = Counter(
+    "tsagbot_inbox_events_handled",
+    "Inbox events this process handled.",
+    registry=PROCESS,
+)
+INBOX_FAILED = Counter(
+    "tsagbot_inbox_events_failed",
+    "Inbox events whose listeners failed (tried again later).",
+    registry=PROCESS,
+)
+UPDATES_RECORDED = Counter(
+    "tsagbot_updates_recorded",
+    "Status updates recorded from channel messages (one per item a message changed).",
     registry=PROCESS,
 )
 SCHEDULER_LEADER = Gauge(
@@ -131,8 +157,9 @@ def instrument_context_client(context: BoltContext, next: Any) -> None:
     next()
 
 
-class OutboxCollector(Collector):
-    """The outbox's posts by status, counted in the database when scraped.
+class DatabaseCollector(Collector):
+    """The outbox's posts by status and the inbox's backlog, read from the database when
+    scraped.
 
     ``tsagbot_database_up`` says whether that worked; the other metrics are
     served either way.
@@ -148,6 +175,7 @@ class OutboxCollector(Collector):
             with self._db.unit_of_work() as session:
                 query = select(OutboxPost.status, func.count()).group_by(OutboxPost.status)
                 counts.update({str(status): int(n) for status, n in session.execute(query)})
+                waiting = backlog(session)
         except SQLAlchemyError:
             log.warning("metrics: the database does not answer")
             up.add_metric([], 0)
@@ -161,6 +189,17 @@ class OutboxCollector(Collector):
         for status, count in sorted(counts.items()):
             family.add_metric([status], count)
         yield family
+        yield GaugeMetricFamily(
+            "tsagbot_inbox_backlog",
+            "Events stored and not yet handled (all replicas).",
+            value=waiting.waiting,
+        )
+        age = 0.0 if waiting.oldest is None else max(0.0, time.time() - waiting.oldest.timestamp())
+        yield GaugeMetricFamily(
+            "tsagbot_inbox_oldest_age_seconds",
+            "Age of the oldest event not yet handled (0 when none).",
+            value=age,
+        )
 
 
 class _Process(Collector):
@@ -169,8 +208,8 @@ class _Process(Collector):
 
 
 def exposition(db: Database) -> bytes:
-    """The text a Prometheus scrape gets: this process's metrics and the outbox's counts."""
+    """The text a Prometheus scrape gets: this process's metrics, the outbox's and inbox's."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Process())
-    registry.register(OutboxCollector(db))
+    registry.register(DatabaseCollector(db))
     return bytes(generate_latest(registry))

@@ -35,6 +35,25 @@ class Services:
     _index_version: tuple[int, int, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _users: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+    _workspace_url: str | None = None
+    inbox_arrived: threading.Event = field(default_factory=threading.Event)
+    """Set when an event is stored, so that the inbox worker wakes at once."""
+
+    def permalink(
+        self, client: WebClient, channel: str, ts: str, thread_ts: str | None
+    ) -> str | None:
+        """A message's link, built as Slack builds it from the workspace's address
+        (asked of Slack once, ``auth.test``); None while Slack cannot say."""
+        if self._workspace_url is None:
+            try:
+                url = str(client.auth_test().get("url") or "")
+            except (SlackApiError, OSError):
+                return None
+            self._workspace_url = url if url.endswith("/") else url + "/"
+        link = f"{self._workspace_url}archives/{channel}/p{ts.replace('.', '')}"
+        if thread_ts and thread_ts != ts:
+            link += f"?thread_ts={thread_ts}&cid={channel}"
+        return link
 
     def _user(self, client: WebClient, user_id: str) -> dict[str, Any] | None:
         """A user's ``users.info`` object, asked of Slack once per user for

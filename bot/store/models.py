@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -23,7 +24,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.store.vocabulary import PostStatus, UpdateKind, UpdateSource, Words
+from bot.store.vocabulary import (
+    InboxStatus,
+    PostMethod,
+    PostStatus,
+    UpdateKind,
+    UpdateSource,
+    Words,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -273,12 +281,14 @@ class AgendaItem(Base):
 
 
 class OutboxPost(Base):
-    """A message the bot posts by itself (reminder, digest part), once.
+    """A message the bot posts (reminder, digest part, confirmation, answer), once.
 
     The unique ``key`` says what the post is (``reminder:start:<uid>:<time>``,
-    ``digest:<slot>/1``); whichever process inserts it first owns it, so restarts
-    and replicas cannot post it twice. The payload is stored when the post is
-    due, so a retry after a failure posts exactly what was first composed.
+    ``digest:<slot>/1``, ``<event key>:confirm``); whichever process inserts it
+    first owns it, so restarts and replicas cannot post it twice. The payload is
+    stored when the post is due, so a retry after a failure posts exactly what was
+    first composed. ``method`` is the Web API method; ``params`` what it needs
+    besides the channel and the text (``thread_ts``, ``ts``, ``user``, ``name``).
     """
 
     __tablename__ = "outbox_posts"
@@ -298,3 +308,33 @@ class OutboxPost(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    method: Mapped[PostMethod] = mapped_column(
+        Words(PostMethod, 32), default=PostMethod.MESSAGE, server_default=PostMethod.MESSAGE.value
+    )
+    params: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+
+
+class InboxEvent(Base):
+    """An event Slack delivered, stored before Slack is told it was received.
+
+    The unique ``key`` is Slack's event id, the same on every delivery and retry, so
+    an event is stored once however often it comes and whichever replica it reaches.
+    A worker claims a row for a lease (as the outbox does), runs the app's listeners
+    on ``body``, and marks it done; a row left claimed by a process that stopped is
+    claimed again when its lease ends.
+    """
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[InboxStatus] = mapped_column(Words(InboxStatus, 16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_inbox_events_due", "status", "next_attempt_at"),)

@@ -49,6 +49,30 @@ class PostStatus(StrEnum):
     ABANDONED = "abandoned"
 
 
+class InboxStatus(StrEnum):
+    """Where an event Slack delivered stands in the inbox."""
+
+    PENDING = "pending"
+    WORKING = "working"
+    """Claimed by a worker for one lease; claimable again when the lease ends."""
+    DONE = "done"
+    FAILED = "failed"
+    """Its listener failed; it is tried again after a pause."""
+    ABANDONED = "abandoned"
+
+
+class PostMethod(StrEnum):
+    """The Web API method an outbox post is made with."""
+
+    MESSAGE = "chat.postMessage"
+    EPHEMERAL = "chat.postEphemeral"
+    """Seen by one person (``params.user``); Slack keeps no copy to look for."""
+    UPDATE = "chat.update"
+    """Replaces the message ``params.ts``: doing it twice changes nothing."""
+    REACTION = "reactions.add"
+    """Adds the reaction ``params.name`` to the message ``params.ts``."""
+
+
 E = TypeVar("E", bound=StrEnum)
 
 

@@ -37,6 +37,7 @@ from tests.slack.listeners.test_updates import (
     RETRY,
     Workspace,
     assert_recorded_once,
+    new_event_id,
     new_ts,
     workspace,
 )
@@ -138,7 +139,7 @@ def test_requests_not_signed_by_slack_are_refused_over_http(server: Server) -> N
 
 def test_a_retried_delivery_counts_once(ws: Workspace) -> None:
     event = message_event("50-18 done", ts=new_ts())
-    body = event_body(event, event_id="Ev0HTTPRETRY")
+    body = event_body(event, event_id=new_event_id())
     ws.deliver(body)
     ws.deliver(body, headers=RETRY)
     ws.reply(event)
@@ -161,7 +162,7 @@ def test_identical_events_at_once_to_two_replicas_count_once(ws: Workspace, tmp_
     with serving(tmp_path, ws.fake, database_url=ws.server.database_url, name="replica") as replica:
         both = [ws.server, replica]
         event = message_event("50-18 done", ts=new_ts())
-        body = event_body(event, event_id="Ev0HTTPRACE")
+        body = event_body(event, event_id=new_event_id())
         barrier = threading.Barrier(4)
 
         def send(n: int) -> None:
@@ -179,7 +180,7 @@ def test_a_delivery_retried_after_a_restart_counts_once(
 ) -> None:
     """The module's server is stopped; the new one serves what is left of the module."""
     event = message_event("50-18 done", ts=new_ts())
-    body = event_body(event, event_id="Ev0RESTART1")
+    body = event_body(event, event_id=new_event_id())
     ws.deliver(body)
     ws.confirmed(event)
     stop(server.process)

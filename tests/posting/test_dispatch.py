@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from bot.meetings.service import read_meetings, store
 from bot.plan.importing import ensure_plan
+from bot.posting.outbox import Outgoing
 from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings
 from bot.store.db import Database
@@ -48,11 +48,11 @@ class Slack:
         self.posts: list[tuple[datetime, str, str]] = []
         self.failures = 0
 
-    def __call__(self, channel: str, text: str, _blocks: list[dict[str, Any]]) -> str:
+    def __call__(self, outgoing: Outgoing) -> str:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("internal_error")
-        self.posts.append((self.clock(), channel, text))
+        self.posts.append((self.clock(), outgoing.channel, outgoing.text))
         return f"{len(self.posts)}.000"
 
     def kinds(self) -> list[tuple[datetime, str]]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.posting.outbox import LEASE, Post, deliver, enqueue
+from bot.posting.outbox import LEASE, Outgoing, Post, deliver, enqueue
 from bot.store.db import Database
 from bot.store.models import OutboxPost
 
@@ -36,12 +35,12 @@ class Slack:
         self.posts: list[tuple[str, str]] = []
         self.lock = threading.Lock()
 
-    def __call__(self, channel: str, text: str, _blocks: list[dict[str, Any]]) -> str:
+    def __call__(self, outgoing: Outgoing) -> str:
         with self.lock:
             if self.failures:
                 self.failures -= 1
                 raise RuntimeError("ratelimited")
-            self.posts.append((channel, text))
+            self.posts.append((outgoing.channel, outgoing.text))
             return f"1700000000.{len(self.posts):06d}"
 
 
@@ -106,7 +105,7 @@ def test_a_post_no_longer_useful_is_dropped_not_posted(db: Database) -> None:
 def test_a_post_claimed_by_a_process_that_died_is_retried_after_its_lease(db: Database) -> None:
     put(db, post("a"))
 
-    def dies(_channel: str, _text: str, _blocks: list[dict[str, Any]]) -> str:
+    def dies(_outgoing: Outgoing) -> str:
         raise KeyboardInterrupt  # not an Exception: the process stops mid-post
 
     with pytest.raises(KeyboardInterrupt):

@@ -41,7 +41,9 @@ from bot.cli.support import Context
 from bot.clock import system_clock
 from bot.settings import Settings
 from bot.slack.app import create_app
+from bot.slack.inbox import InboxWorker
 from bot.slack.local_api import Call, LocalWebApi
+from bot.slack.poster import posting_client, slack_poster
 from bot.slack.requests import FORM, sign, slash_command_body
 from bot.slack.server import EVENTS_PATH, WSGIApp, make_wsgi_app
 from bot.slack.services import Services
@@ -150,8 +152,9 @@ class ListenerPool(ThreadPoolExecutor):
 class LocalServer(Endpoint):
     """What ``tsagbot serve`` runs, called in this process: see :func:`in_process`.
 
-    As in ``serve``, listeners run after the acknowledgement (in Bolt's threads), so
-    tests wait for their Web API calls; the scheduler is left out (tests/e2e runs it).
+    As in ``serve``, events are stored and handled by an inbox worker, and the other
+    listeners run after the acknowledgement (in Bolt's threads), so tests wait for
+    their Web API calls (:meth:`quiet`); the scheduler is left out (tests/e2e runs it).
     """
 
     def __init__(
@@ -178,17 +181,25 @@ class LocalServer(Endpoint):
         self.listeners = ListenerPool()
         app = create_app(settings, services=self.services, listener_executor=self.listeners)
         self.application: WSGIApp = make_wsgi_app(app, self.services)
+        handler = create_app(
+            settings, services=self.services, token_verification=False, process_before_response=True
+        )
+        post = slack_poster(posting_client(settings))
+        self.worker = InboxWorker(handler, self.services, post).start()
         logging.getLogger().addHandler(self._handler)
 
     def close(self) -> None:
+        self.worker.stop()
         self.listeners.shutdown(wait=True)
         logging.getLogger().removeHandler(self._handler)
         self.services.db.dispose()
 
     def quiet(self, seconds: float) -> None:  # noqa: ARG002 (no need to guess how long)
-        """Until every listener of every server in this process is done: in this process
-        that is known, not waited for."""
+        """Until every event stored is handled, its posts made, and every listener of every
+        server in this process is done: in this process that is known, not waited for."""
         ListenerPool.wait_all_idle()
+        self.worker.drain()
+        assert self.worker.wait_idle(), "the inbox worker is still busy after 10 s"
 
     def output(self) -> str:
         return self._log.getvalue()

@@ -1,9 +1,11 @@
 """The use cases of status updates posted in channels: record, edit, delete, undo.
 
-Each one runs in its own unit of work on ``db``, takes the time from ``clock``
-and the editors from ``settings``, and returns plain data that the Slack listener
-words and posts (:mod:`bot.plan.updates.replies`).  Nothing here knows about Slack:
-the listener reads the event into an :class:`IncomingMessage` first.
+Recording, editing and deleting run in the caller's session (which also queues
+the replies, and commits both at once: :mod:`bot.posting.channel`); Undo, a
+button press, runs in its own unit of work on ``db``. Each takes the time and the
+editors as arguments and returns plain data that is worded by
+:mod:`bot.plan.updates.replies`.  Nothing here knows about Slack: the listener
+reads the event into an :class:`IncomingMessage` first.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -57,78 +59,49 @@ class Recorded:
     outcome: Outcome
     closest: dict[str, list[str]] = field(default_factory=dict)
     """For each id not in the plan, the ids that look most like it."""
-    reply_ts: str | None = None
-    """The bot's reply that confirms this message already, to update in place."""
+    earlier_reply: str | None = None
+    """Where the bot confirmed this message before (an edit updates that reply), if known."""
 
 
 def record(
-    db: Database,
+    session: Session,
     incoming: IncomingMessage,
     parsed: ParsedMessage,
     *,
     settings: Settings,
-    clock: Clock,
+    now: datetime,
     index: IndexOf,
 ) -> Recorded:
-    """Record the updates of a message just posted."""
-    return _recorded(
-        db,
-        lambda session: record_message(
-            session, incoming, parsed, editors=settings.editors, now=clock()
-        ),
-        index,
-    )
+    """Record the updates of a message just posted (the caller commits)."""
+    outcome = record_message(session, incoming, parsed, editors=settings.editors, now=now)
+    return _recorded(session, outcome, index)
 
 
 def edit(
-    db: Database,
+    session: Session,
     incoming: IncomingMessage,
     parsed: ParsedMessage,
     *,
     settings: Settings,
-    clock: Clock,
+    now: datetime,
     index: IndexOf,
 ) -> Recorded:
-    """Read an edited message again: correct its updates, never double them."""
-    return _recorded(
-        db,
-        lambda session: edit_message(
-            session, incoming, parsed, editors=settings.editors, now=clock()
-        ),
-        index,
-    )
+    """Read an edited message again: correct its updates, never double them (the caller
+    commits)."""
+    outcome = edit_message(session, incoming, parsed, editors=settings.editors, now=now)
+    return _recorded(session, outcome, index)
 
 
-def _recorded(db: Database, work: Callable[[Session], Outcome], index: IndexOf) -> Recorded:
-    """Run one recording in its own unit of work; a lost race counts as a duplicate."""
-    with db.unit_of_work() as session:
-        outcome = work(session)
-        try:
-            session.commit()
-        except IntegrityError:
-            log.info("message already recorded by another request")
-            return Recorded(Outcome(RecordStatus.DUPLICATE))
+def _recorded(session: Session, outcome: Outcome, index: IndexOf) -> Recorded:
     closest: dict[str, list[str]] = {}
-    reply_ts = None
-    with db.unit_of_work() as session:
-        if outcome.unknown:
-            found = index(session)
-            closest = {code: nearest_ids(found, code, limit=CLOSEST) for code in outcome.unknown}
-        if outcome.status == RecordStatus.RECORDED and outcome.message_id is not None:
-            message = session.get(SlackMessage, outcome.message_id)
-            reply_ts = message.reply_ts if message else None
-    return Recorded(outcome, closest, reply_ts)
-
-
-def remember_reply(db: Database, message_id: int, reply_ts: str | None) -> None:
-    """Keep the bot's confirming reply, so that an edit updates it instead of posting again."""
-    if not reply_ts:
-        return
-    with db.unit_of_work() as session:
-        message = session.get(SlackMessage, message_id)
-        if message is not None:
-            message.reply_ts = reply_ts
-            session.commit()
+    if outcome.unknown:
+        found = index(session)
+        closest = {code: nearest_ids(found, code, limit=CLOSEST) for code in outcome.unknown}
+    earlier = None
+    if outcome.status == RecordStatus.RECORDED and outcome.message_id is not None:
+        message = session.get(SlackMessage, outcome.message_id)
+        earlier = message.reply_ts if message else None
+    return Recorded(outcome, closest, earlier)
 
 
 @dataclass(frozen=True)
@@ -136,22 +109,21 @@ class Deleted:
     """The updates a deleted message took back, and the reply that confirmed them."""
 
     changes: list[Change]
-    reply_ts: str | None
+    message_id: int | None = None
+    earlier_reply: str | None = None
 
 
-def delete(db: Database, team_id: str, channel: str, ts: str, *, clock: Clock) -> Deleted:
-    """Take back what a deleted message recorded (nothing for a message never recorded)."""
-    with db.unit_of_work() as session:
-        message = find_message(session, team_id, channel, ts)
-        if message is None or message.deleted:
-            return Deleted([], None)
-        changes = retract_message(
-            session, message, reason=UpdateKind.DELETE, actor="", actor_id="", now=clock()
-        )
-        message.deleted = True
-        reply_ts = message.reply_ts
-        session.commit()
-    return Deleted(changes, reply_ts)
+def delete(session: Session, team_id: str, channel: str, ts: str, *, now: datetime) -> Deleted:
+    """Take back what a deleted message recorded (nothing for a message never recorded);
+    the caller commits."""
+    message = find_message(session, team_id, channel, ts)
+    if message is None or message.deleted:
+        return Deleted([])
+    changes = retract_message(
+        session, message, reason=UpdateKind.DELETE, actor="", actor_id="", now=now
+    )
+    message.deleted = True
+    return Deleted(changes, message.id, message.reply_ts)
 
 
 class UndoStatus(StrEnum):

@@ -20,18 +20,16 @@ event and as an ``app_mention`` event.  One answer each, by this rule:
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.meetings import questions as ask
 from bot.meetings.views import Audience
 from bot.plan.updates.intake import accepts_updates
 from bot.plan.updates.parse import parse_message
+from bot.posting.channel import answer_key, queue_answer
 from bot.render import Reply
 from bot.slack.listeners.meetings import meeting_views
 from bot.slack.listeners.messages import is_from_a_bot
@@ -44,32 +42,14 @@ NOT_RECORDED = (
 )
 
 
-class Seen:
-    """The last few thousand keys: an event Slack delivers again is answered once."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._keys: OrderedDict[tuple[str, str], None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first(self, key: tuple[str, str]) -> bool:
-        """True the first time ``key`` is seen."""
-        with self._lock:
-            if key in self._keys:
-                return False
-            self._keys[key] = None
-            if len(self._keys) > self.size:
-                self._keys.popitem(last=False)
-            return True
-
-
 def register(app: App) -> None:
-    seen = Seen()
-
-    def handle_app_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        answer_mention(context["services"], client, event, context, seen)
-
     app.event("app_mention")(handle_app_mention)
+
+
+def handle_app_mention(
+    event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    answer_mention(context["services"], client, event, body, context)
 
 
 def mention_reply(
@@ -89,9 +69,10 @@ def answer_mention(
     services: Services,
     client: WebClient,
     event: dict[str, Any],
+    body: dict[str, Any],
     context: BoltContext,
-    seen: Seen,
 ) -> None:
+    """Queue the answer in the thread: once per message, however often it is delivered."""
     if is_from_a_bot(event, context):
         return
     channel, ts, text = event.get("channel", ""), event.get("ts", ""), event.get("text", "")
@@ -100,21 +81,18 @@ def answer_mention(
         if accepts_updates(services.settings, channel):
             return  # recorded, and confirmed in the thread, by the message listener
         note = NOT_RECORDED
-    if not channel or not ts or not seen.first((channel, ts)):
+    if not channel or not ts:
         return
     try:
         reply = mention_reply(services, text, event.get("user", ""), client, note=note)
     except Exception:
         log.exception("could not answer %r", text[:200])
         reply = Reply([], "Sorry, that did not work: tsagbot could not answer just now.")
-    try:
-        client.chat_postMessage(
-            channel=channel,
-            thread_ts=event.get("thread_ts") or ts,
-            blocks=reply.blocks or None,
-            text=reply.text,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-    except SlackApiError as error:
-        log.error("could not answer a mention in its thread: %s", error)
+    queue_answer(
+        services.db,
+        key=answer_key(body.get("team_id") or "", channel, ts),
+        channel=channel,
+        thread_ts=event.get("thread_ts") or ts,
+        reply=reply,
+        now=services.clock(),
+    )

@@ -1,11 +1,11 @@
 """Channel messages: record the status updates people post, confirm them in the thread.
 
-The listener reads the event, asks :mod:`bot.plan.updates.parse` what the text says,
-hands it to a use case of :mod:`bot.plan.updates.intake` (which records it in one
-transaction), and only then talks to Slack: a reaction and one thread reply with an
-Undo button, worded by :mod:`bot.plan.updates.replies`.  Posting is retried by the
-Web API client's retry handlers; a post that still fails is logged and leaves the
-recorded update as it is, neither lost nor doubled.
+Events reach these listeners from the inbox (:mod:`bot.slack.inbox`), stored before
+Slack was told they were received. The listener reads the event, asks
+:mod:`bot.plan.updates.parse` what the text says, and hands it to a use case of
+:mod:`bot.posting.channel`, which records it and queues the bot's replies (a
+reaction, one thread reply with an Undo button, hints for the poster alone) in one
+transaction. The outbox posts them, once.
 """
 
 from __future__ import annotations
@@ -23,13 +23,17 @@ from bot.plan.updates import intake, replies
 from bot.plan.updates.intake import Recorded, UndoStatus, accepts_updates
 from bot.plan.updates.parse import ParsedMessage, parse_message
 from bot.plan.updates.record import IncomingMessage, RecordStatus
+from bot.posting import channel as conversation
+from bot.posting.channel import RECORDED_REACTION
+from bot.render import Reply
+from bot.slack import metrics
+from bot.slack.inbox import FROM_INBOX, event_key
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 
 UNDO_BUTTON = replies.UNDO_BUTTON
 PLAIN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
-RECORDED_REACTION = "white_check_mark"
 
 
 def register(app: App) -> None:
@@ -40,6 +44,10 @@ def register(app: App) -> None:
 def _services(context: BoltContext) -> Services:
     services: Services = context["services"]
     return services
+
+
+def _event_key(context: BoltContext, body: dict[str, Any]) -> str:
+    return str(context.get(FROM_INBOX) or event_key(body))
 
 
 def is_from_a_bot(message: dict[str, Any], context: BoltContext) -> bool:
@@ -60,7 +68,7 @@ def handle_message_event(
     if subtype == "message_changed":
         on_edited(event, body, context, client)
     elif subtype == "message_deleted":
-        on_deleted(event, body, context, client)
+        on_deleted(event, body, context)
     elif (subtype is None or subtype in PLAIN_SUBTYPES) and not is_from_a_bot(event, context):
         on_posted(event, body, context, client)
 
@@ -73,11 +81,6 @@ def _incoming(
     channel: str,
 ) -> IncomingMessage:
     user = message.get("user", "")
-    permalink = None
-    try:
-        permalink = client.chat_getPermalink(channel=channel, message_ts=message["ts"])["permalink"]
-    except SlackApiError:
-        log.warning("no permalink for %s/%s", channel, message["ts"])
     return IncomingMessage(
         team_id=body.get("team_id") or message.get("team", ""),
         channel=channel,
@@ -86,7 +89,7 @@ def _incoming(
         author=services.display_name(client, user) if user else "",
         text=message.get("text", ""),
         thread_ts=message.get("thread_ts"),
-        permalink=permalink,
+        permalink=services.permalink(client, channel, message["ts"], message.get("thread_ts")),
     )
 
 
@@ -98,73 +101,29 @@ def on_posted(
     if not parsed.updates:
         # a question that mentions the bot is answered by the app_mention listener
         if parsed.question and not ask.mentions(event.get("text", ""), context.bot_user_id):
-            answer_question(services, client, event, parsed)
+            answer_question(services, body, event, parsed)
         return
     incoming = _incoming(services, client, body, event, event["channel"])
-    recorded = intake.record(
+    recorded = conversation.message_posted(
         services.db,
         incoming,
         parsed,
+        event_key=_event_key(context, body),
         settings=services.settings,
-        clock=services.clock,
+        now=services.clock(),
+        renderer=services.renderer,
         index=services.search_index,
     )
-    confirm(services, client, incoming, recorded)
+    _count(recorded)
 
 
-def confirm(
-    services: Services, client: WebClient, incoming: IncomingMessage, recorded: Recorded
-) -> None:
-    """Say where the message was posted what changed; ephemeral for problems."""
-    outcome = recorded.outcome
-    try:
-        if outcome.unknown:
-            _tell(client, incoming, replies.unknown_text(outcome.unknown, recorded.closest))
-        if outcome.status == RecordStatus.DENIED:
-            _tell(client, incoming, replies.DENIED)
-        if outcome.status != RecordStatus.RECORDED or outcome.message_id is None:
-            return
-        _react(client, incoming)
-        reply = replies.confirmation(services.renderer, outcome.changes, outcome.message_id)
-        if recorded.reply_ts:
-            client.chat_update(
-                channel=incoming.channel, ts=recorded.reply_ts, blocks=reply.blocks, text=reply.text
-            )
-        else:
-            posted = client.chat_postMessage(
-                channel=incoming.channel,
-                thread_ts=incoming.thread_ts or incoming.ts,
-                blocks=reply.blocks,
-                text=reply.text,
-            )
-            intake.remember_reply(services.db, outcome.message_id, posted.get("ts"))
-    except SlackApiError as error:
-        log.error("recorded, but the confirmation could not be posted: %s", error)
-
-
-def _tell(client: WebClient, incoming: IncomingMessage, text: str) -> None:
-    """A word for the poster alone, in the message's thread if it has one."""
-    client.chat_postEphemeral(
-        channel=incoming.channel, user=incoming.user_id, thread_ts=incoming.thread_ts, text=text
-    )
-
-
-def _react(client: WebClient, incoming: IncomingMessage) -> None:
-    """The check mark on the message.  It is already there when an edit is confirmed, and
-    a reaction that cannot be added must not keep the thread reply from being posted."""
-    try:
-        client.reactions_add(
-            channel=incoming.channel, timestamp=incoming.ts, name=RECORDED_REACTION
-        )
-    except SlackApiError as error:
-        if error.response.get("error") != "already_reacted":
-            log.warning(
-                "could not add the reaction to %s/%s: %s", incoming.channel, incoming.ts, error
-            )
+def _count(recorded: Recorded) -> None:
+    if recorded.outcome.status == RecordStatus.RECORDED:
+        metrics.UPDATES_RECORDED.inc(len(recorded.outcome.changes))
 
 
 def answer_question(
-    services: Services, client: WebClient, event: dict[str, Any], parsed: ParsedMessage
+    services: Services, body: dict[str, Any], event: dict[str, Any], parsed: ParsedMessage
 ) -> None:
     """``is 50-18 done?``: the item's state, in the thread, recording nothing.
 
@@ -172,16 +131,18 @@ def answer_question(
     worded as text alone."""
     question = ask.Question(ask.ITEM_STATUS, codes=tuple(parsed.question))
     settings = services.settings
+    now = services.clock()
     with services.db.unit_of_work() as session:
-        found = ask.answer(session, question, services.clock(), settings.tz)
-    try:
-        client.chat_postMessage(
-            channel=event["channel"],
-            thread_ts=event.get("thread_ts") or event["ts"],
-            text="\n".join(item_status_lines(found.items, markup=False)),
-        )
-    except SlackApiError as error:
-        log.error("could not answer a question in its thread: %s", error)
+        found = ask.answer(session, question, now, settings.tz)
+    channel, ts = event["channel"], event["ts"]
+    conversation.queue_answer(
+        services.db,
+        key=conversation.answer_key(body.get("team_id") or "", channel, ts),
+        channel=channel,
+        thread_ts=event.get("thread_ts") or ts,
+        reply=Reply([], "\n".join(item_status_lines(found.items, markup=False))),
+        now=now,
+    )
 
 
 def on_edited(
@@ -194,51 +155,39 @@ def on_edited(
         return  # unfurls, thread replies and the bot's own edits change no words
     parsed = parse_message(message.get("text", ""))
     incoming = _incoming(services, client, body, message, event["channel"])
-    recorded = intake.edit(
+    recorded = conversation.message_edited(
         services.db,
         incoming,
         parsed,
+        event_key=_event_key(context, body),
         settings=services.settings,
-        clock=services.clock,
+        now=services.clock(),
+        renderer=services.renderer,
         index=services.search_index,
     )
-    if recorded.outcome.status == RecordStatus.RECORDED:
-        confirm(services, client, incoming, recorded)
+    _count(recorded)
 
 
-def on_deleted(
-    event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def on_deleted(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     services = _services(context)
-    channel = event["channel"]
-    deleted = intake.delete(
+    conversation.message_deleted(
         services.db,
         body.get("team_id", ""),
-        channel,
+        event["channel"],
         event.get("deleted_ts", ""),
-        clock=services.clock,
+        event_key=_event_key(context, body),
+        now=services.clock(),
     )
-    if (
-        deleted.reply_ts and deleted.changes
-    ):  # nothing to take back after an Undo: its reply says so
-        try:
-            client.chat_update(
-                channel=channel,
-                ts=deleted.reply_ts,
-                text=replies.deleted_text(deleted.changes),
-                blocks=[],
-            )
-        except SlackApiError as error:
-            log.error("could not update the confirmation of a deleted message: %s", error)
 
 
 def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
+    """The Undo button: acknowledged once the undo is recorded (or refused)."""
     services = _services(context)
     user = body.get("user", {}).get("id", "")
     try:
         message_id = int(body["actions"][0]["value"])
     except (KeyError, IndexError, ValueError):
+        ack()
         respond(
             response_type="ephemeral",
             replace_original=False,
@@ -254,6 +203,7 @@ def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
         settings=services.settings,
         clock=services.clock,
     )
+    ack()
     if undone.status != UndoStatus.UNDONE:
         respond(
             response_type="ephemeral",

@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ from sqlalchemy import Engine, create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.cli.main import cli
+from bot.posting.channel import reply_key
+from bot.posting.outbox import deliver, sent_ts
 from bot.slack.local_api import Call, LocalWebApi
 from bot.slack.requests import (
     JSON,
@@ -90,6 +93,11 @@ def new_ts() -> str:
     """A message timestamp no other test, nor the fake, uses."""
     n = next(_stamps)
     return f"{1_760_000_000 + n}.{n % 1_000_000:06d}"
+
+
+def new_event_id() -> str:
+    """An event id no other test uses (Slack's ids are unique per event)."""
+    return f"Ev0{uuid.uuid4().hex[:10].upper()}"
 
 
 # -- Slack's answers the fake does not give by itself -----------------------------------------
@@ -273,7 +281,7 @@ class Workspace:
         """The reply, once the bot has stored its timestamp (it edits the reply later)."""
         reply = self.reply(event)
         reply_ts = self.slack.reply_ts(CHANNEL, event["ts"])
-        self.until(lambda: getattr(self.message(event["ts"]), "reply_ts", None) == reply_ts)
+        self.until(lambda: self.stored_reply(event["ts"]) == reply_ts)
         return reply
 
     def reaction(self, event: dict[str, Any]) -> Call:
@@ -357,6 +365,14 @@ class Workspace:
     def message(self, ts: str) -> SlackMessage | None:
         with Session(self.engine) as session:
             return session.scalars(select(SlackMessage).where(SlackMessage.ts == ts)).first()
+
+    def stored_reply(self, ts: str) -> str | None:
+        """Where the outbox says the confirmation of the message ``ts`` was posted."""
+        message = self.message(ts)
+        if message is None:
+            return None
+        with Session(self.engine) as session:
+            return sent_ts(session, reply_key(message.id))
 
     def recorded(self) -> list[str]:
         """Timestamps of the messages recorded during this test."""
@@ -630,7 +646,7 @@ def test_done_with_a_document_is_recorded_and_confirmed_in_the_thread(ws: Worksp
     assert message is not None
     button = undo_button(reply.params["blocks"])
     assert (button["text"]["text"], button["value"]) == ("Undo", str(message.id))
-    assert message.reply_ts == ws.slack.reply_ts(CHANNEL, event["ts"])
+    assert ws.stored_reply(event["ts"]) == ws.slack.reply_ts(CHANNEL, event["ts"])
     assert message.permalink == permalink(CHANNEL, event["ts"])
     assert (message.user_id, message.channel, message.team_id) == (ALICE, CHANNEL, "T1")
     # exactly one reply and one reaction; nothing else was posted
@@ -977,7 +993,6 @@ def test_an_unfurl_changes_nothing(ws: Workspace) -> None:
     ws.send(changed(event, text, attachments=[unfurl]))
     sentinel = ws.settle()
     assert [c.method for c in ws.calls_about(event)] == [
-        "chat.getPermalink",
         "reactions.add",
         "chat.postMessage",
     ]
@@ -1094,7 +1109,7 @@ def assert_recorded_once(ws: Workspace, event: dict[str, Any], sentinel: str) ->
 
 def test_a_retried_delivery_counts_once(ws: Workspace) -> None:
     event = message_event("50-18 done", ts=new_ts())
-    body = event_body(event, event_id="Ev0RETRIED1")
+    body = event_body(event, event_id=new_event_id())
     ws.deliver(body)
     ws.deliver(body, headers=RETRY)
     ws.reply(event)
@@ -1103,9 +1118,9 @@ def test_a_retried_delivery_counts_once(ws: Workspace) -> None:
 
 def test_one_message_under_two_event_ids_counts_once(ws: Workspace) -> None:
     event = message_event("50-18 done", ts=new_ts())
-    ws.deliver(event_body(event, event_id="Ev0FIRST001"))
+    ws.deliver(event_body(event, event_id=new_event_id()))
     ws.reply(event)
-    ws.deliver(event_body(event, event_id="Ev0SECOND01"))
+    ws.deliver(event_body(event, event_id=new_event_id()))
     assert_recorded_once(ws, event, ws.settle())
 
 
@@ -1115,7 +1130,7 @@ def test_identical_events_at_once_count_once(
 ) -> None:
     servers = [ws.server] if replicas == 1 else [ws.server, request.getfixturevalue("replica")]
     event = message_event("50-18 done", ts=new_ts())
-    body = event_body(event, event_id="Ev0RACING01")
+    body = event_body(event, event_id=new_event_id())
     senders = 4
     barrier = threading.Barrier(senders)
 
@@ -1144,7 +1159,7 @@ def at_once(count: int, work: Callable[[int], Any]) -> list[Any]:
 def test_an_edit_delivered_at_once_twice_counts_once(ws: Workspace) -> None:
     event = ws.say("50-18 done")
     ws.confirmed(event)
-    body = event_body(changed(event, "50-20 done"), event_id="Ev0EDITRACE")
+    body = event_body(changed(event, "50-20 done"), event_id=new_event_id())
     at_once(4, lambda n: ws.deliver(body, headers=RETRY if n else None))
     reply_ts = ws.slack.reply_ts(CHANNEL, event["ts"])
     ws.updated(reply_ts)
@@ -1160,7 +1175,7 @@ def test_an_edit_delivered_at_once_twice_counts_once(ws: Workspace) -> None:
 def test_a_delete_delivered_at_once_twice_counts_once(ws: Workspace) -> None:
     event = ws.say("50-18 done")
     ws.confirmed(event)
-    body = event_body(deleted(event), event_id="Ev0DELRACE1")
+    body = event_body(deleted(event), event_id=new_event_id())
     at_once(4, lambda n: ws.deliver(body, headers=RETRY if n else None))
     reply_ts = ws.slack.reply_ts(CHANNEL, event["ts"])
     ws.updated(reply_ts)
@@ -1185,18 +1200,43 @@ def test_undo_clicked_twice_at_once_counts_once(ws: Workspace) -> None:
 # -- Slack failing ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [429, 500], ids=["rate limited", "server error"])
-def test_a_failed_reply_is_retried_and_posted_once(ws: Workspace, status: int) -> None:
-    ws.fake.fail_next("chat.postMessage", status=status, retry_after=1)
+def test_a_rate_limited_reply_waits_and_is_posted_once(ws: Workspace) -> None:
+    ws.fake.fail_next("chat.postMessage", status=429, retry_after=1)
     event = ws.say("50-18 done")
     reply = ws.reply(event, timeout=10)
     sentinel = ws.settle()
     posts = ws.calls_about(event, method="chat.postMessage")
-    assert [call.status for call in posts] == [status, 200]
-    if status == 429:
-        assert posts[1].at - posts[0].at >= 0.9  # Retry-After: 1 was respected
+    assert [call.status for call in posts] == [429, 200]
+    assert posts[1].at - posts[0].at >= 0.9  # Retry-After: 1 was respected
     assert reply.params["text"] == "50-18 marked completed (was: periodic goals met)"
     assert_recorded_once(ws, event, sentinel)
-    message = ws.message(event["ts"])
-    assert message is not None
-    assert message.reply_ts == ws.slack.reply_ts(CHANNEL, event["ts"])
+    assert ws.stored_reply(event["ts"]) == ws.slack.reply_ts(CHANNEL, event["ts"])
+
+
+def retry_outbox(ws: Workspace, after: timedelta) -> None:
+    """The outbox's next attempt, as the worker makes it ``after`` from now."""
+    server = ws.server
+    assert isinstance(server, LocalServer)
+    deliver(server.services.db, server.worker.post, datetime.now(UTC) + after)
+
+
+@pytest.mark.parametrize("lost", [False, True], ids=["server error", "answer lost"])
+def test_a_failed_reply_is_retried_and_posted_once(ws: Workspace, lost: bool) -> None:
+    """A 500 (Slack stored nothing) is posted again a minute later; a post whose answer was
+    lost (Slack stored it) is found by its metadata and not posted again."""
+    if lost:
+        ws.fake.lose_next_answer("chat.postMessage")
+    else:
+        ws.fake.fail_next("chat.postMessage", status=500)
+    event = ws.say("50-18 done")
+    ws.server.quiet(QUIET)
+    first = ws.calls_about(event, method="chat.postMessage")
+    assert len(first) == 1  # the client does not retry a post by itself
+    retry_outbox(ws, timedelta(minutes=2))
+    sentinel = ws.settle()
+    posts = ws.calls_about(event, method="chat.postMessage")
+    assert len(posts) == (1 if lost else 2)
+    lookups = ws.calls_about(event, method="conversations.replies")
+    assert [call.params["ts"] for call in lookups] == [event["ts"]]
+    assert_recorded_once(ws, event, sentinel)
+    assert ws.stored_reply(event["ts"]) == ws.slack.reply_ts(CHANNEL, event["ts"])
