@@ -262,7 +262,7 @@ def _describe(item: Any, updates: list[StatusUpdate], tz: ZoneInfo) -> str:
         lines.append("  history:")
         lines.extend(
             f"    {u.created_at.astimezone(tz):%Y-%m-%d %H:%M %Z} {u.kind} by "
-            f"{u.author or '?'} ({u.source}): {u.text}"
+            f"{u.author or '?'} ({u.source}): {u.words}"
             for u in updates
         )
     return "\n".join(lines)

@@ -119,6 +119,7 @@ def resolution_items(
 
 def history(session: Session, item: ActionItem, limit: int | None = None) -> list[StatusUpdate]:
     query = select(StatusUpdate).where(StatusUpdate.item_id == item.id)
+    query = query.options(selectinload(StatusUpdate.message))
     query = query.order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
     if limit:
         query = query.limit(limit)
@@ -128,7 +129,7 @@ def history(session: Session, item: ActionItem, limit: int | None = None) -> lis
 def update_as_json(update: StatusUpdate) -> dict[str, Any]:
     return {
         "kind": update.kind,
-        "text": update.text,
+        "text": update.words,
         "author": update.author,
         "author_id": update.author_id,
         "source": update.source,

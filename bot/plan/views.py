@@ -57,7 +57,7 @@ def state_word(item: ActionItem) -> str:
 
 def update_line(update: StatusUpdate, tz: ZoneInfo) -> str:
     who = escape(update.author or "someone")
-    text = escape(one_line(update.text, 200))
+    text = escape(one_line(update.words, 200))
     line = f"• {slack_date(update.created_at, tz)} *{escape(update.kind)}* by {who}: {text}"
     if update.documents:
         line += f" ({escape(', '.join(update.documents))})"

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings import queries
 from bot.meetings.display import (
@@ -258,12 +258,7 @@ def _updates(
             ActionItem.resolution_id,
             ActionItem.id,
             ActionItem.code,
-            StatusUpdate.kind,
-            StatusUpdate.text,
-            StatusUpdate.author,
-            StatusUpdate.link,
-            StatusUpdate.created_at,
-            StatusUpdate.message_id,
+            StatusUpdate,
         )
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
@@ -279,16 +274,18 @@ def _updates(
         .order_by(
             Resolution.position, ActionItem.position, StatusUpdate.created_at, StatusUpdate.id
         )
+        .options(selectinload(StatusUpdate.message))  # the words of each message, once
     )
     taken_back = _taken_back_earlier(session, start, end)
     groups: dict[int, list[UpdateEntry]] = {}
     completed: set[int] = set()
-    for resolution_id, item_id, code, kind, text, author, link, created_at, message_id in rows:
-        if kind in TAKE_BACKS and (item_id, message_id, created_at) not in taken_back:
+    for resolution_id, item_id, code, update in rows:
+        kind, created_at = update.kind, update.created_at
+        if kind in TAKE_BACKS and (item_id, update.message_id, created_at) not in taken_back:
             continue
         if kind == UpdateKind.COMPLETED:
             completed.add(item_id)
-        entry = UpdateEntry(code, kind, text, author, link, created_at)
+        entry = UpdateEntry(code, kind, update.words, update.author, update.link, created_at)
         groups.setdefault(resolution_id, []).append(entry)
     resolutions = session.scalars(select(Resolution).where(Resolution.id.in_(groups)))
     by_id = {resolution.id: resolution for resolution in resolutions}

@@ -158,8 +158,21 @@ class ActionItem(Base):
         return bool(self.appendix)
 
 
+# The kinds of update that a message makes about an item as a whole: they say what
+# the message says, so they read its text instead of keeping a copy each.
+READS_ITS_MESSAGE = frozenset({UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPENED})
+
+
 class StatusUpdate(Base):
-    """One entry of an item's history; rows are appended, never rewritten."""
+    """One entry of an item's history; rows are appended, never rewritten.
+
+    ``text`` is the update's own words: a note's text, an import's or the command
+    line's update, what a retraction took back.  A flag change recorded from a
+    Slack message keeps none (``""``): its words are the message's, stored once in
+    ``slack_messages.text`` however many items the message updates, and
+    :attr:`words` is what every reader shows.  An edit that changes a message's
+    words gives its updates already taken back the words they were made with.
+    """
 
     __tablename__ = "status_updates"
 
@@ -188,12 +201,30 @@ class StatusUpdate(Base):
     def active(self) -> bool:
         return self.retracted_at is None
 
+    @property
+    def reads_its_message(self) -> bool:
+        """Whether this update says what its message says (and keeps no text of its own)."""
+        return not self.text and self.message_id is not None and self.kind in READS_ITS_MESSAGE
+
+    @property
+    def words(self) -> str:
+        """What the update says, as every view, digest and export shows it.
+
+        Readers of many updates load the messages with them
+        (``selectinload(StatusUpdate.message)``): one query for all, not one each.
+        """
+        if self.reads_its_message and self.message is not None:
+            return self.message.text
+        return self.text
+
 
 class SlackMessage(Base):
     """A channel message that recorded updates.
 
     The unique key on (workspace, channel, message time) is what makes a message
     count once, however often Slack delivers it and however many replicas run.
+    ``text`` is the message as people read it (markup resolved, mentions and
+    quoted lines dropped: ``ParsedMessage.text``), the words of its flag updates.
     """
 
     __tablename__ = "slack_messages"

@@ -1,4 +1,5 @@
-"""Migration 0004 keeps existing data: every row of the one plan there was becomes WTSA-20.
+"""Migrations keep existing data: 0004 puts every row of the one plan there was in WTSA-20;
+0005 keeps one copy of a Slack message's words and shows every update as before.
 
 (That the migrated schema matches the models is tests/store/test_schema.py.)"""
 
@@ -10,7 +11,14 @@ from alembic import command
 from sqlalchemy import select, text
 
 from bot.store.db import Database, alembic_config
-from bot.store.models import ActionItem, Edition, ImportRun, Resolution
+from bot.store.models import (
+    ActionItem,
+    Edition,
+    ImportRun,
+    Resolution,
+    SlackMessage,
+    StatusUpdate,
+)
 
 
 def _seed_0003(db: Database) -> None:
@@ -55,4 +63,82 @@ def test_existing_rows_become_wtsa_20(empty_database_url: str) -> None:
     command.downgrade(config, "0003")
     with database.engine.connect() as connection:
         assert connection.scalar(text("SELECT code FROM action_items")) == "50-18"
+    database.dispose()
+
+
+FLAG_WORDS = "50-18 done, see TD206 & more"
+UPDATES = {  # id: kind, text, message, taken back by
+    1: ("completed", "50-18 finished", 1, "edit"),  # an earlier version of the message
+    2: ("completed", FLAG_WORDS, 1, ""),
+    3: ("periodic", FLAG_WORDS, 1, "undo"),
+    4: ("note", "SG2 agreed", 1, ""),
+    5: ("completed", "Imported status " * 100, None, ""),  # an import keeps its text
+}
+
+
+def _seed_0004(db: Database) -> None:
+    """A message, as Slack sent it, whose flag updates each copied its words (cleaned)."""
+    now = datetime(2026, 11, 1, tzinfo=UTC).isoformat()
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO resolutions (id, edition, key, title, position, action_by,"
+                " collaboration, report_to) VALUES (1, 'WTSA-20', '50', 'T', 0, '', '', '')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO action_items (id, edition, code, appendix, resolution_id, aliases,"
+                " action, milestone, periodic_goals_met, completed, status,"
+                " doc_periodic_goals_met, doc_completed, doc_status, position)"
+                " VALUES (1, 'WTSA-20', '50-18', '', 1, '[]', 'Act', '', false, true, '',"
+                " false, false, '', 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO slack_messages (id, team_id, channel, ts, user_id, text, deleted,"
+                " created_at) VALUES (1, 'T1', 'C1', '1.0', 'U1', :raw, false, :now)"
+            ),
+            {"raw": "<@U1> 50-18 done, see <https://x.org|TD206> &amp; more", "now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO status_updates (id, item_id, kind, text, author, author_id, source,"
+                " documents, previous, created_at, message_id, channel, retracted_by)"
+                " VALUES (:id, 1, :kind, :text, 'Alice', 'U1', :source, '[]', '{}', :now,"
+                " :message, 'C1', :by)"
+            ),
+            [
+                {
+                    "id": key,
+                    "kind": kind,
+                    "text": words,
+                    "source": "import" if message is None else "slack",
+                    "now": now,
+                    "message": message,
+                    "by": by,
+                }
+                for key, (kind, words, message, by) in UPDATES.items()
+            ],
+        )
+
+
+def test_a_message_s_words_are_stored_once_and_shown_as_before(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
+    config = alembic_config(database.engine)
+    command.upgrade(config, "0004")
+    _seed_0004(database)
+    before = {key: words for key, (_, words, _, _) in UPDATES.items()}
+    command.upgrade(config, "head")
+    with database.unit_of_work() as session:
+        message = session.scalars(select(SlackMessage)).one()
+        assert message.text == FLAG_WORDS
+        updates = list(session.scalars(select(StatusUpdate).order_by(StatusUpdate.id)))
+        assert {u.id: u.words for u in updates} == before
+        assert [u.id for u in updates if not u.text] == [2, 3]  # the copies are gone
+    command.downgrade(config, "0004")
+    with database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, text FROM status_updates"))
+        assert {key: words for key, words in rows} == before
     database.dispose()

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.plan.editions import edition_name, known_editions
 from bot.plan.export.content import PlanContent, load_content
@@ -78,6 +78,7 @@ def _history(session: Session, edition: str) -> dict[int, list[StatusUpdate]]:
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
         .where(ActionItem.edition == edition)
         .order_by(StatusUpdate.created_at, StatusUpdate.id)
+        .options(selectinload(StatusUpdate.message))
     )
     found: dict[int, list[StatusUpdate]] = defaultdict(list)
     for update in session.scalars(query):

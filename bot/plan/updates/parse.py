@@ -169,6 +169,8 @@ class ParsedMessage:
     """Document references, normalised (``TSAG-TD206``, ``C91``...)."""
     mentioned: list[str] = field(default_factory=list)
     """Every id mentioned outside code, quotes, links and strikethrough."""
+    text: str = ""
+    """The whole message, cleaned: what its state updates say."""
 
 
 # --------------------------------------------------------------------------- markup
@@ -901,4 +903,5 @@ def parse_message(text: str) -> ParsedMessage:
         question=list(questions),
         documents=_documents(prepared.documents),
         mentioned=list(mentioned),
+        text=whole,
     )

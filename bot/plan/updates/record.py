@@ -5,6 +5,10 @@ A message is recorded once: its row in ``slack_messages`` has a unique key on
 two replicas racing, find the row already there and change nothing.  Every
 update keeps the flags the item had before it, so that an undo, an edit or a
 deletion can restore them, unless a later update has changed them since.
+
+The message's words are stored once, in its row: a flag update keeps no copy
+(:attr:`StatusUpdate.words` reads them), so one long message that completes
+four hundred items costs its length once, not four hundred times.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.plan.queries import find_item
 from bot.plan.updates.parse import ItemUpdate, ParsedMessage
 from bot.plan.updates.status_text import refresh_status
-from bot.store.models import ActionItem, SlackMessage, StatusUpdate
+from bot.store.models import READS_ITS_MESSAGE, ActionItem, SlackMessage, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
 FLAG_KINDS = frozenset({UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPENED})
@@ -98,6 +102,8 @@ class RecordStatus(StrEnum):
     DENIED = "denied"
     CORRECTED = "corrected"
     """An edit that changed only the wording: the same updates, their texts corrected."""
+    UNDONE = "undone"
+    """An edit of a message whose updates were undone: it records nothing again."""
 
 
 @dataclass
@@ -135,6 +141,12 @@ def _resolve(
     return resolved, unknown
 
 
+def own_text(update: ItemUpdate) -> str:
+    """What an update stores of its own: a note its text; a flag change nothing, as it
+    says what the whole message says (``SlackMessage.text``)."""
+    return "" if update.kind in READS_ITS_MESSAGE else update.text
+
+
 def _apply(
     session: Session,
     message: SlackMessage,
@@ -153,7 +165,7 @@ def _apply(
     entry = StatusUpdate(
         item=item,
         kind=update.kind,
-        text=update.text,
+        text=own_text(update),
         author=incoming.author,
         author_id=incoming.user_id,
         source=UpdateSource.SLACK,
@@ -193,7 +205,7 @@ def record_message(
         ts=incoming.ts,
         thread_ts=incoming.thread_ts,
         user_id=incoming.user_id,
-        text=incoming.text,
+        text=parsed.text,
         permalink=incoming.permalink,
         created_at=now,
     )
@@ -324,6 +336,26 @@ def retract_message(
     return changes
 
 
+def undone(message: SlackMessage) -> bool:
+    """Whether someone pressed Undo on the message's confirmation (and nothing stands)."""
+    updates = message.updates
+    return any(u.retracted_by == UpdateKind.UNDO for u in updates) and not active_updates(message)
+
+
+def _reword(message: SlackMessage, text: str, now: datetime) -> None:
+    """Give an edited message its new words.
+
+    Its standing updates read them; the updates already taken back keep the words
+    they were made with, so the history still says what each one recorded.  That
+    costs a copy per update taken back, and only when the words change.
+    """
+    if text != message.text:
+        for entry in message.updates:
+            if not entry.active and entry.reads_its_message:
+                entry.text = message.text
+    message.text, message.edited_at = text, now
+
+
 def edit_message(
     session: Session,
     incoming: IncomingMessage,
@@ -332,21 +364,29 @@ def edit_message(
     editors: frozenset[str],
     now: datetime,
 ) -> Outcome:
-    """Read an edited message again: correct its updates, never double them."""
+    """Read an edited message again: correct its updates, never double them.
+
+    Undo on the bot's confirmation means "this message records nothing": an edit
+    of an undone message, whatever its new words, records nothing, changes
+    nothing (the undone updates keep the words they were made with) and the bot
+    says nothing about it.  Whoever wants the update after all posts it again.
+    """
     message = find_message(session, incoming.team_id, incoming.channel, incoming.ts)
     if message is None:
         return record_message(session, incoming, parsed, editors=editors, now=now)
+    if undone(message):
+        return Outcome(RecordStatus.UNDONE, message_id=message.id)
     resolved, unknown = _resolve(session, parsed.updates)
     current = active_updates(message)
     wanted = {(item.code, update.kind) for update, item in resolved}
     if wanted == {(u.item.code, u.kind) for u in current}:
-        texts = {(item.code, update.kind): update.text for update, item in resolved}
+        texts = {(item.code, update.kind): own_text(update) for update, item in resolved}
         for entry in current:
             entry.text = texts[(entry.item.code, entry.kind)]
             entry.documents = list(parsed.documents)
             if entry.kind == UpdateKind.NOTE:
                 refresh_status(session, entry.item)
-        message.text, message.edited_at = incoming.text, now
+        _reword(message, parsed.text, now)
         return Outcome(RecordStatus.CORRECTED, unknown=unknown, message_id=message.id)
     kinds = [u.kind for u in current] + [update.kind for update, _ in resolved]
     if not may_record(incoming.user_id, editors, kinds):
@@ -359,7 +399,7 @@ def edit_message(
         actor_id=incoming.user_id,
         now=now,
     )
-    message.text, message.edited_at = incoming.text, now
+    _reword(message, parsed.text, now)
     changes += [
         _apply(session, message, update, item, incoming, list(parsed.documents), now)
         for update, item in resolved

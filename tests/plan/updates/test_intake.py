@@ -220,3 +220,42 @@ def test_updates_are_taken_where_the_settings_say(db: Database) -> None:
     only = Settings(database_url=db.url, update_channels=frozenset({"C1"}))
     assert intake.accepts_updates(only, "C1")
     assert not intake.accepts_updates(only, "C9")
+
+
+def test_an_undone_message_records_nothing_when_edited(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    """Undo means "this message records nothing": its edits do not bring updates back."""
+    first = post(plan_db, clock, "50-18 done")
+    assert first.outcome.message_id is not None
+    undone = intake.undo(
+        plan_db,
+        first.outcome.message_id,
+        user_id="U1",
+        author="Alice",
+        settings=settings(plan_db),
+        clock=clock,
+    )
+    assert undone.status == UndoStatus.UNDONE
+    for text in ("50-18 done!", "50-18 and 50-20 done, see TD206", "update 50-20: agreed"):
+        edited = intake.edit(
+            plan_db,
+            incoming(text),
+            parse_message(text),
+            settings=settings(plan_db),
+            clock=clock,
+            index=index,
+        )
+        assert edited.outcome.status == RecordStatus.UNDONE
+        assert edited.outcome.changes == []
+    assert (state(plan_db, "50-18"), state(plan_db, "50-20")) == ((False, True), (False, True))
+    deleted = intake.delete(plan_db, "T1", "C1", TS, clock=clock)
+    assert deleted.changes == []
+    with plan_db.unit_of_work() as session:
+        (item,) = find_item(session, "50-18")
+        assert [(u.kind, u.retracted_by, u.words) for u in item.updates] == [
+            ("completed", "undo", "50-18 done"),  # the words it was made with
+            ("undo", "", "undo: completed of 20 Nov 2026 09:00 UTC taken back"),
+        ]
+        (other,) = find_item(session, "50-20")
+        assert other.updates == []

@@ -281,6 +281,7 @@ def test_the_table_is_big_enough() -> None:
 def test_state_updates_carry_the_cleaned_message(text: str, cleaned: str) -> None:
     parsed = parse_message(text)
     assert [u.text for u in parsed.updates] == [cleaned]
+    assert parsed.text == cleaned
 
 
 def test_a_whole_message_parses_to_exact_values() -> None:
@@ -293,6 +294,7 @@ def test_a_whole_message_parses_to_exact_values() -> None:
         question=["50-22"],
         documents=["TD206", "C91"],
         mentioned=["50-18", "50-20", "50-22"],
+        text=text[6:],
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.plan.queries import find_item
+from bot.plan.queries import all_items, find_item, update_as_json
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import (
     EFFECTS,
@@ -164,3 +164,62 @@ def test_deleting_both_completions_reopens_the_item(plan_db: Database, clock: Fi
             retract_message(session, message, reason="delete", actor="", actor_id="", now=clock())
             session.commit()
     assert state(plan_db, "50-18") == (False, True, 0)
+
+
+def stored_text(db: Database, ts: str) -> tuple[str, int, list[str]]:
+    """A message's text, the characters its updates store, and what each update says."""
+    with db.unit_of_work() as session:
+        message = find_message(session, "T1", "C1", ts)
+        assert message is not None
+        updates = message.updates
+        return message.text, sum(len(u.text) for u in updates), [u.words for u in updates]
+
+
+def test_a_long_message_about_many_items_stores_its_text_once(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    # 40 items, not the plan's 397: recording each item costs a few queries, and one
+    # copy per item would show as well here (1.6 million characters instead of none).
+    with plan_db.unit_of_work() as session:
+        codes = [item.code for item in all_items(session, include_obsolete=False)][:40]
+    filler = "The rapporteur group reported steady progress on its work programme. "
+    text = ", ".join(codes) + " done. "
+    text = (text + filler * (40_000 // len(filler)))[:40_000]
+    assert record(plan_db, clock, text) == "recorded"
+    kept, stored, said = stored_text(plan_db, "1700000000.000100")
+    assert (len(kept), len(said)) == (40_000, 40)
+    assert stored == 0
+    assert set(said) == {text}
+
+
+def test_an_edit_keeps_the_words_of_the_updates_it_takes_back(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    record(plan_db, clock, "50-18 done, see <https://x.org/td206|TD206> &amp; more")
+    assert stored_text(plan_db, "1700000000.000100") == (
+        "50-18 done, see TD206 & more",  # as people read it, the words of its update
+        0,
+        ["50-18 done, see TD206 & more"],
+    )
+    for text in ("50-18 done, see TD207", "50-20 done"):
+        with plan_db.unit_of_work() as session:
+            edit_message(
+                session, incoming(text), parse_message(text), editors=frozenset(), now=clock()
+            )
+            session.commit()
+        clock.now += timedelta(minutes=1)
+    assert stored_text(plan_db, "1700000000.000100")[0] == "50-20 done"
+    with plan_db.unit_of_work() as session:
+        (first,) = find_item(session, "50-18")
+        (second,) = find_item(session, "50-20")
+        updates = [*first.updates, *second.updates]
+        assert [(u.kind, u.retracted_by, u.text) for u in updates] == [
+            ("completed", "edit", "50-18 done, see TD207"),  # the words it was made with
+            ("edit", "", "edit: completed of 20 Nov 2026 09:00 UTC taken back"),
+            ("completed", "", ""),  # the message's words now
+        ]
+        assert [update_as_json(u)["text"] for u in updates] == [
+            "50-18 done, see TD207",
+            updates[1].text,
+            "50-20 done",
+        ]

@@ -348,7 +348,7 @@ class Workspace:
             updates = [
                 Update(
                     u.kind,
-                    u.text,
+                    u.words,
                     u.author,
                     u.author_id,
                     u.source,
@@ -1081,6 +1081,20 @@ def test_deleting_an_undone_message_leaves_the_undone_confirmation(ws: Workspace
     assert [c.method for c in ws.other_writes(sentinel)] == ["reactions.add", "chat.postMessage"]
     item = ws.item("50-18")
     assert (item.completed, item.kinds()) == (False, ["completed/undo", "undo"])
+
+
+def test_an_edit_after_undo_records_nothing_and_says_nothing(ws: Workspace) -> None:
+    event = ws.say("50-18 done")
+    reply = ws.confirmed(event)
+    ws.click_undo(reply)
+    ws.send(changed(event, "50-18 and 50-20 done, see TD206"))
+    sentinel = ws.settle()
+    assert ws.fake.calls_to("chat.update") == []  # the reply still says "Taken back by ..."
+    assert [c.method for c in ws.other_writes(sentinel)] == ["reactions.add", "chat.postMessage"]
+    item = ws.item("50-18")
+    assert (item.completed, item.kinds()) == (False, ["completed/undo", "undo"])
+    assert item.updates[0].text == "50-18 done"
+    ws.assert_untouched("50-20")
 
 
 def test_deleting_both_completions_reopens_the_item(ws: Workspace) -> None:
