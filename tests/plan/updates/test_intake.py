@@ -1,5 +1,5 @@
-"""The use cases behind the message listener: record, edit, delete and undo, each in its
-own transaction, on real databases (SQLite, and PostgreSQL when configured)."""
+"""The use cases behind the message listener: record, edit and delete in the caller's
+transaction, undo in its own, on real databases (SQLite, and PostgreSQL when configured)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.plan.updates.record import IncomingMessage, RecordStatus
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.store.db import Database
+from bot.store.models import SlackMessage
 from bot.store.vocabulary import UpdateKind, UpdateSource
 from tests.support.blockkit import buttons
 from tests.support.common import FixedClock
@@ -51,14 +52,46 @@ def incoming(text: str, ts: str = TS, user: str = "U1") -> IncomingMessage:
 def post(
     db: Database, clock: FixedClock, text: str, *, ts: str = TS, user: str = "U1", editors: str = ""
 ) -> Recorded:
-    return intake.record(
-        db,
-        incoming(text, ts, user),
-        parse_message(text),
-        settings=settings(db, *editors.split()),
-        clock=clock,
-        index=index,
-    )
+    with db.unit_of_work() as session:
+        recorded = intake.record(
+            session,
+            incoming(text, ts, user),
+            parse_message(text),
+            settings=settings(db, *editors.split()),
+            now=clock(),
+            index=index,
+        )
+        session.commit()
+    return recorded
+
+
+def edit(db: Database, clock: FixedClock, text: str) -> Recorded:
+    with db.unit_of_work() as session:
+        recorded = intake.edit(
+            session,
+            incoming(text),
+            parse_message(text),
+            settings=settings(db),
+            now=clock(),
+            index=index,
+        )
+        session.commit()
+    return recorded
+
+
+def delete(db: Database, clock: FixedClock, ts: str = TS) -> intake.Deleted:
+    with db.unit_of_work() as session:
+        deleted = intake.delete(session, "T1", "C1", ts, now=clock())
+        session.commit()
+    return deleted
+
+
+def replied_before(db: Database, message_id: int, reply_ts: str) -> None:
+    """A confirmation posted before the outbox kept where replies are (``reply_ts``)."""
+    with db.unit_of_work() as session:
+        message = session.get_one(SlackMessage, message_id)
+        message.reply_ts = reply_ts
+        session.commit()
 
 
 def state(db: Database, code: str) -> tuple[bool, bool]:
@@ -74,7 +107,7 @@ def test_a_message_is_recorded_once(plan_db: Database, clock: FixedClock) -> Non
         "50-18 marked completed (was: periodic goals met)"
     ]
     assert first.outcome.message_id is not None
-    assert (first.closest, first.reply_ts) == ({}, None)
+    assert (first.closest, first.earlier_reply) == ({}, None)
     assert state(plan_db, "50-18") == (True, True)
     again = post(plan_db, clock, "50-18 done, see TD206")
     assert again.outcome.status == RecordStatus.DUPLICATE
@@ -115,19 +148,12 @@ def test_an_edit_corrects_the_words_or_replaces_the_updates(
 ) -> None:
     first = post(plan_db, clock, "50-18 done, see TD206")
     assert first.outcome.message_id is not None
-    intake.remember_reply(plan_db, first.outcome.message_id, "9.0")
-    same = settings(plan_db)
-
-    def edit(text: str) -> Recorded:
-        return intake.edit(
-            plan_db, incoming(text), parse_message(text), settings=same, clock=clock, index=index
-        )
-
-    assert edit("50-18 done, see TD207").outcome.status == RecordStatus.CORRECTED
+    replied_before(plan_db, first.outcome.message_id, "9.0")
+    assert edit(plan_db, clock, "50-18 done, see TD207").outcome.status == RecordStatus.CORRECTED
     clock.now += timedelta(minutes=2)
-    changed = edit("50-20 done")
+    changed = edit(plan_db, clock, "50-20 done")
     assert changed.outcome.status == RecordStatus.RECORDED
-    assert changed.reply_ts == "9.0"  # the reply is updated in place, not posted again
+    assert changed.earlier_reply == "9.0"  # the reply is updated in place, not posted again
     assert [c.describe() for c in changed.outcome.changes] == [
         "50-18 back to periodic goals met (was: completed)",
         "50-20 marked completed (was: periodic goals met)",
@@ -138,14 +164,7 @@ def test_an_edit_corrects_the_words_or_replaces_the_updates(
 def test_an_edit_of_a_message_never_recorded_records_it(
     plan_db: Database, clock: FixedClock
 ) -> None:
-    recorded = intake.edit(
-        plan_db,
-        incoming("50-18 done"),
-        parse_message("50-18 done"),
-        settings=settings(plan_db),
-        clock=clock,
-        index=index,
-    )
+    recorded = edit(plan_db, clock, "50-18 done")
     assert recorded.outcome.status == RecordStatus.RECORDED
     assert state(plan_db, "50-18") == (True, True)
 
@@ -155,17 +174,17 @@ def test_a_deleted_message_takes_its_updates_back_once(
 ) -> None:
     first = post(plan_db, clock, "50-18 done")
     assert first.outcome.message_id is not None
-    intake.remember_reply(plan_db, first.outcome.message_id, "9.0")
-    deleted = intake.delete(plan_db, "T1", "C1", TS, clock=clock)
-    assert deleted.reply_ts == "9.0"
+    replied_before(plan_db, first.outcome.message_id, "9.0")
+    deleted = delete(plan_db, clock)
+    assert deleted.earlier_reply == "9.0"
     assert [c.kind for c in deleted.changes] == [UpdateKind.DELETE]
     assert replies.deleted_text(deleted.changes) == (
         "The message was deleted; its updates are taken back:\n"
         "50-18 back to periodic goals met (was: completed)"
     )
     assert state(plan_db, "50-18") == (False, True)
-    assert intake.delete(plan_db, "T1", "C1", TS, clock=clock) == intake.Deleted([], None)
-    assert intake.delete(plan_db, "T1", "C1", "3.0", clock=clock) == intake.Deleted([], None)
+    assert delete(plan_db, clock) == intake.Deleted([])
+    assert delete(plan_db, clock, "3.0") == intake.Deleted([])
 
 
 def test_undo_by_the_poster_or_an_editor(plan_db: Database, clock: FixedClock) -> None:
@@ -238,18 +257,11 @@ def test_an_undone_message_records_nothing_when_edited(
     )
     assert undone.status == UndoStatus.UNDONE
     for text in ("50-18 done!", "50-18 and 50-20 done, see TD206", "update 50-20: agreed"):
-        edited = intake.edit(
-            plan_db,
-            incoming(text),
-            parse_message(text),
-            settings=settings(plan_db),
-            clock=clock,
-            index=index,
-        )
+        edited = edit(plan_db, clock, text)
         assert edited.outcome.status == RecordStatus.UNDONE
         assert edited.outcome.changes == []
     assert (state(plan_db, "50-18"), state(plan_db, "50-20")) == ((False, True), (False, True))
-    deleted = intake.delete(plan_db, "T1", "C1", TS, clock=clock)
+    deleted = delete(plan_db, clock)
     assert deleted.changes == []
     with plan_db.unit_of_work() as session:
         (item,) = find_item(session, "50-18")
