@@ -94,7 +94,7 @@ SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]{1,30}")
 
 def mention(user: str) -> Mrkdwn:
     """``<@U…>`` for a Slack user id; anything else as escaped text."""
-    return Mrkdwn(f"<@{user}>") if SLACK_USER.fullmatch(user) else escape(user)
+    return Mrkdwn(f"<@{user}>") if SLACK_USER.fullmatch(user) else escape(one_line(user, 80))
 
 
 def channel_link(channel: str) -> Mrkdwn:
@@ -285,14 +285,15 @@ class Reply:
     """A message ready for Slack: blocks and the notification text.
 
     ``text`` is mrkdwn to Slack too: outside text in it is escaped here unless it was
-    built as :class:`Mrkdwn`."""
+    built as :class:`Mrkdwn`, and it is kept short (Slack takes 40,000 characters there,
+    but a notification shows a line or two)."""
 
     blocks: Blocks
     text: str
     extra: list[Blocks] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.text = escape(self.text)
+        self.text = clip(escape(self.text), MAX_TEXT)
 
 
 class ViewKind(StrEnum):
@@ -353,8 +354,9 @@ def chunk_lines(lines: Iterable[str], limit: int = CHUNK) -> list[Mrkdwn]:
 
 def shared(footer: str, user: str | None) -> Mrkdwn:
     """A footer (mrkdwn, or plain text to escape) that says who posted the view in the channel."""
+    footer = clip(escape(footer), CHUNK - 100)
     if not user:
-        return escape(footer)
+        return footer
     if footer:
         return mrkdwn("{} · shared by {}", footer, mention(user))
     return mrkdwn("Shared by {}", mention(user))

@@ -250,63 +250,72 @@ def test_a_template_escapes_whatever_it_is_given(template: str) -> None:
 # -- every reply ------------------------------------------------------------------------------
 
 
-def hostile_meeting(uid: str, *, link: str = EVIL_URL, kind: str = H) -> Meeting:
+def hostile_meeting(h: str, uid: str, *, link: str = EVIL_URL, kind: str = "") -> Meeting:
     start = NOW + timedelta(days=1, hours=3)
     return Meeting(
         uid=uid,
-        name=H,
-        kind=kind,
+        name=h,
+        kind=kind or h,
         start=start,
         end=start + timedelta(hours=3),
         all_day=False,
         timezone="Europe/Zurich",
-        mode=H,
-        place=H,
+        mode=h,
+        place=h,
         link=link,
         deadline=NOW + timedelta(hours=10),
-        documents=[H, "TSAG-TD1"],
-        channel=H,
-        source=H,
-        evidence=H,
-        series=H,
+        documents=[h, "TSAG-TD1"],
+        channel=h,
+        source=h,
+        evidence=h,
+        series=h,
         created_at=NOW,
         updated_at=NOW,
-        agenda=[AgendaItem(position=i, title=H, documents=[H]) for i in range(1, 4)],
+        agenda=[AgendaItem(position=i, title=h, documents=[h]) for i in range(1, 4)],
     )
 
 
+CORPORA = {"hostile": HOSTILE, "huge": "&<>|" * 2000 + HOSTILE}
+"""The corpus, and a text that escaping makes five times longer: limits hold either way."""
+
+
+@pytest.fixture(params=list(CORPORA))
+def h(request: pytest.FixtureRequest) -> str:
+    return CORPORA[request.param]
+
+
 @pytest.fixture
-def item(memory_database_url: str) -> Iterator[tuple[Database, ActionItem]]:
+def item(memory_database_url: str, h: str) -> Iterator[tuple[Database, ActionItem]]:
     """A hostile item, its Resolution and its history, in a real database."""
     db = Database(memory_database_url)
     with db.unit_of_work() as session:
         resolution = Resolution(
-            key="50", title=H, action_by=H, collaboration=H, report_to=H, edition="WTSA-24"
+            key="50", title=h, action_by=h, collaboration=h, report_to=h, edition="WTSA-24"
         )
         found = ActionItem(
             code="50-18",
             edition="WTSA-24",
             resolution=resolution,
-            aliases=[H],
-            action=H,
-            milestone=H,
-            status=H,
+            aliases=[h],
+            action=h,
+            milestone=h,
+            status=h,
         )
         old = ActionItem(
-            code="50-18", edition="WTSA-24", appendix=H, resolution=resolution, action=H
+            code="50-18", edition="WTSA-24", appendix=h, resolution=resolution, action=h
         )
         session.add_all([resolution, found, old])
         session.flush()
-        for number, url in enumerate([EVIL_URL, GOOD_URL, H]):
+        for number, url in enumerate([EVIL_URL, GOOD_URL, h]):
             session.add(
                 StatusUpdate(
                     item_id=found.id,
                     kind=UpdateKind.NOTE,
-                    text=H,
-                    author=H,
+                    text=h,
+                    author=h,
                     source=UpdateSource.SLACK,
                     link=url,
-                    documents=[H],
+                    documents=[h],
                     created_at=NOW - timedelta(hours=number),
                 )
             )
@@ -317,40 +326,40 @@ def item(memory_database_url: str) -> Iterator[tuple[Database, ActionItem]]:
         db.dispose()
 
 
-def plan_replies(session: Any, item: ActionItem) -> list[Reply]:
+def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
     views = Views(Renderer(), GENEVA)
     other = [i for i in item.resolution.items if i is not item]
-    found = Answer(AnswerKind.ITEM, H, items=[item, *other], current="WTSA-24")
+    found = Answer(AnswerKind.ITEM, h, items=[item, *other], current="WTSA-24")
     resolution = Answer(
-        AnswerKind.RESOLUTION, H, items=[item, *other], resolution=item.resolution, current=H
+        AnswerKind.RESOLUTION, h, items=[item, *other], resolution=item.resolution, current=h
     )
-    hits = [Hit(H, 1.0, H, (H,)), Hit("50-18", 0.5, H, ())]
+    hits = [Hit(h, 1.0, h, (h,)), Hit("50-18", 0.5, h, ())]
     return [
         views.for_answer(session, found),
-        views.item_card(session, item, also=other, shared_by=SHARER, current=H),
-        views.item_card(session, item, also=other, shared_by=H),
+        views.item_card(session, item, also=other, shared_by=SHARER, current=h),
+        views.item_card(session, item, also=other, shared_by=h),
         views.resolution(resolution, 1, shared_by=SHARER),
-        views.search(Answer(AnswerKind.SEARCH, H, hits=hits), shared_by=SHARER),
-        views.not_found(Answer(AnswerKind.NOT_FOUND, H, suggestions=[H])),
-        views.not_found(Answer(AnswerKind.NOT_FOUND, H)),
+        views.search(Answer(AnswerKind.SEARCH, h, hits=hits), shared_by=SHARER),
+        views.not_found(Answer(AnswerKind.NOT_FOUND, h, suggestions=[h])),
+        views.not_found(Answer(AnswerKind.NOT_FOUND, h)),
         views.help(),
     ]
 
 
-def meeting_replies() -> list[Reply]:
+def meeting_replies(h: str) -> list[Reply]:
     views = MeetingViews(Renderer(), GENEVA, NOW, public_url=PUBLIC_URL)
-    meetings = [hostile_meeting("a"), hostile_meeting("b", link=GOOD_URL, kind="irm")]
-    due = [DueItem(H, H, H)] * 20
-    window = Window(NOW, NOW + timedelta(days=7), H)
+    meetings = [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL, kind="irm")]
+    due = [DueItem(h, h, h)] * 20
+    window = Window(NOW, NOW + timedelta(days=7), h)
     statuses = [
-        ItemStatus("50-18", True, H, H, H, date(2026, 12, 1), H),
-        ItemStatus(H, False),
+        ItemStatus("50-18", True, h, h, h, date(2026, 12, 1), h),
+        ItemStatus(h, False),
     ]
     found: list[Reply] = []
     for audience in [
-        Audience(None, private=False, shared_by=SHARER, note=H),
-        Audience(ZoneInfo("Asia/Tokyo"), command=H, note=H),
-        Audience(None, private=False, shared_by=H),
+        Audience(None, private=False, shared_by=SHARER, note=h),
+        Audience(ZoneInfo("Asia/Tokyo"), command=h, note=h),
+        Audience(None, private=False, shared_by=h),
     ]:
         for kind, window_or_none in [
             (ask.OVERVIEW, None),
@@ -363,35 +372,35 @@ def meeting_replies() -> list[Reply]:
             (ask.HELP, None),
             (ask.UNKNOWN, None),
         ]:
-            question = Question(kind, window=window_or_none, text=H)
+            question = Question(kind, window=window_or_none, text=h)
             answer = MeetingAnswer(question, meetings, meetings, due, statuses, 2, True)
             found.append(views.for_answer(answer, audience))
         found.append(views.item_status(statuses, audience))
         found += [views.card(meeting, due, audience) for meeting in meetings]
-    found += [views.gone(), views.help(), views.unknown_command(Question(ask.UNKNOWN, text=H))]
+    found += [views.gone(), views.help(), views.unknown_command(Question(ask.UNKNOWN, text=h))]
     return found
 
 
-def posts() -> list[tuple[Blocks, str]]:
+def posts(h: str) -> list[tuple[Blocks, str]]:
     renderer = Renderer()
     found = []
-    for meeting in [hostile_meeting("a"), hostile_meeting("b", link=GOOD_URL)]:
+    for meeting in [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL)]:
         for kind in ReminderKind:
-            reminder = Reminder(NOW, kind, meeting, H, NOW + timedelta(days=1))
-            post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(H, H, H)])
+            reminder = Reminder(NOW, kind, meeting, h, NOW + timedelta(days=1))
+            post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(h, h, h)])
             found.append((post.blocks, post.text))
-    for message in digests.render_digest(renderer, hostile_digest()):
+    for message in digests.render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))
     return found
 
 
-def hostile_digest() -> digests.Digest:
-    update = digests.UpdateEntry(H, UpdateKind.NOTE, H, H, EVIL_URL, NOW)
-    linked = digests.UpdateEntry(H, UpdateKind.COMPLETED, H, H, GOOD_URL, NOW)
-    due = digests.DueEntry(H, H, date(2026, 12, 1), H, H, estimated=False)
+def hostile_digest(h: str) -> digests.Digest:
+    update = digests.UpdateEntry(h, UpdateKind.NOTE, h, h, EVIL_URL, NOW)
+    linked = digests.UpdateEntry(h, UpdateKind.COMPLETED, h, h, GOOD_URL, NOW)
+    due = digests.DueEntry(h, h, date(2026, 12, 1), h, h, estimated=False)
     start = NOW + timedelta(days=2)
-    meeting = digests.MeetingEntry(H, H, start, start + timedelta(hours=2), False, H, H, start)
-    whole_day = digests.MeetingEntry(H, H, start, start + timedelta(days=2), True, H, H, None)
+    meeting = digests.MeetingEntry(h, h, start, start + timedelta(hours=2), False, h, h, start)
+    whole_day = digests.MeetingEntry(h, h, start, start + timedelta(days=2), True, h, h, None)
     return digests.Digest(
         GENEVA,
         NOW - timedelta(days=7),
@@ -400,28 +409,28 @@ def hostile_digest() -> digests.Digest:
         NOW - timedelta(days=30),
         14,
         14,
-        updates=[digests.ResolutionUpdates(H, H, (update, linked))],
-        completed=[digests.ItemEntry(H, H)],
+        updates=[digests.ResolutionUpdates(h, h, (update, linked))],
+        completed=[digests.ItemEntry(h, h)],
         due_soon=[due],
-        past_due=[due, digests.DueEntry(H, H, date(2026, 1, 1), H, "", estimated=True)],
-        stale=[digests.StaleEntry(H, H, NOW), digests.StaleEntry(H, H, None)],
+        past_due=[due, digests.DueEntry(h, h, date(2026, 1, 1), h, "", estimated=True)],
+        stale=[digests.StaleEntry(h, h, NOW), digests.StaleEntry(h, h, None)],
         meetings=[meeting, whole_day],
         deadlines=[meeting],
         progress=digests.Progress(10, 3, 2, 1),
     )
 
 
-def update_texts() -> list[tuple[Blocks, str]]:
+def update_texts(h: str) -> list[tuple[Blocks, str]]:
     changes = [
-        Change(1, H, UpdateKind.COMPLETED, {"completed": False}, {"completed": True}),
-        Change(2, H, UpdateKind.NOTE, {}, {}),
+        Change(1, h, UpdateKind.COMPLETED, {"completed": False}, {"completed": True}),
+        Change(2, h, UpdateKind.NOTE, {}, {}),
     ]
     renderer = Renderer()
     confirmed = replies.confirmation(renderer, changes, 7)
-    undone = replies.confirmation(renderer, changes, 7, undone_by=H)
-    statuses = [ItemStatus(H, True, H, H, H, date(2026, 12, 1), H), ItemStatus(H, False)]
+    undone = replies.confirmation(renderer, changes, 7, undone_by=h)
+    statuses = [ItemStatus(h, True, h, h, h, date(2026, 12, 1), h), ItemStatus(h, False)]
     said = [
-        replies.unknown_text([H, H], {H: [H, "50-1"]}),
+        replies.unknown_text([h, h], {h: [h, "50-1"]}),
         replies.deleted_text(changes),
         "\n".join(item_status_lines(statuses, markup=False)),
         "\n".join(item_status_lines(statuses)),
@@ -431,19 +440,20 @@ def update_texts() -> list[tuple[Blocks, str]]:
     ]
 
 
-def test_every_reply_keeps_hostile_text_inert(item: tuple[Database, ActionItem]) -> None:
+def test_every_reply_keeps_hostile_text_inert(h: str, item: tuple[Database, ActionItem]) -> None:
     db, found = item
     with db.unit_of_work() as session:
         shown = session.merge(found)
-        answers = [(r.blocks, r.text) for r in plan_replies(session, shown)]
-    answers += [(r.blocks, r.text) for r in meeting_replies()]
-    answers += posts() + update_texts()
+        answers = [(r.blocks, r.text) for r in plan_replies(h, session, shown)]
+    answers += [(r.blocks, r.text) for r in meeting_replies(h)]
+    answers += posts(h) + update_texts(h)
     for blocks, text in answers:
         assert_safe(blocks, text)
     everything = "\n".join(
         mrkdwn_to_text(text) for blocks, _ in answers for text in mrkdwn_texts(blocks)
     )
-    assert HOSTILE in everything  # shown as written: escaped once, not twice
+    if h == HOSTILE:  # shown as written: escaped once, not twice
+        assert HOSTILE in everything
     assert f"<{GOOD_URL}|" in str(answers)  # and a clean address is still a link
     assert "<!date^" in str(answers)
 

@@ -88,7 +88,7 @@ def kind_label(kind: str) -> str:
     try:
         return KIND_LABELS[MeetingKind(kind)]
     except ValueError:
-        return kind
+        return " ".join(kind.split())[:40]
 
 
 def mode_text(meeting: Meeting) -> str:

@@ -227,6 +227,10 @@ class MeetingViews:
             **view,
         }
         full["header"] = clip(full["header"], 150)
+        for key in ("note", "intro", "deadlines_title"):
+            full[key] = clip(escape(full[key]), CHUNK)
+        for row in [*full["meetings"], *full["deadlines"]]:
+            row["text"] = clip(escape(row["text"]), CHUNK)
         return Reply(self.renderer.blocks("meetings_list.json.j2", view=full), one_line(text, 150))
 
     # -- replies ---------------------------------------------------------------------------
@@ -428,9 +432,9 @@ class MeetingViews:
             buttons.append(post_button(POST_BUTTON, spec(ViewKind.CARD, meeting.uid)))
         card = {
             "header": clip(meeting.name, 150),
-            "fields": [(label, clip(value, 1900)) for label, value in fields],
+            "fields": [(label, clip(escape(value), 1900)) for label, value in fields],
             "agenda": agenda_chunks,
-            "documents": clip(", ".join(meeting.documents), CHUNK),
+            "documents": clip(escape(", ".join(meeting.documents)), CHUNK),
             "due_count": f" ({len(due)})",
             "due": due_chunks,
             "source": one_line(meeting.source, 300),
@@ -478,10 +482,11 @@ def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[M
     code, strong = ("`", "*") if markup else ("", "")
     lines = []
     for item in items:
+        name = one_line(item.code, 40)
         if not item.found:
-            lines.append(mrkdwn(f"{code}{{}}{code} is not in the action plan.", item.code))
+            lines.append(mrkdwn(f"{code}{{}}{code} is not in the action plan.", name))
             continue
-        line = mrkdwn(f"{code}{{}}{code} is {strong}{{}}{strong}", item.code, item.state)
+        line = mrkdwn(f"{code}{{}}{code} is {strong}{{}}{strong}", name, one_line(item.state, 40))
         if item.milestone:
             line += mrkdwn(" (milestone: {})", one_line(item.milestone, 200))
         line += "."

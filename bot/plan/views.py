@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from bot.render import (
     ViewKind,
     chunk_lines,
     clip,
+    escape,
     link,
     mrkdwn,
     one_line,
@@ -72,13 +74,15 @@ def update_line(update: StatusUpdate, tz: ZoneInfo) -> Mrkdwn:
     return line
 
 
-def clip_middle(text: str, limit: int) -> str:
-    """Text cut in the middle: the status's last lines are the notes recorded lately."""
-    text = text.strip()
+def clip_middle(text: str, limit: int) -> Mrkdwn:
+    """Text escaped and cut in the middle: the status's last lines are the notes recorded lately."""
+    text = escape(text.strip())
     if len(text) <= limit:
         return text
     half = (limit - 3) // 2
-    return f"{text[:half].rstrip()}\n…\n{text[-half:].lstrip()}"
+    head = clip(text, half).removesuffix("…")
+    tail = re.sub(r"^[a-z]{0,3};", "", text[-half:])  # not the end of a cut &amp;
+    return Mrkdwn(f"{head.rstrip()}\n…\n{tail.lstrip()}")
 
 
 def section_one_line(resolution: Resolution) -> Mrkdwn:
@@ -140,8 +144,8 @@ class Views:
         argument = json.dumps([item.code, item.appendix, item.edition])
         card = {
             "header": clip(header, 150),
-            "obsolete": item.appendix,
-            "edition_note": (
+            "obsolete": one_line(item.appendix, 200),
+            "edition_note": clip(
                 mrkdwn(
                     ":warning: An item of the *{}* plan, which the *{}* plan has replaced: "
                     "`{} {}` shows {}'s {}.",
@@ -153,13 +157,14 @@ class Views:
                     item.code,
                 )
                 if item.edition != current
-                else ""
+                else Mrkdwn(),
+                CHUNK,
             ),
-            "action": clip(item.action, CHUNK),
-            "milestone": clip(item.milestone, 1900),
+            "action": clip(escape(item.action), CHUNK),
+            "milestone": clip(escape(item.milestone), 1900),
             "periodic": yes_no(item.periodic_goals_met),
             "completed": yes_no(item.completed),
-            "aliases": ", ".join(item.aliases or []),
+            "aliases": clip(escape(", ".join(item.aliases or [])), 1900),
             "status": clip_middle(item.status, CHUNK),
             "updates": chunk_lines(
                 [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
@@ -236,7 +241,7 @@ class Views:
             summary += f" · of the {resolution.edition} plan, replaced by {answer.current}"
         view = {
             "header": clip(header, 150),
-            "summary": summary,
+            "summary": clip(escape(summary), CHUNK),
             "section_one": section_one_line(resolution),
             "chunks": chunk_lines(shown) or [Mrkdwn("_No action items._")],
             "footer": shared(f"Page {page} of {pages}" if pages > 1 else "", shared_by),
@@ -277,5 +282,8 @@ class Views:
             text = mrkdwn("Nothing found for *{}*. Closest: {}", query, closest)
         else:
             text = mrkdwn("Nothing found for *{}*.", query)
-        view = {"text": text, "hint": f"Try `{self.command} help` for what you can ask."}
+        view = {
+            "text": clip(text, CHUNK),
+            "hint": f"Try `{self.command} help` for what you can ask.",
+        }
         return Reply(self.renderer.blocks("not_found.json.j2", view=view), one_line(text, 150))

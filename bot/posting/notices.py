@@ -12,6 +12,7 @@ from bot.meetings.queries import DueItem
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
+    CHUNK,
     MAX_TEXT,
     Mrkdwn,
     Renderer,
@@ -46,7 +47,7 @@ def compose(
 ) -> Notice:
     """The notice for ``reminder`` as read at ``now`` ("in 2 days" is counted from now)."""
     meeting = reminder.meeting
-    name = meeting.name
+    name = one_line(meeting.name, 200)
     when = when_text(meeting, tz)
     your_time = (
         Mrkdwn() if meeting.all_day else mrkdwn(" ({} your time)", slack_date(meeting.start, tz))
@@ -73,7 +74,7 @@ def compose(
         headline=headline,
         details=details,
         agenda=_agenda(reminder),
-        documents=list(meeting.documents),
+        documents=[clip(Mrkdwn(", ").join(meeting.documents), CHUNK)] if meeting.documents else [],
         due=_due(due) if reminder.kind != ReminderKind.DEADLINE else [],
         footer=footer,
     )
@@ -83,7 +84,7 @@ def _where(reminder: Reminder, tz: ZoneInfo) -> list[Mrkdwn]:
     meeting = reminder.meeting
     lines = []
     if mode_text(meeting):
-        lines.append(mrkdwn("Where: {}", mode_text(meeting)))
+        lines.append(mrkdwn("Where: {}", one_line(mode_text(meeting), 300)))
     if meeting.link:
         lines.append(mrkdwn("Join: {}", link(meeting.link, one_line(meeting.link, 80))))
     if reminder.kind == ReminderKind.AGENDA and meeting.deadline is not None:
