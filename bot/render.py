@@ -4,6 +4,13 @@ Templates in ``bot/templates`` hold the layout and produce Block Kit JSON;
 Python prepares their inputs (clipped to Slack's limits) and checks the result.
 The console and ``tsagbot ask`` print the same blocks through
 :func:`blocks_to_text`, so what a user reads there is what Slack shows.
+
+Slack reads ``<!channel>``, ``<@U…>``, ``<#C…>`` and ``<url|label>`` in any
+mrkdwn text and in a message's notification text, so text from a document, a
+schedule file or a person is escaped by default: the templates' ``json``
+filter, :func:`chunk_lines` and :class:`Reply` escape every plain ``str``, and
+only :class:`Mrkdwn`, built by :func:`escape`, :func:`mrkdwn`, :func:`link`,
+:func:`mention` and :func:`channel_link`, passes as it is.
 """
 
 from __future__ import annotations

@@ -47,18 +47,18 @@ def confirmation(
 
 def describe(changes: list[Change], limit: int = CHUNK) -> Mrkdwn:
     """A line a change, or, when they are too many for one text, a line a kind of change:
-    ``412 items marked completed (was: open): 50-1, 50-2, … and 380 more``."""
+    ``412 items marked completed (was: open) — 50-1, 50-2, … and 380 more``."""
     full = Mrkdwn("\n").join(change.describe() for change in changes)
     if len(full) <= limit:
         return full
     groups: dict[str, list[str]] = {}
     for change in changes:
-        what = change.describe().removeprefix(change.item).lstrip(":").strip()
+        what = change.describe().removeprefix(change.item)  # " marked …", ": note recorded"
         groups.setdefault(what, []).append(change.item)
     budget = max(SUMMARY_CODES // len(groups), 40)
     lines = [
         mrkdwn(
-            "{} {} {}: {}",
+            "{} {}{} — {}",
             len(items),
             "item" if len(items) == 1 else "items",
             what,

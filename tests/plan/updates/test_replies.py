@@ -42,12 +42,12 @@ def test_many_changes_are_summarised_a_line_a_kind_with_the_undo_button(count: i
     assert len(reply.text) <= MAX_TEXT
     assert [b["action_id"] for b in buttons(reply.blocks)] == [replies.UNDO_BUTTON]
     first, last = reply.text.splitlines()
-    assert first.startswith(f"{count} items marked completed (was: open): 50-1, 50-2, ")
-    assert last.startswith(f"{count // 2} items note recorded: 51-1, 51-2, ")
+    assert first.startswith(f"{count} items marked completed (was: open) — 50-1, 50-2, ")
+    assert last.startswith(f"{count // 2} items: note recorded — 51-1, 51-2, ")
     if count == 70:  # 105 lines are too long for one text, but 70 ids fit: all named
         assert first.endswith(", 50-69, 50-70")
     else:
-        listed = re.fullmatch(r".*: ((?:50-\d+, )+)… and (\d+) more", first)
+        listed = re.fullmatch(r".* — ((?:50-\d+, )+)… and (\d+) more", first)
         assert listed, first
         assert listed[1].count(",") + int(listed[2]) == count
 
