@@ -4,16 +4,24 @@ Templates in ``bot/templates`` hold the layout and produce Block Kit JSON;
 Python prepares their inputs (clipped to Slack's limits) and checks the result.
 The console and ``tsagbot ask`` print the same blocks through
 :func:`blocks_to_text`, so what a user reads there is what Slack shows.
+
+Slack reads ``<!channel>``, ``<@U…>``, ``<#C…>`` and ``<url|label>`` in any
+mrkdwn text and in a message's notification text, so text from a document, a
+schedule file or a person is escaped by default: the templates' ``json``
+filter, :func:`chunk_lines` and :class:`Reply` escape every plain ``str``, and
+only :class:`Mrkdwn`, built by :func:`escape`, :func:`mrkdwn`, :func:`link`,
+:func:`mention` and :func:`channel_link`, passes as it is.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -31,25 +39,117 @@ class LimitError(ValueError):
     """A rendered message breaks one of Slack's limits: a bug in a template or view."""
 
 
-def escape(text: str) -> str:
-    """Text safe inside mrkdwn: Slack's three control characters escaped."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+class Mrkdwn(str):
+    """Text that is Slack mrkdwn already: whatever came from outside in it was escaped.
+
+    Only :func:`escape`, :func:`mrkdwn`, :func:`link` and the helpers here make one;
+    a plain ``str`` is outside text, which the templates and :class:`Reply` escape.
+    (An f-string of a ``Mrkdwn`` is a plain ``str`` again: build with :func:`mrkdwn`.)
+    """
+
+    __slots__ = ()
+
+    def join(self, parts: Iterable[str]) -> Mrkdwn:
+        """The parts joined by this text, each escaped unless it is mrkdwn already."""
+        return Mrkdwn(str.join(self, (escape(part) for part in parts)))
+
+    def __add__(self, other: str) -> Mrkdwn:
+        return Mrkdwn(str.__add__(self, escape(other)))
+
+    def __radd__(self, other: str) -> Mrkdwn:
+        return Mrkdwn(str.__add__(escape(other), self))
 
 
+def escape(text: str) -> Mrkdwn:
+    """Outside text made safe inside mrkdwn: Slack's three control characters escaped.
+
+    Text from a document, a schedule file or a person goes through here (or through
+    :func:`mrkdwn`, which calls it) before it reaches Slack, so that ``<!channel>``,
+    ``<@U…>`` or ``<https://x|y>`` in it show as written instead of acting.
+    Mrkdwn already is returned as it is, so nothing is escaped twice.
+    """
+    if isinstance(text, Mrkdwn):
+        return text
+    return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def mrkdwn(template: str, *args: object) -> Mrkdwn:
+    """``template`` (mrkdwn written here) with ``{}`` filled by ``args``, each escaped."""
+    return Mrkdwn(template.format(*(escape(a if isinstance(a, str) else str(a)) for a in args)))
+
+
+LINK_TARGET = re.compile(r"https?://[^\s<>|\x00-\x1f\x7f]+", re.IGNORECASE)
+MAX_LINK = 1000
+
+
+def link(url: str, label: str | None = None) -> Mrkdwn:
+    """``<url|label>`` for an http(s) address that cannot close Slack's link syntax.
+
+    Anything else (another scheme, or ``<``, ``>``, ``|``, white space or a control
+    character in it, or too long) is shown as escaped text: ``label``, or the
+    address itself, never a live link.
+    """
+    shown = escape(one_line(label if label is not None else url, 300))
+    if len(url) > MAX_LINK or not LINK_TARGET.fullmatch(url):
+        return shown if label is not None else escape(clip(url, 300))
+    return Mrkdwn(f"<{url}|{shown}>")
+
+
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{1,30}")
+SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]{1,30}")
+
+
+def mention(user: str) -> Mrkdwn:
+    """``<@U…>`` for a Slack user id; anything else as escaped text."""
+    return Mrkdwn(f"<@{user}>") if SLACK_USER.fullmatch(user) else escape(one_line(user, 80))
+
+
+def channel_link(channel: str) -> Mrkdwn:
+    """``<#C…>`` for a Slack channel id; anything else (a name) as escaped text."""
+    return Mrkdwn(f"<#{channel}>") if SLACK_CHANNEL.fullmatch(channel) else escape(channel)
+
+
+_OPEN_ENTITY = re.compile(r"&[a-z]{0,4}$")
+
+
+@overload
+def clip(text: Mrkdwn, limit: int) -> Mrkdwn: ...
+@overload
+def clip(text: str, limit: int) -> str: ...
 def clip(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters with an ellipsis; mrkdwn stays mrkdwn.
+
+    Mrkdwn is not cut inside an escape (``&amp;``) or a ``<…>`` token."""
+    marked = isinstance(text, Mrkdwn)
     text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return Mrkdwn(text) if marked else text
+    cut = text[: limit - 1]
+    if marked:
+        cut = _OPEN_ENTITY.sub("", cut)
+        opened, closed = cut.rfind("<"), cut.rfind(">")
+        if opened > closed:
+            cut = cut[:opened]
+        return Mrkdwn(cut.rstrip() + "…")
+    return cut.rstrip() + "…"
 
 
+@overload
+def one_line(text: Mrkdwn, limit: int = 120) -> Mrkdwn: ...
+@overload
+def one_line(text: str, limit: int = 120) -> str: ...
 def one_line(text: str, limit: int = 120) -> str:
-    return clip(" ".join(text.split()), limit)
+    joined = " ".join(text.split())
+    return clip(Mrkdwn(joined) if isinstance(text, Mrkdwn) else joined, limit)
 
 
-def slack_date(moment: datetime, tz: ZoneInfo) -> str:
+def slack_date(moment: datetime, tz: ZoneInfo) -> Mrkdwn:
     """A date Slack shows in each reader's own time zone, with a Geneva-time fallback."""
     local = moment.astimezone(tz)
     fallback = local.strftime("%d %b %Y %H:%M ") + (local.tzname() or "")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    return Mrkdwn(
+        f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{escape(fallback)}>"
+    )
 
 
 class Renderer:
@@ -62,8 +162,13 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
-        self.env.filters["mrkdwn"] = escape
+        # Every text a template puts in a message goes through "json", which escapes it
+        # unless it is Mrkdwn already: a template cannot forget to escape. "plain" is for
+        # what Slack does not read as mrkdwn (plain_text, action ids, button values).
+        self.env.filters["json"] = to_json
+        self.env.filters["plain"] = lambda value: json.dumps(value, ensure_ascii=False)
+        self.env.globals["md"] = mrkdwn
+        self.env.filters["md_join"] = lambda items, separator: Mrkdwn(separator).join(items)
         self.env.filters["clip"] = clip
         self.env.filters["one_line"] = one_line
 
@@ -75,6 +180,21 @@ class Renderer:
             raise LimitError(f"{template} rendered invalid JSON: {error}") from error
         check_limits(blocks)
         return list(blocks)
+
+
+def to_json(value: Any) -> str:
+    """A JSON value for a mrkdwn text object: strings escaped unless mrkdwn already."""
+    return json.dumps(_escaped(value), ensure_ascii=False)
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return str(escape(value))
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(item) for item in value]
+    return value
 
 
 def _texts(node: Any) -> list[str]:
@@ -169,11 +289,18 @@ def blocks_to_text(blocks: Blocks) -> str:
 
 @dataclass
 class Reply:
-    """A message ready for Slack: blocks and the notification text."""
+    """A message ready for Slack: blocks and the notification text.
+
+    ``text`` is mrkdwn to Slack too: outside text in it is escaped here unless it was
+    built as :class:`Mrkdwn`, and it is kept short (Slack takes 40,000 characters there,
+    but a notification shows a line or two)."""
 
     blocks: Blocks
     text: str
     extra: list[Blocks] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = clip(escape(self.text), MAX_TEXT)
 
 
 class ViewKind(StrEnum):
@@ -216,24 +343,27 @@ def post_button(action_id: str, value: str) -> dict[str, Any]:
     return {"label": "Post in channel", "action_id": action_id, "value": value, "style": "primary"}
 
 
-def chunk_lines(lines: list[str], limit: int = CHUNK) -> list[str]:
-    """Join lines into texts each within Slack's per-text limit."""
-    chunks: list[str] = []
-    current = ""
+def chunk_lines(lines: Iterable[str], limit: int = CHUNK) -> list[Mrkdwn]:
+    """Join lines into texts each within Slack's per-text limit; plain lines are escaped."""
+    chunks: list[Mrkdwn] = []
+    current = Mrkdwn()
     for line in lines:
-        line = clip(line, limit)
+        line = clip(escape(line), limit)
         if current and len(current) + 1 + len(line) > limit:
             chunks.append(current)
             current = line
         else:
-            current = f"{current}\n{line}" if current else line
+            current = Mrkdwn("\n").join([current, line]) if current else line
     if current:
         chunks.append(current)
     return chunks
 
 
-def shared(footer: str, user: str | None) -> str:
-    """A footer that says who posted the view in the channel."""
+def shared(footer: str, user: str | None) -> Mrkdwn:
+    """A footer (mrkdwn, or plain text to escape) that says who posted the view in the channel."""
+    footer = clip(escape(footer), CHUNK - 100)
     if not user:
         return footer
-    return f"{footer} · shared by <@{user}>" if footer else f"Shared by <@{user}>"
+    if footer:
+        return mrkdwn("{} · shared by {}", footer, mention(user))
+    return mrkdwn("Shared by {}", mention(user))

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.meetings.model import KIND_LABELS, MeetingKind
-from bot.render import slack_date
+from bot.render import Mrkdwn, slack_date
 from bot.store.models import Meeting
 
 DASH = "–"
@@ -72,11 +72,12 @@ def _same_clock(moment: datetime, tz: ZoneInfo, other: ZoneInfo) -> bool:
     return moment.astimezone(tz).utcoffset() == moment.astimezone(other).utcoffset()
 
 
-def slack_time(moment: datetime, tz: ZoneInfo, *, with_day: bool = True) -> str:
+def slack_time(moment: datetime, tz: ZoneInfo, *, with_day: bool = True) -> Mrkdwn:
     """A Slack date token that each reader sees in their own zone; Geneva text as fallback."""
     if with_day:
         return slack_date(moment, tz)
-    return f"<!date^{int(moment.timestamp())}^{{time}}|{clock_text(moment, tz)} {zone_label(tz)}>"
+    fallback = f"{clock_text(moment, tz)} {zone_label(tz)}"
+    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{{time}}|{fallback}>")
 
 
 def deadline_text(deadline: datetime, tz: ZoneInfo) -> str:
@@ -87,7 +88,7 @@ def kind_label(kind: str) -> str:
     try:
         return KIND_LABELS[MeetingKind(kind)]
     except ValueError:
-        return kind
+        return " ".join(kind.split())[:40]
 
 
 def mode_text(meeting: Meeting) -> str:

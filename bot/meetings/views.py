@@ -24,12 +24,16 @@ from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer, ItemStatus, Question, Window
 from bot.render import (
     CHUNK,
+    Mrkdwn,
     Renderer,
     Reply,
     ViewKind,
+    channel_link,
     chunk_lines,
     clip,
     escape,
+    link,
+    mrkdwn,
     one_line,
     post_button,
     shared,
@@ -91,46 +95,47 @@ class MeetingViews:
 
     # -- pieces ----------------------------------------------------------------------------
 
-    def calendar_link(self) -> str:
+    def calendar_link(self) -> Mrkdwn:
         if self.public_url:
-            return f"<{self.public_url}/calendar.ics|Calendar feed>"
-        return "Calendar feed: `/calendar.ics` on the bot's server"
+            return link(f"{self.public_url}/calendar.ics", "Calendar feed")
+        return Mrkdwn("Calendar feed: `/calendar.ics` on the bot's server")
 
-    def footer(self, audience: Audience, extra: str = "") -> str:
+    def footer(self, audience: Audience, extra: str = "") -> Mrkdwn:
         parts = [
             f"Times in {display.zone_label(self.tz)}",
             extra,
             f"`{self.command} help`",
             self.calendar_link(),
         ]
-        return shared(" · ".join(part for part in parts if part), audience.shared_by)
+        return shared(Mrkdwn(" · ").join(part for part in parts if part), audience.shared_by)
 
     def reader_line(
         self, moment: datetime, meeting: Meeting | None, reader: ZoneInfo | None
-    ) -> str:
+    ) -> Mrkdwn:
         """The reader's own time: their zone's text, or Slack's token for everyone."""
         if meeting is not None and meeting.all_day:
-            return ""
+            return Mrkdwn()
         if reader is None:
-            return f"Your time: {display.slack_time(moment, self.tz)}"
+            return mrkdwn("Your time: {}", display.slack_time(moment, self.tz))
         if meeting is not None:
             text = display.reader_text(meeting, self.tz, reader)
         elif moment.astimezone(reader).utcoffset() != moment.astimezone(self.tz).utcoffset():
             text = display.deadline_text(moment, reader)
         else:
             text = ""
-        return f"_{escape(text)}_" if text else ""
+        return mrkdwn("_{}_", text) if text else Mrkdwn()
 
-    def meeting_text(self, meeting: Meeting, reader: ZoneInfo | None) -> str:
-        name = escape(one_line(meeting.name, NAME_LIMIT))
+    def meeting_text(self, meeting: Meeting, reader: ZoneInfo | None) -> Mrkdwn:
         lines = [
-            f"*{name}* · {escape(display.kind_label(meeting.kind))}",
-            f"{escape(display.when_text(meeting, self.tz))} · {self._until(meeting)}",
+            mrkdwn(
+                "*{}* · {}", one_line(meeting.name, NAME_LIMIT), display.kind_label(meeting.kind)
+            ),
+            mrkdwn("{} · {}", display.when_text(meeting, self.tz), self._until(meeting)),
         ]
         own = self.reader_line(meeting.start, meeting, reader)
         if own:
             lines.append(own)
-        return "\n".join(lines)
+        return Mrkdwn("\n").join(lines)
 
     def _until(self, meeting: Meeting) -> str:
         if meeting.start <= self.now < meeting.end:
@@ -139,20 +144,23 @@ class MeetingViews:
             return "over"
         return display.until_text(meeting.start, self.now, self.tz)
 
-    def deadline_text(self, meeting: Meeting, reader: ZoneInfo | None) -> str:
+    def deadline_text(self, meeting: Meeting, reader: ZoneInfo | None) -> Mrkdwn:
         assert meeting.deadline is not None
         deadline = meeting.deadline
-        when = escape(display.deadline_text(deadline, self.tz))
+        when = display.deadline_text(deadline, self.tz)
         left = "passed" if deadline <= self.now else display.until_text(deadline, self.now, self.tz)
-        name = escape(one_line(meeting.name, NAME_LIMIT))
         lines = [
-            f"*{when}* · {left}",
-            f"Contributions to *{name}* ({escape(display.kind_label(meeting.kind))})",
+            mrkdwn("*{}* · {}", when, left),
+            mrkdwn(
+                "Contributions to *{}* ({})",
+                one_line(meeting.name, NAME_LIMIT),
+                display.kind_label(meeting.kind),
+            ),
         ]
         own = self.reader_line(deadline, None, reader)
         if own:
             lines.append(own)
-        return "\n".join(lines)
+        return Mrkdwn("\n").join(lines)
 
     def span_text(self, window: Window) -> str:
         first = window.start.astimezone(self.tz)
@@ -219,6 +227,10 @@ class MeetingViews:
             **view,
         }
         full["header"] = clip(full["header"], 150)
+        for key in ("note", "intro", "deadlines_title"):
+            full[key] = clip(escape(full[key]), CHUNK)
+        for row in [*full["meetings"], *full["deadlines"]]:
+            row["text"] = clip(escape(row["text"]), CHUNK)
         return Reply(self.renderer.blocks("meetings_list.json.j2", view=full), one_line(text, 150))
 
     # -- replies ---------------------------------------------------------------------------
@@ -280,18 +292,27 @@ class MeetingViews:
         when = display.when_text(meeting, self.tz)
         return self._list(view, f"The next {noun}: {meeting.name}, {when}", audience)
 
-    def due_lines(self, due: list[DueItem]) -> list[str]:
+    def due_lines(self, due: list[DueItem]) -> list[Mrkdwn]:
         """The items due at a meeting, as chunks of lines; the ones past the limit counted."""
         lines = [
-            f"• `{item.code}` {escape(one_line(item.action, 110))} "
-            f"_({escape(one_line(item.milestone, 60))})_"
+            mrkdwn(
+                "• `{}` {} _({})_",
+                item.code,
+                one_line(item.action, 110),
+                one_line(item.milestone, 60),
+            )
             for item in due[:DUE_SHOWN]
         ]
         if len(due) > DUE_SHOWN:
             lines.append(
-                f"…and {len(due) - DUE_SHOWN} more. `/action ID` shows one item and its milestone."
+                Mrkdwn(
+                    f"…and {len(due) - DUE_SHOWN} more. `/action ID` shows one item and its "
+                    "milestone."
+                )
             )
-        return chunk_lines(lines) or ["_No open action item names this meeting in its milestone._"]
+        return chunk_lines(lines) or [
+            Mrkdwn("_No open action item names this meeting in its milestone._")
+        ]
 
     def due_at_next(self, answer: Answer, audience: Audience) -> Reply:
         noun = ask.kind_noun(answer.question.kinds)
@@ -305,7 +326,7 @@ class MeetingViews:
         view = {
             "intro": f"The next {noun}:",
             "meetings": self._rows([meeting], audience),
-            "notes": [f"{title}\n{chunks[0]}", *chunks[1:]],
+            "notes": [mrkdwn("{}\n{}", title, chunks[0]), *chunks[1:]],
             "footer": self.footer(audience),
             "buttons": self._buttons(answer, audience),
         }
@@ -329,12 +350,12 @@ class MeetingViews:
         about = f" for {ask.kind_noun(kinds, plural=True)}" if kinds else ""
         if question.window is not None:
             window = question.window
-            intro = (
-                f"*Contribution deadlines{about} {window.label}* ({escape(self.span_text(window))})"
+            intro = mrkdwn(
+                "*Contribution deadlines{} {}* ({})", about, window.label, self.span_text(window)
             )
             none = f"No contribution deadline{about} {window.label}."
         else:
-            intro = f"*Next contribution deadlines{about}*"
+            intro = Mrkdwn(f"*Next contribution deadlines{about}*")
             none = f"No contribution deadline{about} is ahead."
         if answer.page > 1:
             intro += f", page {answer.page}"
@@ -353,10 +374,12 @@ class MeetingViews:
         noun = ask.kind_noun(question.kinds, plural=True)
         if question.window is not None:
             window = question.window
-            intro = f"*{noun[:1].upper()}{noun[1:]} {window.label}* ({self.span_text(window)})"
+            intro = mrkdwn(
+                "*{}{} {}* ({})", noun[:1].upper(), noun[1:], window.label, self.span_text(window)
+            )
             none = f"No {noun} {window.label}."
         else:
-            intro = f"*Next {noun}*"
+            intro = Mrkdwn(f"*Next {noun}*")
             none = f"No {noun} are in the schedule from now on."
         if answer.page > 1:
             intro += f", page {answer.page}"
@@ -372,52 +395,53 @@ class MeetingViews:
 
     def card(self, meeting: Meeting, due: list[DueItem], audience: Audience) -> Reply:
         reader = audience.reader
-        fields = [
-            ("Kind", escape(display.kind_label(meeting.kind))),
-            ("When", f"{escape(display.when_text(meeting, self.tz))}\n{self._until(meeting)}"),
+        fields: list[tuple[str, str]] = [
+            ("Kind", display.kind_label(meeting.kind)),
+            ("When", f"{display.when_text(meeting, self.tz)}\n{self._until(meeting)}"),
         ]
         own = self.reader_line(meeting.start, meeting, reader)
         if own:
-            fields.append(("Your time", own.removeprefix("Your time: ")))
+            fields.append(("Your time", Mrkdwn(own.removeprefix("Your time: "))))
         where = display.mode_text(meeting)
         if where:
-            fields.append(("Where", escape(clip(where, 500))))
+            fields.append(("Where", clip(where, 500)))
         if meeting.link:
             fields.append(("Link", link(meeting.link)))
         if meeting.deadline is not None:
             deadline = escape(display.deadline_text(meeting.deadline, self.tz))
             other = self.reader_line(meeting.deadline, None, reader)
             if other:
-                deadline += "\n" + other.removeprefix("Your time: ")
+                deadline += Mrkdwn("\n" + other.removeprefix("Your time: "))
             fields.append(("Contribution deadline", deadline))
         if meeting.channel:
-            channel = meeting.channel
-            fields.append(("Channel", f"<#{channel}>" if channel[:1] in "CG" else escape(channel)))
+            fields.append(("Channel", channel_link(meeting.channel)))
         agenda = [
-            f"{number}. {escape(one_line(item.title, 400))}"
-            + (f" ({escape(', '.join(item.documents))})" if item.documents else "")
+            mrkdwn("{}. {}", number, one_line(item.title, 400))
+            + (mrkdwn(" ({})", ", ".join(item.documents)) if item.documents else "")
             for number, item in enumerate(meeting.agenda, start=1)
         ]
         agenda_chunks = chunk_lines(agenda)
         if len(agenda_chunks) > AGENDA_CHUNKS:
             agenda_chunks = agenda_chunks[:AGENDA_CHUNKS]
-            agenda_chunks.append(f"_…{len(agenda)} agenda items in all; see the documents._")
+            agenda_chunks.append(
+                Mrkdwn(f"_…{len(agenda)} agenda items in all; see the documents._")
+            )
         due_chunks = self.due_lines(due)
         buttons = []
         if audience.private:
             buttons.append(post_button(POST_BUTTON, spec(ViewKind.CARD, meeting.uid)))
         card = {
             "header": clip(meeting.name, 150),
-            "fields": [(label, clip(value, 1900)) for label, value in fields],
+            "fields": [(label, clip(escape(value), 1900)) for label, value in fields],
             "agenda": agenda_chunks,
             "documents": clip(escape(", ".join(meeting.documents)), CHUNK),
             "due_count": f" ({len(due)})",
             "due": due_chunks,
-            "source": clip(escape(one_line(meeting.source, 300)), 300),
+            "source": one_line(meeting.source, 300),
             "footer": self.footer(audience),
             "buttons": buttons,
         }
-        text = f"{escape(meeting.name)}: {display.when_text(meeting, self.tz)}"
+        text = f"{meeting.name}: {display.when_text(meeting, self.tz)}"
         return Reply(self.renderer.blocks("meetings_card.json.j2", card=card), one_line(text, 150))
 
     def gone(self) -> Reply:
@@ -434,11 +458,13 @@ class MeetingViews:
 
     def unknown_command(self, question: Question) -> Reply:
         """One line: what did not work, and what does."""
-        word = escape(one_line(question.text, 80)).replace("`", "'")
-        text = (
-            f"`{self.command} {word}` is not something I know. Try `{self.command}`, "
-            f"`{self.command} irm` (or tsag, wtsa, wp, rg, regional), "
-            f"`{self.command} deadlines`, `{self.command} this week` or `{self.command} help`."
+        word = one_line(question.text, 80).replace("`", "'")
+        text = mrkdwn(
+            "`{} {}` is not something I know. Try `{}`, `{} irm` (or tsag, wtsa, wp, rg, "
+            "regional), `{} deadlines`, `{} this week` or `{} help`.",
+            self.command,
+            word,
+            *[self.command] * 5,
         )
         blocks = self.renderer.blocks("not_found.json.j2", view={"text": text, "hint": ""})
         return Reply(blocks, one_line(text, 150))
@@ -448,15 +474,7 @@ class MeetingViews:
         return self._list(view, MENTION_HELP, audience)
 
 
-def link(url: str) -> str:
-    """A link Slack shows by its address; text only, when the address would break the markup."""
-    shown = escape(clip(url, 300))
-    if any(character in url for character in "<>| \n"):
-        return shown
-    return f"<{url}|{shown}>"
-
-
-def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[str]:
+def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[Mrkdwn]:
     """One line an item: its state, milestone and when it is due next.
 
     ``markup=False`` words the same answer without code spans and bold, for a
@@ -464,16 +482,17 @@ def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[s
     code, strong = ("`", "*") if markup else ("", "")
     lines = []
     for item in items:
+        name = one_line(item.code, 40)
         if not item.found:
-            lines.append(f"{code}{item.code}{code} is not in the action plan.")
+            lines.append(mrkdwn(f"{code}{{}}{code} is not in the action plan.", name))
             continue
-        line = f"{code}{item.code}{code} is {strong}{item.state}{strong}"
+        line = mrkdwn(f"{code}{{}}{code} is {strong}{{}}{strong}", name, one_line(item.state, 40))
         if item.milestone:
-            line += f" (milestone: {escape(one_line(item.milestone, 200))})"
+            line += mrkdwn(" (milestone: {})", one_line(item.milestone, 200))
         line += "."
         if item.due_day is not None:
             day = f"{item.due_day:%a} {item.due_day.day} {item.due_day:%B %Y}"
-            where = f" at {escape(one_line(item.due_at, 120))}" if item.due_at else ""
-            line += f" Due next{where}, {day}."
+            where = mrkdwn(" at {}", one_line(item.due_at, 120)) if item.due_at else ""
+            line += mrkdwn(" Due next{}, {}.", where, day)
         lines.append(line)
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -12,12 +13,15 @@ from bot.plan.queries import history
 from bot.render import (
     CHUNK,
     MAX_BUTTON_VALUE,
+    Mrkdwn,
     Renderer,
     Reply,
     ViewKind,
     chunk_lines,
     clip,
     escape,
+    link,
+    mrkdwn,
     one_line,
     post_button,
     shared,
@@ -55,30 +59,36 @@ def state_word(item: ActionItem) -> str:
     return "periodic goals met" if item.periodic_goals_met else "open"
 
 
-def update_line(update: StatusUpdate, tz: ZoneInfo) -> str:
-    who = escape(update.author or "someone")
-    text = escape(one_line(update.words, 200))
-    line = f"• {slack_date(update.created_at, tz)} *{escape(update.kind)}* by {who}: {text}"
+def update_line(update: StatusUpdate, tz: ZoneInfo) -> Mrkdwn:
+    line = mrkdwn(
+        "• {} *{}* by {}: {}",
+        slack_date(update.created_at, tz),
+        update.kind,
+        update.author or "someone",
+        one_line(update.words, 200),
+    )
     if update.documents:
-        line += f" ({escape(', '.join(update.documents))})"
+        line += mrkdwn(" ({})", ", ".join(update.documents))
     if update.link:
-        line += f" <{update.link}|message>"
+        line += mrkdwn(" {}", link(update.link, "message"))
     return line
 
 
-def clip_middle(text: str, limit: int) -> str:
-    """Text cut in the middle: the status's last lines are the notes recorded lately."""
-    text = text.strip()
+def clip_middle(text: str, limit: int) -> Mrkdwn:
+    """Text escaped and cut in the middle: the status's last lines are the notes recorded lately."""
+    text = escape(text.strip())
     if len(text) <= limit:
         return text
     half = (limit - 3) // 2
-    return f"{text[:half].rstrip()}\n…\n{text[-half:].lstrip()}"
+    head = clip(text, half).removesuffix("…")
+    tail = re.sub(r"^[a-z]{0,3};", "", text[-half:])  # not the end of a cut &amp;
+    return Mrkdwn(f"{head.rstrip()}\n…\n{tail.lstrip()}")
 
 
-def section_one_line(resolution: Resolution) -> str:
+def section_one_line(resolution: Resolution) -> Mrkdwn:
     """Section I's row as one context line: who acts, collaborates and reports."""
     parts = [
-        f"*{label}:* {escape(text)}"
+        mrkdwn("*{}:* {}", label, text)
         for label, text in (
             ("Action by", resolution.action_by),
             ("Collaboration with", resolution.collaboration),
@@ -86,7 +96,7 @@ def section_one_line(resolution: Resolution) -> str:
         )
         if text
     ]
-    return clip(" · ".join(parts), 2900)
+    return clip(Mrkdwn(" · ").join(parts), 2900)
 
 
 class Views:
@@ -134,24 +144,32 @@ class Views:
         argument = json.dumps([item.code, item.appendix, item.edition])
         card = {
             "header": clip(header, 150),
-            "obsolete": item.appendix,
-            "edition_note": (
-                f":warning: An item of the *{escape(item.edition)}* plan, which the "
-                f"*{escape(current)}* plan has replaced: `{self.command} {item.code}` shows "
-                f"{escape(current)}'s {item.code}."
+            "obsolete": one_line(item.appendix, 200),
+            "edition_note": clip(
+                mrkdwn(
+                    ":warning: An item of the *{}* plan, which the *{}* plan has replaced: "
+                    "`{} {}` shows {}'s {}.",
+                    item.edition,
+                    current,
+                    self.command,
+                    item.code,
+                    current,
+                    item.code,
+                )
                 if item.edition != current
-                else ""
+                else Mrkdwn(),
+                CHUNK,
             ),
-            "action": clip(item.action, CHUNK),
-            "milestone": clip(item.milestone, 1900),
+            "action": clip(escape(item.action), CHUNK),
+            "milestone": clip(escape(item.milestone), 1900),
             "periodic": yes_no(item.periodic_goals_met),
             "completed": yes_no(item.completed),
-            "aliases": ", ".join(item.aliases or []),
+            "aliases": clip(escape(", ".join(item.aliases or [])), 1900),
             "status": clip_middle(item.status, CHUNK),
             "updates": chunk_lines(
                 [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
             )[:1],
-            "see_also": clip(" · ".join(see_also), CHUNK),
+            "see_also": clip(Mrkdwn(" · ").join(see_also), CHUNK),
             "footer": shared(
                 f"{'' if item.edition == current else item.edition + ' · '}"
                 f"{resolution.label} · {state_word(item)} · `{command}`",
@@ -159,7 +177,7 @@ class Views:
             ),
             "buttons": [post_button(POST_BUTTON, spec(ViewKind.ITEM, argument))] if post else [],
         }
-        text = f"{item.code}: {escape(one_line(item.action, 150))} ({state_word(item)})"
+        text = f"{item.code}: {one_line(item.action, 150)} ({state_word(item)})"
         if item.edition != current:
             text = f"{item.edition} {text}"
         return Reply(self.renderer.blocks("item_card.json.j2", card=card), text)
@@ -167,15 +185,17 @@ class Views:
     def _command_for(self, code: str, edition: str, current: str) -> str:
         return f"{self.command} {code}" + ("" if edition == current else f" {edition.lower()}")
 
-    def _namesake(self, item: ActionItem, other: ActionItem, current: str) -> str:
+    def _namesake(self, item: ActionItem, other: ActionItem, current: str) -> Mrkdwn:
         """How another item with this number (or listing it) relates to the one shown."""
         if other.edition != item.edition:
             had = "has" if other.edition == current else "also had"
             command = self._command_for(other.code, other.edition, current)
-            return f"{escape(other.edition)} {had} a {other.code}: `{command}`"
+            return mrkdwn("{} {} a {}: `{}`", other.edition, had, other.code, command)
         if not other.obsolete and other.code != item.code:
-            return f"`{other.code}` lists {item.code} as its earlier number"
-        return f"`{other.code}` is also the number of an obsolete item ({escape(other.appendix)})"
+            return mrkdwn("`{}` lists {} as its earlier number", other.code, item.code)
+        return mrkdwn(
+            "`{}` is also the number of an obsolete item ({})", other.code, other.appendix
+        )
 
     def resolution(
         self, answer: Answer, page: int, *, post: bool = True, shared_by: str | None = None
@@ -188,8 +208,8 @@ class Views:
         if resolution.edition != (answer.current or resolution.edition):
             argument += f" {resolution.edition.lower()}"
         lines = [
-            f"{state_icon(i)} `{i.code}` {escape(one_line(i.action, 110))}"
-            + (f" _(obsolete, {escape(i.appendix)})_" if i.obsolete else "")
+            mrkdwn("{} `{}` {}", state_icon(i), i.code, one_line(i.action, 110))
+            + (mrkdwn(" _(obsolete, {})_", i.appendix) if i.obsolete else "")
             for i in items
         ]
         pages = max(1, -(-len(lines) // LINES_PER_PAGE))
@@ -221,9 +241,9 @@ class Views:
             summary += f" · of the {resolution.edition} plan, replaced by {answer.current}"
         view = {
             "header": clip(header, 150),
-            "summary": summary,
+            "summary": clip(escape(summary), CHUNK),
             "section_one": section_one_line(resolution),
-            "chunks": chunk_lines(shown) or ["_No action items._"],
+            "chunks": chunk_lines(shown) or [Mrkdwn("_No action items._")],
             "footer": shared(f"Page {page} of {pages}" if pages > 1 else "", shared_by),
             "buttons": buttons,
         }
@@ -234,7 +254,7 @@ class Views:
         hits = [
             {
                 "code": hit.key,
-                "text": clip(f"*`{hit.key}`* {escape(hit.excerpt)}", CHUNK),
+                "text": clip(mrkdwn("*`{}`* {}", hit.key, hit.excerpt), CHUNK),
             }
             for hit in answer.hits
         ]
@@ -242,7 +262,7 @@ class Views:
         # there: a search too long to be named again has no "Post in channel".
         value = spec(ViewKind.SEARCH, answer.query)
         view = {
-            "title": f"Action items matching *{escape(one_line(answer.query, 200))}*:",
+            "title": mrkdwn("Action items matching *{}*:", one_line(answer.query, 200)),
             "hits": hits,
             # "Show" replaces the message it sits in: never a message posted in the channel.
             "show": post,
@@ -252,15 +272,18 @@ class Views:
             else [],
         }
         noun = "action item matches" if len(hits) == 1 else "action items match"
-        text = f"{len(hits)} {noun} {escape(one_line(answer.query, 100))}"
+        text = f"{len(hits)} {noun} {one_line(answer.query, 100)}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), text)
 
     def not_found(self, answer: Answer) -> Reply:
-        query = escape(one_line(answer.query, 200))
+        query = one_line(answer.query, 200)
         if answer.suggestions:
             closest = ", ".join(f"`{s}`" for s in answer.suggestions)
-            text = f"Nothing found for *{query}*. Closest: {closest}"
+            text = mrkdwn("Nothing found for *{}*. Closest: {}", query, closest)
         else:
-            text = f"Nothing found for *{query}*."
-        view = {"text": text, "hint": f"Try `{self.command} help` for what you can ask."}
+            text = mrkdwn("Nothing found for *{}*.", query)
+        view = {
+            "text": clip(text, CHUNK),
+            "hint": f"Try `{self.command} help` for what you can ask.",
+        }
         return Reply(self.renderer.blocks("not_found.json.j2", view=view), one_line(text, 150))

@@ -34,7 +34,19 @@ from bot.meetings.display import (
 from bot.meetings.milestones import DueDate, DueState, ItemDue, Schedule, item_due
 from bot.plan.editions import current_edition
 from bot.plan.updates.record import RETRACTIONS
-from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, chunk_lines, clip, escape, one_line
+from bot.render import (
+    CHUNK,
+    MAX_BLOCKS,
+    MAX_TEXT,
+    Mrkdwn,
+    Renderer,
+    chunk_lines,
+    clip,
+    escape,
+    mrkdwn,
+    one_line,
+)
+from bot.render import link as live_link
 from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
@@ -405,7 +417,7 @@ class Section:
     """
 
     title: str
-    lines: list[str]
+    lines: Sequence[str]
 
 
 def render_digest(
@@ -434,7 +446,7 @@ def render_digest(
             "sections": part,
         }
         blocks = renderer.blocks(TEMPLATE, message=message)
-        messages.append(DigestMessage(clip(f"{header}{of}: {summary}", MAX_TEXT), blocks))
+        messages.append(DigestMessage(clip(escape(f"{header}{of}: {summary}"), MAX_TEXT), blocks))
     return messages
 
 
@@ -479,76 +491,81 @@ def _updates_section(digest: Digest) -> Section:
         return Section("", ["_A quiet week: no updates were recorded._"])
     lines = []
     for group in digest.updates:
-        title = f" – {escape(one_line(group.title, 80))}" if group.title else ""
-        lines.append(f"*{escape(group.label)}*{title}")
+        title = mrkdwn(" – {}", one_line(group.title, 80)) if group.title else ""
+        lines.append(mrkdwn("*{}*{}", group.label, title))
         lines += [update_line(entry, digest.tz) for entry in group.updates]
     return Section(f"*Updates {_last_days(digest.days)}* ({digest.update_count})", lines)
 
 
-def _capped(title: str, entries: Sequence[T], line: Callable[[T], str], limit: int) -> Section:
+def _capped(title: str, entries: Sequence[T], line: Callable[[T], Mrkdwn], limit: int) -> Section:
     shown = [line(entry) for entry in entries[:limit]]
     if len(entries) > limit:
-        shown.append(f"… and {len(entries) - limit} more")
+        shown.append(Mrkdwn(f"… and {len(entries) - limit} more"))
     return Section(f"{title} ({len(entries)})", shown)
 
 
-def update_line(entry: UpdateEntry, tz: ZoneInfo) -> str:
+def update_line(entry: UpdateEntry, tz: ZoneInfo) -> Mrkdwn:
     """``• `50-18` *completed* by Ana 13 Nov 2026: text <permalink|message>``."""
     what = KIND_WORDS.get(entry.kind, entry.kind)
-    who = escape(one_line(entry.author or "someone", 80))
-    line = f"• `{entry.code}` *{escape(what)}* by {who} {_short_date(entry.created_at, tz)}"
+    who = one_line(entry.author or "someone", 80)
+    line = mrkdwn("• `{}` *{}* by {} {}", entry.code, what, who, _short_date(entry.created_at, tz))
     text = one_line(entry.text, 200)
     if text:
-        line += f": {escape(text)}"
-    if entry.link and _safe_link(entry.link):
-        line += f" <{entry.link}|message>"
+        line += mrkdwn(": {}", text)
+    if entry.link and len(entry.link) <= MAX_LINK:
+        line += mrkdwn(" {}", live_link(entry.link, "message"))
     return line
 
 
-def completed_line(entry: ItemEntry) -> str:
-    return f"• :white_check_mark: `{entry.code}` {escape(one_line(entry.action, 110))}"
+def completed_line(entry: ItemEntry) -> Mrkdwn:
+    return mrkdwn("• :white_check_mark: `{}` {}", entry.code, one_line(entry.action, 110))
 
 
-def due_line(entry: DueEntry, verb: str) -> str:
-    return (
-        f"• `{entry.code}` {escape(one_line(entry.action, 90))} — {verb} "
-        f"*{_long_date(entry.day)}* ({_resolved(entry)})"
+def due_line(entry: DueEntry, verb: str) -> Mrkdwn:
+    return mrkdwn(
+        "• `{}` {} — {} *{}* ({})",
+        entry.code,
+        one_line(entry.action, 90),
+        verb,
+        _long_date(entry.day),
+        _resolved(entry),
     )
 
 
-def _resolved(entry: DueEntry) -> str:
+def _resolved(entry: DueEntry) -> Mrkdwn:
     """What the milestone was read as: ``TSAG2023 → TSAG meeting``, ``TSAG2026, estimated``."""
-    term = escape(one_line(entry.term, 60))
+    term = one_line(entry.term, 60)
     if entry.meeting:
-        return f"{term} → {escape(one_line(entry.meeting, 60))}"
+        return mrkdwn("{} → {}", term, one_line(entry.meeting, 60))
     if entry.estimated:
-        return f"{term}, estimated"
-    return term
+        return mrkdwn("{}, estimated", term)
+    return escape(term)
 
 
-def stale_line(entry: StaleEntry, tz: ZoneInfo) -> str:
+def stale_line(entry: StaleEntry, tz: ZoneInfo) -> Mrkdwn:
     last = f"last update {_long_date(entry.last, tz)}" if entry.last else "no update recorded"
-    return f"• `{entry.code}` {escape(one_line(entry.action, 90))} — {last}"
+    return mrkdwn("• `{}` {} — {}", entry.code, one_line(entry.action, 90), last)
 
 
-def meeting_line(entry: MeetingEntry, tz: ZoneInfo) -> str:
+def meeting_line(entry: MeetingEntry, tz: ZoneInfo) -> Mrkdwn:
     """Times as Slack date tokens, so each reader sees them in their own zone."""
     if entry.all_day:
-        when = entry.when
+        when = escape(entry.when)
     elif entry.end.astimezone(tz).date() == entry.start.astimezone(tz).date():
-        when = f"{slack_time(entry.start, tz)}–{slack_time(entry.end, tz, with_day=False)}"
+        when = mrkdwn(
+            "{}–{}", slack_time(entry.start, tz), slack_time(entry.end, tz, with_day=False)
+        )
     else:
-        when = f"{slack_time(entry.start, tz)} – {slack_time(entry.end, tz)}"
-    name = escape(one_line(entry.name, 150))
-    line = f"• *{name}* ({escape(kind_label(entry.kind))}) · {when}"
+        when = mrkdwn("{} – {}", slack_time(entry.start, tz), slack_time(entry.end, tz))
+    line = mrkdwn("• *{}* ({}) · {}", one_line(entry.name, 150), kind_label(entry.kind), when)
     if entry.where:
-        line += f" · {escape(one_line(entry.where, 100))}"
+        line += mrkdwn(" · {}", one_line(entry.where, 100))
     return line
 
 
-def deadline_line(entry: MeetingEntry, tz: ZoneInfo) -> str:
+def deadline_line(entry: MeetingEntry, tz: ZoneInfo) -> Mrkdwn:
     deadline = slack_time(entry.deadline, tz) if entry.deadline else "?"
-    return f"• {deadline}: contributions to *{escape(one_line(entry.name, 150))}*"
+    return mrkdwn("• {}: contributions to *{}*", deadline, one_line(entry.name, 150))
 
 
 def progress_lines(progress: Progress, days: int) -> list[str]:
@@ -594,22 +611,15 @@ def _long_date(moment: datetime | date, tz: ZoneInfo | None = None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _short_date(moment: datetime, tz: ZoneInfo) -> str:
+def _short_date(moment: datetime, tz: ZoneInfo) -> Mrkdwn:
     local = moment.astimezone(tz)
-    return f"<!date^{int(moment.timestamp())}^{{date_short}}|{local.day} {local:%b %Y}>"
-
-
-def _safe_link(link: str) -> bool:
-    """A permalink that cannot break out of ``<url|label>``."""
-    if len(link) > MAX_LINK or not link.startswith(("https://", "http://")):
-        return False
-    return not any(c in link for c in "|<> \n")
+    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{{date_short}}|{local.day} {local:%b %Y}>")
 
 
 # -- splitting -----------------------------------------------------------------------
 
 
-def pack(found: Iterable[Section]) -> list[list[list[str]]]:
+def pack(found: Iterable[Section]) -> list[list[list[Mrkdwn]]]:
     """Sections as messages of chunks: ``[message][section][chunk]``.
 
     Each chunk is one block of at most :data:`~bot.render.CHUNK` characters. A
@@ -619,7 +629,7 @@ def pack(found: Iterable[Section]) -> list[list[list[str]]]:
     message starts the next one; too long for a whole message, it fills the
     rest of this one and continues in the next, under its title.
     """
-    messages: list[list[list[str]]] = [[]]
+    messages: list[list[list[Mrkdwn]]] = [[]]
     for section in found:
         head = [one_line(section.title, MAX_TITLE)] if section.title else []
         lines = [one_line(line, MAX_LINE) for line in section.lines if line.strip()]
@@ -641,7 +651,7 @@ def pack(found: Iterable[Section]) -> list[list[list[str]]]:
     return [message for message in messages if message] or [[]]
 
 
-def _room(message: list[list[str]], chunks: list[str]) -> int:
+def _room(message: Sequence[Sequence[str]], chunks: Sequence[str]) -> int:
     """How many of ``chunks`` fit after what ``message`` holds, as one more section."""
     blocks = FIXED_BLOCKS + sum(len(section) for section in message) + len(message)
     chars = sum(len(chunk) for section in message for chunk in section)

@@ -11,7 +11,20 @@ from bot.meetings.display import deadline_text, kind_label, mode_text, until_tex
 from bot.meetings.queries import DueItem
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
-from bot.render import Renderer, blocks_to_text, chunk_lines, clip, escape, one_line, slack_date
+from bot.render import (
+    CHUNK,
+    MAX_TEXT,
+    Mrkdwn,
+    Renderer,
+    blocks_to_text,
+    chunk_lines,
+    clip,
+    escape,
+    link,
+    mrkdwn,
+    one_line,
+    slack_date,
+)
 
 AGENDA_LINES = 25
 DUE_LINES = 15
@@ -19,11 +32,13 @@ DUE_LINES = 15
 
 @dataclass(frozen=True)
 class Notice:
-    headline: str
-    details: list[str] = field(default_factory=list)
-    agenda: list[str] = field(default_factory=list)
+    """A reminder's parts: mrkdwn, or plain text the template escapes."""
+
+    headline: Mrkdwn
+    details: list[Mrkdwn] = field(default_factory=list)
+    agenda: list[Mrkdwn] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
-    due: list[str] = field(default_factory=list)
+    due: list[Mrkdwn] = field(default_factory=list)
     footer: str = ""
 
 
@@ -32,77 +47,83 @@ def compose(
 ) -> Notice:
     """The notice for ``reminder`` as read at ``now`` ("in 2 days" is counted from now)."""
     meeting = reminder.meeting
-    name = f"*{escape(meeting.name)}*"
-    when = escape(when_text(meeting, tz))
-    your_time = "" if meeting.all_day else f" ({slack_date(meeting.start, tz)} your time)"
+    name = one_line(meeting.name, 200)
+    when = when_text(meeting, tz)
+    your_time = (
+        Mrkdwn() if meeting.all_day else mrkdwn(" ({} your time)", slack_date(meeting.start, tz))
+    )
+    details: list[Mrkdwn] = []
     if reminder.kind == ReminderKind.DEADLINE:
         assert meeting.deadline is not None
-        headline = (
-            f":memo: Contribution deadline for {name} {until_text(meeting.deadline, now, tz)}: "
-            f"{escape(deadline_text(meeting.deadline, tz))} ({slack_date(meeting.deadline, tz)} "
-            "your time)."
+        headline = mrkdwn(
+            ":memo: Contribution deadline for *{}* {}: {} ({} your time).",
+            name,
+            until_text(meeting.deadline, now, tz),
+            deadline_text(meeting.deadline, tz),
+            slack_date(meeting.deadline, tz),
         )
-        details = [f"The meeting: {when}{your_time}"]
+        details.append(mrkdwn("The meeting: {}{}", when, your_time))
     elif reminder.kind == ReminderKind.AGENDA:
-        headline = f":spiral_calendar_pad: Tomorrow: {name}, {when}{your_time}."
-        details = []
+        headline = mrkdwn(":spiral_calendar_pad: Tomorrow: *{}*, {}{}.", name, when, your_time)
     else:
         opening = "Today" if meeting.all_day else f"Starting {until_text(meeting.start, now, tz)}"
-        headline = f":bell: {opening}: {name}, {when}{your_time}."
-        details = []
+        headline = mrkdwn(":bell: {}: *{}*, {}{}.", opening, name, when, your_time)
     details += _where(reminder, tz)
-    footer = f"{kind_label(meeting.kind)} · source: {escape(one_line(meeting.source or '—', 200))}"
+    footer = f"{kind_label(meeting.kind)} · source: {one_line(meeting.source or '—', 200)}"
     return Notice(
         headline=headline,
         details=details,
         agenda=_agenda(reminder),
-        documents=[escape(name) for name in meeting.documents],
+        documents=[clip(Mrkdwn(", ").join(meeting.documents), CHUNK)] if meeting.documents else [],
         due=_due(due) if reminder.kind != ReminderKind.DEADLINE else [],
         footer=footer,
     )
 
 
-def _where(reminder: Reminder, tz: ZoneInfo) -> list[str]:
+def _where(reminder: Reminder, tz: ZoneInfo) -> list[Mrkdwn]:
     meeting = reminder.meeting
     lines = []
     if mode_text(meeting):
-        lines.append(f"Where: {escape(mode_text(meeting))}")
+        lines.append(mrkdwn("Where: {}", one_line(mode_text(meeting), 300)))
     if meeting.link:
-        lines.append(f"Join: <{meeting.link}|{escape(one_line(meeting.link, 80))}>")
+        lines.append(mrkdwn("Join: {}", link(meeting.link, one_line(meeting.link, 80))))
     if reminder.kind == ReminderKind.AGENDA and meeting.deadline is not None:
-        lines.append(f"Contribution deadline: {escape(deadline_text(meeting.deadline, tz))}")
+        lines.append(mrkdwn("Contribution deadline: {}", deadline_text(meeting.deadline, tz)))
     return lines
 
 
-def _agenda(reminder: Reminder) -> list[str]:
+def _agenda(reminder: Reminder) -> list[Mrkdwn]:
     if reminder.kind == ReminderKind.DEADLINE:
         return []
     items = reminder.meeting.agenda
     if not items:
-        return ["_No agenda published yet._"] if reminder.kind == ReminderKind.AGENDA else []
+        return (
+            [Mrkdwn("_No agenda published yet._")] if reminder.kind == ReminderKind.AGENDA else []
+        )
     lines = []
     for number, item in enumerate(items[:AGENDA_LINES], start=1):
         documents = f" ({', '.join(item.documents)})" if item.documents else ""
-        lines.append(f"{number}. {escape(one_line(item.title, 200))}{escape(documents)}")
+        lines.append(mrkdwn("{}. {}{}", number, one_line(item.title, 200), documents))
     if len(items) > AGENDA_LINES:
-        lines.append(f"… and {len(items) - AGENDA_LINES} more items")
+        lines.append(Mrkdwn(f"… and {len(items) - AGENDA_LINES} more items"))
     return _fit(lines)
 
 
-def _due(due: Sequence[DueItem]) -> list[str]:
+def _due(due: Sequence[DueItem]) -> list[Mrkdwn]:
     lines = [
-        f"• *{item.code}* {escape(one_line(item.action, 140))} "
-        f"_({escape(one_line(item.milestone, 60))})_"
+        mrkdwn(
+            "• *{}* {} _({})_", item.code, one_line(item.action, 140), one_line(item.milestone, 60)
+        )
         for item in due[:DUE_LINES]
     ]
     if len(due) > DUE_LINES:
-        lines.append(f"… and {len(due) - DUE_LINES} more: `/meetings` shows them all")
+        lines.append(Mrkdwn(f"… and {len(due) - DUE_LINES} more: `/meetings` shows them all"))
     return _fit(lines)
 
 
-def _fit(lines: list[str]) -> list[str]:
+def _fit(lines: list[Mrkdwn]) -> list[Mrkdwn]:
     """The lines that fit in one section of 3,000 characters."""
-    return chunk_lines(lines)[0].split("\n") if lines else []
+    return [Mrkdwn(line) for line in chunk_lines(lines)[0].split("\n")] if lines else []
 
 
 def reminder_post(
@@ -119,7 +140,9 @@ def reminder_post(
         key=reminder.key,
         kind=f"reminder-{reminder.kind}",
         channel=reminder.channel,
-        text=clip(blocks_to_text(blocks[:1]), 3000),
+        # The headline read as text (dates by their labels), escaped again: Slack parses
+        # the notification text as mrkdwn too.
+        text=clip(escape(blocks_to_text(blocks[:1])), MAX_TEXT),
         blocks=blocks,
         due_at=reminder.at,
         useful_until=reminder.useful_until,

@@ -19,7 +19,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
-from bot.render import blocks_to_text
+from bot.render import blocks_to_text, mrkdwn_to_text
 from bot.slack.app import create_app
 from bot.slack.inbox import InboxWorker
 from bot.slack.listeners import SLASH_COMMANDS
@@ -78,7 +78,8 @@ class ConsoleReply:
             blocks = message.get("blocks")
             if isinstance(blocks, str):
                 blocks = json.loads(blocks)
-            parts.append(blocks_to_text(blocks) if blocks else str(message.get("text", "")))
+            text = str(message.get("text", ""))
+            parts.append(blocks_to_text(blocks) if blocks else mrkdwn_to_text(text))
         return "\n\n".join(part for part in parts if part) or "(no reply)"
 
 

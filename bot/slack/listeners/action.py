@@ -20,7 +20,7 @@ from bot.plan.export.service import ExportError, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
-from bot.render import Reply, ViewKind, escape, read_spec
+from bot.render import Reply, ViewKind, escape, mrkdwn, read_spec
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
 
@@ -104,13 +104,15 @@ def send_export(
                 now=services.clock(),
             )
     except ExportRefused as error:
-        ack(response_type="ephemeral", text=str(error))
+        ack(response_type="ephemeral", text=escape(str(error)))
         return
     except ExportError as error:
-        ack(response_type="ephemeral", text=f"Cannot export: {error}.")
+        ack(response_type="ephemeral", text=mrkdwn("Cannot export: {}.", str(error)))
         return
-    name = escape(exported.name)
-    ack(response_type="ephemeral", text=f"The action plan ({name}) is sent to you in a DM.")
+    ack(
+        response_type="ephemeral",
+        text=mrkdwn("The action plan ({}) is sent to you in a DM.", exported.name),
+    )
     try:
         channel = client.conversations_open(users=user)["channel"]["id"]
         client.files_upload_v2(
@@ -118,7 +120,7 @@ def send_export(
             content=exported.data,
             filename=exported.name,
             title=exported.name,
-            initial_comment=f"The {escape(exported.edition)} action plan, as tsagbot holds it.",
+            initial_comment=mrkdwn("The {} action plan, as tsagbot holds it.", exported.edition),
         )
     except (SlackClientError, OSError):
         log.exception("/action export: sending %s to %s failed", exported.name, user)

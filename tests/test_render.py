@@ -1,0 +1,485 @@
+"""Nothing from a document, a schedule file or a person reaches Slack live.
+
+Every template in ``bot/templates`` and every reply the bot builds is rendered
+with a hostile corpus in each text it shows; no mention, channel link, special
+mention or link with a label from the data may survive in any mrkdwn text object
+or notification text, and every payload must be valid JSON within Slack's limits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, get_type_hints
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import bot
+from bot.meetings import questions as ask
+from bot.meetings.queries import DueItem
+from bot.meetings.questions import Answer as MeetingAnswer
+from bot.meetings.questions import ItemStatus, Question, Window
+from bot.meetings.views import Audience, MeetingViews, item_status_lines
+from bot.plan.lookup import Answer, AnswerKind
+from bot.plan.search import Hit
+from bot.plan.updates import replies
+from bot.plan.updates.record import Change
+from bot.plan.views import Views
+from bot.posting import digest as digests
+from bot.posting.notices import reminder_post
+from bot.posting.reminders import Reminder, ReminderKind
+from bot.render import (
+    MAX_TEXT,
+    Blocks,
+    Mrkdwn,
+    Renderer,
+    Reply,
+    check_limits,
+    chunk_lines,
+    clip,
+    escape,
+    link,
+    mention,
+    mrkdwn,
+    mrkdwn_to_text,
+)
+from bot.store.db import Database
+from bot.store.models import ActionItem, AgendaItem, Meeting, Resolution, StatusUpdate
+from bot.store.vocabulary import UpdateKind, UpdateSource
+from tests.support.blockkit import assert_within_limits
+
+GENEVA = ZoneInfo("Europe/Zurich")
+NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+EVIL_URL = "https://evil.example/>|<!channel"
+HOSTILE = (
+    "<!channel> <!here> <!everyone> <@U0BOSS> <#C0SECRET> <!subteam^S0TEAM> "
+    "<https://x.example|y> &lt;b&gt; & {{ 7 * 7 }} {% if 1 %}jinja{% endif %} "
+    f'"quoted" \\ {EVIL_URL}'
+)
+"""Every kind of live Slack markup, an escape, a bare ampersand, Jinja and JSON syntax."""
+SHARER = "U0SHARER"
+GOOD_URL = "https://www.itu.int/go/irm"
+PUBLIC_URL = "https://tsagbot.example"
+ALLOWED = re.compile(
+    rf"!date\^\d+\^[{{}}a-z_ ]+\|[^<>|]*"  # a date token, its fallback text ours
+    rf"|@{SHARER}"  # the person who shared a view (a Slack id)
+    rf"|({re.escape(GOOD_URL)}|{re.escape(PUBLIC_URL)}/calendar\.ics)\|[^<>|]*"
+)
+BARE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
+TEMPLATES = Path(bot.__file__).parent / "templates"
+
+
+def mrkdwn_texts(node: Any) -> Iterator[str]:
+    """Every mrkdwn text object of a payload (plain_text is not parsed for markup)."""
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            yield node["text"]
+        for value in node.values():
+            yield from mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for child in node:
+            yield from mrkdwn_texts(child)
+
+
+def assert_inert(text: str) -> None:
+    """No ``<…>`` token but the bot's own, and no ``&`` that is not an escape."""
+    for token in re.findall(r"<([^>]*)>?", text):
+        assert ALLOWED.fullmatch(token), f"live markup <{token}> in {text!r}"
+    assert not BARE_AMPERSAND.search(text), f"an unescaped & in {text!r}"
+
+
+def assert_safe(blocks: Blocks, text: str) -> None:
+    """The payload is JSON within Slack's limits, and nothing in it is live."""
+    message = json.loads(json.dumps({"text": text or "-", "blocks": blocks}))
+    check_limits(blocks)
+    assert_within_limits(message)
+    assert len(text) <= MAX_TEXT
+    for shown in [text, *mrkdwn_texts(blocks)]:
+        assert_inert(shown)
+
+
+# -- the escaping functions ----------------------------------------------------------------
+
+
+def test_escape_makes_markup_text_once() -> None:
+    escaped = escape(HOSTILE)
+    assert "<" not in escaped
+    assert ">" not in escaped
+    assert escape(escaped) == escaped  # mrkdwn already: not escaped twice
+    assert mrkdwn_to_text(escaped) == HOSTILE
+    assert mrkdwn("*{}* {}", "<!here>", Mrkdwn("<@U1>")) == "*&lt;!here&gt;* <@U1>"
+    assert Mrkdwn(" · ").join(["a&b", Mrkdwn("<@U1>")]) == "a&amp;b · <@U1>"
+    assert Mrkdwn("x") + "<y>" == "x&lt;y&gt;"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        EVIL_URL,
+        "https://x.example/a b",
+        "https://x.example/a|b",
+        "https://x.example/a\nb",
+        "https://x.example/\x07",
+        "javascript:alert(1)",
+        "ftp://x.example/file",
+        "<!channel>",
+        "https://" + "x" * 1000,
+    ],
+)
+def test_a_link_is_live_only_for_a_clean_http_address(url: str) -> None:
+    assert "<" not in link(url, "Join")
+    assert "<" not in link(url)
+    assert_inert(link(url))
+
+
+def test_a_clean_address_is_a_live_link_with_an_escaped_label() -> None:
+    assert link(GOOD_URL, "<!channel>") == f"<{GOOD_URL}|&lt;!channel&gt;>"
+    assert link(GOOD_URL) == f"<{GOOD_URL}|{GOOD_URL}>"
+
+
+def test_mentions_and_channels_only_from_slack_ids() -> None:
+    assert mention("U0ABC") == "<@U0ABC>"
+    assert mention("U0ABC> <!channel") == "U0ABC&gt; &lt;!channel"
+
+
+def test_clipping_mrkdwn_never_cuts_an_escape_or_a_token() -> None:
+    text = escape("a" * 8 + "&<>")  # aaaaaaaa&amp;&lt;&gt;
+    for limit in range(2, len(text)):
+        clipped = clip(text, limit)
+        assert isinstance(clipped, Mrkdwn)
+        assert not re.search(r"&[a-z]*…", clipped), clipped
+    token = Mrkdwn(f"see <{GOOD_URL}|the page> now")
+    assert clip(token, 20) == "see…"
+    assert all(isinstance(chunk, Mrkdwn) for chunk in chunk_lines(["<!here>", token]))
+    assert chunk_lines(["<!here>", token]) == [f"&lt;!here&gt;\n{token}"]
+
+
+# -- every template -------------------------------------------------------------------------
+
+H = HOSTILE
+HEADER = clip(HOSTILE, 150)
+BUTTONS = [{"label": "Undo", "action_id": "some_action", "value": H, "style": None}]
+CONTEXTS: dict[str, dict[str, Any]] = {
+    "digest.json.j2": {"message": {"header": HEADER, "period": H, "sections": [[H, H], [H]]}},
+    "help.json.j2": {"command": H},
+    "item_card.json.j2": {
+        "card": {
+            **dict.fromkeys(["obsolete", "edition_note", "action", "milestone", "periodic"], H),
+            "header": HEADER,
+            **dict.fromkeys(["completed", "aliases", "status", "see_also", "footer"], H),
+            "updates": [H, H],
+            "buttons": BUTTONS,
+        }
+    },
+    "meetings_card.json.j2": {
+        "card": {
+            **dict.fromkeys(["documents", "due_count", "source", "footer"], H),
+            "header": HEADER,
+            "fields": [(H, H), (H, H)],
+            "agenda": [H, H],
+            "due": [H, H],
+            "buttons": BUTTONS,
+        }
+    },
+    "meetings_help.json.j2": {"command": H, "footer": H},
+    "meetings_list.json.j2": {
+        "view": {
+            **dict.fromkeys(["note", "intro", "deadlines_title", "footer"], H),
+            "header": HEADER,
+            "meetings": [{"text": H, "uid": H}],
+            "deadlines": [{"text": H, "uid": ""}],
+            "notes": [H],
+            "buttons": BUTTONS,
+        }
+    },
+    "not_found.json.j2": {"view": {"text": H, "hint": H}},
+    "reminder.json.j2": {
+        "notice": {
+            "headline": H,
+            "details": [H, H],
+            "agenda": [H],
+            "documents": [H, H],
+            "due": [H],
+            "footer": H,
+        }
+    },
+    "resolution.json.j2": {
+        "view": {
+            **dict.fromkeys(["summary", "section_one", "footer"], H),
+            "header": HEADER,
+            "chunks": [H, H],
+            "buttons": BUTTONS,
+        }
+    },
+    "search.json.j2": {
+        "view": {
+            "title": H,
+            "hits": [{"text": H, "code": H}],
+            "show": True,
+            "footer": H,
+            "buttons": BUTTONS,
+        }
+    },
+    "update_confirmation.json.j2": {"view": {"text": H, "footer": H, "buttons": BUTTONS}},
+}
+
+
+def test_every_template_has_a_hostile_context() -> None:
+    """A new template must be added here, and so is checked like the others."""
+    assert sorted(CONTEXTS) == sorted(path.name for path in TEMPLATES.glob("*.json.j2"))
+
+
+@pytest.mark.parametrize("template", sorted(CONTEXTS))
+def test_a_template_escapes_whatever_it_is_given(template: str) -> None:
+    blocks = Renderer().blocks(template, **CONTEXTS[template])
+    assert_safe(blocks, "")
+    texts = list(mrkdwn_texts(blocks))
+    assert texts
+    assert all("<" not in text and ">" not in text for text in texts)
+    assert any(HOSTILE in mrkdwn_to_text(text) for text in texts) or template.startswith(
+        ("help", "meetings_help")
+    )
+    button = [e for b in blocks for e in b.get("elements", []) if e.get("type") == "button"]
+    assert all(e["value"] == H for e in button)  # a button's value is data, not mrkdwn
+
+
+# -- every reply ------------------------------------------------------------------------------
+
+
+def hostile_meeting(h: str, uid: str, *, link: str = EVIL_URL, kind: str = "") -> Meeting:
+    start = NOW + timedelta(days=1, hours=3)
+    return Meeting(
+        uid=uid,
+        name=h,
+        kind=kind or h,
+        start=start,
+        end=start + timedelta(hours=3),
+        all_day=False,
+        timezone="Europe/Zurich",
+        mode=h,
+        place=h,
+        link=link,
+        deadline=NOW + timedelta(hours=10),
+        documents=[h, "TSAG-TD1"],
+        channel=h,
+        source=h,
+        evidence=h,
+        series=h,
+        created_at=NOW,
+        updated_at=NOW,
+        agenda=[AgendaItem(position=i, title=h, documents=[h]) for i in range(1, 4)],
+    )
+
+
+CORPORA = {"hostile": HOSTILE, "huge": "&<>|" * 2000 + HOSTILE}
+"""The corpus, and a text that escaping makes five times longer: limits hold either way."""
+
+
+@pytest.fixture(params=list(CORPORA))
+def h(request: pytest.FixtureRequest) -> str:
+    return CORPORA[request.param]
+
+
+@pytest.fixture
+def item(memory_database_url: str, h: str) -> Iterator[tuple[Database, ActionItem]]:
+    """A hostile item, its Resolution and its history, in a real database."""
+    db = Database(memory_database_url)
+    with db.unit_of_work() as session:
+        resolution = Resolution(
+            key="50", title=h, action_by=h, collaboration=h, report_to=h, edition="WTSA-24"
+        )
+        found = ActionItem(
+            code="50-18",
+            edition="WTSA-24",
+            resolution=resolution,
+            aliases=[h],
+            action=h,
+            milestone=h,
+            status=h,
+        )
+        old = ActionItem(
+            code="50-18", edition="WTSA-24", appendix=h[:64], resolution=resolution, action=h
+        )
+        session.add_all([resolution, found, old])
+        session.flush()
+        for number, url in enumerate([EVIL_URL, GOOD_URL, h]):
+            session.add(
+                StatusUpdate(
+                    item_id=found.id,
+                    kind=UpdateKind.NOTE,
+                    text=h,
+                    author=h[:255],
+                    source=UpdateSource.SLACK,
+                    link=url,
+                    documents=[h],
+                    created_at=NOW - timedelta(hours=number),
+                )
+            )
+        session.commit()
+    try:
+        yield db, found
+    finally:
+        db.dispose()
+
+
+def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
+    views = Views(Renderer(), GENEVA)
+    other = [i for i in item.resolution.items if i is not item]
+    found = Answer(AnswerKind.ITEM, h, items=[item, *other], current="WTSA-24")
+    resolution = Answer(
+        AnswerKind.RESOLUTION, h, items=[item, *other], resolution=item.resolution, current=h
+    )
+    hits = [Hit(h[:16], 1.0, h, (h,)), Hit("50-18", 0.5, h, ())]  # a key is an item id
+    return [
+        views.for_answer(session, found),
+        views.item_card(session, item, also=other, shared_by=SHARER, current=h),
+        views.item_card(session, item, also=other, shared_by=h),
+        views.resolution(resolution, 1, shared_by=SHARER),
+        views.search(Answer(AnswerKind.SEARCH, h, hits=hits), shared_by=SHARER),
+        views.not_found(Answer(AnswerKind.NOT_FOUND, h, suggestions=[h])),
+        views.not_found(Answer(AnswerKind.NOT_FOUND, h)),
+        views.help(),
+    ]
+
+
+def meeting_replies(h: str) -> list[Reply]:
+    views = MeetingViews(Renderer(), GENEVA, NOW, public_url=PUBLIC_URL)
+    meetings = [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL, kind="irm")]
+    due = [DueItem(h, h, h)] * 20
+    window = Window(NOW, NOW + timedelta(days=7), h)
+    statuses = [
+        ItemStatus("50-18", True, h, h, h, date(2026, 12, 1), h),
+        ItemStatus(h, False),
+    ]
+    found: list[Reply] = []
+    for audience in [
+        Audience(None, private=False, shared_by=SHARER, note=h),
+        Audience(ZoneInfo("Asia/Tokyo"), command=h, note=h),
+        Audience(None, private=False, shared_by=h),
+    ]:
+        for kind, window_or_none in [
+            (ask.OVERVIEW, None),
+            (ask.NEXT_MEETING, None),
+            (ask.DUE_AT_NEXT, None),
+            (ask.DEADLINES, window),
+            (ask.DEADLINES, None),
+            (ask.MEETINGS, window),
+            (ask.MEETINGS, None),
+            (ask.HELP, None),
+            (ask.UNKNOWN, None),
+        ]:
+            question = Question(kind, window=window_or_none, text=h)
+            answer = MeetingAnswer(question, meetings, meetings, due, statuses, 2, True)
+            found.append(views.for_answer(answer, audience))
+        found.append(views.item_status(statuses, audience))
+        found += [views.card(meeting, due, audience) for meeting in meetings]
+    found += [views.gone(), views.help(), views.unknown_command(Question(ask.UNKNOWN, text=h))]
+    return found
+
+
+def posts(h: str) -> list[tuple[Blocks, str]]:
+    renderer = Renderer()
+    found = []
+    for meeting in [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL)]:
+        for kind in ReminderKind:
+            reminder = Reminder(NOW, kind, meeting, h, NOW + timedelta(days=1))
+            post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(h, h, h)])
+            found.append((post.blocks, post.text))
+    for message in digests.render_digest(renderer, hostile_digest(h)):
+        found.append((message.blocks, message.text))
+    return found
+
+
+def hostile_digest(h: str) -> digests.Digest:
+    update = digests.UpdateEntry(h, UpdateKind.NOTE, h, h, EVIL_URL, NOW)
+    linked = digests.UpdateEntry(h, UpdateKind.COMPLETED, h, h, GOOD_URL, NOW)
+    due = digests.DueEntry(h, h, date(2026, 12, 1), h, h, estimated=False)
+    start = NOW + timedelta(days=2)
+    meeting = digests.MeetingEntry(h, h, start, start + timedelta(hours=2), False, h, h, start)
+    whole_day = digests.MeetingEntry(h, h, start, start + timedelta(days=2), True, h, h, None)
+    return digests.Digest(
+        GENEVA,
+        NOW - timedelta(days=7),
+        NOW,
+        7,
+        NOW - timedelta(days=30),
+        14,
+        14,
+        updates=[digests.ResolutionUpdates(h, h, (update, linked))],
+        completed=[digests.ItemEntry(h, h)],
+        due_soon=[due],
+        past_due=[due, digests.DueEntry(h, h, date(2026, 1, 1), h, "", estimated=True)],
+        stale=[digests.StaleEntry(h, h, NOW), digests.StaleEntry(h, h, None)],
+        meetings=[meeting, whole_day],
+        deadlines=[meeting],
+        progress=digests.Progress(10, 3, 2, 1),
+    )
+
+
+def update_texts(h: str) -> list[tuple[Blocks, str]]:
+    changes = [
+        Change(1, h, UpdateKind.COMPLETED, {"completed": False}, {"completed": True}),
+        Change(2, h, UpdateKind.NOTE, {}, {}),
+    ]
+    renderer = Renderer()
+    confirmed = replies.confirmation(renderer, changes, 7)
+    undone = replies.confirmation(renderer, changes, 7, undone_by=h)
+    statuses = [ItemStatus(h, True, h, h, h, date(2026, 12, 1), h), ItemStatus(h, False)]
+    said = [
+        replies.unknown_text([h, h], {h: [h, "50-1"]}),
+        replies.deleted_text(changes),
+        "\n".join(item_status_lines(statuses, markup=False)),
+        "\n".join(item_status_lines(statuses)),
+    ]
+    return [(confirmed.blocks, confirmed.text), (undone.blocks, undone.text)] + [
+        ([], text) for text in said
+    ]
+
+
+def test_every_reply_keeps_hostile_text_inert(h: str, item: tuple[Database, ActionItem]) -> None:
+    db, found = item
+    with db.unit_of_work() as session:
+        shown = session.merge(found)
+        answers = [(r.blocks, r.text) for r in plan_replies(h, session, shown)]
+    answers += [(r.blocks, r.text) for r in meeting_replies(h)]
+    answers += posts(h) + update_texts(h)
+    for blocks, text in answers:
+        assert_safe(blocks, text)
+    everything = "\n".join(
+        mrkdwn_to_text(text) for blocks, _ in answers for text in mrkdwn_texts(blocks)
+    )
+    if h == HOSTILE:  # shown as written: escaped once, not twice
+        assert HOSTILE in everything
+    assert f"<{GOOD_URL}|" in str(answers)  # and a clean address is still a link
+    assert "<!date^" in str(answers)
+
+
+def test_a_reply_escapes_its_notification_text() -> None:
+    assert Reply([], "<!channel> & co").text == "&lt;!channel&gt; &amp; co"
+    assert Reply([], mrkdwn("{} said", mention("U0ABC"))).text == "<@U0ABC> said"
+
+
+REPLIES_CHECKED = {
+    Views: {"for_answer", "help", "item_card", "resolution", "search", "not_found"},
+    MeetingViews: {
+        *("for_answer", "overview", "next_meeting", "due_at_next", "item_status", "deadlines"),
+        *("meetings", "card", "gone", "help", "unknown_command", "mention_help"),
+    },
+}
+
+
+@pytest.mark.parametrize("views", list(REPLIES_CHECKED), ids=lambda views: views.__name__)
+def test_every_reply_builder_is_in_the_hostile_check(views: type) -> None:
+    """A new reply must be added to the hostile check above (and named here)."""
+    builders = {
+        name
+        for name, function in vars(views).items()
+        if not name.startswith("_")
+        and callable(function)
+        and get_type_hints(function).get("return") is Reply
+    }
+    assert builders == REPLIES_CHECKED[views]
