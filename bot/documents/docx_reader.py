@@ -526,20 +526,20 @@ class _BodyReader:
             v_merge = tc_pr.find(self.names.v_merge)
             if v_merge is not None and v_merge.get(self.names.val) != "restart":
                 return ""
-        lines: list[str] = []
+        lines: list[list[str]] = []  # each line's pieces, joined once at the end
         runs_on = False  # the previous paragraph's mark was deleted: this one continues it
         for element in self._block_elements(tc):
             if element.tag == self.names.p:
                 text = self._paragraph_text(element, in_cell=True)
                 if runs_on and lines:
-                    lines[-1] += text
+                    lines[-1].append(text)
                 else:
-                    lines.append(text)
+                    lines.append([text])
                 runs_on = self._mark_deleted(element)
             else:
-                lines.extend(nested_row_line(row) for row in self._table(element).rows)
+                lines.extend([nested_row_line(row)] for row in self._table(element).rows)
                 runs_on = False
-        return _trim_lines("\n".join(lines))
+        return _trim_lines("\n".join("".join(line) for line in lines))
 
     def _mark_deleted(self, p: Element) -> bool:
         """Whether the paragraph mark is a tracked deletion (``w:pPr/w:rPr/w:del``)."""
