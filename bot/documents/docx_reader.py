@@ -38,7 +38,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from bot.documents.blocks import Block, DocumentError, Paragraph, Table, nested_row_line
-from bot.documents.limits import LIMITS, MB, LimitError, Limits
+from bot.documents.limits import LIMITS, MB, LimitError, Limits, amount
 
 Element = Any  # an lxml element; lxml ships no type information
 
@@ -57,8 +57,8 @@ REL_STYLES = "/styles"
 EMPTY_FILE = "empty file"
 NOT_WORD = "not a Word document"
 CORRUPT = "truncated or corrupt .docx"
-PART_TOO_LARGE = "{} unpacks to more than {} MB; refused"
-PARTS_TOO_LARGE = "its parts unpack to more than {} MB; refused"
+PART_TOO_LARGE = "{} unpacks to more than {}; refused"
+PARTS_TOO_LARGE = "its parts unpack to more than {}; refused"
 BOMB = "{} unpacks to over {} times its packed size, as a zip bomb does; refused"
 RATIO_FLOOR = MB  # a smaller part may unpack as much as it likes
 DOCTYPE = "{} has a DOCTYPE declaration, which Word never writes; refused"
@@ -192,7 +192,7 @@ class _Package:
         info = self.archive.getinfo(name)
         part_cap = self.limits.part_bytes
         if info.file_size > part_cap:
-            raise LimitError(PART_TOO_LARGE.format(name, part_cap // MB))
+            raise LimitError(PART_TOO_LARGE.format(name, amount(part_cap)))
         self._check_ratio(name, info.file_size, info.compress_size)
         left = self.limits.parts_bytes - self.unpacked
         try:
@@ -202,9 +202,9 @@ class _Package:
             raise DocumentError(CORRUPT) from error
         self.unpacked += len(raw)
         if len(raw) > part_cap:
-            raise LimitError(PART_TOO_LARGE.format(name, part_cap // MB))
+            raise LimitError(PART_TOO_LARGE.format(name, amount(part_cap)))
         if len(raw) > left:
-            raise LimitError(PARTS_TOO_LARGE.format(self.limits.parts_bytes // MB))
+            raise LimitError(PARTS_TOO_LARGE.format(amount(self.limits.parts_bytes)))
         self._check_ratio(name, len(raw), info.compress_size)
         return raw
 
@@ -288,8 +288,8 @@ def _rendered_number(value: int, fmt: str) -> str:
 
 def _roman(value: int) -> str:
     out = ""
-    for amount, numeral in ROMAN_NUMERALS:
-        count, value = divmod(value, amount)
+    for worth, numeral in ROMAN_NUMERALS:
+        count, value = divmod(value, worth)
         out += numeral * count
     return out
 

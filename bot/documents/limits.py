@@ -39,11 +39,14 @@ class LimitError(DocumentError):
 
 
 def too_large(size: int, cap: int) -> LimitError:
-    return LimitError(f"larger than {cap // MB} MB ({_size(size)}); refused")
+    return LimitError(f"larger than {amount(cap)} ({size:,} bytes); refused")
 
 
-def _size(size: int) -> str:
-    return f"{size / MB:.1f} MB" if size >= MB else f"{size:,} bytes"
+def amount(size: int) -> str:
+    """``20 MB``, ``20.5 MB`` or ``1,000 bytes``: a size as a person reads it."""
+    if size < MB:
+        return f"{size:,} bytes"
+    return f"{size // MB} MB" if size % MB == 0 else f"{size / MB:.1f} MB"
 
 
 def read_capped(path: Path, cap: int) -> bytes:
