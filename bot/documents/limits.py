@@ -57,7 +57,8 @@ def read_capped(path: Path, cap: int) -> bytes:
     device, a FIFO or a folder is refused unread; at most ``cap + 1`` bytes are
     read, whatever the file's size says, since a file may grow while it is read.
     """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
     try:
         mode = os.fstat(descriptor)
         if stat.S_ISDIR(mode.st_mode):
