@@ -18,6 +18,7 @@ from bot.meetings.queries import all_meetings
 from bot.meetings.service import (
     Finding,
     Reading,
+    file_cap,
     meeting_as_json,
     preview,
     read_meetings,
@@ -85,7 +86,7 @@ def meetings_import(context: Context, path: Path, yes: bool, ask: bool, as_json:
     if yes and ask:
         fail("give --yes or --ask, not both")
     try:
-        data = read_file(path)
+        data = read_file(path, file_cap(path.name))
         reading = read_meetings(data, path.name, context.settings.tz)
     except ImportFailed as error:
         fail(str(error))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.documents.blocks import Block, DocumentError
+from bot.documents.limits import LIMITS, Limits, too_large
 from bot.documents.text_export import read_text_export
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -11,14 +12,16 @@ BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"PK\
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Word's "Unicode Text" export is UTF-16 with a BOM
 
 
-def read_blocks(data: bytes) -> tuple[list[Block], str]:
+def read_blocks(data: bytes, limits: Limits = LIMITS) -> tuple[list[Block], str]:
     """Blocks of a Word document or of its text export, told apart by their bytes."""
+    if len(data) > limits.document_bytes:
+        raise too_large(len(data), limits.document_bytes)
     if not data.strip():
         raise DocumentError("empty file")
     if data.startswith(ZIP_MAGIC):
         from bot.documents.docx_reader import read_docx
 
-        return read_docx(data), "docx"
+        return read_docx(data, limits), "docx"
     if data.startswith(OLE2_MAGIC):
         raise DocumentError("a legacy Word 97-2003 .doc file; save it as .docx first")
     if data.startswith(BINARY_MAGICS):

@@ -38,11 +38,11 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from bot.documents.blocks import Block, DocumentError, Paragraph, Table, nested_row_line
+from bot.documents.limits import LIMITS, MB, LimitError, Limits, amount
 
 Element = Any  # an lxml element; lxml ships no type information
 
 ZIP_MAGIC = b"PK\x03\x04"
-MAX_PART_BYTES = 100 * 1024 * 1024  # a larger document.xml is a zip bomb, not an action plan
 
 WORD_NAMESPACES = (
     "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -57,7 +57,10 @@ REL_STYLES = "/styles"
 EMPTY_FILE = "empty file"
 NOT_WORD = "not a Word document"
 CORRUPT = "truncated or corrupt .docx"
-TOO_LARGE = "document too large"
+PART_TOO_LARGE = "{} unpacks to more than {}; refused"
+PARTS_TOO_LARGE = "its parts unpack to more than {}; refused"
+BOMB = "{} unpacks to over {} times its packed size, as a zip bomb does; refused"
+RATIO_FLOOR = MB  # a smaller part may unpack as much as it likes
 DOCTYPE = "{} has a DOCTYPE declaration, which Word never writes; refused"
 
 # (font, code point) -> text, for w:sym and for text in a symbol font.  Fonts are
@@ -138,11 +141,11 @@ def is_docx(data: bytes) -> bool:
     return data.startswith(ZIP_MAGIC)
 
 
-def read_docx(data: bytes) -> list[Block]:
+def read_docx(data: bytes, limits: Limits = LIMITS) -> list[Block]:
     """Read a .docx document's body into paragraphs and tables, in document order.
 
     Raises :class:`DocumentError` with a one-line reason when the bytes are not a
-    readable Word document.
+    readable Word document, or unpack to more than ``limits`` allow.
     """
     if not data:
         raise DocumentError(EMPTY_FILE)
@@ -153,7 +156,7 @@ def read_docx(data: bytes) -> list[Block]:
     except _ZIP_ERRORS as error:
         raise DocumentError(CORRUPT) from error
     with archive:
-        package = _Package(archive)
+        package = _Package(archive, limits)
         document_name = package.main_part()
         root = package.xml(document_name)
         if root is None:
@@ -170,23 +173,45 @@ def read_docx(data: bytes) -> list[Block]:
 
 
 class _Package:
-    """The zip's parts, read with the errors every reader must turn into DocumentError."""
+    """The zip's parts, read with the errors every reader must turn into DocumentError.
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    A part is refused when its header says it is too large, and read no further
+    than the limits whatever its header says (a zip bomb may lie): the
+    decompressed bytes are counted, per part and over all the parts read.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, limits: Limits) -> None:
         self.archive = archive
         self.names = set(archive.namelist())
+        self.limits = limits
+        self.unpacked = 0  # bytes decompressed so far, over all parts
 
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
             return None
+        info = self.archive.getinfo(name)
+        part_cap = self.limits.part_bytes
+        if info.file_size > part_cap:
+            raise LimitError(PART_TOO_LARGE.format(name, amount(part_cap)))
+        self._check_ratio(name, info.file_size, info.compress_size)
+        left = self.limits.parts_bytes - self.unpacked
         try:
             with self.archive.open(name) as member:
-                raw = member.read(MAX_PART_BYTES + 1)
+                raw = member.read(min(part_cap, left) + 1)
         except _ZIP_ERRORS as error:
             raise DocumentError(CORRUPT) from error
-        if len(raw) > MAX_PART_BYTES:
-            raise DocumentError(TOO_LARGE)
+        self.unpacked += len(raw)
+        if len(raw) > part_cap:
+            raise LimitError(PART_TOO_LARGE.format(name, amount(part_cap)))
+        if len(raw) > left:
+            raise LimitError(PARTS_TOO_LARGE.format(amount(self.limits.parts_bytes)))
+        self._check_ratio(name, len(raw), info.compress_size)
         return raw
+
+    def _check_ratio(self, name: str, unpacked: int, packed: int) -> None:
+        ratio = self.limits.part_ratio
+        if unpacked > RATIO_FLOOR and unpacked > ratio * max(packed, 1):
+            raise LimitError(BOMB.format(name, ratio))
 
     def xml(self, name: str) -> Element | None:
         raw = self.read(name)
@@ -263,8 +288,8 @@ def _rendered_number(value: int, fmt: str) -> str:
 
 def _roman(value: int) -> str:
     out = ""
-    for amount, numeral in ROMAN_NUMERALS:
-        count, value = divmod(value, amount)
+    for worth, numeral in ROMAN_NUMERALS:
+        count, value = divmod(value, worth)
         out += numeral * count
     return out
 
@@ -501,20 +526,20 @@ class _BodyReader:
             v_merge = tc_pr.find(self.names.v_merge)
             if v_merge is not None and v_merge.get(self.names.val) != "restart":
                 return ""
-        lines: list[str] = []
+        lines: list[list[str]] = []  # each line's pieces, joined once at the end
         runs_on = False  # the previous paragraph's mark was deleted: this one continues it
         for element in self._block_elements(tc):
             if element.tag == self.names.p:
                 text = self._paragraph_text(element, in_cell=True)
                 if runs_on and lines:
-                    lines[-1] += text
+                    lines[-1].append(text)
                 else:
-                    lines.append(text)
+                    lines.append([text])
                 runs_on = self._mark_deleted(element)
             else:
-                lines.extend(nested_row_line(row) for row in self._table(element).rows)
+                lines.extend([nested_row_line(row)] for row in self._table(element).rows)
                 runs_on = False
-        return _trim_lines("\n".join(lines))
+        return _trim_lines("\n".join("".join(line) for line in lines))
 
     def _mark_deleted(self, p: Element) -> bool:
         """Whether the paragraph mark is a tracked deletion (``w:pPr/w:rPr/w:del``)."""

@@ -74,8 +74,17 @@ class _Reader:
         self.table: Table | None = None
         self.row: list[str] | None = None
         self.after_nested = False  # the open row is a status row whose nested table ended
+        # Lines continuing the open row's last cell, joined into it when the cell is
+        # next looked at: a cell grown line by line with += is quadratic in its length.
+        self.more: list[str] = []
+
+    def flush(self) -> None:
+        if self.more and self.row is not None:
+            self.row[-1] = "\n".join([self.row[-1], *self.more])
+        self.more = []
 
     def end_row(self) -> None:
+        self.flush()
         if self.row is not None and self.table is not None:
             self.table.rows.append(self.row)
         self.row = None
@@ -102,6 +111,7 @@ class _Reader:
         self.blocks.append(Paragraph(text.strip(), number))
 
     def cell(self, text: str, number: int, *, empty_first: bool = False) -> None:
+        self.flush()
         if self.table is None:
             self.table = Table([], number)
             self.blocks.append(self.table)
@@ -126,7 +136,7 @@ class _Reader:
             elif not self.fold_nested():
                 self.end_table()
         elif self.row is not None and not line.startswith(" ") and not _is_heading(line):
-            self.row[-1] += "\n" + line
+            self.more.append(line)
         else:
             self.paragraph(line, number)
 

@@ -46,10 +46,12 @@ mentions and the name most mentions give it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.documents.blocks import Block, Paragraph, Table
@@ -217,7 +219,6 @@ _AGENDA_ITEM = re.compile(r"^(?P<number>\d{1,2})(?P<sub>(?:\.\d{1,2})*)\.?\s+(?P
 _AGENDA_END = re.compile(r"^(?:annex|appendix|attachment)\b|^_{3,}", re.IGNORECASE)
 
 _BULLET = re.compile(r"^(?:[·•▪◦‣*–-]|\d{1,2}\))\s*")
-_PAREN_ONLY = re.compile(r"^\(.*\d.*\)\.?$")
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9“\"‘(·•])")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 _ABBREVIATIONS = frozenset(
@@ -284,6 +285,22 @@ def _clean(text: str) -> str:
     return tidy(strip_bookmarks(text).replace("\xa0", " "))
 
 
+def _is_paren_only(text: str) -> bool:
+    r"""A paragraph that is only a parenthesis with a number in it: ``(Geneva, 1 August 2024)``.
+
+    Plain string tests: the regular expression ``^\(.*\d.*\)$`` backtracks
+    quadratically on a long line that opens a parenthesis and never closes it.
+    """
+    inner = text.removesuffix(".")
+    return (
+        len(inner) > 2
+        and inner[0] == "("
+        and inner[-1] == ")"
+        and "\n" not in inner
+        and any(char.isdigit() for char in inner[1:-1])
+    )
+
+
 def _unbulleted(text: str) -> str:
     return _BULLET.sub("", text, count=1)
 
@@ -306,6 +323,7 @@ def _read(blocks: Sequence[Block]) -> _Reading:
     table_number = 0
     paragraph_number = 0
     recent: list[str] = []  # paragraphs since the last table, newest first
+    joined: dict[int, list[str]] = {}  # unit index -> the parentheses read with it
     for block in blocks:
         if isinstance(block, Paragraph):
             paragraph_number += 1
@@ -314,8 +332,8 @@ def _read(blocks: Sequence[Block]) -> _Reading:
                 continue
             where = f"line {block.line}" if block.line else f"paragraph {paragraph_number}"
             previous = reading.units[-1] if reading.units else None
-            if _PAREN_ONLY.match(text) and previous is not None and not previous.in_table:
-                reading.units[-1] = replace(previous, text=f"{previous.text} {text}")
+            if _is_paren_only(text) and previous is not None and not previous.in_table:
+                joined.setdefault(len(reading.units) - 1, [previous.text]).append(text)
             else:
                 order += 1
                 reading.units.append(_Unit(text, where, order, in_table=False))
@@ -337,6 +355,8 @@ def _read(blocks: Sequence[Block]) -> _Reading:
                     if text:
                         order += 1
                         reading.units.append(_Unit(text, where, order, in_table=True))
+    for index, texts in joined.items():  # joined once, at the end: a string grown by += is not
+        reading.units[index] = replace(reading.units[index], text=" ".join(texts))
     return reading
 
 
@@ -449,16 +469,19 @@ def _find_clocks(text: str) -> list[_Clock]:
     A time without a separator (``1300``) counts only when ``hours`` or a zone
     follows, so that ``2023-2024`` is never read as a time.
     """
-    clocks: list[_Clock] = []
+    ranges: list[_Clock] = []
     for match in _TIME_RANGE.finditer(text):
         zone = _zone_after(text, match.end())
         bare = not re.search(r"\D", match["a"] + match["b"])
         begin, finish = _time(match["a"]), _time(match["b"])
         if begin is None or finish is None or (bare and not (match["hours"] or zone)):
             continue
-        clocks.append(_Clock(begin, finish, zone, match.start(), match.end()))
+        ranges.append(_Clock(begin, finish, zone, match.start(), match.end()))
+    starts = [c.start for c in ranges]  # in order, and the ranges do not overlap
+    clocks = list(ranges)
     for match in _TIME_AT.finditer(text):
-        if any(c.start <= match.start() < c.end for c in clocks):
+        before = bisect_right(starts, match.start()) - 1
+        if before >= 0 and match.start() < ranges[before].end:
             continue
         zone = _zone_after(text, match.end())
         begin = _time(match["a"])
@@ -467,13 +490,19 @@ def _find_clocks(text: str) -> list[_Clock]:
     return sorted(clocks, key=lambda c: c.start)
 
 
-def _clock_for(days: _Days, all_days: Sequence[_Days], clocks: Sequence[_Clock]) -> _Clock | None:
-    """The time written for a date: the first one after it, before the next date."""
-    following = [d.start for d in all_days if d.start > days.start]
-    limit = min(following) if following else None
-    for clock in clocks:
-        if clock.start >= days.end and (limit is None or clock.start < limit):
-            return clock
+def _clock_for(
+    index: int, all_days: Sequence[_Days], clocks: Sequence[_Clock], starts: Sequence[int]
+) -> _Clock | None:
+    """The time written for ``all_days[index]``: the first one after it, before the next date.
+
+    The dates and the times are in reading order, so both are found by bisection:
+    a sentence listing thousands of dates is read in n log n, not n².
+    """
+    days = all_days[index]
+    limit = all_days[index + 1].start if index + 1 < len(all_days) else None
+    after = bisect_left(starts, days.end)  # starts: the clocks' starts
+    if after < len(clocks) and (limit is None or clocks[after].start < limit):
+        return clocks[after]
     if len(all_days) == 1:
         before = [c for c in clocks if c.end <= days.start]
         return before[-1] if before else None
@@ -535,15 +564,87 @@ def _parenthesis_head(text: str, days: _Days) -> str:
     return tidy(match["head"])
 
 
-def _takes_place(text: str, days: _Days, kind: MeetingKind, head: str) -> bool:
+class _Text:
+    """A sentence or row, and what is read from the whole of it once.
+
+    A sentence may name many dates; what does not depend on the date (the
+    cues, mode, documents, the name of all but an IRM or an ``other`` meeting)
+    is searched for once, so that reading stays linear in the sentence's length.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._names: dict[tuple[MeetingKind, int], str] = {}
+
+    @cached_property
+    def future(self) -> bool:
+        return bool(_FUTURE_CUE.search(self.text))
+
+    @cached_property
+    def past(self) -> bool:
+        return bool(_PAST_CUE.search(self.text))
+
+    @cached_property
+    def mode(self) -> Mode | None:
+        return _mode(self.text)
+
+    @cached_property
+    def documents(self) -> tuple[str, ...]:
+        return _documents(self.text)
+
+    @cached_property
+    def evidence(self) -> str:
+        return _evidence(self.text)
+
+    @cached_property
+    def edition(self) -> str:
+        match = _EDITION.search(self.text)
+        return match[0].upper() if match else ""
+
+    @cached_property
+    def ordinals(self) -> list[tuple[int, str]]:
+        """Where each IRM ordinal (``second ... inter-regional``) starts, and its word."""
+        return [(m.start(), m["ord"]) for m in _IRM_ORDINAL.finditer(self.text)]
+
+    @cached_property
+    def subject_end(self) -> re.Match[str] | None:
+        return _SUBJECT_END.search(self.text)
+
+    def subject_cut(self, position: int) -> int:
+        """Where the subject of a meeting dated at ``position`` ends (see :func:`_subject`).
+
+        The first verb, comma or parenthesis of the sentence ends it if it comes
+        before the date (a match cannot straddle a date, which starts a word).
+        """
+        limit = position if position > 0 else len(self.text)
+        end = self.subject_end
+        if end is not None and end.end() <= limit and end.start() > 0:
+            return end.start()
+        return min(80, limit)
+
+    def name(self, kind: MeetingKind, position: int, context: _Context) -> str:
+        """:func:`_name`, computed once per kind and, where it depends on it, place."""
+        if kind is MeetingKind.IRM:
+            key = position
+        elif kind is MeetingKind.OTHER:
+            key = self.subject_cut(position)
+        else:
+            key = 0
+        if (kind, key) not in self._names:
+            self._names[(kind, key)] = _name(kind, self, position, context)
+        return self._names[(kind, key)]
+
+
+def _takes_place(sentence: _Text, days: _Days, kind: MeetingKind, head: str) -> bool:
     """Whether the sentence says a meeting takes place on these days (see module docstring)."""
-    if _FUTURE_CUE.search(text):
+    if sentence.future:
         return True
     if kind is MeetingKind.OTHER:
         return False
+    text = sentence.text
     return bool(
         head
-        or _PAST_CUE.search(text)
+        or sentence.past
         or _MEETING_ON.search(text[max(0, days.start - 40) : days.start])
         or _DATE_MEETING.match(text[days.end : days.end + 60])
     )
@@ -557,29 +658,25 @@ def _is_not_meeting_day(text: str, days: _Days) -> bool:
     return bool(_NOT_A_MEETING_DAY.search(text[max(0, days.start - 30) : days.start]))
 
 
-def _edition(text: str, context: _Context) -> str:
-    match = _EDITION.search(text)
-    return match[0].upper() if match else context.edition
-
-
-def _ordinal_before(text: str, position: int) -> str:
-    """The ordinal of the IRM named nearest before ``position`` (``Second``), or ""."""
-    matches = list(_IRM_ORDINAL.finditer(text))
-    before = [m for m in matches if m.start() < position] or matches
-    if not before:
+def _ordinal_before(sentence: _Text, position: int) -> str:
+    """The ordinal of the IRM named nearest before ``position`` (``Second``), or the last one
+    named after it, or ""."""
+    ordinals = sentence.ordinals
+    if not ordinals:
         return ""
-    word = before[-1]["ord"].lower()
+    before = bisect_left(ordinals, (position,))
+    word = ordinals[before - 1 if before else -1][1].lower()
     number = _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
     return _ORDINAL_NAMES.get(number, word)
 
 
-def _irm_name(text: str, position: int, context: _Context) -> str:
-    edition = _edition(text, context)
+def _irm_name(sentence: _Text, position: int, context: _Context) -> str:
+    edition = sentence.edition or context.edition
     suffix = f" for {edition}" if edition else ""
-    near = text[max(0, position - 120) : position + 40]
+    near = sentence.text[max(0, position - 120) : position + 40]
     if re.search(r"\bconference\s+calls?\b", near, re.IGNORECASE):
         return f"Inter-regional conference call{suffix}"
-    ordinal = _ordinal_before(text, position)
+    ordinal = _ordinal_before(sentence, position)
     if ordinal:
         return f"{ordinal} inter-regional meeting{suffix}"
     return f"Inter-regional meeting{suffix}"
@@ -611,11 +708,9 @@ def _rapporteur_group_name(text: str, context: _Context) -> str:
     return f"{context.body} {group} {what}".strip()
 
 
-def _subject(text: str, position: int) -> str:
+def _subject(sentence: _Text, position: int) -> str:
     """The words before the verb, date or parenthesis: what an ``other`` meeting is."""
-    head = text[:position] if position > 0 else text
-    end = _SUBJECT_END.search(head)
-    subject = head[: end.start()] if end and end.start() > 0 else head[:80]
+    subject = sentence.text[: sentence.subject_cut(position)]
     subject = re.sub(r"^(?:the|a|an|in\s+addition,?)\s+", "", subject.strip(), flags=re.I)
     for _ in range(3):  # "... on the" left before the date
         subject = _SUBJECT_TAIL.sub("", subject.strip(" :;-–"))
@@ -624,23 +719,24 @@ def _subject(text: str, position: int) -> str:
     return subject[:1].upper() + subject[1:] if subject else "Meeting"
 
 
-def _name(kind: MeetingKind, text: str, position: int, context: _Context) -> str:
+def _name(kind: MeetingKind, sentence: _Text, position: int, context: _Context) -> str:
+    text = sentence.text
     if kind is MeetingKind.IRM:
-        return _irm_name(text, position, context)
+        return _irm_name(sentence, position, context)
     if kind is MeetingKind.WORKING_PARTY:
         return _working_party_name(text, context)
     if kind is MeetingKind.RAPPORTEUR_GROUP:
         return _rapporteur_group_name(text, context)
     if kind is MeetingKind.TSAG:
         return "TSAG e-meeting" if re.search(r"\be-meeting", text, re.I) else "TSAG meeting"
+    edition = sentence.edition or context.edition
     if kind is MeetingKind.WTSA:
-        return _edition(text, context) or "World Telecommunication Standardization Assembly"
+        return edition or "World Telecommunication Standardization Assembly"
     if kind is MeetingKind.REGIONAL:
         body = _REGIONAL_BODY.search(text)
-        edition = _edition(text, context)
         name = f"{body[0]} regional preparatory meeting" if body else "Regional preparatory meeting"
         return f"{name} for {edition}" if edition else name
-    return _subject(text, position)
+    return _subject(sentence, position)
 
 
 def _evidence(text: str) -> str:
@@ -657,26 +753,31 @@ def _documents(*texts: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- sentences
 
 
-def _sentence_meetings(sentence: str, unit: _Unit, context: _Context) -> list[_Candidate]:
+def _sentence_meetings(text: str, unit: _Unit, context: _Context) -> list[_Candidate]:
     """The meetings one sentence announces or reports (see the module docstring)."""
-    if not _MEETING_WORD.search(sentence):
+    if not _MEETING_WORD.search(text):
         return []
-    all_days = _find_days(sentence)
-    deadlines = [d for d in all_days if _is_deadline(sentence, d)]
+    all_days = _find_days(text)
+    deadlines = [d for d in all_days if _is_deadline(text, d)]
+    not_meeting = {d.start for d in deadlines}
     meeting_days = [
-        d for d in all_days if d not in deadlines and not _is_not_meeting_day(sentence, d)
+        (index, d)
+        for index, d in enumerate(all_days)
+        if d.start not in not_meeting and not _is_not_meeting_day(text, d)
     ]
     if not meeting_days:
         return []
-    kind = _kind(sentence)
-    clocks = _find_clocks(sentence)
-    sentence_zone = _ZONE_ANYWHERE.search(sentence)
+    sentence = _Text(text)
+    kind = _kind(text)
+    clocks = _find_clocks(text)
+    starts = [c.start for c in clocks]
+    sentence_zone = _ZONE_ANYWHERE.search(text)
     found = []
-    for days in meeting_days:
-        head = _parenthesis_head(sentence, days)
+    for index, days in meeting_days:
+        head = _parenthesis_head(text, days)
         if not _takes_place(sentence, days, kind, head):
             continue
-        clock = _clock_for(days, all_days, clocks)
+        clock = _clock_for(index, all_days, clocks, starts)
         candidate = _sentence_candidate(
             sentence, unit, context, kind, days, clock, head, sentence_zone, deadlines
         )
@@ -686,7 +787,7 @@ def _sentence_meetings(sentence: str, unit: _Unit, context: _Context) -> list[_C
 
 
 def _sentence_candidate(
-    sentence: str,
+    sentence: _Text,
     unit: _Unit,
     context: _Context,
     kind: MeetingKind,
@@ -698,7 +799,7 @@ def _sentence_candidate(
 ) -> _Candidate | None:
     head_mode = _mode(head) if head else None
     place = head if head and head_mode is None and head[:1].isupper() else ""
-    mode = _mode(sentence) or head_mode or (Mode.PHYSICAL if place else None)
+    mode = sentence.mode or head_mode or (Mode.PHYSICAL if place else None)
     zone_word = (clock.zone if clock else "") or (sentence_zone[0] if sentence_zone else "")
     tz = _zone(zone_word) or (ZoneInfo(GENEVA) if place == "Geneva" else context.default_tz)
     span = _span(days, clock, tz)
@@ -708,9 +809,9 @@ def _sentence_candidate(
     deadline = None
     if deadlines:
         deadline = local_datetime(deadlines[0].last, DEADLINE_TIME, tz)
-    evidence = _evidence(sentence)
+    evidence = sentence.evidence
     draft = MeetingDraft(
-        name=_name(kind, sentence, days.start, context),
+        name=sentence.name(kind, days.start, context),
         kind=kind,
         start=start,
         end=end,
@@ -719,7 +820,7 @@ def _sentence_candidate(
         mode=mode,
         place=place,
         deadline=deadline,
-        documents=_documents(sentence),
+        documents=sentence.documents,
         source=context.source,
         evidence=evidence,
     )
@@ -772,7 +873,7 @@ def _series_meetings(
         title = "Inter-regional conference call" if call else "Inter-regional meeting"
         short = "IRM weekly call" if call else "IRM weekly meeting"
     else:
-        title = _name(kind, header, 0, context)
+        title = _Text(header).name(kind, 0, context)
         short = f"{title} weekly"
     found = []
     for spec in specs:
@@ -785,6 +886,7 @@ def _series_meetings(
         tz = _zone((clock.zone if clock else "") or (zone_match[0] if zone_match else ""))
         tz = tz or context.default_tz
         evidence = _evidence(header if spec.text == header else f"{header} {spec.text}")
+        mode, documents = _mode(f"{header} {text}"), _documents(text)
         for day in _matching_days(period, weekdays):
             span = _span((day, day), clock, tz)
             if span is None:
@@ -796,8 +898,8 @@ def _series_meetings(
                 end=span[1],
                 timezone=tz.key,
                 all_day=span[2],
-                mode=_mode(f"{header} {text}"),
-                documents=_documents(text),
+                mode=mode,
+                documents=documents,
                 source=context.source,
                 evidence=evidence,
                 series=f"{short}, {topic}",
@@ -834,11 +936,14 @@ def _agenda(units: Sequence[_Unit], index: int) -> tuple[AgendaEntry, ...]:
 
     Sub-items (``3.1``) and bullets are not entries of their own: their
     documents go to the item they belong to, and the entry's title has no number
-    (the schedule numbers items when it shows them).
+    (the schedule numbers items when it shows them). The agenda ends at a table, an
+    annex, or the next agenda title: each title's agenda is its own, and a
+    document of many agendas is read once, not once per title.
     """
     entries: list[tuple[str, list[str]]] = []
-    for unit in units[index + 1 :]:
-        if unit.in_table or _AGENDA_END.match(unit.text):
+    for following in range(index + 1, len(units)):  # not a slice: it would copy the rest
+        unit = units[following]
+        if unit.in_table or _AGENDA_END.match(unit.text) or _AGENDA_TITLE.match(unit.text):
             break
         item = _AGENDA_ITEM.match(unit.text)
         if item and not item["sub"]:
@@ -962,7 +1067,8 @@ def _row_meeting(
     topic = _cell(cells, columns.topic)
     row_text = " | ".join(cell for cell in cells if cell)
     evidence = _evidence(f"{headings[0]}: {row_text}" if headings else row_text)
-    name = name_cell or _name(kind, naming if kind is MeetingKind.OTHER else all_text, 0, context)
+    named = _Text(naming if kind is MeetingKind.OTHER else all_text)
+    name = name_cell or named.name(kind, 0, context)
     draft = MeetingDraft(
         name=name,
         kind=kind,
@@ -1040,17 +1146,53 @@ def _merge(group: Sequence[_Candidate]) -> Found:
     return Found(merged, best.where, best.evidence)
 
 
+class _Group:
+    """Mentions of one meeting: each overlaps all the others (see :func:`_overlap`).
+
+    Whether a new mention overlaps every timed one is told from two extremes
+    instead of a pass over the group, which made a document repeating one
+    sentence quadratic: the latest starts and the earliest ends of the timed
+    mentions, two of each with different starts, since a mention that starts
+    at the same moment as another overlaps it whatever their ends.
+    """
+
+    def __init__(self) -> None:
+        self.members: list[_Candidate] = []
+        self.ends: dict[datetime, datetime] = {}  # start -> earliest end of timed members
+        self.latest: list[datetime] = []  # the two latest distinct starts
+        self.earliest: list[tuple[datetime, datetime]] = []  # (end, start): two distinct starts
+
+    def admits(self, draft: MeetingDraft) -> bool:
+        if draft.all_day:
+            return True
+        start = draft.start
+        latest = next((s for s in self.latest if s != start), None)
+        earliest = next((e for e, s in self.earliest if s != start), None)
+        return (latest is None or latest < draft.end) and (earliest is None or start < earliest)
+
+    def add(self, candidate: _Candidate) -> None:
+        self.members.append(candidate)
+        draft = candidate.draft
+        if draft.all_day:
+            return
+        start = draft.start
+        end = min(self.ends.get(start, draft.end), draft.end)
+        self.ends[start] = end
+        self.latest = sorted({*self.latest, start}, reverse=True)[:2]
+        earliest = [(e, s) for e, s in self.earliest if s != start]
+        self.earliest = sorted([*earliest, (end, start)])[:2]
+
+
 def _collapse(candidates: Sequence[_Candidate]) -> list[Found]:
-    groups: dict[tuple[MeetingKind, str, date], list[list[_Candidate]]] = {}
+    groups: dict[tuple[MeetingKind, str, date], list[_Group]] = {}
     for candidate in sorted(candidates, key=lambda c: c.order):
         same_day = groups.setdefault(_key(candidate.draft), [])
-        for group in same_day:
-            if all(_overlap(candidate.draft, other.draft) for other in group):
-                group.append(candidate)
-                break
-        else:
-            same_day.append([candidate])
-    found = [_merge(group) for same_day in groups.values() for group in same_day]
+        group = next((g for g in same_day if g.admits(candidate.draft)), None)
+        if group is None:
+            group = _Group()
+            same_day.append(group)
+        group.add(candidate)
+    found = [_merge(group.members) for same_day in groups.values() for group in same_day]
     return sorted(found, key=lambda f: (f.draft.start, f.draft.end, f.draft.name))
 
 

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.documents.limits import LIMITS, Limits, too_large
 from bot.meetings.model import (
     KIND_CHOICES,
     MODE_CHOICES,
@@ -102,13 +103,17 @@ class _Entry:
     fields: Mapping[str, Any]
 
 
-def read_schedule(data: bytes, file_name: str, *, default_tz: ZoneInfo) -> list[MeetingDraft]:
+def read_schedule(
+    data: bytes, file_name: str, *, default_tz: ZoneInfo, limits: Limits = LIMITS
+) -> list[MeetingDraft]:
     """Every meeting of a schedule file, series expanded; all of it or an error."""
+    if len(data) > limits.schedule_bytes:
+        raise ScheduleFileError(file_name, [str(too_large(len(data), limits.schedule_bytes))])
     text = _decode(data, file_name)
     if file_name.lower().endswith(".csv"):
         entries, tz = list(_csv_entries(text, file_name)), default_tz
     else:
-        entries, tz = _yaml_entries(text, file_name, default_tz)
+        entries, tz = _yaml_entries(text, file_name, default_tz, limits.yaml_depth)
     if not entries:
         raise ScheduleFileError(file_name, ["no meetings in the file"])
     drafts: list[MeetingDraft] = []
@@ -137,7 +142,31 @@ def _decode(data: bytes, file_name: str) -> str:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of each mapping, for error messages."""
+    """A safe loader that remembers the line of each mapping, for error messages.
+
+    It refuses nesting deeper than ``max_depth``: PyYAML composes and constructs
+    nodes recursively, and ``[[[[...`` ten thousand deep would end in a
+    RecursionError instead of a line saying what is wrong.
+    """
+
+    def __init__(self, stream: str, max_depth: int) -> None:
+        super().__init__(stream)
+        self.max_depth = max_depth
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested deeper than {self.max_depth} levels",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -154,14 +183,19 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
-def _yaml_entries(text: str, file_name: str, default_tz: ZoneInfo) -> tuple[list[_Entry], ZoneInfo]:
+def _yaml_entries(
+    text: str, file_name: str, default_tz: ZoneInfo, max_depth: int
+) -> tuple[list[_Entry], ZoneInfo]:
+    loader = _LineLoader(text, max_depth)
     try:
-        document = yaml.load(text, Loader=_LineLoader)
+        document = loader.get_single_data()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScheduleFileError(file_name, [f"{where}not valid YAML ({problem})"]) from error
+    finally:
+        loader.dispose()
     tz = default_tz
     if isinstance(document, dict):
         unknown = sorted(set(document) - {"meetings", "timezone", "__line__"})
@@ -192,10 +226,27 @@ def _yaml_entries(text: str, file_name: str, default_tz: ZoneInfo) -> tuple[list
 
 def _csv_entries(text: str, file_name: str) -> Iterator[_Entry]:
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    if "name" not in header or "start" not in header:
-        raise ScheduleFileError(file_name, ["row 1: the header must name at least name and start"])
-    reader.fieldnames = header
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+        if "name" not in header or "start" not in header:
+            raise ScheduleFileError(
+                file_name, ["row 1: the header must name at least name and start"]
+            )
+        reader.fieldnames = header
+        yield from _csv_rows(reader)
+    except csv.Error as error:
+        raise ScheduleFileError(file_name, [_csv_problem(reader, error)]) from error
+
+
+def _csv_problem(reader: csv.DictReader[str], error: csv.Error) -> str:
+    """One line for what the csv module refuses: a field over its size limit, a NUL..."""
+    where = f"row {reader.line_num + 1}"  # the row being read when the error came
+    if "field larger than field limit" in str(error):
+        return f"{where}: a field is longer than {csv.field_size_limit():,} characters; refused"
+    return f"{where}: not valid CSV ({error})"
+
+
+def _csv_rows(reader: csv.DictReader[str]) -> Iterator[_Entry]:
     for row in reader:
         fields: dict[str, Any] = {
             key: value for key, value in row.items() if key is not None and value not in (None, "")

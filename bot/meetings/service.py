@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock
 from bot.documents.blocks import DocumentError
 from bot.documents.detect import ZIP_MAGIC, read_blocks
+from bot.documents.limits import LIMITS
 from bot.meetings.merge import MergeSummary, merge_meetings
 from bot.meetings.model import MeetingDraft
 from bot.meetings.schedule_file import ScheduleFileError, is_schedule_file, read_schedule
@@ -51,6 +52,11 @@ class Reading:
     kind: str  # "schedule" (YAML/CSV) or "document" (Word or text export)
     sha256: str
     findings: tuple[Finding, ...]
+
+
+def file_cap(file_name: str) -> int:
+    """The most bytes read of a file to import meetings from, by the kind its name says."""
+    return LIMITS.schedule_bytes if is_schedule_file(file_name) else LIMITS.document_bytes
 
 
 def read_meetings(data: bytes, file_name: str, tz: ZoneInfo) -> Reading:

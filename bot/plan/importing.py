@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.documents.blocks import DocumentError
 from bot.documents.detect import read_blocks
+from bot.documents.limits import LIMITS, LimitError, read_capped
 from bot.plan.editions import current_edition, edition_name, edition_year, known_editions
 from bot.plan.interpret import ParsedPlan, interpret
 from bot.plan.merge import ImportSummary, merge_plan
@@ -63,13 +64,14 @@ def clears_too_much(summary: ImportSummary) -> bool:
     return len(summary.cleared) > WIPE_SHARE * summary.items_before
 
 
-def read_file(path: Path) -> bytes:
+def read_file(path: Path, cap: int = LIMITS.document_bytes) -> bytes:
+    """The bytes of a file a person gives, if it is a regular file of at most ``cap`` bytes."""
     try:
-        return path.read_bytes()
+        return read_capped(path, cap)
+    except LimitError as error:
+        raise ImportFailed(f"{path}: {error}") from error
     except FileNotFoundError as error:
         raise ImportFailed(f"{path}: no such file") from error
-    except IsADirectoryError as error:
-        raise ImportFailed(f"{path}: is a folder, not a file") from error
     except OSError as error:
         raise ImportFailed(f"{path}: cannot be read ({error.strerror or error})") from error
 

@@ -565,3 +565,61 @@ def test_word_document_gives_the_meetings_of_its_text_export() -> None:
     second = from_word[3].draft
     assert second.agenda == (AgendaEntry(OBJECTIVES),)  # read through the vertical merge
     assert (second.start, second.deadline) == (utc(2025, 4, 14, 11), utc(2025, 4, 6, 21, 59))
+
+
+# --------------------------------------------------------------------------- large documents
+# Reading is linear in the document's length (scripts/bench_import.py measures it); these
+# check what a large document gives, not how long it takes.
+
+
+def test_one_meeting_repeated_hundreds_of_times_is_one_meeting() -> None:
+    sentence = "The second IRM will take place on 8 January 2021, 12:30-15:30 CET."
+    found = only(*[sentence] * 300)
+    assert summary(found)[2:4] == (utc(2021, 1, 8, 11, 30), utc(2021, 1, 8, 14, 30))
+    assert found.where == "line 1"
+
+
+def test_a_mention_joins_the_first_group_it_overlaps_entirely() -> None:
+    """11-13 overlaps 10-12; 12:30-14 does not; ``at 10:00`` (a moment) overlaps 10-12,
+    as it starts with it, but not 11-13, so it is a meeting of its own."""
+    found = found_in(
+        "The TSAG e-meeting will take place on 3 March 2025, 10:00-12:00 CET.",
+        "The TSAG e-meeting will take place on 3 March 2025, 11:00-13:00 CET.",
+        "The TSAG e-meeting will take place on 3 March 2025, 12:30-14:00 CET.",
+        "The TSAG e-meeting will take place on 3 March 2025 at 10:00 CET.",
+    )
+    assert [(f.draft.start, f.draft.end, f.where) for f in found] == [
+        (utc(2025, 3, 3, 9), utc(2025, 3, 3, 9), "line 4"),
+        (utc(2025, 3, 3, 9), utc(2025, 3, 3, 11), "line 1"),
+        (utc(2025, 3, 3, 11, 30), utc(2025, 3, 3, 13), "line 3"),
+    ]
+
+
+def test_a_sentence_of_many_dates_gives_each_its_own_time() -> None:
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(300)]
+    text = "TSAG e-meetings will take place on " + ", ".join(
+        f"{day.day} {day:%B %Y} at {10 + n % 8}:00 CET" for n, day in enumerate(days)
+    )
+    found = found_in(text)
+    assert [f.draft.start.astimezone(GENEVA).hour for f in found] == [
+        10 + n % 8 for n in range(300)
+    ]
+
+
+def test_each_agenda_title_has_its_own_items() -> None:
+    texts = []
+    for n in range(1, 101):
+        day = date(2025, 1, 1) + timedelta(days=n)
+        texts += [f"Draft agenda of the TSAG meeting on {day.day} {day:%B %Y}", f"1 Item {n}"]
+    found = found_in(*texts)
+    assert len(found) == 100
+    assert [f.draft.agenda for f in found[:2]] == [
+        (AgendaEntry("Item 1"),),
+        (AgendaEntry("Item 2"),),
+    ]
+
+
+def test_many_parentheses_under_a_title_are_read_with_it() -> None:
+    found = only("The TSAG meeting is planned", *["(Geneva, 1 August 2024)"] * 500)
+    assert found.draft.place == "Geneva"
+    assert found.where == "line 1"

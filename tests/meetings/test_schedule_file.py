@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.documents.limits import LIMITS, Limits
 from bot.meetings.model import AgendaEntry, MeetingKind, Mode
 from bot.meetings.schedule_file import ScheduleFileError, read_schedule
 
@@ -208,3 +209,37 @@ def test_every_bad_row_of_a_csv_is_reported_and_none_is_read() -> None:
 def test_a_csv_without_name_and_start_columns_is_refused() -> None:
     with pytest.raises(ScheduleFileError, match="row 1: the header must name"):
         read(b"title,date\nX,2024-01-01\n", "x.csv")
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def refusal(data: bytes, file_name: str, limits: Limits = LIMITS) -> str:
+    with pytest.raises(ScheduleFileError) as refused:
+        read_schedule(data, file_name, default_tz=GENEVA, limits=limits)
+    return str(refused.value)
+
+
+def test_yaml_nested_too_deep_is_refused_in_one_line() -> None:
+    """Six hundred levels would end PyYAML in a RecursionError (two frames a level)."""
+    deep = b"meetings: " + b"[" * 600 + b"]" * 600 + b"\n"
+    assert refusal(deep, "deep.yaml") == (
+        "deep.yaml: line 1: not valid YAML (nested deeper than 32 levels)"
+    )
+
+
+def test_the_nesting_a_schedule_needs_is_within_the_limit() -> None:
+    assert read_schedule(EXAMPLE, "schedule.yaml", default_tz=GENEVA, limits=Limits(yaml_depth=7))
+    assert "nested deeper than 6 levels" in refusal(EXAMPLE, "s.yaml", Limits(yaml_depth=6))
+
+
+def test_a_csv_field_over_the_csv_limit_is_refused_in_one_line() -> None:
+    data = b'name,start\nIRM,2024-09-09\n"' + b"x" * 200_000 + b'",2024-09-10\n'
+    assert refusal(data, "big.csv") == (
+        "big.csv: row 3: a field is longer than 131,072 characters; refused"
+    )
+
+
+def test_a_schedule_file_over_5_mb_is_refused_unread() -> None:
+    data = b"#" * (5 * 1024 * 1024 + 1)
+    assert refusal(data, "big.yaml") == "big.yaml: larger than 5 MB (5,242,881 bytes); refused"
