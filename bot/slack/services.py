@@ -69,14 +69,15 @@ class Services:
         self._users[user_id] = (time.monotonic(), user)
         return user
 
+    def known_name(self, user_id: str) -> str | None:
+        """A user's display name if Slack has told it already (no call to Slack)."""
+        kept = self._users.get(user_id)
+        return None if kept is None else _name(kept[1], user_id)
+
     def display_name(self, client: WebClient, user_id: str) -> str:
         """A user's display name, or their id when Slack cannot say."""
         user = self._user(client, user_id)
-        if user is None:
-            return user_id
-        profile = user.get("profile", {})
-        name = profile.get("display_name") or profile.get("real_name") or user.get("name")
-        return str(name or user_id)
+        return user_id if user is None else _name(user, user_id)
 
     def user_zone(self, client: WebClient, user_id: str) -> ZoneInfo | None:
         """The time zone of a user's Slack profile (``user.tz``), or None when unknown."""
@@ -104,6 +105,12 @@ class Services:
                 self._index = build_index(session)
                 self._index_version = version
             return self._index
+
+
+def _name(user: dict[str, Any], user_id: str) -> str:
+    profile = user.get("profile", {})
+    name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+    return str(name or user_id)
 
 
 def plan_version(session: Session) -> tuple[int, int, int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -35,7 +36,7 @@ from bot.plan.updates.record import (
 )
 from bot.settings import Settings
 from bot.store.db import Database
-from bot.store.models import SlackMessage
+from bot.store.models import SlackMessage, StatusUpdate
 from bot.store.vocabulary import UpdateKind
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,24 @@ def _recorded(session: Session, outcome: Outcome, index: IndexOf) -> Recorded:
         message = session.get(SlackMessage, outcome.message_id)
         earlier = message.reply_ts if message else None
     return Recorded(outcome, closest, earlier)
+
+
+def name_author(db: Database, message_id: int, user_id: str, name: str) -> None:
+    """Put a person's name on what their message recorded under their user id.
+
+    Recording does not wait for Slack to say who someone is: a person the bot has not
+    met yet is recorded by id, and named here once Slack has answered."""
+    with db.unit_of_work() as session:
+        session.execute(
+            update(StatusUpdate)
+            .where(
+                StatusUpdate.message_id == message_id,
+                StatusUpdate.author_id == user_id,
+                StatusUpdate.author == user_id,
+            )
+            .values(author=name)
+        )
+        session.commit()
 
 
 @dataclass(frozen=True)

@@ -80,17 +80,31 @@ def _incoming(
     message: dict[str, Any],
     channel: str,
 ) -> IncomingMessage:
+    """The message as recording needs it, without waiting for Slack: the author's name if
+    it is known already (else their id, named afterwards: :func:`_name_author`), the
+    link built from the workspace's address."""
     user = message.get("user", "")
     return IncomingMessage(
         team_id=body.get("team_id") or message.get("team", ""),
         channel=channel,
         ts=message["ts"],
         user_id=user,
-        author=services.display_name(client, user) if user else "",
+        author=(services.known_name(user) or user) if user else "",
         text=message.get("text", ""),
         thread_ts=message.get("thread_ts"),
         permalink=services.permalink(client, channel, message["ts"], message.get("thread_ts")),
     )
+
+
+def _name_author(
+    services: Services, client: WebClient, incoming: IncomingMessage, recorded: Recorded
+) -> None:
+    message_id = recorded.outcome.message_id
+    if not incoming.user_id or incoming.author != incoming.user_id or message_id is None:
+        return
+    name = services.display_name(client, incoming.user_id)
+    if name != incoming.user_id:
+        intake.name_author(services.db, message_id, incoming.user_id, name)
 
 
 def on_posted(
@@ -115,6 +129,7 @@ def on_posted(
         index=services.search_index,
     )
     _count(recorded)
+    _name_author(services, client, incoming, recorded)
 
 
 def _count(recorded: Recorded) -> None:
@@ -166,6 +181,7 @@ def on_edited(
         index=services.search_index,
     )
     _count(recorded)
+    _name_author(services, client, incoming, recorded)
 
 
 def on_deleted(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

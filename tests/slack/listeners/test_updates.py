@@ -1254,3 +1254,18 @@ def test_a_failed_reply_is_retried_and_posted_once(ws: Workspace, lost: bool) ->
     assert [call.params["ts"] for call in lookups] == [event["ts"]]
     assert_recorded_once(ws, event, sentinel)
     assert ws.stored_reply(event["ts"]) == ws.slack.reply_ts(CHANNEL, event["ts"])
+
+
+def test_recording_does_not_wait_for_slack_to_name_the_poster(ws: Workspace) -> None:
+    """A poster Slack cannot name yet is recorded by id, and named once Slack answers."""
+    newcomer = "U0NEWCOMER"
+    ws.fake.users[newcomer] = {"display_name": "Dana"}
+    ws.fake.fail_next("users.info", status=200, error="fatal_error")
+    first = ws.say("50-18 done", user=newcomer)
+    ws.reply(first)
+    ws.server.quiet(QUIET)
+    assert [(u.author, u.author_id) for u in ws.item("50-18").updates] == [(newcomer, newcomer)]
+    later = ws.say("note 50-20: draft sent", user=newcomer)
+    ws.reply(later)
+    ws.server.quiet(QUIET)
+    assert [(u.author, u.author_id) for u in ws.item("50-20").updates] == [("Dana", newcomer)]
