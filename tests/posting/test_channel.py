@@ -292,6 +292,7 @@ def test_a_delete_before_the_confirmation_is_posted_withdraws_it(
     assert not [key for key in queued if key.startswith("T1:Ev3")]
     slack = Slack()
     deliver(plan_db, slack, clock())
+    # only the reaction is tried; Slack's message_not_found ends it (bot.slack.poster)
     assert [o.method for o in slack.made] == [PostMethod.REACTION]
 
 

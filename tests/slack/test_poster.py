@@ -222,12 +222,21 @@ def test_a_reaction_already_there_is_a_success(slack: LocalWebApi, post: PostFun
     )
     assert post(react) == ""
     slack.fail_next("reactions.add", status=200, error="already_reacted")
-    assert post(react) == ""
+    assert post(replace(react, attempts=2)) == ""
     calls = slack.calls_to("reactions.add")
     assert [(c.params["timestamp"], c.params["name"]) for c in calls] == [
         (THREAD, "white_check_mark"),
         (THREAD, "white_check_mark"),
     ]
+
+
+def test_a_reaction_to_a_message_deleted_meanwhile_is_not_tried_again(
+    slack: LocalWebApi, post: PostFunction
+) -> None:
+    react = outgoing("T1:Ev1:react", PostMethod.REACTION, text="", ts=THREAD, name="eyes")
     slack.fail_next("reactions.add", status=200, error="message_not_found")
+    assert post(react) == ""
+    slack.fail_next("reactions.add", status=500)
     with pytest.raises(SlackApiError):
-        post(react)
+        post(react)  # Slack failing now: the outbox tries again later
+    assert len(slack.calls_to("reactions.add")) == 2
