@@ -13,7 +13,7 @@ import json
 import shutil
 import threading
 import wsgiref.util
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -56,15 +56,16 @@ class Bot:
     worker: InboxWorker
 
     def request(
-        self, method: str, path: str, body: bytes = b"", **headers: str
+        self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
     ) -> tuple[int, bytes]:
+        """One request through the WSGI application, as waitress would pass it."""
         environ: dict[str, Any] = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
             "CONTENT_LENGTH": str(len(body)),
             "wsgi.input": io.BytesIO(body),
         }
-        for name, value in headers.items():
+        for name, value in (headers or {}).items():
             key = name.upper().replace("-", "_")
             environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
         wsgiref.util.setup_testing_defaults(environ)
@@ -81,9 +82,7 @@ class Bot:
         headers = sign(SECRET, body)
         if retry:
             headers.update({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
-        return self.request(
-            "POST", "/slack/events", body, **{k.replace("-", "_"): v for k, v in headers.items()}
-        )
+        return self.request("POST", "/slack/events", body, headers)
 
     def events(self) -> list[InboxEvent]:
         with self.services.db.unit_of_work() as session:
@@ -370,7 +369,7 @@ def test_a_worker_thread_handles_what_arrives_and_stops(bot: Bot) -> None:
     worker = bot.worker.start()
     try:
         bot.send(event_body(reaction_event(), event_id="Ev1"))
-        assert entered.wait(10)  # woken by the arrival, not by its poll (2 s)
+        assert entered.wait(10)  # the arrival wakes it
     finally:
         assert worker.stop() is True
     assert seen == ["1700000000.000100"]
