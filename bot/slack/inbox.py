@@ -105,6 +105,8 @@ class InboxWorker:
             return self._changed.wait_for(lambda: self._busy == 0, timeout)
 
     def _run_once(self) -> int:
+        if self._stopping.is_set():
+            return 0  # claimed now, the events would only be handed back
         services = self.services
         claimed = inbox.claim_due(services.db, services.clock())
         handled = 0
@@ -117,7 +119,7 @@ class InboxWorker:
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
         deliver(services.db, self.post, services.clock())
         self._tidy(services.clock())
-        return len(claimed)
+        return handled
 
     def _tidy(self, now: datetime) -> None:
         """Once an hour, forget the events handled long ago."""

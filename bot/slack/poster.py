@@ -31,6 +31,8 @@ LOOKUP_LIMIT = 200
 """Messages looked through: a thread's first ones, or the channel's latest."""
 CANNOT_LOOK = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
 """Errors that say the lookup will never work: then the post is made without it."""
+REACTION_DONE = frozenset({"already_reacted", "message_not_found"})
+"""Errors that end a reaction: it is there, or its message was deleted before it could be."""
 
 
 def posting_client(settings: Settings) -> WebClient:
@@ -92,7 +94,7 @@ def _react(client: WebClient, outgoing: Outgoing) -> str:
             channel=outgoing.channel, timestamp=outgoing.params["ts"], name=outgoing.params["name"]
         )
     except SlackApiError as error:
-        if error.response.get("error") != "already_reacted":
+        if error.response.get("error") not in REACTION_DONE:
             raise
     return ""
 

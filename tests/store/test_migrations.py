@@ -1,5 +1,6 @@
 """Migrations keep existing data: 0004 puts every row of the one plan there was in WTSA-20;
-0005 keeps one copy of a Slack message's words and shows every update as before.
+0005 keeps one copy of a Slack message's words and shows every update as before; 0006
+makes every post already in the outbox a ``chat.postMessage`` and adds the inbox.
 
 (That the migrated schema matches the models is tests/store/test_schema.py.)"""
 
@@ -8,17 +9,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
+from bot.posting.inbox import admit, claim_due
+from bot.posting.outbox import Outgoing, Post, deliver, enqueue
 from bot.store.db import Database, alembic_config
 from bot.store.models import (
     ActionItem,
     Edition,
     ImportRun,
+    OutboxPost,
     Resolution,
     SlackMessage,
     StatusUpdate,
 )
+from bot.store.vocabulary import PostMethod, PostStatus
 
 
 def _seed_0003(db: Database) -> None:
@@ -141,4 +146,90 @@ def test_a_message_s_words_are_stored_once_and_shown_as_before(empty_database_ur
     with database.engine.connect() as connection:
         rows = connection.execute(text("SELECT id, text FROM status_updates"))
         assert {key: words for key, words in rows} == before
+    database.dispose()
+
+
+def _seed_0005(db: Database, now: datetime) -> None:
+    """A reminder already posted and a digest still waiting, as schema 0005 stored them."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO outbox_posts (key, kind, channel, text, blocks, due_at, status,"
+                " attempts, next_attempt_at, last_error, message_ts, created_at, sent_at)"
+                " VALUES (:key, :kind, 'C1', :text, '[]', :now, :status, :attempts, :now,"
+                " '', :ts, :now, :sent)"
+            ),
+            [
+                {
+                    "key": "reminder:1",
+                    "kind": "reminder-start",
+                    "text": "Starting now",
+                    "now": now,
+                    "status": "sent",
+                    "attempts": 1,
+                    "ts": "1700000000.000100",
+                    "sent": now,
+                },
+                {
+                    "key": "digest:1",
+                    "kind": "digest",
+                    "text": "This week",
+                    "now": now,
+                    "status": "pending",
+                    "attempts": 0,
+                    "ts": None,
+                    "sent": None,
+                },
+            ],
+        )
+
+
+def test_posts_already_queued_are_messages_and_the_inbox_comes_and_goes(
+    empty_database_url: str,
+) -> None:
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    database = Database(empty_database_url)
+    config = alembic_config(database.engine)
+    command.upgrade(config, "0005")
+    _seed_0005(database, now)
+    command.upgrade(config, "0006")
+    with database.unit_of_work() as session:
+        rows = session.scalars(select(OutboxPost).order_by(OutboxPost.id)).all()
+        assert [(r.key, r.status, r.method, r.params) for r in rows] == [
+            ("reminder:1", PostStatus.SENT, PostMethod.MESSAGE, {}),
+            ("digest:1", PostStatus.PENDING, PostMethod.MESSAGE, {}),
+        ]
+        reaction = Post(
+            "T1:Ev1:react", "reaction", "C1", "", [], now, None, PostMethod.REACTION, {"ts": "1.0"}
+        )
+        assert enqueue(session, [reaction], now) == ["T1:Ev1:react"]
+        assert admit(session, "T1:Ev1", "message", "{}", now)
+        session.commit()
+    given: list[Outgoing] = []
+
+    def post(outgoing: Outgoing) -> str:
+        given.append(outgoing)
+        return ""
+
+    deliver(database, post, now)
+    assert [(o.key, o.method, o.params) for o in given] == [
+        ("digest:1", PostMethod.MESSAGE, {}),
+        ("T1:Ev1:react", PostMethod.REACTION, {"ts": "1.0"}),
+    ]
+    assert [event.key for event in claim_due(database, now)] == ["T1:Ev1"]
+    command.downgrade(config, "0005")
+    with database.engine.connect() as connection:
+        assert "inbox_events" not in inspect(connection).get_table_names()
+        columns = {c["name"] for c in inspect(connection).get_columns("outbox_posts")}
+        assert not {"method", "params"} & columns
+        kept = connection.execute(text("SELECT key, status FROM outbox_posts ORDER BY id"))
+        assert list(kept) == [
+            ("reminder:1", "sent"),
+            ("digest:1", "sent"),
+            ("T1:Ev1:react", "sent"),
+        ]
+    command.upgrade(config, "head")
+    with database.unit_of_work() as session:
+        methods = session.scalars(select(OutboxPost.method).order_by(OutboxPost.id)).all()
+        assert methods == [PostMethod.MESSAGE] * 3  # what 0005 could not keep is a message
     database.dispose()
