@@ -119,14 +119,17 @@ def failed(db: Database, event: Claimed, now: datetime, error: str) -> InboxStat
 
 
 def release(db: Database, row_ids: list[int], now: datetime) -> None:
-    """Hand claimed events back at once (a stopping worker): claimable without waiting."""
+    """Hand claimed events back at once (a stopping worker): claimable without waiting,
+    their claim not counted as an attempt."""
     if not row_ids:
         return
     with db.unit_of_work() as session:
         session.execute(
             update(InboxEvent)
             .where(InboxEvent.id.in_(row_ids), InboxEvent.status == InboxStatus.WORKING)
-            .values(status=InboxStatus.PENDING, next_attempt_at=now)
+            .values(
+                status=InboxStatus.PENDING, next_attempt_at=now, attempts=InboxEvent.attempts - 1
+            )
         )
         session.commit()
 

@@ -67,12 +67,17 @@ def slack_poster(client: WebClient) -> PostFunction:
             )
             return str(response["ts"])
         if outgoing.method == PostMethod.UPDATE:
-            client.chat_update(
-                channel=outgoing.channel,
-                ts=params["ts"],
-                text=outgoing.text,
-                blocks=outgoing.blocks,
-            )
+            try:
+                client.chat_update(
+                    channel=outgoing.channel,
+                    ts=params["ts"],
+                    text=outgoing.text,
+                    blocks=outgoing.blocks,
+                )
+            except SlackApiError as error:
+                # someone deleted the message: there is nothing left to update
+                if error.response.get("error") != "message_not_found":
+                    raise
             return params["ts"]
         if outgoing.method == PostMethod.EPHEMERAL:
             client.chat_postEphemeral(

@@ -216,6 +216,16 @@ def test_an_update_edits_the_message_and_answers_its_ts(
     assert slack.last("chat.update").params["blocks"] == []  # the buttons go too
 
 
+def test_an_update_of_a_deleted_message_is_done(slack: LocalWebApi, post: PostFunction) -> None:
+    """Someone deleted the bot's reply: nothing is left to update, so it is not retried."""
+    update = outgoing("T1:Ev4:update", PostMethod.UPDATE, ts="1700000000.000900")
+    slack.fail_next("chat.update", status=200, error="message_not_found")
+    assert post(update) == "1700000000.000900"
+    slack.fail_next("chat.update", status=200, error="channel_not_found")
+    with pytest.raises(SlackApiError):
+        post(update)
+
+
 def test_a_reaction_already_there_is_a_success(slack: LocalWebApi, post: PostFunction) -> None:
     react = outgoing(
         "T1:Ev1:react", PostMethod.REACTION, text="", ts=THREAD, name="white_check_mark"
