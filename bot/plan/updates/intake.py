@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -34,6 +34,7 @@ from bot.plan.updates.record import (
     record_message,
     retract_message,
 )
+from bot.plan.updates.status_text import refresh_status
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import SlackMessage, StatusUpdate
@@ -111,15 +112,17 @@ def name_author(db: Database, message_id: int, user_id: str, name: str) -> None:
     Recording does not wait for Slack to say who someone is: a person the bot has not
     met yet is recorded by id, and named here once Slack has answered."""
     with db.unit_of_work() as session:
-        session.execute(
-            update(StatusUpdate)
-            .where(
+        named = session.scalars(
+            select(StatusUpdate).where(
                 StatusUpdate.message_id == message_id,
                 StatusUpdate.author_id == user_id,
                 StatusUpdate.author == user_id,
             )
-            .values(author=name)
-        )
+        ).all()
+        for entry in named:
+            entry.author = name
+        for item in {entry.item for entry in named if entry.kind == UpdateKind.NOTE}:
+            refresh_status(session, item)  # a note's line in the status names its author
         session.commit()
 
 

@@ -174,6 +174,7 @@ class Item:
     periodic_goals_met: bool
     updates: list[Update]
     """Written during this test, oldest first."""
+    status: str = ""
 
     def active(self, ts: str | None = None) -> list[Update]:
         return [
@@ -360,7 +361,7 @@ class Workspace:
                 )
                 for u, ts in rows
             ]
-            return Item(item.completed, item.periodic_goals_met, updates)
+            return Item(item.completed, item.periodic_goals_met, updates, item.status)
 
     def message(self, ts: str) -> SlackMessage | None:
         with Session(self.engine) as session:
@@ -1268,4 +1269,7 @@ def test_recording_does_not_wait_for_slack_to_name_the_poster(ws: Workspace) -> 
     later = ws.say("note 50-20: draft sent", user=newcomer)
     ws.reply(later)
     ws.server.quiet(QUIET)
-    assert [(u.author, u.author_id) for u in ws.item("50-20").updates] == [("Dana", newcomer)]
+    item = ws.item("50-20")
+    assert [(u.author, u.author_id) for u in item.updates] == [("Dana", newcomer)]
+    assert "Dana via Slack] draft sent" in item.status  # the note's line in the status too
+    assert newcomer not in item.status
