@@ -33,6 +33,9 @@ def default_database_url(env: Mapping[str, str]) -> str:
 @dataclass(frozen=True)
 class Settings:
     database_url: str
+    own_database: bool = False
+    """The database is tsagbot's default SQLite file (its folder is created if missing);
+    a database someone named must exist or be creatable where they said."""
     timezone: str = "Europe/Zurich"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -60,7 +63,7 @@ class Settings:
         return bool(self.slack_bot_token)
 
     def with_database(self, url: str | None) -> Settings:
-        return replace(self, database_url=url) if url else self
+        return replace(self, database_url=url, own_database=False) if url else self
 
     def require_http(self) -> None:
         """Fail with a clear message unless Slack's HTTP mode can run."""
@@ -102,8 +105,10 @@ class Settings:
             raise SettingsError(f"SLACK_API_URL={api_url!r} must be an http(s) URL")
         if not api_url.endswith("/"):
             api_url += "/"
+        named = env.get("TSAGBOT_DATABASE_URL", "").strip()
         return cls(
-            database_url=env.get("TSAGBOT_DATABASE_URL", "").strip() or default_database_url(env),
+            database_url=named or default_database_url(env),
+            own_database=not named,
             timezone=timezone,
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,

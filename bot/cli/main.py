@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
@@ -37,6 +38,7 @@ from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
 from bot.slack.health import database_revisions
 from bot.slack.logs import configure_logging
+from bot.slack.poster import posting_client
 from bot.slack.runtime import Background, stop_on_signals
 from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
 from bot.slack.services import Services
@@ -295,8 +297,9 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
     configure_logging(settings.log_format)
     services = _services(context)
     try:
+        posting_client(settings).auth_test()  # once, without retries: a clear line at once
         app = create_app(settings, services=services)
-    except BoltError as error:
+    except (BoltError, SlackApiError) as error:
         fail(f"Slack refused the bot token: {error}")
     except OSError as error:  # auth.test could not reach Slack (DNS, refused, timeout)
         reason = getattr(error, "reason", None) or error.strerror or error

@@ -29,7 +29,7 @@ class Context:
         """The database, brought up to date on first use."""
         if self._db is None:
             try:
-                db = Database(self.settings.database_url)
+                db = Database(self.settings.database_url, create_folder=self.settings.own_database)
                 db.upgrade()
             except DatabaseError as error:
                 fail(str(error))

@@ -40,6 +40,14 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+class _NoTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns, on every start, that the client given
+    (which holds the same token) wins: true, and nothing to act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("As you gave `client` as well")
+
+
 def create_app(
     settings: Settings,
     client: WebClient | None = None,
@@ -59,6 +67,9 @@ def create_app(
     (where listeners run after the acknowledgement) to Bolt's own thread pool.
     """
     services = services or Services.create(settings)
+    bolt_log = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(existing, _NoTokenWarning) for existing in bolt_log.filters):
+        bolt_log.addFilter(_NoTokenWarning())
     app = App(
         client=client or make_client(settings),
         signing_secret=settings.slack_signing_secret or "",

@@ -90,7 +90,7 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, create_folder=settings.own_database)
         db.upgrade()
         return cls(settings=settings, db=db, clock=clock)
 

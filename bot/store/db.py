@@ -37,8 +37,10 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for a SQLAlchemy URL; SQLite files get their folder created."""
+def make_engine(url: str, *, create_folder: bool = False) -> Engine:
+    """An engine for a SQLAlchemy URL. A SQLite file's folder must exist, unless
+    ``create_folder`` (tsagbot's own default file): a mistyped path is refused, not
+    made into a new empty database."""
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -47,7 +49,11 @@ def make_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            if create_folder:
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise DatabaseError(f"no folder {folder} for the SQLite database {url}")
         engine = create_engine(parsed, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -68,9 +74,9 @@ def alembic_config(engine: Engine) -> Config:
 class Database:
     """One database: call :meth:`upgrade` once at start, then open units of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create_folder: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, create_folder=create_folder)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def upgrade(self) -> None:
