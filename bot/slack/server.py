@@ -244,11 +244,10 @@ def serve_http(
     application: WSGIApp, host: str, port: int, limits: HttpLimits | None = None
 ) -> None:
     """Serve with waitress, sized so that idle or slow clients cannot hold it."""
-    from waitress import serve
+    from waitress.server import create_server
 
     limits = limits or HttpLimits()
-    log.info("tsagbot listening on http://%s:%d%s", host, port, EVENTS_PATH)
-    serve(
+    server = create_server(
         application,
         host=host,
         port=port,
@@ -261,3 +260,5 @@ def serve_http(
         max_request_body_size=limits.max_body + 1,
         max_request_header_size=64 * 1024,
     )
+    log.info("tsagbot listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    server.run()
