@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
+from tests.support.cli import first_read
 from tests.support.common import (
     BACKENDS,
     PLAN_SEED,
@@ -35,6 +36,20 @@ def clock() -> FixedClock:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'tsagbot.sqlite3'}"
+
+
+@pytest.fixture
+def scheduled_url(sqlite_url: str) -> str:
+    """A SQLite file as a first ``tsagbot`` command that reads the schedule (``meetings
+    list``, ``reminders``, ``console``...) leaves it: the bundled plan and schedule loaded."""
+    return first_read(sqlite_url, schedule=True)
+
+
+@pytest.fixture
+def planned_url(sqlite_url: str) -> str:
+    """A SQLite file as a first ``tsagbot items``, ``export`` or ``meetings import`` leaves
+    it: the bundled plan loaded, no schedule."""
+    return first_read(sqlite_url, schedule=False)
 
 
 @pytest.fixture(scope="session")
