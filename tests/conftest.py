@@ -75,6 +75,20 @@ def database_url(
         yield from fresh_postgres_database()
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[str]:
+    """Like ``database_url``, one for all the tests of a module: for what they share and only
+    read."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "tsagbot.sqlite3"
+        shutil.copyfile(migrated_sqlite, path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from fresh_postgres_database()
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
     """A database without any schema on each backend, for tests of the migrations."""
