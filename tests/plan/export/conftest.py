@@ -76,7 +76,7 @@ def updated_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
             session.commit()
 
     plan = hashlib.sha256(plan_text.encode()).hexdigest()
-    load_once(db, ("updated plan", plan, start.isoformat()), load)
+    load_once(db, ("export tests: updated plan", plan, start.isoformat()), load)
     clock.now = start + timedelta(days=1, hours=2)
     return db
 

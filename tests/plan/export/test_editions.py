@@ -33,7 +33,7 @@ def two_editions(db: Database, plan_text: str, clock: FixedClock) -> Database:
         import_bytes(db, wtsa24, "wtsa24.txt", clock)
 
     plans = hashlib.sha256(plan_text.encode() + wtsa24).hexdigest()
-    load_once(db, ("two editions", plans, start.isoformat()), load)
+    load_once(db, ("export tests: two editions", plans, start.isoformat()), load)
     clock.now = start + timedelta(days=2)
     return db
 
