@@ -121,8 +121,7 @@ def memory_database_url(request: pytest.FixtureRequest, migrated_sqlite: Path) -
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
-    """An up-to-date, empty database on each backend."""
+    """An up-to-date, empty database on each backend (``database_url`` is migrated already)."""
     database = Database(database_url)
-    database.upgrade()
     yield database
     database.dispose()

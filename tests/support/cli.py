@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 import bot.cli.main
 from bot.cli.main import cli
 from bot.cli.support import Context
+from bot.clock import Clock
 from bot.settings import Settings
 
 _FIRST_READS: dict[tuple[str, ...], str] = {}
@@ -44,7 +45,7 @@ def first_read(url: str, *, schedule: bool) -> str:
     settings are the defaults, as for the tests that run ``tsagbot`` without the
     machine's TSAGBOT_* settings.
     """
-    clock = bot.cli.main.system_clock
+    clock: Clock = vars(bot.cli.main)["system_clock"]
     settings = Settings.from_env({"TSAGBOT_DATABASE_URL": url})
     fixed = getattr(clock, "now", None)
     when = fixed.isoformat() if isinstance(fixed, datetime) else "the real clock"
