@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
-from tests.support.cli import first_read
 from tests.support.common import (
     BACKENDS,
     PLAN_SEED,
@@ -42,6 +41,8 @@ def sqlite_url(tmp_path: Path) -> str:
 def scheduled_url(sqlite_url: str) -> str:
     """A SQLite file as a first ``tsagbot`` command that reads the schedule (``meetings
     list``, ``reminders``, ``console``...) leaves it: the bundled plan and schedule loaded."""
+    from tests.support.cli import first_read  # here: it imports the whole command line
+
     return first_read(sqlite_url, schedule=True)
 
 
@@ -49,6 +50,8 @@ def scheduled_url(sqlite_url: str) -> str:
 def planned_url(sqlite_url: str) -> str:
     """A SQLite file as a first ``tsagbot items``, ``export`` or ``meetings import`` leaves
     it: the bundled plan loaded, no schedule."""
+    from tests.support.cli import first_read  # here: it imports the whole command line
+
     return first_read(sqlite_url, schedule=False)
 
 
