@@ -37,6 +37,24 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'tsagbot.sqlite3'}"
 
 
+@pytest.fixture
+def scheduled_url(sqlite_url: str) -> str:
+    """A SQLite file as a first ``tsagbot`` command that reads the schedule (``meetings
+    list``, ``reminders``, ``console``...) leaves it: the bundled plan and schedule loaded."""
+    from tests.support.cli import first_read  # here: it imports the whole command line
+
+    return first_read(sqlite_url, schedule=True)
+
+
+@pytest.fixture
+def planned_url(sqlite_url: str) -> str:
+    """A SQLite file as a first ``tsagbot items``, ``export`` or ``meetings import`` leaves
+    it: the bundled plan loaded, no schedule."""
+    from tests.support.cli import first_read  # here: it imports the whole command line
+
+    return first_read(sqlite_url, schedule=False)
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file brought up to date once per run, that test databases start as a copy of."""
@@ -56,6 +74,20 @@ def database_url(
     if request.param == "sqlite":
         shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
         yield sqlite_url
+    else:
+        yield from fresh_postgres_database()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[str]:
+    """Like ``database_url``, one for all the tests of a module: for what they share and only
+    read."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "tsagbot.sqlite3"
+        shutil.copyfile(migrated_sqlite, path)
+        yield f"sqlite:///{path}"
     else:
         yield from fresh_postgres_database()
 
@@ -92,8 +124,7 @@ def memory_database_url(request: pytest.FixtureRequest, migrated_sqlite: Path) -
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
-    """An up-to-date, empty database on each backend."""
+    """An up-to-date, empty database on each backend (``database_url`` is migrated already)."""
     database = Database(database_url)
-    database.upgrade()
     yield database
     database.dispose()

@@ -35,16 +35,16 @@ def test_default_is_a_docx_in_the_current_folder(sqlite_url: str, tmp_path: Path
     (written,) = tmp_path.glob("action-plan-WTSA-20-*.docx")
     assert result.stdout == f"Wrote {written.name} (WTSA-20, 473 items).\n"
     assert written.read_bytes().startswith(b"PK")
-    again = tsagbot("import", str(written), db=sqlite_url, cwd=tmp_path)
+    again = run("import", str(written), db=sqlite_url)  # in this process: the file is the point
     assert "created 0, updated 0, unchanged 473" in again.stdout
 
 
 @pytest.mark.parametrize(
     ("fmt", "start"), [("xlsx", b"PK"), ("csv", b"\xef\xbb\xbf"), ("md", b"# "), ("json", b"{")]
 )
-def test_formats_and_out(sqlite_url: str, tmp_path: Path, fmt: str, start: bytes) -> None:
+def test_formats_and_out(planned_url: str, tmp_path: Path, fmt: str, start: bytes) -> None:
     out = tmp_path / f"plan.{fmt}"
-    result = run("export", "--format", fmt, "--out", str(out), db=sqlite_url)
+    result = run("export", "--format", fmt, "--out", str(out), db=planned_url)
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(start)
 
@@ -58,14 +58,14 @@ def test_formats_and_out(sqlite_url: str, tmp_path: Path, fmt: str, start: bytes
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    sqlite_url: str,
+    planned_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
     message: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("export", *args, db=sqlite_url)
+    result = run("export", *args, db=planned_url)
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if not line.startswith("(")]
     assert len(errors) == 1

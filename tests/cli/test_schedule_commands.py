@@ -25,6 +25,7 @@ from bot.cli.main import cli
 from bot.render import MAX_BLOCKS, MAX_HEADER, MAX_TEXT
 from bot.store.db import Database
 from bot.store.models import ImportRun, Meeting
+from tests.support.cli import first_read
 from tests.support.common import SEEDS, FixedClock
 
 IRM_REPORT = SEEDS / "000_bdc838b6815b8927.txt"  # the second IRM for WTSA-24, and the third
@@ -127,7 +128,7 @@ def meetings(db: str) -> list[dict[str, Any]]:
 
 def with_bundled_schedule(db: str) -> str:
     """A database holding the bundled plan and schedule, as any first read leaves it."""
-    assert len(meetings(db)) == BUNDLED_MEETINGS
+    assert len(meetings(first_read(db, schedule=True))) == BUNDLED_MEETINGS
     return db
 
 
@@ -200,20 +201,20 @@ def test_a_fresh_database_lists_the_bundled_schedule(sqlite_url: str) -> None:
 
 
 @pytest.mark.usefixtures("cli_clock")
-def test_list_filters_by_kind_and_time(sqlite_url: str) -> None:
-    wtsa = as_json(tsagbot(sqlite_url, "meetings", "list", "--kind", "wtsa", "--json"))
+def test_list_filters_by_kind_and_time(scheduled_url: str) -> None:
+    wtsa = as_json(tsagbot(scheduled_url, "meetings", "list", "--kind", "wtsa", "--json"))
     assert [(m["name"], m["start"], m["end"]) for m in wtsa] == [
         ("WTSA-24", "2024-10-14T00:00:00+02:00", "2024-10-26T00:00:00+02:00")
     ]
-    upcoming = as_json(tsagbot(sqlite_url, "meetings", "list", "--upcoming", "--json"))
+    upcoming = as_json(tsagbot(scheduled_url, "meetings", "list", "--upcoming", "--json"))
     assert [m["start"] for m in upcoming] == ["2025-04-14T13:00:00+02:00"]  # after 1 March 2025
-    text = ok(tsagbot(sqlite_url, "meetings", "list", "--upcoming")).stdout
+    text = ok(tsagbot(scheduled_url, "meetings", "list", "--upcoming")).stdout
     assert text.splitlines() == [
         "Mon 14 April 2025, 13:00–15:00 Geneva time  TSAG RG-IEM e-meeting "
         "[rapporteur_group]  deadline 2025-04-06 23:59",
         "(1 meeting)",
     ]
-    error = one_line_error(tsagbot(sqlite_url, "meetings", "list", "--kind", "party"))
+    error = one_line_error(tsagbot(scheduled_url, "meetings", "list", "--kind", "party"))
     assert error.startswith("tsagbot: unknown kind 'party' (use one of ")
 
 
@@ -339,8 +340,8 @@ def test_reimporting_a_schedule_fills_in_what_was_missing(sqlite_url: str, tmp_p
 
 
 @needs_seeds
-def test_a_document_is_imported_only_with_yes(sqlite_url: str) -> None:
-    refused = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA)))
+def test_a_document_is_imported_only_with_yes(planned_url: str) -> None:
+    refused = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA)))
     assert refused.stdout.count("[new]") == 4
     assert (
         "  3. [new] TSAG RG-IEM e-meeting (rapporteur_group)\n"
@@ -356,22 +357,22 @@ def test_a_document_is_imported_only_with_yes(sqlite_url: str) -> None:
     assert refused.stdout.splitlines()[-1] == (
         "003_06ac831b3261a762.txt: 0 meetings imported, 0 already known."
     )
-    assert counts(sqlite_url)[0] == 0
+    assert counts(planned_url)[0] == 0
 
-    refused_json = as_json(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--json"))
+    refused_json = as_json(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--json"))
     assert (refused_json["imported"], len(refused_json["found"])) == (0, 4)
-    assert counts(sqlite_url)[0] == 0
+    assert counts(planned_url)[0] == 0
 
-    accepted = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--yes"))
+    accepted = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--yes"))
     assert accepted.stdout.splitlines()[-1] == (
         "003_06ac831b3261a762.txt: 4 meetings imported, 0 already known."
     )
-    assert counts(sqlite_url)[0] == 4
-    again = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--yes"))
+    assert counts(planned_url)[0] == 4
+    again = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--yes"))
     assert again.stdout.splitlines()[-1] == (
         "003_06ac831b3261a762.txt: 0 meetings imported, 4 already known."
     )
-    assert counts(sqlite_url)[0] == 4
+    assert counts(planned_url)[0] == 4
 
 
 @needs_seeds
@@ -397,37 +398,37 @@ def test_meetings_of_the_bundled_schedule_are_already_known(sqlite_url: str) -> 
 
 
 @needs_seeds
-def test_ask_imports_what_the_answer_names(sqlite_url: str) -> None:
-    result = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--ask", input="1,3\n"))
+def test_ask_imports_what_the_answer_names(planned_url: str) -> None:
+    result = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--ask", input="1,3\n"))
     assert "Import which? all, none, or numbers such as 1,3-4 [none]: 1,3\n" in result.stdout
     assert result.stdout.splitlines()[-1] == (
         "003_06ac831b3261a762.txt: 2 meetings imported, 0 already known."
     )
-    assert [(m["name"], m["start"]) for m in meetings(sqlite_url)] == [
+    assert [(m["name"], m["start"]) for m in meetings(planned_url)] == [
         ("TSAG Rapporteur Group meetings", "2024-07-29T00:00:00+02:00"),
         (RG_IEM, "2025-02-11T13:00:00+01:00"),
     ]
     # Asked again, the two imported are known; "all" takes the two others.
-    again = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--ask", input="all\n"))
+    again = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--ask", input="all\n"))
     assert again.stdout.count("[already known]") == 2
     assert again.stdout.splitlines()[-1] == (
         "003_06ac831b3261a762.txt: 2 meetings imported, 2 already known."
     )
-    assert counts(sqlite_url)[0] == 4
+    assert counts(planned_url)[0] == 4
 
 
 @needs_seeds
 @pytest.mark.parametrize("answer", ["none\n", "\n"])
-def test_ask_with_no_choice_imports_nothing(sqlite_url: str, answer: str) -> None:
-    result = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--ask", input=answer))
+def test_ask_with_no_choice_imports_nothing(planned_url: str, answer: str) -> None:
+    result = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--ask", input=answer))
     assert "Nothing imported." in result.stdout
-    assert counts(sqlite_url)[0] == 0
+    assert counts(planned_url)[0] == 0
 
 
 @needs_seeds
-def test_ask_with_json_keeps_stdout_json(sqlite_url: str) -> None:
+def test_ask_with_json_keeps_stdout_json(planned_url: str) -> None:
     result = tsagbot(
-        sqlite_url, "meetings", "import", str(WP2_AGENDA), "--ask", "--json", input="2-3\n"
+        planned_url, "meetings", "import", str(WP2_AGENDA), "--ask", "--json", input="2-3\n"
     )
     report = as_json(result)
     assert report["imported"] == 2
@@ -436,15 +437,15 @@ def test_ask_with_json_keeps_stdout_json(sqlite_url: str) -> None:
 
 
 @needs_seeds
-def test_a_terminal_is_asked_without_ask(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_terminal_is_asked_without_ask(planned_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_schedule, "stdin_is_terminal", lambda: True)
-    result = ok(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), input="4\n"))
+    result = ok(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), input="4\n"))
     assert "Import which?" in result.stdout
-    assert [(m["name"], m["start"]) for m in meetings(sqlite_url)] == [
+    assert [(m["name"], m["start"]) for m in meetings(planned_url)] == [
         (RG_IEM, "2025-04-14T13:00:00+02:00")
     ]
     # --json on a terminal does not ask: stdout stays JSON.
-    report = as_json(tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), "--json"))
+    report = as_json(tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), "--json"))
     assert report["imported"] == 0
 
 
@@ -459,12 +460,12 @@ def test_a_terminal_is_asked_without_ask(sqlite_url: str, monkeypatch: pytest.Mo
     ],
 )
 def test_a_bad_answer_imports_nothing(
-    sqlite_url: str, args: list[str], answer: str, error: str
+    planned_url: str, args: list[str], answer: str, error: str
 ) -> None:
-    ok(tsagbot(sqlite_url, "items"))  # the plan is loaded, the schedule is not
-    result = tsagbot(sqlite_url, "meetings", "import", str(WP2_AGENDA), *args, input=answer)
+    ok(tsagbot(planned_url, "items"))  # the plan is loaded, the schedule is not
+    result = tsagbot(planned_url, "meetings", "import", str(WP2_AGENDA), *args, input=answer)
     assert one_line_error(result) == error
-    assert counts(sqlite_url)[0] == 0
+    assert counts(planned_url)[0] == 0
 
 
 BAD_FILES = [
@@ -571,9 +572,9 @@ RG_IEM_REMINDERS = [
 ]
 
 
-def test_reminders_in_a_window(sqlite_url: str) -> None:
+def test_reminders_in_a_window(scheduled_url: str) -> None:
     found = as_json(
-        tsagbot(sqlite_url, "reminders", "--from", "2025-02-01", "--to", "2025-02-15", "--json")
+        tsagbot(scheduled_url, "reminders", "--from", "2025-02-01", "--to", "2025-02-15", "--json")
     )
     assert [(r["at"], r["kind"]) for r in found] == RG_IEM_REMINDERS
     for reminder in found:
@@ -590,10 +591,10 @@ def test_reminders_in_a_window(sqlite_url: str) -> None:
     ]
     # The 7-day deadline reminder exists, on 27 January: outside the window above.
     earlier = as_json(
-        tsagbot(sqlite_url, "reminders", "--from", "2025-01-20", "--to", "2025-02-01", "--json")
+        tsagbot(scheduled_url, "reminders", "--from", "2025-01-20", "--to", "2025-02-01", "--json")
     )
     assert [(r["at"], r["kind"]) for r in earlier] == [("2025-01-27T09:00:00+01:00", "deadline-7d")]
-    text = ok(tsagbot(sqlite_url, "reminders", "--from", "2025-02-01", "--to", "2025-02-15"))
+    text = ok(tsagbot(scheduled_url, "reminders", "--from", "2025-02-01", "--to", "2025-02-15"))
     assert text.stdout.splitlines()[0] == (
         "2025-02-02 09:00  deadline-1d  TSAG RG-IEM e-meeting  "
         "-> (no channel: set TSAGBOT_ANNOUNCE_CHANNEL)"
@@ -601,10 +602,10 @@ def test_reminders_in_a_window(sqlite_url: str) -> None:
     assert text.stdout.splitlines()[-1] == "(3 reminders)"
 
 
-def test_reminders_go_to_the_announce_channel(sqlite_url: str) -> None:
+def test_reminders_go_to_the_announce_channel(scheduled_url: str) -> None:
     found = as_json(
         tsagbot(
-            sqlite_url,
+            scheduled_url,
             "reminders",
             "--from",
             "2025-02-01T00:00:00+01:00",
@@ -619,8 +620,8 @@ def test_reminders_go_to_the_announce_channel(sqlite_url: str) -> None:
     ]
 
 
-def test_dry_run_prints_what_is_posted_at_a_moment(sqlite_url: str) -> None:
-    result = ok(tsagbot(sqlite_url, "reminders", "--dry-run", "--at", "2025-02-11 12:40"))
+def test_dry_run_prints_what_is_posted_at_a_moment(scheduled_url: str) -> None:
+    result = ok(tsagbot(scheduled_url, "reminders", "--dry-run", "--at", "2025-02-11 12:40"))
     assert result.stdout.splitlines() == [
         "2025-02-11 12:30  start        TSAG RG-IEM e-meeting  "
         "-> (no channel: set TSAGBOT_ANNOUNCE_CHANNEL)",
@@ -634,17 +635,17 @@ def test_dry_run_prints_what_is_posted_at_a_moment(sqlite_url: str) -> None:
         "(1 reminder)",
     ]
     [posted] = as_json(
-        tsagbot(sqlite_url, "reminders", "--dry-run", "--at", "2025-02-11T11:40:00Z", "--json")
+        tsagbot(scheduled_url, "reminders", "--dry-run", "--at", "2025-02-11T11:40:00Z", "--json")
     )
     assert (posted["kind"], posted["at"]) == ("start", "2025-02-11T12:30:00+01:00")
     assert posted["text"].startswith(":bell: Starting in 20 minutes: TSAG RG-IEM e-meeting")
     assert posted["blocks"]
     assert len(posted["blocks"]) <= MAX_BLOCKS
     agenda = as_json(
-        tsagbot(sqlite_url, "reminders", "--dry-run", "--at", "2025-02-10 09:00", "--json")
+        tsagbot(scheduled_url, "reminders", "--dry-run", "--at", "2025-02-10 09:00", "--json")
     )
     assert [(r["kind"], r["at"]) for r in agenda] == [("agenda", "2025-02-10T09:00:00+01:00")]
-    started = ok(tsagbot(sqlite_url, "reminders", "--dry-run", "--at", "2025-02-11 13:00"))
+    started = ok(tsagbot(scheduled_url, "reminders", "--dry-run", "--at", "2025-02-11 13:00"))
     assert started.stdout == "(0 reminders)\n"
 
 
@@ -682,9 +683,9 @@ def check_slack_limits(message: dict[str, Any]) -> None:
         assert all(len(text.get("text", "")) <= MAX_TEXT for text in texts)
 
 
-def test_digest_dry_run_on_a_monday_morning(sqlite_url: str) -> None:
+def test_digest_dry_run_on_a_monday_morning(scheduled_url: str) -> None:
     digest = as_json(
-        tsagbot(sqlite_url, "digest", "--dry-run", "--at", "2025-02-10 09:00", "--json")
+        tsagbot(scheduled_url, "digest", "--dry-run", "--at", "2025-02-10 09:00", "--json")
     )
     assert (digest["at"], digest["scheduled"], digest["channel"]) == (
         "2025-02-10T09:00:00+01:00",
@@ -700,14 +701,14 @@ def test_digest_dry_run_on_a_monday_morning(sqlite_url: str) -> None:
     assert "*Meetings in the next two weeks* (1)\\n• *TSAG RG-IEM e-meeting*" in shown
 
 
-def test_digest_dry_run_outside_its_slot(sqlite_url: str) -> None:
+def test_digest_dry_run_outside_its_slot(scheduled_url: str) -> None:
     for moment in ("2025-02-12 09:00", "2025-02-10 08:59"):
-        digest = as_json(tsagbot(sqlite_url, "digest", "--dry-run", "--at", moment, "--json"))
+        digest = as_json(tsagbot(scheduled_url, "digest", "--dry-run", "--at", moment, "--json"))
         assert digest["scheduled"] is False
         assert digest["messages"]
     late = as_json(
         tsagbot(
-            sqlite_url,
+            scheduled_url,
             "digest",
             "--dry-run",
             "--at",
@@ -717,7 +718,7 @@ def test_digest_dry_run_outside_its_slot(sqlite_url: str) -> None:
         )
     )
     assert (late["scheduled"], late["channel"]) == (True, "C0DIGEST")
-    text = ok(tsagbot(sqlite_url, "digest", "--dry-run", "--at", "2025-02-12 09:00")).stdout
+    text = ok(tsagbot(scheduled_url, "digest", "--dry-run", "--at", "2025-02-12 09:00")).stdout
     assert text.splitlines()[:3] == [
         "(no digest is due at this moment under '0 9 * * mon')",
         "(to no channel: set TSAGBOT_DIGEST_CHANNEL)",

@@ -2,7 +2,8 @@
 
 Oversized bodies are refused before they are read, unsigned requests get 401 and
 leave no trace of their body in the log (written as JSON lines here), idle
-connections do not keep Slack out, and ``/metrics`` and ``/readyz`` answer.
+connections do not keep Slack out, ``/metrics`` and ``/readyz`` answer, and the
+calendar feed refuses a kind it does not know.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from icalendar import Calendar
 
 from bot.slack.health import migration_heads
 from bot.slack.local_api import LocalWebApi
@@ -152,6 +154,16 @@ def test_readyz_follows_the_schema(server: Server) -> None:
     assert status == 503
     assert "tsagbot migrate" in reason
     assert get(f"{server.base}/readyz")[0] == 200
+
+
+def test_the_calendar_feed_refuses_an_unknown_kind(server: Server) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{server.base}/calendar.ics?kind=party", timeout=5)
+    assert refused.value.code == 400
+    with urllib.request.urlopen(f"{server.base}/calendar.ics?kind=irm", timeout=5) as answer:
+        calendar = Calendar.from_ical(answer.read())
+    kinds = {str(event["CATEGORIES"].cats[0]) for event in calendar.walk("VEVENT")}
+    assert kinds == {"Inter-regional meeting"}
 
 
 def test_migrate_brings_a_new_database_to_the_head_and_exits(tmp_path: Path) -> None:

@@ -141,14 +141,3 @@ def test_two_replicas_on_one_postgresql_database_post_each_reminder_once(
                 time.sleep(0.2)
             wait_for_a_tick(three)
         assert len(reminders(slack)) == 1
-
-
-def test_the_calendar_feed_refuses_an_unknown_kind(tmp_path: Path, slack: LocalWebApi) -> None:
-    with serving(tmp_path, slack, env={"TSAGBOT_SCHEDULER": "off"}) as server:
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"{server.base}/calendar.ics?kind=party", timeout=5)
-        assert refused.value.code == 400
-        with urllib.request.urlopen(f"{server.base}/calendar.ics?kind=irm", timeout=5) as answer:
-            calendar = Calendar.from_ical(answer.read())
-        kinds = {str(event["CATEGORIES"].cats[0]) for event in calendar.walk("VEVENT")}
-        assert kinds == {"Inter-regional meeting"}

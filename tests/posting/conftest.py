@@ -11,8 +11,7 @@ from bot.store.db import Database
 
 @pytest.fixture
 def db(memory_database_url: str) -> Iterator[Database]:
-    """An up-to-date, empty database on each backend; SQLite in memory."""
+    """An up-to-date, empty database on each backend; SQLite in memory (migrated already)."""
     database = Database(memory_database_url)
-    database.upgrade()
     yield database
     database.dispose()

@@ -81,7 +81,6 @@ def settings(memory_database_url: str) -> Settings:
 @pytest.fixture
 def loaded(settings: Settings) -> Iterator[Database]:
     db = Database(settings.database_url)
-    db.upgrade()
     clock = FixedClock(utc(2026, 3, 1))
 
     def load() -> None:

@@ -145,7 +145,6 @@ def test_the_parts_of_a_digest_go_in_together_or_not_at_all(db: Database) -> Non
 
 def test_two_processes_delivering_at_once_post_each_once(database_url: str) -> None:
     first, second = Database(database_url), Database(database_url)
-    first.upgrade()
     try:
         put(first, *(post(f"k{number}") for number in range(30)))
         slack = Slack()

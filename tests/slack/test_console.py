@@ -88,8 +88,8 @@ def test_ask_prints_the_card(sqlite_url: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_ask_json_prints_the_block_kit_payload(sqlite_url: str) -> None:
-    result = tsagbot("ask", "/action 50-18", "--json", db=sqlite_url)
+def test_ask_json_prints_the_block_kit_payload(scheduled_url: str) -> None:
+    result = tsagbot("ask", "/action 50-18", "--json", db=scheduled_url)
     assert result.exit_code == 0, result.output
     (message,) = json.loads(result.stdout)
     assert message["response_type"] == "ephemeral"
@@ -105,14 +105,14 @@ def test_ask_json_prints_the_block_kit_payload(sqlite_url: str) -> None:
     assert (post["action_id"], post["text"]["text"]) == ("action_post", "Post in channel")
 
 
-def test_ask_answers_what_is_not_found_without_failing(sqlite_url: str) -> None:
-    result = tsagbot("ask", "xyzzyplugh", db=sqlite_url)
+def test_ask_answers_what_is_not_found_without_failing(scheduled_url: str) -> None:
+    result = tsagbot("ask", "xyzzyplugh", db=scheduled_url)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "Nothing found for xyzzyplugh."
 
 
-def test_console_answers_each_line(sqlite_url: str) -> None:
-    result = tsagbot("console", db=sqlite_url, stdin="/action 50-18\n50\nquit\n")
+def test_console_answers_each_line(scheduled_url: str) -> None:
+    result = tsagbot("console", db=scheduled_url, stdin="/action 50-18\n50\nquit\n")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("tsagbot console: type /action 50-18")
@@ -126,8 +126,8 @@ def test_console_answers_each_line(sqlite_url: str) -> None:
     assert lines[-1] == "tsagbot> "  # the prompt that read "quit"
 
 
-def test_console_ends_at_end_of_input(sqlite_url: str) -> None:
-    result = tsagbot("console", db=sqlite_url, stdin="\nhelp\n")
+def test_console_ends_at_end_of_input(scheduled_url: str) -> None:
+    result = tsagbot("console", db=scheduled_url, stdin="\nhelp\n")
     assert result.exit_code == 0, result.output
     assert "`/action`: look up the WTSA action plan" in result.stdout
 
@@ -153,10 +153,10 @@ def test_the_console_class(db: Database) -> None:
         console.close()
 
 
-def test_console_takes_mentions_as_channel_messages(sqlite_url: str) -> None:
+def test_console_takes_mentions_as_channel_messages(scheduled_url: str) -> None:
     result = tsagbot(
         "console",
-        db=sqlite_url,
+        db=scheduled_url,
         stdin="@tsagbot when is the next IRM?\n@tsagbot status of 50-18\n@tsagbot hello\nquit\n",
     )
     assert result.exit_code == 0, result.output

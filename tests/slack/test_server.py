@@ -145,7 +145,6 @@ def services(sqlite_url: str, migrated_sqlite: Path, clock: FixedClock) -> Itera
     database."""
     shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
     db = Database(sqlite_url)
-    db.upgrade()
     yield make_services(db, clock)
     db.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import timedelta
@@ -17,7 +18,7 @@ from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution, StatusUpdate
 from bot.store.vocabulary import UpdateSource
 from tests.support.common import FixedClock
-from tests.support.snapshots import import_once
+from tests.support.snapshots import import_once, load_once
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -43,30 +44,41 @@ def say(db: Database, clock: FixedClock, text: str, *, author: str, ts: str) -> 
 
 
 @pytest.fixture
-def updated_db(plan_db: Database, clock: FixedClock) -> Database:
-    """50-18 completed by Alice, 50-25 noted by Bob, a line of 50-09's status cut by Carol.
+def updated_db(db: Database, plan_text: str, clock: FixedClock) -> Database:
+    """The plan as ``plan_db``, then 50-18 completed by Alice, 50-25 noted by Bob, a line of
+    50-09's status cut by Carol (the clock an hour on after each).
 
-    Nothing records a cut yet; it stands for any later way of rewording a status.
+    Nothing records a cut yet; it stands for any later way of rewording a status.  Loaded
+    for real once per process and backend, then copied.
     """
-    say(plan_db, clock, "50-18 done, see TD206", author="Alice", ts="1.1")
-    clock.now += timedelta(hours=1)
-    say(plan_db, clock, f"update 50-25: {NOTE_50_25}", author="Bob", ts="1.2")
-    clock.now += timedelta(hours=1)
-    with plan_db.unit_of_work() as session:
-        item = session.scalars(select(ActionItem).where(ActionItem.code == "50-09")).one()
-        item.status = "\n".join(item.status.split("\n")[1:])
-        session.add(
-            StatusUpdate(
-                item=item,
-                kind="edit",
-                text="first line cut",
-                author="Carol",
-                source=UpdateSource.CLI,
-                created_at=clock(),
+    start = clock()
+
+    def load() -> None:
+        import_once(db, plan_text.encode(), "plan.txt", clock)
+        clock.now += timedelta(days=1)
+        say(db, clock, "50-18 done, see TD206", author="Alice", ts="1.1")
+        clock.now += timedelta(hours=1)
+        say(db, clock, f"update 50-25: {NOTE_50_25}", author="Bob", ts="1.2")
+        clock.now += timedelta(hours=1)
+        with db.unit_of_work() as session:
+            item = session.scalars(select(ActionItem).where(ActionItem.code == "50-09")).one()
+            item.status = "\n".join(item.status.split("\n")[1:])
+            session.add(
+                StatusUpdate(
+                    item=item,
+                    kind="edit",
+                    text="first line cut",
+                    author="Carol",
+                    source=UpdateSource.CLI,
+                    created_at=clock(),
+                )
             )
-        )
-        session.commit()
-    return plan_db
+            session.commit()
+
+    plan = hashlib.sha256(plan_text.encode()).hexdigest()
+    load_once(db, ("export tests: updated plan", plan, start.isoformat()), load)
+    clock.now = start + timedelta(days=1, hours=2)
+    return db
 
 
 def document_xml(data: bytes) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import timedelta
 
@@ -14,15 +15,27 @@ from bot.store.db import Database
 from scripts.make_wtsa24_plan import NEW_ACTION, wtsa24_from
 from tests.plan.export.conftest import NS, W, document_xml, say
 from tests.support.common import FixedClock
+from tests.support.snapshots import import_once, load_once
 
 
 @pytest.fixture
-def two_editions(plan_db: Database, plan_text: str, clock: FixedClock) -> Database:
-    """WTSA-20 with 50-18 done from Slack, then the WTSA-24 plan imported beside it."""
-    say(plan_db, clock, "50-18 done, see TSAG-TD206", author="Alice", ts="1.1")
-    clock.now += timedelta(days=1)
-    import_bytes(plan_db, wtsa24_from(plan_text).encode(), "wtsa24.txt", clock)
-    return plan_db
+def two_editions(db: Database, plan_text: str, clock: FixedClock) -> Database:
+    """WTSA-20 (as ``plan_db``) with 50-18 done from Slack, then, a day later, the WTSA-24
+    plan imported beside it.  Loaded for real once per process and backend, then copied."""
+    start = clock()
+    wtsa24 = wtsa24_from(plan_text).encode()
+
+    def load() -> None:
+        import_once(db, plan_text.encode(), "plan.txt", clock)
+        clock.now += timedelta(days=1)
+        say(db, clock, "50-18 done, see TSAG-TD206", author="Alice", ts="1.1")
+        clock.now += timedelta(days=1)
+        import_bytes(db, wtsa24, "wtsa24.txt", clock)
+
+    plans = hashlib.sha256(plan_text.encode() + wtsa24).hexdigest()
+    load_once(db, ("export tests: two editions", plans, start.isoformat()), load)
+    clock.now = start + timedelta(days=2)
+    return db
 
 
 def test_the_current_edition_by_default(two_editions: Database, clock: FixedClock) -> None:
