@@ -293,7 +293,7 @@ def test_every_id_of_the_plan_gives_its_card(server: Server, plan: dict[str, Any
     rows = [row for rows in plan.values() for row in rows]
     active = {row.code for row in rows if not row.appendix}
     codes = sorted({row.code for row in rows})
-    with ThreadPoolExecutor(max_workers=8) as pool:  # as Slack would: several at once
+    with ThreadPoolExecutor(max_workers=4) as pool:  # as Slack would: several at once
         cards = dict(zip(codes, pool.map(server.action, codes), strict=True))
     for code, message in cards.items():
         blocks = message["blocks"]
