@@ -146,13 +146,25 @@ class GetRoutes:
 
 
 def ready_route(services: Services) -> Route:
+    """Ready: the database answers, its schema is current, and the search index is built
+    (the first check builds it, so a replica's first ``/action`` search is not the slow one)."""
+
     def ready(_environ: Environ) -> Response:
-        reason = readiness(services.db)
+        reason = readiness(services.db) or _index_built(services)
         if reason is None:
             return "200 OK", TEXT, b"ready\n"
         return "503 Service Unavailable", TEXT, (reason + "\n").encode("utf-8")
 
     return ready
+
+
+def _index_built(services: Services) -> str | None:
+    try:
+        with services.db.unit_of_work() as session:
+            services.search_index(session)
+    except Exception as error:
+        return f"the search index cannot be built ({type(error).__name__})"
+    return None
 
 
 def metrics_route(services: Services) -> Route:

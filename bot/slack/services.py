@@ -97,6 +97,10 @@ class Services:
     def views(self, command: str = "/action") -> Views:
         return Views(self.renderer, self.settings.tz, command)
 
+    @property
+    def index_built(self) -> bool:
+        return self._index is not None
+
     def search_index(self, session: Session) -> SearchIndex:
         """The index of active items, rebuilt only when the plan has changed."""
         version = plan_version(session)

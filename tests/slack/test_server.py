@@ -383,6 +383,19 @@ def test_readyz_is_ready_on_a_database_at_the_migrations_head(each_application: 
     assert (answer.code, answer.body) == (200, b"ready\n")
 
 
+def test_readyz_builds_the_search_index_first(services: Services) -> None:
+    services = Services(settings=services.settings, db=services.db)
+    assert not services.index_built
+    app = create_app(
+        services.settings,
+        WebClient(token="xoxb-test", base_url=NOWHERE),
+        services=services,
+        token_verification=False,
+    )
+    assert Answer(make_wsgi_app(app, services), environ("/readyz", "GET")).code == 200
+    assert services.index_built
+
+
 def test_readyz_is_503_on_a_database_behind_on_migrations(
     each_application: Any, each_services: Services
 ) -> None:
