@@ -12,7 +12,9 @@ The replies' keys make each of them once however often the event is handled:
 * ``answer:<team>:<channel>:<ts>``: the answer to a question asked in a message,
   once per message whichever event (``message``, ``app_mention``) brings it;
 * ``<event key>:<what>``: the reaction, the hints for the poster alone, and the
-  updates of an earlier reply, once per event Slack delivered.
+  updates of an earlier reply, once per event Slack delivered;
+* ``undo:<message id>``: the confirmation's new words after an Undo, and the check
+  mark taken off (a message is undone once).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.plan.updates import intake, replies
-from bot.plan.updates.intake import Deleted, IndexOf, Recorded
+from bot.plan.updates.intake import Deleted, IndexOf, Recorded, Undone, UndoStatus
 from bot.plan.updates.parse import ParsedMessage
 from bot.plan.updates.record import IncomingMessage, RecordStatus
 from bot.posting.outbox import (
@@ -103,6 +105,46 @@ def message_deleted(
         enqueue(session, _deleted_replies(session, deleted, channel, event_key, now), now)
         session.commit()
     return deleted
+
+
+def message_undone(
+    db: Database,
+    message_id: int,
+    *,
+    user_id: str,
+    author: str,
+    settings: Settings,
+    now: datetime,
+    renderer: Renderer,
+    confirmation: tuple[str, str] | None,
+) -> Undone:
+    """The Undo button: take a message's updates back, and queue the new words of its
+    confirmation (``confirmation``: where the button was pressed, its channel and ts) and
+    the removal of the check mark, in one transaction."""
+    with db.unit_of_work() as session:
+        undone = intake.undo(
+            session, message_id, user_id=user_id, author=author, settings=settings, now=now
+        )
+        if undone.status == UndoStatus.UNDONE:
+            reply = replies.confirmation(renderer, undone.changes, message_id, undone_by=user_id)
+            where = confirmation or (undone.channel, sent_ts(session, reply_key(message_id)))
+            posts = [
+                _post(
+                    f"undo:{message_id}:reaction",
+                    "reaction",
+                    undone.channel,
+                    "",
+                    [],
+                    now,
+                    {"ts": undone.ts, "name": RECORDED_REACTION},
+                    PostMethod.UNREACTION,
+                )
+            ]
+            if where[1]:
+                posts.append(_update(f"undo:{message_id}", where[0], where[1], reply, now))
+            enqueue(session, posts, now)
+        session.commit()
+    return undone
 
 
 def queue_answer(

@@ -32,6 +32,7 @@ LOOKUP_LIMIT = 200
 CANNOT_LOOK = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
 """Errors that say the lookup will never work: then the post is made without it."""
 REACTION_DONE = frozenset({"already_reacted", "message_not_found"})
+UNREACTION_DONE = frozenset({"no_reaction", "message_not_found"})
 """Errors that end a reaction: it is there, or its message was deleted before it could be."""
 
 
@@ -88,9 +89,22 @@ def slack_poster(client: WebClient) -> PostFunction:
                 blocks=outgoing.blocks or None,
             )
             return ""
+        if outgoing.method == PostMethod.UNREACTION:
+            return _unreact(client, outgoing)
         return _react(client, outgoing)
 
     return post
+
+
+def _unreact(client: WebClient, outgoing: Outgoing) -> str:
+    try:
+        client.reactions_remove(
+            channel=outgoing.channel, timestamp=outgoing.params["ts"], name=outgoing.params["name"]
+        )
+    except SlackApiError as error:
+        if error.response.get("error") not in UNREACTION_DONE:
+            raise
+    return ""
 
 
 def _react(client: WebClient, outgoing: Outgoing) -> str:

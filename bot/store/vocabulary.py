@@ -71,6 +71,8 @@ class PostMethod(StrEnum):
     """Replaces the message ``params.ts``: doing it twice changes nothing."""
     REACTION = "reactions.add"
     """Adds the reaction ``params.name`` to the message ``params.ts``."""
+    UNREACTION = "reactions.remove"
+    """Takes the bot's reaction ``params.name`` off the message ``params.ts``."""
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -216,6 +216,20 @@ def test_an_update_edits_the_message_and_answers_its_ts(
     assert slack.last("chat.update").params["blocks"] == []  # the buttons go too
 
 
+def test_a_check_mark_already_gone_is_a_success(slack: LocalWebApi, post: PostFunction) -> None:
+    unreact = outgoing(
+        "undo:7:reaction", PostMethod.UNREACTION, text="", ts=THREAD, name="white_check_mark"
+    )
+    assert post(unreact) == ""
+    assert slack.last("reactions.remove").params["timestamp"] == THREAD
+    for done in ("no_reaction", "message_not_found"):
+        slack.fail_next("reactions.remove", status=200, error=done)
+        assert post(unreact) == ""
+    slack.fail_next("reactions.remove", status=200, error="channel_not_found")
+    with pytest.raises(SlackApiError):
+        post(unreact)
+
+
 def test_an_update_of_a_deleted_message_is_done(slack: LocalWebApi, post: PostFunction) -> None:
     """Someone deleted the bot's reply: nothing is left to update, so it is not retried."""
     update = outgoing("T1:Ev4:update", PostMethod.UPDATE, ts="1700000000.000900")

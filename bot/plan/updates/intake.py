@@ -1,8 +1,8 @@
 """The use cases of status updates posted in channels: record, edit, delete, undo.
 
-Recording, editing and deleting run in the caller's session (which also queues
-the replies, and commits both at once: :mod:`bot.posting.channel`); Undo, a
-button press, runs in its own unit of work on ``db``. Each takes the time and the
+Recording, editing, deleting and undoing run in the caller's session (which also
+queues the replies, and commits both at once: :mod:`bot.posting.channel`); naming
+a poster afterwards runs in its own unit of work on ``db``. Each takes the time and the
 editors as arguments and returns plain data that is worded by
 :mod:`bot.plan.updates.replies`.  Nothing here knows about Slack: the listener
 reads the event into an :class:`IncomingMessage` first.
@@ -19,7 +19,6 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
 from bot.plan.lookup import nearest_ids
 from bot.plan.search import SearchIndex
 from bot.plan.updates.parse import ParsedMessage
@@ -166,29 +165,27 @@ class Undone:
 
 
 def undo(
-    db: Database,
+    session: Session,
     message_id: int,
     *,
     user_id: str,
     author: str,
     settings: Settings,
-    clock: Clock,
+    now: datetime,
 ) -> Undone:
-    """The Undo button: its poster or an editor takes back what a message recorded."""
-    with db.unit_of_work() as session:
-        # locked, like find_message: a double click takes the update back once
-        message = session.get(SlackMessage, message_id, with_for_update=True)
-        if message is None:
-            return Undone(UndoStatus.NOTHING)
-        if user_id != message.user_id and not (
-            settings.editors and may_change_flags(user_id, settings.editors)
-        ):
-            return Undone(UndoStatus.NOT_ALLOWED)
-        changes = retract_message(
-            session, message, reason=UpdateKind.UNDO, actor=author, actor_id=user_id, now=clock()
-        )
-        channel, ts = message.channel, message.ts
-        session.commit()
+    """The Undo button: its poster or an editor takes back what a message recorded (the
+    caller commits)."""
+    # locked, like find_message: a double click takes the update back once
+    message = session.get(SlackMessage, message_id, with_for_update=True)
+    if message is None:
+        return Undone(UndoStatus.NOTHING)
+    if user_id != message.user_id and not (
+        settings.editors and may_change_flags(user_id, settings.editors)
+    ):
+        return Undone(UndoStatus.NOT_ALLOWED)
+    changes = retract_message(
+        session, message, reason=UpdateKind.UNDO, actor=author, actor_id=user_id, now=now
+    )
     if not changes:
         return Undone(UndoStatus.ALREADY)
-    return Undone(UndoStatus.UNDONE, changes, channel, ts)
+    return Undone(UndoStatus.UNDONE, changes, message.channel, message.ts)

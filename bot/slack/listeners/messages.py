@@ -15,7 +15,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.meetings import questions as ask
 from bot.meetings.views import item_status_lines
@@ -24,7 +23,6 @@ from bot.plan.updates.intake import Recorded, UndoStatus, accepts_updates
 from bot.plan.updates.parse import ParsedMessage, parse_message
 from bot.plan.updates.record import IncomingMessage, RecordStatus
 from bot.posting import channel as conversation
-from bot.posting.channel import RECORDED_REACTION
 from bot.render import Reply
 from bot.slack import metrics
 from bot.slack.inbox import FROM_INBOX, event_key
@@ -197,7 +195,9 @@ def on_deleted(event: dict[str, Any], body: dict[str, Any], context: BoltContext
 
 
 def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    """The Undo button: acknowledged once the undo is recorded (or refused)."""
+    """The Undo button: acknowledged once the undo and its replies are stored; the outbox
+    then updates the confirmation and takes the check mark off. A refusal is said at once
+    to the person who pressed it."""
     services = _services(context)
     user = body.get("user", {}).get("id", "")
     try:
@@ -211,27 +211,24 @@ def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
         )
         return
     author = services.display_name(context.client, user) if context.client else user
-    undone = intake.undo(
+    container = body.get("container") or {}
+    clicked = (str(container.get("channel_id") or ""), str(container.get("message_ts") or ""))
+    undone = conversation.message_undone(
         services.db,
         message_id,
         user_id=user,
         author=author,
         settings=services.settings,
-        clock=services.clock,
+        now=services.clock(),
+        renderer=services.renderer,
+        confirmation=clicked if all(clicked) else None,
     )
     ack()
-    if undone.status != UndoStatus.UNDONE:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=replies.UNDO_REFUSALS[undone.status],
-        )
+    if undone.status == UndoStatus.UNDONE:
+        services.inbox_arrived.set()  # the worker posts what the outbox now holds
         return
-    reply = replies.confirmation(services.renderer, undone.changes, message_id, undone_by=user)
-    respond(replace_original=True, blocks=reply.blocks, text=reply.text)
-    try:
-        context.client.reactions_remove(
-            channel=undone.channel, timestamp=undone.ts, name=RECORDED_REACTION
-        )
-    except SlackApiError as error:
-        log.warning("could not remove the reaction after an undo: %s", error)
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=replies.UNDO_REFUSALS[undone.status],
+    )

@@ -86,6 +86,22 @@ def delete(db: Database, clock: FixedClock, ts: str = TS) -> intake.Deleted:
     return deleted
 
 
+def undo_in(
+    db: Database, clock: FixedClock, message_id: int, user: str, author: str, *editors: str
+) -> intake.Undone:
+    with db.unit_of_work() as session:
+        undone = intake.undo(
+            session,
+            message_id,
+            user_id=user,
+            author=author,
+            settings=settings(db, *editors),
+            now=clock(),
+        )
+        session.commit()
+    return undone
+
+
 def replied_before(db: Database, message_id: int, reply_ts: str) -> None:
     """A confirmation posted before the outbox kept where replies are (``reply_ts``)."""
     with db.unit_of_work() as session:
@@ -193,14 +209,7 @@ def test_undo_by_the_poster_or_an_editor(plan_db: Database, clock: FixedClock) -
     assert message_id is not None
 
     def undo(user: str, *editors: str, message: int = message_id) -> intake.Undone:
-        return intake.undo(
-            plan_db,
-            message,
-            user_id=user,
-            author=user,
-            settings=settings(plan_db, *editors),
-            clock=clock,
-        )
+        return undo_in(plan_db, clock, message, user, user, *editors)
 
     assert undo("U2").status == UndoStatus.NOT_ALLOWED
     assert undo("U2", "U3").status == UndoStatus.NOT_ALLOWED
@@ -247,14 +256,7 @@ def test_an_undone_message_records_nothing_when_edited(
     """Undo means "this message records nothing": its edits do not bring updates back."""
     first = post(plan_db, clock, "50-18 done")
     assert first.outcome.message_id is not None
-    undone = intake.undo(
-        plan_db,
-        first.outcome.message_id,
-        user_id="U1",
-        author="Alice",
-        settings=settings(plan_db),
-        clock=clock,
-    )
+    undone = undo_in(plan_db, clock, first.outcome.message_id, "U1", "Alice")
     assert undone.status == UndoStatus.UNDONE
     for text in ("50-18 done!", "50-18 and 50-20 done, see TD206", "update 50-20: agreed"):
         edited = edit(plan_db, clock, text)
