@@ -106,7 +106,8 @@ class InboxWorker:
 
     def _run_once(self) -> int:
         services = self.services
-        claimed = inbox.claim_due(services.db, services.clock())
+        settings = services.settings
+        claimed = inbox.claim_due(services.db, services.clock(), lease=settings.inbox_lease)
         handled = 0
         for event in claimed:
             if self._stopping.is_set():
@@ -115,7 +116,7 @@ class InboxWorker:
             handled += 1
         # stopping: the events claimed and not begun go back at once, for any replica
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
-        deliver(services.db, self.post, services.clock())
+        deliver(services.db, self.post, services.clock(), lease=settings.outbox_lease)
         self._tidy(services.clock())
         return len(claimed)
 
