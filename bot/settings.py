@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -53,10 +53,23 @@ class Settings:
     public_url: str = ""
     scheduler: bool = True
     log_format: str = "text"
+    inbox_lease_seconds: int = 30
+    """How long an event a worker claimed is left to it before another may take it."""
+    outbox_lease_seconds: int = 300
+    """How long a post being made is left to its process before another may make it: longer
+    than a post can take (three tries of 10 s and Slack's Retry-After pauses)."""
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def inbox_lease(self) -> timedelta:
+        return timedelta(seconds=self.inbox_lease_seconds)
+
+    @property
+    def outbox_lease(self) -> timedelta:
+        return timedelta(seconds=self.outbox_lease_seconds)
 
     @property
     def has_slack(self) -> bool:
@@ -126,7 +139,19 @@ class Settings:
             public_url=_public_url(env.get("TSAGBOT_PUBLIC_URL", "")),
             scheduler=_switch("TSAGBOT_SCHEDULER", env.get("TSAGBOT_SCHEDULER")),
             log_format=_log_format(env.get("TSAGBOT_LOG_FORMAT", "")),
+            inbox_lease_seconds=_seconds(env, "TSAGBOT_INBOX_LEASE_SECONDS", 30),
+            outbox_lease_seconds=_seconds(env, "TSAGBOT_OUTBOX_LEASE_SECONDS", 300),
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    """A lease in seconds, from 1 to an hour."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) <= 3600:
+        raise SettingsError(f"{name}={value!r} must be seconds from 1 to 3600")
+    return int(value)
 
 
 def _id_set(value: str) -> frozenset[str]:

@@ -119,7 +119,7 @@ class Dispatcher:
             if fresh:
                 enqueue(session, self.compose_reminders(session, fresh, now), now)
                 session.commit()
-        return deliver(self.db, post, now)
+        return deliver(self.db, post, now, lease=self.settings.outbox_lease)
 
     def compose_digest(self, session: Session, now: datetime, slot: DigestSlot) -> list[Post]:
         """The digest of ``slot``, as of the slot's time even when posted late after downtime."""
@@ -148,7 +148,7 @@ class Dispatcher:
                     posts = self.compose_digest(session, now, slot)
                     if enqueue(session, posts, now, together=True):
                         session.commit()
-        return deliver(self.db, post, now)
+        return deliver(self.db, post, now, lease=self.settings.outbox_lease)
 
 
 class _ItemsDue:

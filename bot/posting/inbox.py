@@ -28,7 +28,8 @@ from bot.store.vocabulary import InboxStatus
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=30)
+"""The default of ``TSAGBOT_INBOX_LEASE_SECONDS``: a listener takes well under a second."""
 FIRST_PAUSE = timedelta(seconds=10)
 LONGEST_PAUSE = timedelta(minutes=30)
 GIVE_UP_AFTER = 12
@@ -60,8 +61,10 @@ class Claimed:
     attempts: int
 
 
-def claim_due(db: Database, now: datetime, *, limit: int = 20) -> list[Claimed]:
-    """Claim up to ``limit`` events that are due, oldest first, for one lease each."""
+def claim_due(
+    db: Database, now: datetime, *, lease: timedelta = LEASE, limit: int = 20
+) -> list[Claimed]:
+    """Claim up to ``limit`` events that are due, oldest first, for ``lease`` each."""
     with db.unit_of_work() as session:
         ids = session.scalars(
             select(InboxEvent.id)
@@ -82,7 +85,7 @@ def claim_due(db: Database, now: datetime, *, limit: int = 20) -> list[Claimed]:
                 .values(
                     status=InboxStatus.WORKING,
                     attempts=InboxEvent.attempts + 1,
-                    next_attempt_at=now + LEASE,
+                    next_attempt_at=now + lease,
                 )
                 .execution_options(synchronize_session=False)
             )

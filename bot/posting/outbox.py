@@ -36,6 +36,7 @@ from bot.store.vocabulary import PostMethod, PostStatus
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+"""The default of ``TSAGBOT_OUTBOX_LEASE_SECONDS``."""
 FIRST_PAUSE = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=1)
 GIVE_UP_AFTER = 48  # attempts; with the pauses above, about two days
@@ -135,12 +136,14 @@ def deliver(
     post: PostFunction,
     now: datetime,
     *,
+    lease: timedelta = LEASE,
     limit: int = 50,
     keys: Sequence[str] | None = None,
 ) -> Delivery:
     """Post what is due in the outbox, oldest first; each post is claimed before it is made.
 
-    With ``keys``, only those posts (the replies to the event just handled).
+    With ``keys``, only those posts (the replies to the event just handled). A post claimed
+    is left to this process for ``lease`` (``TSAGBOT_OUTBOX_LEASE_SECONDS``).
     """
     delivery = Delivery()
     query = (
@@ -154,7 +157,7 @@ def deliver(
     with db.unit_of_work() as session:
         rows = session.execute(query).all()
     for row_id, key in rows:
-        claimed = _claim(db, row_id, now)
+        claimed = _claim(db, row_id, now, lease)
         if claimed is None:
             continue
         if claimed.useful_until is not None and claimed.useful_until <= now:
@@ -188,7 +191,7 @@ class _Claimed:
         return self.outgoing.attempts
 
 
-def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
+def _claim(db: Database, row_id: int, now: datetime, lease: timedelta) -> _Claimed | None:
     """Take the post for one lease; None when another process holds or has sent it."""
     with db.unit_of_work() as session:
         result = session.execute(
@@ -201,7 +204,7 @@ def _claim(db: Database, row_id: int, now: datetime) -> _Claimed | None:
             .values(
                 status=PostStatus.SENDING,
                 attempts=OutboxPost.attempts + 1,
-                next_attempt_at=now + LEASE,
+                next_attempt_at=now + lease,
             )
             .execution_options(synchronize_session=False)
         )

@@ -108,7 +108,8 @@ class InboxWorker:
         if self._stopping.is_set():
             return 0  # claimed now, the events would only be handed back
         services = self.services
-        claimed = inbox.claim_due(services.db, services.clock())
+        settings = services.settings
+        claimed = inbox.claim_due(services.db, services.clock(), lease=settings.inbox_lease)
         handled = 0
         for event in claimed:
             if self._stopping.is_set():
@@ -117,7 +118,7 @@ class InboxWorker:
             handled += 1
         # stopping: the events claimed and not begun go back at once, for any replica
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
-        deliver(services.db, self.post, services.clock())
+        deliver(services.db, self.post, services.clock(), lease=settings.outbox_lease)
         self._tidy(services.clock())
         return handled
 
