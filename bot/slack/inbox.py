@@ -118,7 +118,8 @@ class InboxWorker:
             handled += 1
         # stopping: the events claimed and not begun go back at once, for any replica
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
-        deliver(services.db, self.post, services.clock(), lease=settings.outbox_lease)
+        if not self._stopping.is_set():  # stopping: posts wait for the next process
+            deliver(services.db, self.post, services.clock(), lease=settings.outbox_lease)
         self._tidy(services.clock())
         return handled
 

@@ -87,9 +87,11 @@ def stop_on_signals() -> StopSignal:
     stop = StopSignal()
 
     def interrupt(signum: int, _frame: FrameType | None) -> None:
-        if stop.at is None:
-            stop.at = time.monotonic()
-            log.info("received %s: stopping", signal.Signals(signum).name)
+        if stop.at is not None:  # a second signal must not cut the stopping short
+            log.info("received %s again: still stopping", signal.Signals(signum).name)
+            return
+        stop.at = time.monotonic()
+        log.info("received %s: stopping", signal.Signals(signum).name)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
