@@ -13,6 +13,7 @@ the thread (``conversations.replies``) or among the channel's latest messages
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -90,30 +91,20 @@ def slack_poster(client: WebClient) -> PostFunction:
             )
             return ""
         if outgoing.method == PostMethod.UNREACTION:
-            return _unreact(client, outgoing)
-        return _react(client, outgoing)
+            return _reaction(client.reactions_remove, outgoing, UNREACTION_DONE)
+        return _reaction(client.reactions_add, outgoing, REACTION_DONE)
 
     return post
 
 
-def _unreact(client: WebClient, outgoing: Outgoing) -> str:
+def _reaction(call: Callable[..., Any], outgoing: Outgoing, done: frozenset[str]) -> str:
+    """Add or remove the reaction ``params.name``; Slack's ``done`` errors mean it is so."""
     try:
-        client.reactions_remove(
+        call(
             channel=outgoing.channel, timestamp=outgoing.params["ts"], name=outgoing.params["name"]
         )
     except SlackApiError as error:
-        if error.response.get("error") not in UNREACTION_DONE:
-            raise
-    return ""
-
-
-def _react(client: WebClient, outgoing: Outgoing) -> str:
-    try:
-        client.reactions_add(
-            channel=outgoing.channel, timestamp=outgoing.params["ts"], name=outgoing.params["name"]
-        )
-    except SlackApiError as error:
-        if error.response.get("error") not in REACTION_DONE:
+        if error.response.get("error") not in done:
             raise
     return ""
 
