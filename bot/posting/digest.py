@@ -633,22 +633,37 @@ def pack(found: Iterable[Section]) -> list[list[list[Mrkdwn]]]:
     for section in found:
         head = [one_line(section.title, MAX_TITLE)] if section.title else []
         lines = [one_line(line, MAX_LINE) for line in section.lines if line.strip()]
-        while lines:
-            chunks = chunk_lines([*head, *lines])
+        start = 0
+        while start < len(lines):
+            # Only as many lines as one message could hold are chunked each time, so a
+            # long section costs time in proportion to its length, not its length squared.
+            end = _window(lines, start)
+            chunks = chunk_lines([*head, *lines[start:end]])
             room = _room(messages[-1], chunks)
-            whole = room == len(chunks)
-            if messages[-1] and not whole and (room == 0 or _room([], chunks) == len(chunks)):
+            whole = room == len(chunks) and end == len(lines)
+            alone = end == len(lines) and _room([], chunks) == len(chunks)
+            if messages[-1] and not whole and (room == 0 or alone):
                 messages.append([])
                 continue
             messages[-1].append(chunks[:room])
             if whole:
                 break
-            shown = sum(chunk.count("\n") + 1 for chunk in chunks[:room]) - len(head)
-            lines = lines[shown:]
+            start += sum(chunk.count("\n") + 1 for chunk in chunks[:room]) - len(head)
             continued = f"{_plain_title(head[0])} (continued)" if head else ""
             head = [one_line(continued, MAX_TITLE)] if continued else []
             messages.append([])
     return [message for message in messages if message] or [[]]
+
+
+def _window(lines: Sequence[str], start: int) -> int:
+    """Where the lines from ``start`` stop being able to fit in one message (an end index
+    past at least :data:`MESSAGE_CHARS` characters, or the end)."""
+    chars = 0
+    for end in range(start, len(lines)):
+        chars += len(lines[end]) + 1
+        if chars > MESSAGE_CHARS + CHUNK:
+            return end + 1
+    return len(lines)
 
 
 def _room(message: Sequence[Sequence[str]], chunks: Sequence[str]) -> int:
