@@ -21,6 +21,10 @@ ID_PATTERN = (
     r"\s*(?:[-./]|\s+(?:item\s*)?|\s*item\s*)\s*(?P<item>\d{1,3}))"
 )
 _WHOLE_ID = re.compile(rf"^\s*{ID_PATTERN}\s*$", re.IGNORECASE)
+_ANY_ID = re.compile(rf"(?<!\w){ID_PATTERN}(?!\w)", re.IGNORECASE)
+# What may stand between, before and after ids in ``/action 50-18, 2-3 and 50-20?``;
+# ``status`` asks for what the card shows anyway.  Anything else makes the text a search.
+_BETWEEN_IDS = re.compile(r"(?:[\s,;:&.!?]|\band\b|\bstatus\b)*", re.IGNORECASE)
 
 
 def normalize_dashes(text: str) -> str:
@@ -38,6 +42,22 @@ def canonical_id(text: str) -> str | None:
     """The canonical id for text that is one id and nothing else, else None."""
     match = _WHOLE_ID.match(normalize_dashes(text))
     return _format(match) if match else None
+
+
+def ids_in(text: str) -> list[str]:
+    """The canonical ids of text that is only ids, with separators (commas, semicolons,
+    ``and``, spaces), trailing punctuation and the word ``status``; else none.
+
+    Each id once, in the order typed.
+    """
+    text = normalize_dashes(text)
+    matches = list(_ANY_ID.finditer(text))
+    starts = [0, *(match.end() for match in matches)]
+    ends = [*(match.start() for match in matches), len(text)]
+    gaps = [text[start:end] for start, end in zip(starts, ends, strict=True)]
+    if not matches or not all(_BETWEEN_IDS.fullmatch(gap) for gap in gaps):
+        return []
+    return list(dict.fromkeys(_format(match) for match in matches))
 
 
 def resolution_of(item_id: str) -> str:

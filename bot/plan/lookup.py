@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
-from bot.plan.ids import canonical_id, normalize_dashes
+from bot.plan.ids import canonical_id, ids_in, normalize_dashes
 from bot.plan.queries import find_item, in_other_editions, resolution_items
 from bot.plan.search import Hit, SearchIndex
 from bot.store.models import ActionItem, Resolution
@@ -25,12 +25,14 @@ RESOLUTION_QUERY = re.compile(
 )
 ITEM_PREFIX = re.compile(r"^(?:action\s+)?item\s+", re.IGNORECASE)
 HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "usage"})
+MAX_IDS = 20  # ids one command shows; a list of them stays well within Slack's 50 blocks
 EDITION_WORD = re.compile(rf"(?:^|\s){EDITION.pattern}(?=\s|$)", re.IGNORECASE)
 
 
 class AnswerKind(StrEnum):
     HELP = "help"
     ITEM = "item"
+    ITEMS = "items"  # several ids in one command: ``parts`` holds one answer for each
     RESOLUTION = "resolution"
     SEARCH = "search"
     NOT_FOUND = "not_found"
@@ -53,6 +55,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     edition: str = ""
     current: str = ""
+    parts: list[Answer] = field(default_factory=list)
 
 
 def split_edition(text: str) -> tuple[str, str | None]:
@@ -69,9 +72,15 @@ def classify(text: str) -> tuple[AnswerKind, str]:
     cleaned = " ".join(normalize_dashes(text).split())
     if cleaned.lower() in HELP_WORDS:
         return AnswerKind.HELP, ""
-    code = canonical_id(ITEM_PREFIX.sub("", cleaned))
+    unprefixed = ITEM_PREFIX.sub("", cleaned)
+    code = canonical_id(unprefixed)
     if code:
         return AnswerKind.ITEM, code
+    codes = ids_in(unprefixed)  # ``50-18?``, ``50-18 status``, ``50-18, 2-3 and 50-20``
+    if len(codes) == 1:
+        return AnswerKind.ITEM, codes[0]
+    if codes:
+        return AnswerKind.ITEMS, " ".join(codes)
     match = RESOLUTION_QUERY.match(cleaned)
     if match:
         number = str(int(match["number"]))
@@ -82,7 +91,7 @@ def classify(text: str) -> tuple[AnswerKind, str]:
 def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -> Answer:
     current = current_edition(session)
     rest, named = split_edition(text)
-    lookups = (AnswerKind.ITEM, AnswerKind.RESOLUTION)
+    lookups = (AnswerKind.ITEM, AnswerKind.ITEMS, AnswerKind.RESOLUTION)
     if named:
         kind, argument = classify(rest)
         if kind in lookups:
@@ -108,6 +117,12 @@ def _in_edition(
     edition: str,
     current: str,
 ) -> Answer:
+    if kind == AnswerKind.ITEMS:
+        parts = [
+            _in_edition(session, index, AnswerKind.ITEM, code, edition, current)
+            for code in argument.split()[:MAX_IDS]
+        ]
+        return Answer(kind, argument, parts=parts, edition=edition, current=current)
     if kind == AnswerKind.ITEM:
         items = find_item(session, argument, edition=edition)
         if items:

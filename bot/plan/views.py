@@ -116,6 +116,8 @@ class Views:
             )
         if answer.kind == AnswerKind.RESOLUTION:
             return self.resolution(answer, page)
+        if answer.kind == AnswerKind.ITEMS:
+            return self.items(answer)
         if answer.kind == AnswerKind.SEARCH:
             return self.search(answer)
         return self.not_found(answer)
@@ -275,13 +277,48 @@ class Views:
         text = f"{len(hits)} {noun} {one_line(answer.query, 100)}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), text)
 
-    def not_found(self, answer: Answer) -> Reply:
+    def items(self, answer: Answer, *, post: bool = True, shared_by: str | None = None) -> Reply:
+        """Several ids asked at once: a line for each, as a search lists its hits,
+        and for an unknown id what ``/action ID`` would say of it."""
+        lines = [self._part_line(part, answer.current) for part in answer.parts]
+        value = spec(ViewKind.SEARCH, answer.query)
+        codes = answer.query.split()
+        footer = f"`{self.command} ID` shows one item"
+        if len(codes) > len(answer.parts):
+            footer = f"{len(codes) - len(answer.parts)} more ids not shown · {footer}"
+        view = {
+            "title": mrkdwn("Action items *{}*:", one_line(", ".join(codes), 200)),
+            "hits": lines,
+            "show": post,
+            "footer": shared(footer, shared_by),
+            "buttons": [post_button(POST_BUTTON, value)]
+            if post and len(value) <= MAX_BUTTON_VALUE
+            else [],
+        }
+        found = [part.items[0].code for part in answer.parts if part.items]
+        text = f"{len(found)} of {len(answer.parts)} action items found: {', '.join(found)}"
+        return Reply(self.renderer.blocks("search.json.j2", view=view), one_line(text, 150))
+
+    def _part_line(self, part: Answer, current: str) -> dict[str, str]:
+        if not part.items:  # "code" empty: no "Show" button
+            return {"code": "", "text": self.not_found_text(part)}
+        item = part.items[0]
+        line = mrkdwn("*`{}`* {} {}", item.code, state_icon(item), one_line(item.action, 300))
+        if item.obsolete:
+            line += mrkdwn(" _(obsolete, {})_", item.appendix)
+        if item.edition != current:
+            line += mrkdwn(" _({} plan)_", item.edition)
+        return {"code": item.code, "text": clip(line, CHUNK)}
+
+    def not_found_text(self, answer: Answer) -> Mrkdwn:
         query = one_line(answer.query, 200)
         if answer.suggestions:
             closest = ", ".join(f"`{s}`" for s in answer.suggestions)
-            text = mrkdwn("Nothing found for *{}*. Closest: {}", query, closest)
-        else:
-            text = mrkdwn("Nothing found for *{}*.", query)
+            return mrkdwn("Nothing found for *{}*. Closest: {}", query, closest)
+        return mrkdwn("Nothing found for *{}*.", query)
+
+    def not_found(self, answer: Answer) -> Reply:
+        text = self.not_found_text(answer)
         view = {
             "text": clip(text, CHUNK),
             "hint": f"Try `{self.command} help` for what you can ask.",

@@ -122,3 +122,61 @@ def test_obsolete_and_alias_are_said(loaded: Services) -> None:
     text = blocks_to_text(blocks)
     assert "Obsolete" in text
     assert "Appendix I (WTSA-16)" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("50-18?", ("item", "50-18")),
+        ("50-18.", ("item", "50-18")),
+        ("50-18!", ("item", "50-18")),
+        ("50-18 status", ("item", "50-18")),
+        ("50-18 Status?", ("item", "50-18")),
+        ("status 50-18", ("item", "50-18")),
+        ("R50-18?", ("item", "50-18")),
+        ("item 50-18?", ("item", "50-18")),
+        ("op-1?", ("item", "Op-01")),
+        ("50\u201118 status", ("item", "50-18")),
+        ("50-18 50-18", ("item", "50-18")),
+        ("50-18 50-20", ("items", "50-18 50-20")),
+        ("50-18, 2-3", ("items", "50-18 02-03")),
+        ("50-18; 50-20 and 2-3", ("items", "50-18 50-20 02-03")),
+        ("50-18 & 50-20.", ("items", "50-18 50-20")),
+        ("50.18,50.20", ("items", "50-18 50-20")),
+        ("R50-18, op-1!", ("items", "50-18 Op-01")),
+        ("50-18 50-20 status?", ("items", "50-18 50-20")),
+        ("50-18, 50-20, 50-18", ("items", "50-18 50-20")),
+        ("50-18 done", ("search", "50-18 done")),
+        ("50-18 done?", ("search", "50-18 done?")),
+        ("security 50-18", ("search", "security 50-18")),
+        ("50 18 20", ("search", "50 18 20")),
+        ("TD206R1", ("search", "TD206R1")),
+        ("2023-24 report", ("search", "2023-24 report")),
+        ("status", ("search", "status")),
+        ("50?", ("search", "50?")),
+    ],
+)
+def test_ids_with_punctuation_words_and_several_ids(text: str, expected: tuple[str, str]) -> None:
+    assert classify(text) == expected
+
+
+def test_several_ids_list_each_and_say_which_are_unknown(loaded: Services) -> None:
+    kind, blocks = reply_for(loaded, "50-18, 50-99 and 1-11")
+    assert kind == "items"
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert sections[0] == "Action items *50-18, 50-99, 01-11*:"
+    assert sections[1].startswith("*`50-18`* ")
+    assert sections[2].startswith("Nothing found for *50-99*. Closest: ")
+    assert "`50-09`" in sections[2]
+    assert sections[3].startswith("*`01-11`* :white_check_mark: ")
+    shows = [b.get("accessory", {}).get("value") for b in blocks if b["type"] == "section"]
+    assert shows == [None, "50-18", None, "01-11"]
+
+
+def test_many_ids_stay_within_slacks_limits(loaded: Services) -> None:
+    text = ", ".join(f"50-{n}" for n in range(1, 40))
+    kind, blocks = reply_for(loaded, text)
+    assert kind == "items"
+    assert 0 < len(blocks) <= MAX_BLOCKS
+    assert all(len(t) <= MAX_TEXT for t in _texts(blocks))
+    assert "19 more ids not shown" in blocks_to_text(blocks)

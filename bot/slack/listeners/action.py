@@ -70,6 +70,8 @@ def render_spec(
             return views.resolution(found, page, post=post, shared_by=shared_by)
         if kind == ViewKind.SEARCH and found.kind == AnswerKind.SEARCH:
             return views.search(found, post=post, shared_by=shared_by)
+        if kind == ViewKind.SEARCH and found.kind == AnswerKind.ITEMS:
+            return views.items(found, post=post, shared_by=shared_by)
         return views.for_answer(session, found)
 
 

@@ -457,6 +457,32 @@ def test_show_opens_a_hit_in_place_of_the_list(server: Server) -> None:
     assert card == server.action("50-24")["blocks"]
 
 
+# -- ids with words and punctuation, several ids ------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["50-18?", "50-18.", "50-18 status", "R50-18 status?"])
+def test_an_id_with_a_question_mark_or_status_gives_its_card(server: Server, typed: str) -> None:
+    assert server.action(typed) == server.action("50-18")
+
+
+def test_several_ids_list_each_one_with_its_show_button(server: Server) -> None:
+    message = server.action("50-18; 50-99 and 1-11")
+    blocks = message["blocks"]
+    assert sections(blocks)[0] == "Action items *50-18, 50-99, 01-11*:"
+    hits = search_hits(blocks)
+    assert list(hits) == ["50-18", "01-11"]
+    assert hits["50-18"].startswith(":arrows_counterclockwise: SG17, in close collaboration")
+    assert sections(blocks)[2].startswith("Nothing found for *50-99*. Closest: `50-")
+    assert message["text"] == "2 of 3 action items found: 50-18, 01-11"
+    show = next(b for b in buttons(blocks) if b["value"] == "50-18")
+    assert server.click(show).params["blocks"] == server.action("50-18")["blocks"]
+    posted = server.click(button(blocks, "action_post")).params
+    assert posted["response_type"] == "in_channel"
+    assert search_hits(posted["blocks"], show=False) == hits
+    assert buttons(posted["blocks"]) == []
+    assert "shared by <@U0BOB>" in contexts(posted["blocks"])[-1]
+
+
 # -- nothing found, help --------------------------------------------------------------------
 
 
