@@ -103,7 +103,7 @@ def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -
         return _in_edition(session, index, kind, argument, current, current)
     if kind == AnswerKind.HELP:
         return Answer(kind, text)
-    hits = index.search(argument, limit=limit)
+    hits = index.citing(argument, limit=limit) or index.search(argument, limit=limit)
     if hits:
         return Answer(AnswerKind.SEARCH, argument, hits=hits)
     return Answer(AnswerKind.NOT_FOUND, argument, suggestions=nearest_words(index, argument))

@@ -19,6 +19,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.plan.updates.parse import extract_documents
+
+# ``TSAG-TD206``, ``SG17-TD206``, ``TD206R1``, ``TD206-R1``, ``TD206/PLEN``: all ``TD206``.
+DOCUMENT_CORE = re.compile(
+    r"(?:(?:TSAG|SG[0-9]{1,2})-)?(?P<core>(?:TD|C)[0-9]+)(?:-?R[0-9]{1,2})?(?:/[A-Z0-9/]+)?"
+)
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 STOP_WORDS = frozenset(
     [
@@ -82,6 +88,13 @@ class Hit:
     matched: tuple[str, ...]
 
 
+def document_core(reference: str) -> str:
+    """What a document reference (as :func:`extract_documents` gives it) is found by:
+    ``TD206`` for any group's TD 206 and any of its revisions."""
+    match = DOCUMENT_CORE.fullmatch(reference)
+    return match["core"] if match else reference
+
+
 def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1]
 
@@ -98,6 +111,12 @@ class SearchIndex:
                     best = postings[word].get(number, 0.0)
                     postings[word][number] = max(best, weight)
         self.postings = dict(postings)
+        cited: dict[str, list[int]] = defaultdict(list)
+        for number, document in enumerate(self.documents):
+            references = extract_documents(f"{document.action}\n{document.status}")
+            for core in dict.fromkeys(document_core(r) for r in references):
+                cited[core].append(number)
+        self.cited = dict(cited)
         self.vocabulary = list(self.postings)
         self.sorted_vocabulary = sorted(self.vocabulary)
         total = max(len(self.documents), 1)
@@ -124,6 +143,22 @@ class SearchIndex:
         best = max(merged.values(), default=0.0)
         close = sorted(merged.items(), key=lambda pair: -pair[1])
         return [(w, s) for w, s in close if s >= best - SIMILARITY_SPREAD][:MAX_VARIANTS]
+
+    def citing(self, query: str, limit: int = 10) -> list[Hit]:
+        """Items whose action or status cites a document the query names (``TD206``
+        finds ``TSAG-TD206``, ``TD 206``, ``TD206R1``), in plan order; else none."""
+        cores = list(dict.fromkeys(document_core(r) for r in extract_documents(query)))
+        numbers = sorted({n for core in cores for n in self.cited.get(core, [])})
+        matched = {core.lower() for core in cores} | {core.lstrip("TDC") for core in cores}
+        return [
+            Hit(
+                key=self.documents[n].key,
+                score=1.0,
+                excerpt=excerpt(self.documents[n], matched),
+                matched=tuple(sorted(matched)),
+            )
+            for n in numbers[:limit]
+        ]
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """The best matches first; an empty list when no word comes close."""

@@ -180,3 +180,28 @@ def test_many_ids_stay_within_slacks_limits(loaded: Services) -> None:
     assert 0 < len(blocks) <= MAX_BLOCKS
     assert all(len(t) <= MAX_TEXT for t in _texts(blocks))
     assert "19 more ids not shown" in blocks_to_text(blocks)
+
+
+def test_a_document_finds_the_items_citing_it_in_any_spelling() -> None:
+    index = SearchIndex(
+        [
+            Document("50-18", "Report to TSAG", "Cybersecurity", "See TSAG-TD206 and C 91."),
+            Document("50-20", "Report on TD 206R1", "Cybersecurity", ""),
+            Document("50-21", "Report on TD 2061", "Cybersecurity", "TD20"),
+        ]
+    )
+    for query in ("TD206", "td 206", "TSAG-TD206", "TD206R1", "TD-206"):
+        assert [hit.key for hit in index.citing(query)] == ["50-18", "50-20"], query
+    assert [hit.key for hit in index.citing("C91")] == ["50-18"]
+    assert "TSAG-TD206" in index.citing("TD206")[0].excerpt
+    assert index.citing("TD207") == []
+    assert index.citing("cybersecurity report") == []
+
+
+def test_td206_finds_the_item_whose_status_cites_it(loaded: Services) -> None:
+    with loaded.db.unit_of_work() as session:
+        found = answer(session, loaded.search_index(session), "TD206")
+    assert found.kind == "search"
+    # 01-04 and 52-03 cite it as "TSAG-TDs 38, 206".
+    assert [hit.key for hit in found.hits] == ["01-04", "50-18", "52-03"]
+    assert all("206" in hit.excerpt for hit in found.hits)

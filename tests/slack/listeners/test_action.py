@@ -483,6 +483,13 @@ def test_several_ids_list_each_one_with_its_show_button(server: Server) -> None:
     assert "shared by <@U0BOB>" in contexts(posted["blocks"])[-1]
 
 
+@pytest.mark.parametrize("typed", ["TD206", "TD 206", "TSAG-TD206", "td206r1"])
+def test_a_document_finds_the_items_that_cite_it(server: Server, typed: str) -> None:
+    hits = search_hits(server.action(typed)["blocks"])
+    assert "50-18" in hits
+    assert "TSAG-TD206" in hits["50-18"]
+
+
 # -- nothing found, help --------------------------------------------------------------------
 
 
