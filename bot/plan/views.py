@@ -281,7 +281,10 @@ class Views:
         """Several ids asked at once: a line for each, as a search lists its hits,
         and for an unknown id what ``/action ID`` would say of it."""
         lines = [self._part_line(part, answer.current) for part in answer.parts]
-        value = spec(ViewKind.SEARCH, answer.query)
+        older = answer.edition and answer.edition != answer.current
+        value = spec(
+            ViewKind.SEARCH, answer.query + (f" {answer.edition.lower()}" if older else "")
+        )
         codes = answer.query.split()
         footer = f"`{self.command} ID` shows one item"
         if len(codes) > len(answer.parts):
@@ -308,7 +311,9 @@ class Views:
             line += mrkdwn(" _(obsolete, {})_", item.appendix)
         if item.edition != current:
             line += mrkdwn(" _({} plan)_", item.edition)
-        return {"code": item.code, "text": clip(line, CHUNK)}
+        # The "Show" button's value is what /action is asked: an older edition's by name.
+        shown = item.code if item.edition == current else f"{item.code} {item.edition.lower()}"
+        return {"code": shown, "text": clip(line, CHUNK)}
 
     def not_found_text(self, answer: Answer) -> Mrkdwn:
         query = one_line(answer.query, 200)

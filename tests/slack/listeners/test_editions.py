@@ -71,3 +71,20 @@ def test_the_resolution_view_says_who_acts(console: Console) -> None:
         "GenSec: SecGen · Collaboration with: GenSec: GCA; BDT ITU-D: ITU-D Question 3/2; "
         "BR ITU-R · Report to: TSAG; Council"
     ) in listing
+
+
+def test_several_ids_of_an_older_plan_keep_its_name_in_their_buttons(
+    console: Console, db: Database, plan_text: str, clock: FixedClock
+) -> None:
+    import_bytes(db, wtsa24_from(plan_text).encode(), "wtsa24.txt", clock)
+    (message,) = console.command("/action", "50-18, 50-20 wtsa-20").messages()
+    values = [
+        element["value"]
+        for block in message["blocks"]
+        for element in [block.get("accessory", {}), *block.get("elements", [])]
+        if "value" in element
+    ]
+    assert values[:2] == ["50-18 wtsa-20", "50-20 wtsa-20"]
+    assert "50-18 50-20 wtsa-20" in values[2]  # "Post in channel" names the edition too
+    older = console.command("/action", values[0]).as_text()
+    assert "An item of the WTSA-20 plan, which the WTSA-24 plan has replaced" in older
