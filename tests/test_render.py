@@ -340,6 +340,15 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         views.item_card(session, item, also=other, shared_by=h),
         views.resolution(resolution, 1, shared_by=SHARER),
         views.search(Answer(AnswerKind.SEARCH, h, hits=hits), shared_by=SHARER),
+        views.items(
+            Answer(
+                AnswerKind.ITEMS,
+                f"50-18 {h}",
+                parts=[found, Answer(AnswerKind.NOT_FOUND, h, suggestions=[h])],
+                current=h,
+            ),
+            shared_by=SHARER,
+        ),
         views.not_found(Answer(AnswerKind.NOT_FOUND, h, suggestions=[h])),
         views.not_found(Answer(AnswerKind.NOT_FOUND, h)),
         views.help(),
@@ -464,7 +473,7 @@ def test_a_reply_escapes_its_notification_text() -> None:
 
 
 REPLIES_CHECKED = {
-    Views: {"for_answer", "help", "item_card", "resolution", "search", "not_found"},
+    Views: {"for_answer", "help", "item_card", "items", "resolution", "search", "not_found"},
     MeetingViews: {
         *("for_answer", "overview", "next_meeting", "due_at_next", "item_status", "deadlines"),
         *("meetings", "card", "gone", "help", "unknown_command", "mention_help"),

@@ -304,7 +304,7 @@ class Views:
 
     def _part_line(self, part: Answer, current: str) -> dict[str, str]:
         if not part.items:  # "code" empty: no "Show" button
-            return {"code": "", "text": self.not_found_text(part)}
+            return {"code": "", "text": clip(self.not_found_text(part), CHUNK)}
         item = part.items[0]
         line = mrkdwn("*`{}`* {} {}", item.code, state_icon(item), one_line(item.action, 300))
         if item.obsolete:
