@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
 from bot.cli.schedule import digest_command, meetings_group, reminders_command
-from bot.cli.support import Context, count, echo_json, fail, pass_context
+from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.clock import system_clock
 from bot.plan.editions import current_edition, edition_name, known_editions
 from bot.plan.importing import ImportFailed, import_path
@@ -33,6 +33,7 @@ from bot.plan.queries import (
     update_as_json,
 )
 from bot.plan.views import state_word
+from bot.render import count
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command

@@ -12,6 +12,7 @@ import click
 from bot.clock import Clock
 from bot.meetings.service import ensure_schedule
 from bot.plan.importing import ImportFailed, ensure_plan
+from bot.render import count
 from bot.settings import Settings
 from bot.store.db import Database, DatabaseError
 
@@ -59,14 +60,10 @@ class Context:
             fail(str(error))
         if loaded is not None:
             click.echo(
-                f"(loaded the bundled meeting schedule, {len(loaded.added)} meetings)", err=True
+                f"(loaded the bundled meeting schedule, {count(len(loaded.added), 'meeting')})",
+                err=True,
             )
         return db
-
-
-def count(number: int, noun: str) -> str:
-    """``1 meeting``, ``2 meetings``: a number with its noun, singular when it is one."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def fail(message: str) -> NoReturn:

@@ -40,7 +40,7 @@ from bot.meetings.queries import DueItem
 from bot.meetings.when import local_date, local_midnight
 from bot.plan.ids import normalize_dashes
 from bot.plan.updates.parse import parse_message
-from bot.plan.updates.record import active_item, flags, state_word
+from bot.plan.updates.record import active_item, flags, state_phrase
 from bot.store.models import Meeting
 
 
@@ -342,7 +342,7 @@ def item_statuses(
             ItemStatus(
                 item.code,
                 True,
-                state=state_word(flags(item)),
+                state=state_phrase(flags(item)),
                 action=item.action,
                 milestone=" ".join(item.milestone.split()),
                 due_day=upcoming.day if upcoming and not upcoming.estimated else None,
