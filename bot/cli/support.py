@@ -76,3 +76,34 @@ def echo_json(value: Any) -> None:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+DB_HELP = (
+    "SQLAlchemy database URL (default: TSAGBOT_DATABASE_URL, else a SQLite file "
+    "in ~/.local/share/tsagbot)."
+)
+
+
+def _db_after_command(ctx: click.Context, _param: click.Parameter, url: str | None) -> None:
+    """``tsagbot items --db URL``: the command's ``--db`` overrides the one before it."""
+    context = ctx.find_object(Context)
+    if url and context is not None:
+        context.settings = context.settings.with_database(url)
+
+
+def share_db_option(group: click.Group) -> None:
+    """Give every command under ``group`` a ``--db`` option, so it may follow the command.
+
+    The group's own ``--db`` is the default; click reads a subcommand's options
+    after the group's callback has made the :class:`Context`."""
+    for command in group.commands.values():
+        command.params.append(
+            click.Option(
+                ["--db"],
+                metavar="URL",
+                expose_value=False,
+                callback=_db_after_command,
+                help=DB_HELP,
+            )
+        )
+        if isinstance(command, click.Group):
+            share_db_option(command)
