@@ -9,7 +9,7 @@ on the right UTC instant.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 GENEVA = "Europe/Zurich"
@@ -155,7 +155,7 @@ def parse_time(text: str) -> time:
     raise TimeError(f"{text.strip()!r} is not a time (write 13:00)")
 
 
-def parse_date_time(text: str, tz: ZoneInfo = UTC) -> tuple[date, time | None]:
+def parse_date_time(text: str, tz: tzinfo = UTC) -> tuple[date, time | None]:
     """A date with an optional time: ``2025-02-11 13:00``, ``2025-02-11T13:00``.
 
     ISO 8601 with seconds (what YAML writes for a timestamp) or an offset
@@ -171,7 +171,7 @@ def parse_date_time(text: str, tz: ZoneInfo = UTC) -> tuple[date, time | None]:
     return parse_date(cleaned), None
 
 
-def _iso_moment(text: str, tz: ZoneInfo) -> tuple[date, time]:
+def _iso_moment(text: str, tz: tzinfo) -> tuple[date, time]:
     compact = text[:10] + "T" + "".join(text[11:].split()).replace(",", ".")
     try:
         moment = datetime.fromisoformat(compact.upper())
