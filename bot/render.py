@@ -60,6 +60,14 @@ class Mrkdwn(str):
         return Mrkdwn(str.__add__(escape(other), self))
 
 
+def count(number: int, noun: str, plural: str = "") -> str:
+    """``1 meeting``, ``2 meetings``: a number with its noun, singular when it is one.
+
+    ``plural`` is for a noun whose plural is not the noun with an ``s``
+    (``count(n, "action item is", "action items are")``)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def escape(text: str) -> Mrkdwn:
     """Outside text made safe inside mrkdwn: Slack's three control characters escaped.
 

@@ -41,6 +41,7 @@ from bot.render import (
     check_limits,
     chunk_lines,
     clip,
+    count,
     escape,
     link,
     mention,
@@ -492,3 +493,9 @@ def test_every_reply_builder_is_in_the_hostile_check(views: type) -> None:
         and get_type_hints(function).get("return") is Reply
     }
     assert builders == REPLIES_CHECKED[views]
+
+
+def test_count_is_singular_only_for_one() -> None:
+    assert [count(n, "meeting") for n in (0, 1, 2)] == ["0 meetings", "1 meeting", "2 meetings"]
+    said = [count(n, "open action item is", "open action items are") for n in (1, 3)]
+    assert said == ["1 open action item is", "3 open action items are"]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
 from bot.cli.schedule import digest_command, meetings_group, reminders_command
-from bot.cli.support import Context, count, echo_json, fail, pass_context
+from bot.cli.support import DB_HELP, Context, echo_json, fail, pass_context, share_db_option
 from bot.clock import system_clock
 from bot.plan.editions import current_edition, edition_name, known_editions
 from bot.plan.importing import ImportFailed, import_path
@@ -33,6 +33,7 @@ from bot.plan.queries import (
     update_as_json,
 )
 from bot.plan.views import state_word
+from bot.render import count
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
@@ -50,8 +51,7 @@ from bot.store.models import StatusUpdate
     "--db",
     "database_url",
     metavar="URL",
-    help="SQLAlchemy database URL (default: TSAGBOT_DATABASE_URL, else a SQLite file "
-    "in ~/.local/share/tsagbot).",
+    help=DB_HELP,
 )
 @click.version_option(package_name="tsagbot")
 @click.pass_context
@@ -398,6 +398,7 @@ cli.add_command(export_command)
 cli.add_command(meetings_group)
 cli.add_command(reminders_command)
 cli.add_command(digest_command)
+share_db_option(cli)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.support import Context, count, echo_json, fail, pass_context
+from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.meetings.display import when_text
 from bot.meetings.merge import MergeSummary
 from bot.meetings.model import KIND_CHOICES, MeetingDraft, parse_kind
@@ -29,7 +29,7 @@ from bot.plan.importing import ImportFailed, read_file
 from bot.posting.dispatch import DigestSlot, Dispatcher, digest_slot
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder
-from bot.render import Renderer, blocks_to_text, mrkdwn_to_text
+from bot.render import Renderer, blocks_to_text, count, mrkdwn_to_text
 
 
 def parse_moment(text: str, option: str, context: Context) -> datetime:

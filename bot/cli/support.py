@@ -12,6 +12,7 @@ import click
 from bot.clock import Clock
 from bot.meetings.service import ensure_schedule
 from bot.plan.importing import ImportFailed, ensure_plan
+from bot.render import count
 from bot.settings import Settings
 from bot.store.db import Database, DatabaseError
 
@@ -59,14 +60,10 @@ class Context:
             fail(str(error))
         if loaded is not None:
             click.echo(
-                f"(loaded the bundled meeting schedule, {len(loaded.added)} meetings)", err=True
+                f"(loaded the bundled meeting schedule, {count(len(loaded.added), 'meeting')})",
+                err=True,
             )
         return db
-
-
-def count(number: int, noun: str) -> str:
-    """``1 meeting``, ``2 meetings``: a number with its noun, singular when it is one."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def fail(message: str) -> NoReturn:
@@ -79,3 +76,34 @@ def echo_json(value: Any) -> None:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+DB_HELP = (
+    "SQLAlchemy database URL (default: TSAGBOT_DATABASE_URL, else a SQLite file "
+    "in ~/.local/share/tsagbot)."
+)
+
+
+def _db_after_command(ctx: click.Context, _param: click.Parameter, url: str | None) -> None:
+    """``tsagbot items --db URL``: the command's ``--db`` overrides the one before it."""
+    context = ctx.find_object(Context)
+    if url and context is not None:
+        context.settings = context.settings.with_database(url)
+
+
+def share_db_option(group: click.Group) -> None:
+    """Give every command under ``group`` a ``--db`` option, so it may follow the command.
+
+    The group's own ``--db`` is the default; click reads a subcommand's options
+    after the group's callback has made the :class:`Context`."""
+    for command in group.commands.values():
+        command.params.append(
+            click.Option(
+                ["--db"],
+                metavar="URL",
+                expose_value=False,
+                callback=_db_after_command,
+                help=DB_HELP,
+            )
+        )
+        if isinstance(command, click.Group):
+            share_db_option(command)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.meetings.model import KIND_LABELS, MeetingKind
-from bot.render import Mrkdwn, slack_date
+from bot.render import Mrkdwn, count, slack_date
 from bot.store.models import Meeting
 
 DASH = "–"
@@ -102,10 +102,10 @@ def until_text(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
     if minutes <= 0:
         return "now"
     if minutes < 90:
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+        return f"in {count(minutes, 'minute')}"
     days = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
     if days == 0:
-        return f"in {round(minutes / 60)} hours"
+        return f"in {count(round(minutes / 60), 'hour')}"
     if days == 1:
         return "tomorrow"
-    return f"in {days} days"
+    return f"in {count(days, 'day')}"

@@ -40,7 +40,8 @@ from bot.meetings.queries import DueItem
 from bot.meetings.when import local_date, local_midnight
 from bot.plan.ids import normalize_dashes
 from bot.plan.updates.parse import parse_message
-from bot.plan.updates.record import active_item, flags, state_word
+from bot.plan.updates.record import active_item, flags, state_phrase
+from bot.render import count
 from bot.store.models import Meeting
 
 
@@ -202,11 +203,11 @@ def find_window(text: str, now: datetime, tz: ZoneInfo) -> Window | None:
     cleaned = _clean(text)
     match = _NEXT_DAYS.search(cleaned)
     if match:
-        count = int(match.group(1))
-        days = count * (7 if match.group(2).startswith("week") else 1)
+        number = int(match.group(1))
+        days = number * (7 if match.group(2).startswith("week") else 1)
         if 0 < days <= MAX_WINDOW_DAYS:
-            unit = match.group(2).rstrip("s") + ("s" if count != 1 else "")
-            return Window(now, now + timedelta(days=days), f"in the next {count} {unit}")
+            said = count(number, match.group(2).rstrip("s"))
+            return Window(now, now + timedelta(days=days), f"in the next {said}")
     named = _WINDOW_TEXT.search(cleaned)
     return window_for(named.group(1), now, tz) if named else None
 
@@ -342,7 +343,7 @@ def item_statuses(
             ItemStatus(
                 item.code,
                 True,
-                state=state_word(flags(item)),
+                state=state_phrase(flags(item)),
                 action=item.action,
                 milestone=" ".join(item.milestone.split()),
                 due_day=upcoming.day if upcoming and not upcoming.estimated else None,

@@ -272,7 +272,7 @@ def _drafts(entry: _Entry, file_tz: ZoneInfo, file_name: str) -> list[MeetingDra
     start_text = _text(fields, "start")
     if not start_text:
         raise _EntryError(f"{name!r} has no start date")
-    day, at = _date_time(start_text, "start")
+    day, at = _date_time(start_text, "start", tz)
     agenda = _agenda(fields.get("agenda"))
     documents = _documents(fields.get("documents"))
     base = {
@@ -371,9 +371,9 @@ def _channel(fields: Mapping[str, Any]) -> str:
     return channel
 
 
-def _date_time(text: str, key: str) -> tuple[date, time | None]:
+def _date_time(text: str, key: str, tz: ZoneInfo) -> tuple[date, time | None]:
     try:
-        return parse_date_time(text)
+        return parse_date_time(text, tz)
     except TimeError as error:
         raise _EntryError(f"{key}: {error}") from error
 
@@ -386,7 +386,7 @@ def _span(
         if at is None:
             last = day
             if end_text:
-                end_day, end_at = _date_time(end_text, "end")
+                end_day, end_at = _date_time(end_text, "end", tz)
                 if end_at is not None:
                     raise _EntryError("end has a time but start has none; give both or neither")
                 last = end_day + shift
@@ -397,7 +397,7 @@ def _span(
         start = local_datetime(day, at, tz)
         if not end_text:
             return start, start, False
-        end_day, end_at = _end_moment(end_text, day, shift)
+        end_day, end_at = _end_moment(end_text, day, shift, tz)
         end = local_datetime(end_day, end_at, tz)
         if end < start:
             raise _EntryError(f"end {end_text!r} is before start {at.strftime('%H:%M')}")
@@ -406,12 +406,12 @@ def _span(
         raise _EntryError(str(error)) from error
 
 
-def _end_moment(text: str, day: date, shift: timedelta) -> tuple[date, time]:
+def _end_moment(text: str, day: date, shift: timedelta, tz: ZoneInfo) -> tuple[date, time]:
     try:
         return day, parse_time(text)
     except TimeError:
         pass
-    end_day, end_at = _date_time(text, "end")
+    end_day, end_at = _date_time(text, "end", tz)
     if end_at is None:
         raise _EntryError(f"end {text!r} needs a time, as the start has one")
     return end_day + shift, end_at
@@ -420,7 +420,7 @@ def _end_moment(text: str, day: date, shift: timedelta) -> tuple[date, time]:
 def _deadline(text: str, shift: timedelta, tz: ZoneInfo) -> datetime | None:
     if not text:
         return None
-    day, at = _date_time(text, "deadline")
+    day, at = _date_time(text, "deadline", tz)
     try:
         return local_datetime(day + shift, at or END_OF_DAY, tz)
     except TimeError as error:

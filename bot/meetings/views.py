@@ -31,6 +31,7 @@ from bot.render import (
     channel_link,
     chunk_lines,
     clip,
+    count,
     escape,
     link,
     mrkdwn,
@@ -320,8 +321,8 @@ class MeetingViews:
             text = f"No {noun} is in the schedule from now on."
             return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
         meeting = answer.meetings[0]
-        count = len(answer.due)
-        title = f"*Open action items due at this meeting* ({count})"
+        due = len(answer.due)
+        title = f"*Open action items due at this meeting* ({due})"
         chunks = self.due_lines(answer.due)
         view = {
             "intro": f"The next {noun}:",
@@ -330,7 +331,7 @@ class MeetingViews:
             "footer": self.footer(audience),
             "buttons": self._buttons(answer, audience),
         }
-        text = f"{count} open action items are due at {meeting.name}"
+        text = f"{count(due, 'open action item is', 'open action items are')} due at {meeting.name}"
         return self._list(view, text, audience)
 
     def item_status(self, items: list[ItemStatus], audience: Audience) -> Reply:
@@ -339,7 +340,7 @@ class MeetingViews:
         hint = f"`/action {items[0].code}` shows the item's card" if codes else ""
         view = {"notes": chunks, "footer": self.footer(audience, hint)}
         plain = "; ".join(
-            f"{i.code} is {i.state}" if i.found else f"{i.code} is not in the action plan"
+            f"{i.code}: {i.state}" if i.found else f"{i.code} is not in the action plan"
             for i in items
         )
         return self._list(view, plain, audience)
@@ -366,8 +367,9 @@ class MeetingViews:
             "footer": self.footer(audience),
             "buttons": self._buttons(answer, audience),
         }
-        count = len(answer.deadlines)
-        return self._list(view, f"{count} contribution deadlines" if count else none, audience)
+        deadlines = len(answer.deadlines)
+        text = count(deadlines, "contribution deadline") if deadlines else none
+        return self._list(view, text, audience)
 
     def meetings(self, answer: Answer, audience: Audience) -> Reply:
         question = answer.question
@@ -390,8 +392,9 @@ class MeetingViews:
             "footer": self.footer(audience),
             "buttons": self._buttons(answer, audience),
         }
-        count = len(answer.meetings)
-        return self._list(view, f"{count} {noun}" if count else none, audience)
+        found = len(answer.meetings)
+        text = count(found, ask.kind_noun(question.kinds), noun) if found else none
+        return self._list(view, text, audience)
 
     def card(self, meeting: Meeting, due: list[DueItem], audience: Audience) -> Reply:
         reader = audience.reader
@@ -486,7 +489,7 @@ def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[M
         if not item.found:
             lines.append(mrkdwn(f"{code}{{}}{code} is not in the action plan.", name))
             continue
-        line = mrkdwn(f"{code}{{}}{code} is {strong}{{}}{strong}", name, one_line(item.state, 40))
+        line = mrkdwn(f"{code}{{}}{code}: {strong}{{}}{strong}", name, one_line(item.state, 40))
         if item.milestone:
             line += mrkdwn(" (milestone: {})", one_line(item.milestone, 200))
         line += "."

@@ -9,7 +9,7 @@ on the right UTC instant.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 GENEVA = "Europe/Zurich"
@@ -107,6 +107,11 @@ def local_date(moment: datetime, tz: ZoneInfo) -> date:
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_MOMENT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"|^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$",
+    re.IGNORECASE,
+)
 _WORDY_DATE = re.compile(
     r"^(?:(?P<weekday>[a-z]+),?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
     r"(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$",
@@ -150,11 +155,28 @@ def parse_time(text: str) -> time:
     raise TimeError(f"{text.strip()!r} is not a time (write 13:00)")
 
 
-def parse_date_time(text: str) -> tuple[date, time | None]:
-    """A date with an optional time: ``2025-02-11 13:00``, ``2025-02-11T13:00``."""
+def parse_date_time(text: str, tz: tzinfo = UTC) -> tuple[date, time | None]:
+    """A date with an optional time: ``2025-02-11 13:00``, ``2025-02-11T13:00``.
+
+    ISO 8601 with seconds (what YAML writes for a timestamp) or an offset
+    (``2025-02-11T12:00:00Z``, ``2025-02-11T13:00+01:00``) is read too; a moment
+    with an offset is given as the day and time it is in ``tz``."""
+    if _ISO_MOMENT.match(text.strip()):
+        return _iso_moment(text.strip(), tz)
     cleaned = " ".join(text.strip().replace("T", " ", 1).split()) if "T" in text else text
     cleaned = " ".join(cleaned.split())
     head, _, tail = cleaned.rpartition(" ")
     if head and _TIME.match(tail.lower()):
         return parse_date(head), parse_time(tail)
     return parse_date(cleaned), None
+
+
+def _iso_moment(text: str, tz: tzinfo) -> tuple[date, time]:
+    compact = text[:10] + "T" + "".join(text[11:].split()).replace(",", ".")
+    try:
+        moment = datetime.fromisoformat(compact.upper())
+    except ValueError as error:
+        raise TimeError(f"{text!r} is not a real date and time ({error})") from error
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
+    return moment.date(), moment.time().replace(tzinfo=None)

@@ -64,7 +64,13 @@ def compose(
         )
         details.append(mrkdwn("The meeting: {}{}", when, your_time))
     elif reminder.kind == ReminderKind.AGENDA:
-        headline = mrkdwn(":spiral_calendar_pad: Tomorrow: *{}*, {}{}.", name, when, your_time)
+        headline = mrkdwn(
+            ":spiral_calendar_pad: {}: *{}*, {}{}.",
+            _day_word(meeting.start, now, tz),
+            name,
+            when,
+            your_time,
+        )
     else:
         opening = "Today" if meeting.all_day else f"Starting {until_text(meeting.start, now, tz)}"
         headline = mrkdwn(":bell: {}: *{}*, {}{}.", opening, name, when, your_time)
@@ -78,6 +84,14 @@ def compose(
         due=_due(due) if reminder.kind != ReminderKind.DEADLINE else [],
         footer=footer,
     )
+
+
+def _day_word(start: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """``Tomorrow`` for the day-before agenda, ``Today`` when it is sent late, on the day."""
+    days = (start.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if days <= 0:
+        return "Today"
+    return "Tomorrow" if days == 1 else f"In {days} days"
 
 
 def _where(reminder: Reminder, tz: ZoneInfo) -> list[Mrkdwn]:

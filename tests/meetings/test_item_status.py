@@ -40,5 +40,7 @@ def test_mentioned_or_not_the_answer_is_the_same(
     rich = item_status_lines(mentioned.items)
     plain = item_status_lines(unmentioned.items, markup=False)
     assert plain == [line.replace("`", "").replace("*", "") for line in rich]
-    assert plain[0].startswith("50-18 is periodic goals met (milestone: Ongoing Each TSAG")
+    assert plain[0].startswith(
+        "50-18: periodic goals met, not completed (milestone: Ongoing Each TSAG"
+    )
     assert plain[1:] == (["50-99 is not in the action plan."] if "50-99" in text else [])

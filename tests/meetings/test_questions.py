@@ -335,7 +335,7 @@ def test_item_status(planned: Database) -> None:
         ItemStatus(
             "50-18",
             True,
-            state="periodic goals met",
+            state="periodic goals met, not completed",
             action=found.items[0].action,
             milestone="Ongoing Each TSAG meeting",
             due_day=date(2026, 4, 20),

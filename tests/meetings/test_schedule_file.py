@@ -137,6 +137,25 @@ meetings:
 
 
 @pytest.mark.parametrize(
+    ("start", "end", "deadline"),
+    [
+        # YAML's own timestamps: seconds, no quotes
+        ("2025-02-11T13:00:00", "2025-02-11T15:00:00", "2025-02-03 23:59:00"),
+        # ISO 8601 with offsets: the moment is kept whatever zone it is written in
+        ("2025-02-11T12:00:00Z", "2025-02-11T15:00+01:00", "2025-02-03T22:59:00.000Z"),
+    ],
+)
+def test_iso_date_times_with_seconds_and_offsets_are_read(
+    start: str, end: str, deadline: str
+) -> None:
+    data = f"meetings:\n  - {{name: RG-IEM, start: {start}, end: {end}, deadline: {deadline}}}\n"
+    (draft,) = read(data.encode())
+    assert (draft.start, draft.end) == (utc(2025, 2, 11, 12), utc(2025, 2, 11, 14))
+    assert draft.deadline == utc(2025, 2, 3, 22, 59)
+    assert draft.all_day is False
+
+
+@pytest.mark.parametrize(
     ("data", "message"),
     [
         (

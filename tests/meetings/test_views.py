@@ -306,3 +306,27 @@ def test_a_window_names_its_days() -> None:
         Answer(Question(ask.MEETINGS, window=window), [meeting(0)]), Audience()
     )
     assert "*Meetings this week* (Mon 23 March 2026 – Sun 29 March 2026)" in everything(reply)
+
+
+@pytest.mark.parametrize(
+    ("question", "one", "two"),
+    [
+        (
+            Question(ask.MEETINGS, (MeetingKind.IRM,)),
+            "1 inter-regional meeting",
+            "2 inter-regional meetings",
+        ),
+        (Question(ask.DEADLINES), "1 contribution deadline", "2 contribution deadlines"),
+        (
+            Question(ask.DUE_AT_NEXT),
+            "1 open action item is due at Inter-regional meeting 0",
+            "2 open action items are due at Inter-regional meeting 0",
+        ),
+    ],
+    ids=lambda value: value.kind if isinstance(value, Question) else "",
+)
+def test_counts_are_singular_for_one(question: Question, one: str, two: str) -> None:
+    for n, expected in ((1, one), (2, two)):
+        found = [meeting(i) for i in range(n)]
+        reply = views().for_answer(Answer(question, found, found, due=DUE[:n]), Audience())
+        assert reply.text == expected

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.posting.notices import compose
 from bot.posting.reminders import ReminderPolicy, due_now, reminders_between, reminders_for
 from bot.store.models import Meeting
 
@@ -156,3 +157,18 @@ def test_a_reminder_key_changes_when_the_meeting_moves() -> None:
         "reminder:start:m1:20250211T1130Z",
         "reminder:start:m1:20250211T1230Z",
     ]
+
+
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        (utc(2025, 2, 10, 8), "Tomorrow"),  # the day before, on time
+        (utc(2025, 2, 11, 8), "Today"),  # back on the meeting day, before the start reminder
+    ],
+)
+def test_the_agenda_reminder_names_the_day_as_read_when_it_is_sent(now: datetime, day: str) -> None:
+    rg = meeting(utc(2025, 2, 11, 12))
+    [agenda] = due_now([rg], POLICY, now)
+    assert agenda.kind == "agenda"
+    notice = compose(agenda, now=now, tz=GENEVA)
+    assert notice.headline.startswith(f":spiral_calendar_pad: {day}: *Meeting m1*, ")

@@ -68,6 +68,13 @@ def state_word(state: dict[str, Any]) -> str:
     return "periodic goals met" if state.get("periodic_goals_met") else "open"
 
 
+def state_phrase(state: dict[str, Any]) -> str:
+    """The state as it reads after ``50-18:``: the periodic flag says the item is not done."""
+    if not state.get("completed") and state.get("periodic_goals_met"):
+        return "periodic goals met, not completed"
+    return state_word(state)
+
+
 @dataclass(frozen=True)
 class Change:
     """One thing a message did to one item, worded for the thread reply."""
@@ -81,12 +88,12 @@ class Change:
     def describe(self) -> str:
         if self.kind in RETRACTIONS:
             if self.before == self.after:
-                return f"{self.item}: update taken back, stays {state_word(self.after)}"
+                return f"{self.item}: update taken back, no change ({state_phrase(self.after)})"
             return f"{self.item} back to {state_word(self.after)} (was: {state_word(self.before)})"
         if self.kind == UpdateKind.NOTE:
             return f"{self.item}: note recorded"
         if self.before == self.after:
-            return f"{self.item} already {state_word(self.after)} (recorded)"
+            return f"{self.item}: recorded, no change ({state_phrase(self.after)})"
         return f"{self.item} {VERBS[self.kind]} (was: {state_word(self.before)})"
 
 

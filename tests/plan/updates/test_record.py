@@ -10,6 +10,7 @@ from bot.plan.queries import all_items, find_item, update_as_json
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import (
     EFFECTS,
+    Change,
     IncomingMessage,
     edit_message,
     find_message,
@@ -17,6 +18,7 @@ from bot.plan.updates.record import (
     retract_message,
 )
 from bot.store.db import Database
+from bot.store.vocabulary import UpdateKind
 from tests.support.common import FixedClock
 from tests.support.snapshots import import_once
 
@@ -223,3 +225,27 @@ def test_an_edit_keeps_the_words_of_the_updates_it_takes_back(
             updates[1].text,
             "50-20 done",
         ]
+
+
+PERIODIC = {"completed": False, "periodic_goals_met": True}
+DONE = {"completed": True, "periodic_goals_met": True}
+
+
+@pytest.mark.parametrize(
+    ("kind", "before", "after", "said"),
+    [
+        (
+            UpdateKind.PERIODIC,
+            PERIODIC,
+            PERIODIC,
+            "50-01: recorded, no change (periodic goals met, not completed)",
+        ),
+        (UpdateKind.COMPLETED, DONE, DONE, "50-01: recorded, no change (completed)"),
+        (UpdateKind.UNDO, DONE, DONE, "50-01: update taken back, no change (completed)"),
+        (UpdateKind.PERIODIC, {}, PERIODIC, "50-01 marked periodic goals met (was: open)"),
+    ],
+)
+def test_a_change_reads_as_a_sentence(
+    kind: UpdateKind, before: dict[str, bool], after: dict[str, bool], said: str
+) -> None:
+    assert Change(1, "50-01", kind, before, after).describe() == said

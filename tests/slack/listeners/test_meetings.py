@@ -465,7 +465,7 @@ def test_status_of_an_item_in_a_thread(ws: Workspace) -> None:
     answer = ws.server.reply(asked)
     assert answer.params["thread_ts"] == parent
     assert everything(answer.params).startswith(
-        "`50-18` is *periodic goals met* (milestone: Ongoing Each TSAG meeting). "
+        "`50-18`: *periodic goals met, not completed* (milestone: Ongoing Each TSAG meeting). "
         f"Due next at {TSAG_NAME}, "
     )
 
@@ -475,7 +475,7 @@ def test_an_item_question_that_mentions_the_bot_is_answered_once(ws: Workspace) 
     # leaves the answer to the app_mention listener
     asked = ws.server.say(f"<@{BOT}> is 50-18 done?")
     (answer,) = ws.server.replies(asked)
-    assert everything(answer.params).startswith("`50-18` is *periodic goals met*")
+    assert everything(answer.params).startswith("`50-18`: *periodic goals met, not completed*")
 
 
 def test_which_deadlines_are_this_week(ws: Workspace) -> None:

@@ -782,7 +782,9 @@ def test_what_is_not_an_update_changes_nothing_and_posts_nothing(
 def test_a_status_question_is_answered_in_its_thread(ws: Workspace) -> None:
     asked = ws.say("is 50-18 done?")
     answer = ws.reply(asked)
-    assert answer.params["text"].startswith("50-18 is periodic goals met (milestone: Ongoing")
+    assert answer.params["text"].startswith(
+        "50-18: periodic goals met, not completed (milestone: Ongoing"
+    )
     assert "blocks" not in answer.params
 
     ws.reply(ws.say("50-18 done"))
@@ -792,7 +794,7 @@ def test_a_status_question_is_answered_in_its_thread(ws: Workspace) -> None:
         "chat.postMessage",
         lambda call: call.params.get("thread_ts") == asked["ts"] and call is not answer,
     )
-    assert second.params["text"].startswith("50-18 is completed")
+    assert second.params["text"].startswith("50-18: completed")
     unknown = ws.say("is 50-99 done?")
     assert ws.reply(unknown).params["text"] == "50-99 is not in the action plan."
 
@@ -906,7 +908,10 @@ def test_a_non_editor_note_is_recorded_and_an_editor_may_undo_it(restricted: Wor
 
     answer = restricted.click_undo(reply, user=ALICE)  # an editor, not the author
     assert answer.method == "chat.update"
-    assert answer.params["text"] == "50-18: update taken back, stays periodic goals met"
+    assert (
+        answer.params["text"]
+        == "50-18: update taken back, no change (periodic goals met, not completed)"
+    )
     assert restricted.item("50-18").kinds() == ["note/undo", "undo"]
 
 
@@ -1079,10 +1084,10 @@ def test_a_deleted_message_leaves_a_later_update_standing(ws: Workspace) -> None
     first = ws.say("50-18 done")
     ws.confirmed(first)
     later = ws.say("50-18 ✅ SG17 confirmed")
-    assert lines(ws.confirmed(later)) == ["50-18 already completed (recorded)"]
+    assert lines(ws.confirmed(later)) == ["50-18: recorded, no change (completed)"]
     ws.send(deleted(first))
     edit = ws.updated(ws.slack.reply_ts(CHANNEL, first["ts"]))
-    assert lines(edit)[1:] == ["50-18: update taken back, stays completed"]
+    assert lines(edit)[1:] == ["50-18: update taken back, no change (completed)"]
     item = ws.item("50-18")
     assert item.completed
     assert item.kinds() == ["completed/delete", "completed", "delete"]
