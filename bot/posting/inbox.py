@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.db import Database
 from bot.store.insert import insert_new
+from bot.store.leases import pause, take
 from bot.store.models import InboxEvent
 from bot.store.vocabulary import InboxStatus
 
@@ -75,21 +76,16 @@ def claim_due(
     claimed = []
     for row_id in ids:
         with db.unit_of_work() as session:
-            result = session.execute(
-                update(InboxEvent)
-                .where(
-                    InboxEvent.id == row_id,
-                    InboxEvent.status.in_(CLAIMABLE),
-                    InboxEvent.next_attempt_at <= now,
-                )
-                .values(
-                    status=InboxStatus.WORKING,
-                    attempts=InboxEvent.attempts + 1,
-                    next_attempt_at=now + lease,
-                )
-                .execution_options(synchronize_session=False)
+            won = take(
+                session,
+                InboxEvent,
+                row_id,
+                free=CLAIMABLE,
+                taken=InboxStatus.WORKING,
+                now=now,
+                lease=lease,
             )
-            if getattr(result, "rowcount", 0) != 1:
+            if not won:
                 continue  # another worker won it
             row = session.get_one(InboxEvent, row_id)
             claimed.append(Claimed(row.id, row.key, row.body, row.attempts))
@@ -109,13 +105,13 @@ def finish(db: Database, row_id: int, now: datetime) -> None:
 
 def failed(db: Database, event: Claimed, now: datetime, error: str) -> InboxStatus:
     """Leave the event to be tried again after a pause, or give it up; the new status."""
-    pause = min(FIRST_PAUSE * 2 ** (event.attempts - 1), LONGEST_PAUSE)
+    wait = pause(event.attempts, FIRST_PAUSE, LONGEST_PAUSE)
     status = InboxStatus.FAILED if event.attempts < GIVE_UP_AFTER else InboxStatus.ABANDONED
     with db.unit_of_work() as session:
         session.execute(
             update(InboxEvent)
             .where(InboxEvent.id == event.id)
-            .values(status=status, next_attempt_at=now + pause, last_error=error[:500])
+            .values(status=status, next_attempt_at=now + wait, last_error=error[:500])
         )
         session.commit()
     return status

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.db import Database
 from bot.store.insert import insert_new
+from bot.store.leases import pause, take
 from bot.store.models import OutboxPost
 from bot.store.vocabulary import PostMethod, PostStatus
 
@@ -194,21 +195,16 @@ class _Claimed:
 def _claim(db: Database, row_id: int, now: datetime, lease: timedelta) -> _Claimed | None:
     """Take the post for one lease; None when another process holds or has sent it."""
     with db.unit_of_work() as session:
-        result = session.execute(
-            update(OutboxPost)
-            .where(
-                OutboxPost.id == row_id,
-                OutboxPost.status.in_(DELIVERABLE),
-                OutboxPost.next_attempt_at <= now,
-            )
-            .values(
-                status=PostStatus.SENDING,
-                attempts=OutboxPost.attempts + 1,
-                next_attempt_at=now + lease,
-            )
-            .execution_options(synchronize_session=False)
+        won = take(
+            session,
+            OutboxPost,
+            row_id,
+            free=DELIVERABLE,
+            taken=PostStatus.SENDING,
+            now=now,
+            lease=lease,
         )
-        if getattr(result, "rowcount", 0) != 1:
+        if not won:
             return None
         row = session.get_one(OutboxPost, row_id)
         outgoing = Outgoing(
@@ -227,13 +223,13 @@ def _claim(db: Database, row_id: int, now: datetime, lease: timedelta) -> _Claim
 
 
 def _failed(db: Database, row_id: int, attempts: int, now: datetime, error: Exception) -> None:
-    pause = min(FIRST_PAUSE * 2 ** (attempts - 1), LONGEST_PAUSE)
+    wait = pause(attempts, FIRST_PAUSE, LONGEST_PAUSE)
     status = PostStatus.FAILED if attempts < GIVE_UP_AFTER else PostStatus.ABANDONED
     with db.unit_of_work() as session:
         session.execute(
             update(OutboxPost)
             .where(OutboxPost.id == row_id)
-            .values(status=status, next_attempt_at=now + pause, last_error=str(error)[:500])
+            .values(status=status, next_attempt_at=now + wait, last_error=str(error)[:500])
         )
         session.commit()
 
