@@ -17,8 +17,8 @@ Times (each operation ``--runs`` times, on a fresh session each run):
   whole ten years (every reminder of the 1,000 meetings);
 * outbox: ``deliver`` of the due reminders, enqueued (untimed) before each run;
   it posts at most 50 per call, each claimed and finished in a transaction of its own;
-* tick: ``Dispatcher.run_reminders`` with a poster that answers at once, then
-  ``run_digest``, on an empty outbox (emptied, untimed, before each run).
+* tick: ``Dispatcher.run_tick`` with a poster that answers at once, on an empty
+  outbox (emptied, untimed, before each run).
 
 Runs on a SQLite file, and on a fresh PostgreSQL database (created on the
 server and dropped afterwards) with ``--postgres URL`` or
@@ -178,7 +178,7 @@ def bench(db: Database, runs: int) -> list[Timing]:
         return f"{len(deliver(db, poster, NOW).sent)} posted"
 
     def tick() -> str:
-        sent = dispatcher.run_reminders(poster, NOW).sent + dispatcher.run_digest(poster, NOW).sent
+        sent = dispatcher.run_tick(poster, NOW).sent
         return f"{len(sent)} posted"
 
     return [
@@ -187,7 +187,7 @@ def bench(db: Database, runs: int) -> list[Timing]:
         measure("reminders: reminders_in, 1 year", runs, window(YEAR), nothing),
         measure("reminders: reminders_in, 10 years", runs, window(10 * YEAR + YEAR), nothing),
         measure("outbox: deliver (claim, post, finish each)", runs, delivery, queue_reminders),
-        measure("tick: run_reminders + run_digest", runs, tick, empty_outbox),
+        measure("tick: run_tick", runs, tick, empty_outbox),
     ]
 
 

@@ -112,14 +112,25 @@ class Dispatcher:
         known = _known_keys(session, [reminder.key for reminder in due])
         return [reminder for reminder in due if reminder.key not in known]
 
-    def run_reminders(self, post: PostFunction, now: datetime) -> Delivery:
-        """Enqueue the reminders due at ``now`` that were never enqueued, then deliver."""
+    def enqueue_reminders(self, now: datetime) -> None:
+        """Enqueue the reminders due at ``now`` that were never enqueued."""
         with self.db.unit_of_work() as session:
             fresh = self.due_reminders(session, now)
             if fresh:
                 enqueue(session, self.compose_reminders(session, fresh, now), now)
                 session.commit()
-        return deliver(self.db, post, now, lease=self.settings.outbox_lease)
+
+    def run_tick(self, post: PostFunction, now: datetime) -> Delivery:
+        """What the scheduler does each minute: the reminders due at ``now`` are enqueued and
+        delivered (with the retries due), then the digest, if its time came, after them."""
+        self.enqueue_reminders(now)
+        delivery = deliver(self.db, post, now, lease=self.settings.outbox_lease)
+        if self.enqueue_digest(now):
+            later = deliver(self.db, post, now, lease=self.settings.outbox_lease)
+            delivery.sent += later.sent
+            delivery.failed += later.failed
+            delivery.expired += later.expired
+        return delivery
 
     def compose_digest(self, session: Session, now: datetime, slot: DigestSlot) -> list[Post]:
         """The digest of ``slot``, as of the slot's time even when posted late after downtime."""
@@ -139,15 +150,23 @@ class Dispatcher:
             for number, message in enumerate(messages, start=1)
         ]
 
+    def enqueue_digest(self, now: datetime) -> bool:
+        """Enqueue the digest of the current slot unless it already was; whether it was now."""
+        slot = digest_slot(self.settings.digest_cron, self.settings.tz, now)
+        if slot is None:
+            return False
+        with self.db.unit_of_work() as session:
+            if _known_keys(session, [slot.key]):
+                return False
+            posts = self.compose_digest(session, now, slot)
+            if not enqueue(session, posts, now, together=True):
+                return False
+            session.commit()
+            return True
+
     def run_digest(self, post: PostFunction, now: datetime) -> Delivery:
         """Enqueue the digest of the current slot unless it already was, then deliver."""
-        slot = digest_slot(self.settings.digest_cron, self.settings.tz, now)
-        if slot is not None:
-            with self.db.unit_of_work() as session:
-                if not _known_keys(session, [slot.key]):
-                    posts = self.compose_digest(session, now, slot)
-                    if enqueue(session, posts, now, together=True):
-                        session.commit()
+        self.enqueue_digest(now)
         return deliver(self.db, post, now, lease=self.settings.outbox_lease)
 
 

@@ -232,8 +232,7 @@ class SchedulerRunner:
         with self._work:
             now = self.clock()
             try:
-                self.dispatcher.run_reminders(self.post, now)
-                self.dispatcher.run_digest(self.post, now)
+                self.dispatcher.run_tick(self.post, now)
             except Exception:
                 log.exception("the scheduler's tick failed; it runs again in a minute")
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 from bot.plan.editions import edition_name, known_editions
 from bot.plan.export.content import PlanContent, load_content
 from bot.plan.export.tables import write_csv, write_json, write_markdown, write_xlsx
-from bot.plan.export.word import write_docx
 from bot.plan.updates.record import may_change_flags
 from bot.plan.updates.status_text import GENEVA
 from bot.store.models import ActionItem, StatusUpdate
@@ -90,6 +89,10 @@ def _render(
     session: Session, content: PlanContent, fmt: ExportFormat, *, clean: bool, now: datetime
 ) -> bytes:
     if fmt is ExportFormat.DOCX:
+        # Imported here: python-docx takes a tenth of a second to import, and every
+        # command and `tsagbot serve` would pay it at start for the rare export.
+        from bot.plan.export.word import write_docx
+
         return write_docx(content, now=now, tracked=not clean)
     if fmt is ExportFormat.CSV:
         return write_csv(content)

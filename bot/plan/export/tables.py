@@ -9,8 +9,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
 from bot.plan.export.content import PlanContent
 from bot.plan.queries import update_as_json
 from bot.store.models import ActionItem, StatusUpdate
@@ -65,6 +63,10 @@ def write_csv(content: PlanContent) -> bytes:
 
 def write_xlsx(contents: Sequence[PlanContent]) -> bytes:
     """One sheet per edition, a row per item, the header frozen and filterable."""
+    # Imported here: openpyxl takes a tenth of a second to import, and every command
+    # and `tsagbot serve` would pay it at start for the rare spreadsheet export.
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for content in contents:

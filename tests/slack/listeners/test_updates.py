@@ -54,7 +54,7 @@ from bot.slack.requests import (
     message_event,
 )
 from bot.store.models import ActionItem, SlackMessage, StatusUpdate
-from tests.support.common import BACKENDS, fresh_postgres_database
+from tests.support.common import BACKENDS, fresh_postgres_database, sqlite_only
 from tests.support.serving import (
     Endpoint,
     LocalServer,
@@ -625,6 +625,7 @@ def describe(code: str, kind: str) -> str:
     return f"{code} {verb} (was: {WAS[code]})"
 
 
+@sqlite_only("backend", scope="module")
 @pytest.mark.parametrize(("text", "expected"), POSITIVE, ids=[text for text, _ in POSITIVE])
 def test_each_form_of_update_is_recorded(
     ws: Workspace, text: str, expected: list[tuple[str, str]]
@@ -766,6 +767,7 @@ NEGATIVE: dict[str, Callable[[], list[dict[str, Any]]]] = {
 }
 
 
+@sqlite_only("backend", scope="module")
 @pytest.mark.parametrize("make", NEGATIVE.values(), ids=NEGATIVE.keys())
 def test_what_is_not_an_update_changes_nothing_and_posts_nothing(
     ws: Workspace, make: Callable[[], list[dict[str, Any]]]
