@@ -204,7 +204,7 @@ def merge_plan(
         summary.note(_field_changes(row, parsed, resolution, previous))
         changed = _update_document_fields(row, parsed, resolution)
         if previous:
-            _apply_tracked(row, parsed, previous, file_name, now)
+            session.add(_apply_tracked(row, parsed, previous, file_name, now))
         if changed or previous:
             summary.updated.append(_label(parsed))
         else:
@@ -265,20 +265,24 @@ def _update_document_fields(row: ActionItem, parsed: ParsedItem, resolution: Res
 
 def _apply_tracked(
     row: ActionItem, parsed: ParsedItem, previous: dict[str, Any], file_name: str, now: datetime
-) -> None:
+) -> StatusUpdate:
+    """Take the document's tracked fields into ``row``; the history entry that says so.
+
+    The entry names its item rather than being appended to ``row.updates``, which would
+    load each item's whole history: a query per changed item.
+    """
     words = []
     for name, doc_name in TRACKED:
         if name in previous:
             setattr(row, doc_name, getattr(parsed, name))
             setattr(row, name, getattr(parsed, name))
             words.append(name.replace("_", " "))
-    row.updates.append(
-        StatusUpdate(
-            kind="document",
-            text=f"{', '.join(words)} changed by the document {file_name}",
-            author="import",
-            source="import",
-            previous=previous,
-            created_at=now,
-        )
+    return StatusUpdate(
+        item=row,
+        kind="document",
+        text=f"{', '.join(words)} changed by the document {file_name}",
+        author="import",
+        source="import",
+        previous=previous,
+        created_at=now,
     )
