@@ -295,6 +295,7 @@ def test_a_whole_message_parses_to_exact_values() -> None:
         documents=["TD206", "C91"],
         mentioned=["50-18", "50-20", "50-22"],
         text=text[6:],
+        asked=True,
     )
 
 
