@@ -13,7 +13,7 @@ from typing import Any
 from bot.plan.updates.intake import UndoStatus
 from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
-from bot.render import CHUNK, Mrkdwn, Renderer, Reply, clip, mention, mrkdwn
+from bot.render import CHUNK, Mrkdwn, Renderer, Reply, clip, count, mention, mrkdwn
 
 UNDO_BUTTON = "update_undo"
 DENIED = (
@@ -69,13 +69,7 @@ def describe(changes: list[Change], limit: int = CHUNK) -> Mrkdwn:
         groups.setdefault(what, []).append(change.item)
     budget = max(SUMMARY_CODES // len(groups), 40)
     lines = [
-        mrkdwn(
-            "{} {}{} — {}",
-            len(items),
-            "item" if len(items) == 1 else "items",
-            what,
-            _listing(items, budget),
-        )
+        mrkdwn("{}{} — {}", count(len(items), "item"), what, _listing(items, budget))
         for what, items in groups.items()
     ]
     return clip(Mrkdwn("\n").join(lines), limit)
