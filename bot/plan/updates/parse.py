@@ -224,7 +224,8 @@ class ParsedMessage:
     """Ids named (outside quotes, code and links) that get neither an update nor an
     answer, each with why."""
     addressed: bool = False
-    """The message is about its items rather than mentioning them in passing: it opens
+    """(Read only for a message that records and asks nothing but names items.)
+    The message is about its items rather than mentioning them in passing: it opens
     with an id (after a greeting, ``fyi``, ``update``, ``item``, a bullet...), or it is
     short (at most :data:`SHORT_MESSAGE` words) and uses a status or progress word;
     and it mentions no person (``<@U...>``: that is a conversation)."""
@@ -1086,6 +1087,7 @@ def parse_message(text: str) -> ParsedMessage:
             updates[(code, False)] = ItemUpdate(code, kind, whole)
     _close_note(updates, prepared.display, note)
     answered = {update.item for update in updates.values()} | set(questions)
+    silent = {code: why for code, why in silences.items() if code not in answered}
     return ParsedMessage(
         updates=list(updates.values()),
         question=list(questions),
@@ -1093,8 +1095,9 @@ def parse_message(text: str) -> ParsedMessage:
         mentioned=list(mentioned),
         text=whole,
         asked=asked,
-        silent={code: why for code, why in silences.items() if code not in answered},
-        addressed=_addressed(text, prepared.analysis, opens=bool(opens)),
+        silent=silent,
+        addressed=bool(silent and not updates and not asked)
+        and _addressed(text, prepared.analysis, opens=bool(opens)),
     )
 
 
@@ -1104,5 +1107,7 @@ def _addressed(raw: str, analysis: str, *, opens: bool) -> bool:
         return False
     if opens:
         return True
-    short = len(_TOKEN.findall(analysis)) <= SHORT_MESSAGE
-    return short and bool(_STATUS.search(analysis) or _PROGRESS.search(analysis))
+    words = _TOKEN.finditer(analysis)
+    if any(index >= SHORT_MESSAGE for index, _ in enumerate(words)):
+        return False
+    return bool(_STATUS.search(analysis) or _PROGRESS.search(analysis))
