@@ -27,6 +27,7 @@ from bot.meetings.views import Audience, MeetingViews, item_status_lines
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Hit
 from bot.plan.updates import replies
+from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
 from bot.plan.views import Views
 from bot.posting import digest as digests
@@ -434,6 +435,7 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
     changes = [
         Change(1, h, UpdateKind.COMPLETED, {"completed": False}, {"completed": True}),
         Change(2, h, UpdateKind.NOTE, {}, {}),
+        Change(3, h, UpdateKind.NOTE, {}, {}, h),
     ]
     renderer = Renderer()
     confirmed = replies.confirmation(renderer, changes, 7)
@@ -441,6 +443,8 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
     statuses = [ItemStatus(h, True, h, h, h, date(2026, 12, 1), h), ItemStatus(h, False)]
     said = [
         replies.unknown_text([h, h], {h: [h, "50-1"]}),
+        replies.unknown_text([h], {}, {h: h}),
+        replies.nothing_recorded_text({h: Silence.NEGATED}),
         replies.deleted_text(changes),
         "\n".join(item_status_lines(statuses, markup=False)),
         "\n".join(item_status_lines(statuses)),

@@ -371,11 +371,12 @@ def say_command(context: Context, text: str, user: str, channel: str, as_json: b
 @cli.command("console")
 @pass_context
 def console_command(context: Context) -> None:
-    """Talk to the bot here, as in Slack: /action 50-18, /meetings, or @tsagbot and a question."""
+    """Talk to the bot here, as in Slack: /action 50-18, /meetings, @tsagbot and a question,
+    or any other line, posted as a channel message (50-18 done), as tsagbot say does."""
     console = Console(_services(context))
     click.echo(
         "tsagbot console: type /action 50-18, /meetings irm, "
-        "@tsagbot when is the next TSAG?; 'quit' ends."
+        "@tsagbot when is the next TSAG?, or post 50-18 in progress, see TD206; 'quit' ends."
     )
     while True:
         try:
@@ -387,9 +388,10 @@ def console_command(context: Context) -> None:
             return
         if not line.strip():
             continue
-        if line.lstrip().startswith("@"):
+        if not line.lstrip().startswith("/"):  # a mention, or a channel message as `say`
             reply = console.message(line.strip())
-            click.echo(reply.as_text() if reply.messages() else "(no answer)")
+            empty = "(no answer)" if line.lstrip().startswith("@") else "(nothing recorded)"
+            click.echo(reply.as_text() if reply.messages() else empty)
             continue
         click.echo(console.command(*split_command(line)).as_text())
 

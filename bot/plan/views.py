@@ -19,6 +19,7 @@ from bot.render import (
     ViewKind,
     chunk_lines,
     clip,
+    count,
     escape,
     link,
     mrkdwn,
@@ -219,7 +220,7 @@ class Views:
         shown = lines[(page - 1) * LINES_PER_PAGE : page * LINES_PER_PAGE]
         active = [i for i in items if not i.obsolete]
         summary = (
-            f"{len(active)} action items · {sum(i.completed for i in active)} completed · "
+            f"{count(len(active), 'action item')} · {sum(i.completed for i in active)} completed · "
             f"{sum(i.periodic_goals_met for i in active)} with periodic goals met"
         )
         if len(items) > len(active):
@@ -288,7 +289,7 @@ class Views:
         codes = answer.query.split()
         footer = f"`{self.command} ID` shows one item"
         if len(codes) > len(answer.parts):
-            footer = f"{len(codes) - len(answer.parts)} more ids not shown · {footer}"
+            footer = f"{count(len(codes) - len(answer.parts), 'more id')} not shown · {footer}"
         view = {
             "title": mrkdwn("Action items *{}*:", one_line(", ".join(codes), 200)),
             "hits": lines,
@@ -299,7 +300,8 @@ class Views:
             else [],
         }
         found = [part.items[0].code for part in answer.parts if part.items]
-        text = f"{len(found)} of {len(answer.parts)} action items found: {', '.join(found)}"
+        asked = count(len(answer.parts), "action item")
+        text = f"{len(found)} of {asked} found: {', '.join(found)}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), one_line(text, 150))
 
     def _part_line(self, part: Answer, current: str) -> dict[str, str]:

@@ -11,8 +11,9 @@ The replies' keys make each of them once however often the event is handled:
   is still waiting;
 * ``answer:<team>:<channel>:<ts>``: the answer to a question asked in a message,
   once per message whichever event (``message``, ``app_mention``) brings it;
-* ``<event key>:<what>``: the reaction, the hints for the poster alone, and the
-  updates of an earlier reply, once per event Slack delivered;
+* ``<event key>:<what>``: the reaction, the hints for the poster alone (``:unknown``,
+  ``:denied``, and ``:nothing`` for a message about items that recorded nothing), and
+  the updates of an earlier reply, once per event Slack delivered;
 * ``undo:<message id>``: the confirmation's new words after an Undo, and the check
   mark taken off (a message is undone once).
 """
@@ -163,6 +164,25 @@ def queue_answer(
         session.commit()
 
 
+def queue_hint(
+    db: Database,
+    *,
+    key: str,
+    channel: str,
+    user: str,
+    thread_ts: str | None,
+    text: str,
+    now: datetime,
+) -> None:
+    """Queue a hint for one person alone (``chat.postEphemeral``); once per ``key``."""
+    params = {"user": user}
+    if thread_ts:
+        params["thread_ts"] = thread_ts
+    with db.unit_of_work() as session:
+        enqueue(session, [_hint(key, channel, text, params, now)], now)
+        session.commit()
+
+
 def _replies(
     session: Session,
     incoming: IncomingMessage,
@@ -177,7 +197,7 @@ def _replies(
     if incoming.thread_ts:
         hint["thread_ts"] = incoming.thread_ts
     if outcome.unknown:
-        text = replies.unknown_text(outcome.unknown, recorded.closest)
+        text = replies.unknown_text(outcome.unknown, recorded.closest, outcome.obsolete)
         posts.append(_hint(f"{event_key}:unknown", incoming.channel, text, hint, now))
     if outcome.status == RecordStatus.DENIED:
         posts.append(_hint(f"{event_key}:denied", incoming.channel, replies.DENIED, hint, now))

@@ -19,6 +19,7 @@ from bot.render import (
     blocks_to_text,
     chunk_lines,
     clip,
+    count,
     escape,
     link,
     mrkdwn,
@@ -119,7 +120,7 @@ def _agenda(reminder: Reminder) -> list[Mrkdwn]:
         documents = f" ({', '.join(item.documents)})" if item.documents else ""
         lines.append(mrkdwn("{}. {}{}", number, one_line(item.title, 200), documents))
     if len(items) > AGENDA_LINES:
-        lines.append(Mrkdwn(f"… and {len(items) - AGENDA_LINES} more items"))
+        lines.append(Mrkdwn(f"… and {count(len(items) - AGENDA_LINES, 'more item')}"))
     return _fit(lines)
 
 

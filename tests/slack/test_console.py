@@ -112,7 +112,7 @@ def test_ask_answers_what_is_not_found_without_failing(scheduled_url: str) -> No
 
 
 def test_console_answers_each_line(scheduled_url: str) -> None:
-    result = tsagbot("console", db=scheduled_url, stdin="/action 50-18\n50\nquit\n")
+    result = tsagbot("console", db=scheduled_url, stdin="/action 50-18\n/action 50\nquit\n")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("tsagbot console: type /action 50-18")
@@ -127,7 +127,7 @@ def test_console_answers_each_line(scheduled_url: str) -> None:
 
 
 def test_console_ends_at_end_of_input(scheduled_url: str) -> None:
-    result = tsagbot("console", db=scheduled_url, stdin="\nhelp\n")
+    result = tsagbot("console", db=scheduled_url, stdin="\n/action help\n")
     assert result.exit_code == 0, result.output
     assert "`/action`: look up the WTSA action plan" in result.stdout
 
@@ -165,6 +165,19 @@ def test_console_takes_mentions_as_channel_messages(scheduled_url: str) -> None:
     assert "50-18" in second
     assert "(no answer)" not in second
     assert third.startswith("I can answer questions about the meeting schedule")
+
+
+def test_console_posts_other_lines_as_channel_messages_as_say_does(scheduled_url: str) -> None:
+    lines = ["50-05 done", "50-18 not done yet", "thanks all", "quit"]
+    result = tsagbot("console", db=scheduled_url, stdin="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    done, hinted, chatter = result.stdout.split("tsagbot> ")[1:4]
+    assert "50-05 marked completed (was: open)" in done
+    assert done.startswith("(reacted ✅)")
+    assert hinted.startswith("Nothing recorded for 50-18: the message says it is not done.")
+    assert chatter.strip() == "(nothing recorded)"
+    said = tsagbot("say", "50-18 not done yet", db=scheduled_url)
+    assert said.stdout == hinted
 
 
 def test_an_unknown_command_says_which_ones_there_are(db: Database) -> None:

@@ -95,9 +95,10 @@ def edit(
 
 def _recorded(session: Session, outcome: Outcome, index: IndexOf) -> Recorded:
     closest: dict[str, list[str]] = {}
-    if outcome.unknown:
+    missing = [code for code in outcome.unknown if code not in outcome.obsolete]
+    if missing:
         found = index(session)
-        closest = {code: nearest_ids(found, code, limit=CLOSEST) for code in outcome.unknown}
+        closest = {code: nearest_ids(found, code, limit=CLOSEST) for code in missing}
     earlier = None
     if outcome.status == RecordStatus.RECORDED and outcome.message_id is not None:
         message = session.get(SlackMessage, outcome.message_id)

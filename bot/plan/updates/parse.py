@@ -23,7 +23,8 @@ Slack markup
 Item ids
     An id is ``\\d{1,3}-\\d{1,2}`` or ``\\d{1,3}.\\d{1,2}`` standing alone (any dash:
     hyphen, non-breaking hyphen, en dash...), an explicit ``R50-18`` / ``res 50-18`` /
-    ``res 50 item 18`` / ``Resolution 50, item 18``, or ``Op-01``. Canonical forms
+    ``res 50 item 18`` / ``Resolution 50, item 18`` / ``item 18 of Resolution 50``, or
+    ``Op-01``. Canonical forms
     come from ``bot.plan.ids`` conventions (``50-8`` -> ``50-08``, ``1-11`` -> ``01-11``).
     A bare number pair is *not* an id when
     - either number is zero (``1-0``, ``14.00``);
@@ -65,7 +66,8 @@ Questions
     bot answer.
 
 Status words
-    completed: done, complete, completed, finished, finalised, closed, the check-mark
+    completed: done, complete, completed, finished, finalised, closed (in French
+    terminé, achevé, clôturé, with or without accents; ``pas`` negates), the check-mark
     emoji (``✅``, ``✔️``, ``☑️``, ``:white_check_mark:``, ``:heavy_check_mark:``,
     ``:ballot_box_with_check:``). periodic: ``periodic goal(s) met/achieved/reached``,
     ``met its periodic goals``, ``on track``. reopened: reopen(ed), re-open(ed),
@@ -99,7 +101,8 @@ Refusals
 
 Notes
     ``update 50-18: TEXT`` (also ``note``, ``status``, ``progress``, ``status
-    update on``...; separator ``:`` or `` - ``) records a note whose text is TEXT,
+    update on``...; separator ``:`` or `` - ``), or ``50-18 note: TEXT`` (``update``,
+    ``progress``, ``status update``), records a note whose text is TEXT,
     unless TEXT begins with a status word (``update 50-18: done`` completes it).
     The implicit form ``50-18: TEXT`` (optionally after ``fyi``/``re``/a bullet)
     is a note too, unless TEXT begins with a status word, begins with a negated one
@@ -108,6 +111,30 @@ Notes
     is not a separator. The note runs to the end of its clause and absorbs the
     following clauses and lines that record nothing themselves, so a multi-sentence
     note stays whole and ``50-18: SG2 agreed; 50-20 done`` still completes 50-20.
+
+Progress notes
+    A clause that records no state and asks nothing, whose ids are certain (no ``or``,
+    no range), records a note when it has progress wording (``in progress``,
+    ``ongoing``, ``under way``, ``partially done``, ``draft``, ``report(ed)``,
+    ``submitted``, ``presented``, ``started``, ``FYI``, ``en cours``...) or cites a
+    document (``see TD206``, ``C 91``): ``50-18 in progress, report to next TSAG``,
+    ``SG17 reported on 50-18, see TSAG-TD206``. Not when the clause has a negation or a
+    hedge anywhere, nor an intention or a request (``will``, ``should``, ``please``,
+    ``needed``...) before the progress word: ``SG17 will report on 50-18`` records
+    nothing. The note is the clause (and the following clauses that record nothing),
+    less the ids that open it when ``:``, ``-``, ``,`` or ``→`` follows them
+    (``FYI 50-18 — draft report in C 91`` notes ``draft report in C 91``). A clause that
+    completes one item and reports progress on another (``50-18 done, 50-20 in
+    progress``) records the state only: one line an item says both.
+    ``almost``/``nearly done`` stays a prediction and records nothing.
+
+Why nothing (``ParsedMessage.silent``)
+    Each id that gets neither an update nor an answer is given the reason its clause
+    recorded nothing (:class:`Silence`): negated, unclear (``or``, range), hedged,
+    pending (an intention, ``almost``, ``next week``), conditional, unlinked (a status
+    word that does not apply: ``close 50-18``), or no status word at all (typos such
+    as ``dnoe`` are not guessed). ``ParsedMessage.deserves_hint`` says whether the
+    poster should be told (see ``ParsedMessage.addressed``).
 
 Per message
     If an id gets two different states (completed, periodic, reopened), the last one
@@ -137,6 +164,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.plan.ids import DASHES
 from bot.store.vocabulary import UpdateKind
@@ -159,6 +187,25 @@ class ItemUpdate:
     """The note's text for ``note``; otherwise the whole message, cleaned."""
 
 
+class Silence(StrEnum):
+    """Why a message records nothing for an item it names (worded for its poster)."""
+
+    NEGATED = "negated"
+    """``50-18 not done yet``."""
+    UNCLEAR = "unclear"
+    """``50-18 or 50-20 done``, ``50-18 to 50-22 done``: which items is unclear."""
+    HEDGED = "hedged"
+    """``I think 50-18 is done``, ``please confirm 50-18 is done``."""
+    PENDING = "pending"
+    """Not yet: ``50-18 almost done``, ``50-18 will be done next week``."""
+    CONDITIONAL = "conditional"
+    """``if 50-18 is done...``, ``once 50-18 is done...``."""
+    UNLINKED = "unlinked"
+    """A status word that does not read as the item's: ``close 50-18``."""
+    NO_STATUS = "no_status"
+    """No status or progress word at all (``50-18``, ``50-18 dnoe``)."""
+
+
 @dataclass(frozen=True)
 class ParsedMessage:
     updates: list[ItemUpdate] = field(default_factory=list)
@@ -171,6 +218,27 @@ class ParsedMessage:
     """Every id mentioned outside code, quotes, links and strikethrough."""
     text: str = ""
     """The whole message, cleaned: what its state updates say."""
+    asked: bool = False
+    """Some clause is a question, about status or not."""
+    silent: dict[str, Silence] = field(default_factory=dict)
+    """Ids named (outside quotes, code and links) that get neither an update nor an
+    answer, each with why."""
+    addressed: bool = False
+    """(Read only for a message that records and asks nothing but names items.)
+    The message is about its items rather than mentioning them in passing: it opens
+    with an id (after a greeting, ``fyi``, ``update``, ``item``, a bullet...), or it is
+    short (at most :data:`SHORT_MESSAGE` words) and uses a status or progress word;
+    and it mentions no person (``<@U...>``: that is a conversation)."""
+
+    @property
+    def deserves_hint(self) -> bool:
+        """Nothing recorded, nothing asked, yet the message talks about items: its poster
+        is told why, and what would record (the rule is :attr:`addressed`)."""
+        return not self.updates and not self.asked and bool(self.silent) and self.addressed
+
+
+SHORT_MESSAGE = 15
+"""Words in a message short enough that a status word in it is surely about its ids."""
 
 
 # --------------------------------------------------------------------------- markup
@@ -323,7 +391,7 @@ _NOT_ID_BEFORE_DOT = _words(
     "almost to until till"
 )
 _NEGATIONS = _words(
-    "not no never none nothing nor neither without hardly barely far cannot isnt arent "
+    "not no never none nothing nor neither without hardly barely far cannot isnt arent pas "
     "wasnt werent hasnt havent hadnt dont doesnt didnt cant couldnt wouldnt shouldnt "
     "wont"
 )
@@ -367,6 +435,22 @@ _POSTFIX_FILLER = _words(
 )
 _PREFIX_FILLER = _words("for the item items action actions ai ais : - = > → ( [ * _ # \ufe0f")
 _NOTE_FILLER = _POSTFIX_FILLER | _NEGATIONS | _INTENTIONS | _words("be yet to quite")
+_PARTIALS = _words("almost nearly partly partially mostly half")
+_PROGRESS_REFUSALS = (_INTENTIONS - _PARTIALS) | _words(
+    "needed required requires request requested please pls kindly ask asked asking"
+)
+_PROGRESS = re.compile(
+    r"(?=[iIwWoOuUpPdDrRsSfFeEhHmMbB])(?<![^\W_])(?:"
+    r"in[\s-]+progress|work[\s-]+in[\s-]+progress|wip|on-?going|progressing|under[\s-]?way"
+    r"|under\s+(?:discussion|review|preparation|development|consideration)"
+    r"|in\s+preparation|being\s+(?:drafted|prepared|reviewed|worked\s+on)|working\s+on"
+    r"|started|begun"
+    r"|(?:partial(?:ly)?|partly|half|mostly)\s+(?:done|completed?|finished|met|achieved)"
+    r"|drafts?|drafted|drafting|reports?|reported|reporting|submitted|presented|fyi"
+    r"|en\s+cours"
+    r")(?![^\W_])",
+    re.IGNORECASE,
+)
 
 _AUX_PATTERN = "|".join(sorted((re.escape(word) for word in _AUXILIARIES), key=len, reverse=True))
 _WH_PATTERN = "|".join(sorted((re.escape(word) for word in _QUESTION_WORDS), key=len, reverse=True))
@@ -391,10 +475,12 @@ def _refused(tokens: list[str]) -> bool:
 # --------------------------------------------------------------------------- ids
 
 _ID = re.compile(
-    r"(?=[0-9oOrR])(?<![^\W_])(?:"
+    r"(?=[0-9oOrRiI])(?<![^\W_])(?:"
     r"(?P<op>op)\s*-\s*(?P<opnum>[0-9]{1,2})"
     r"|(?:res(?:olution)?\.?\s*|r\s?)(?P<xres>[0-9]{1,3})"
     r"(?:\s*[-./]\s*|(?:\s*,\s*|\s+)(?:action\s+)?item\s*(?:no\.?\s*)?)(?P<xitem>[0-9]{1,2})"
+    r"|item\s*(?:no\.?\s*)?(?P<yitem>[0-9]{1,2})\s+(?:of|in|from)\s+(?:the\s+)?"
+    r"(?:res(?:olution)?\.?\s*|r\s?)(?P<yres>[0-9]{1,3})"
     r"|(?P<res>[0-9]{1,3})(?P<sep>[-.])(?P<item>[0-9]{1,2})"
     r")(?![^\W_])",
     re.IGNORECASE,
@@ -436,9 +522,9 @@ def _plausible(text: str, match: re.Match[str], previous_end: int) -> bool:
     start, end = match.span()
     if match["op"]:
         return int(match["opnum"]) > 0
-    explicit = match["xres"] is not None
-    resolution = match["xres"] if explicit else match["res"]
-    item = match["xitem"] if explicit else match["item"]
+    explicit = match["xres"] is not None or match["yres"] is not None
+    resolution = match["xres"] or match["yres"] or match["res"]
+    item = match["xitem"] or match["yitem"] or match["item"]
     if int(resolution) == 0 or int(item) == 0:
         return False
     before = text[start - 1] if start else ""
@@ -471,8 +557,8 @@ def _plausible(text: str, match: re.Match[str], previous_end: int) -> bool:
 def _canonical(match: re.Match[str]) -> str:
     if match["op"]:
         return f"Op-{int(match['opnum']):02d}"
-    resolution = match["xres"] or match["res"]
-    item = match["xitem"] or match["item"]
+    resolution = match["xres"] or match["yres"] or match["res"]
+    item = match["xitem"] or match["yitem"] or match["item"]
     return f"{int(resolution):02d}-{int(item):02d}"
 
 
@@ -489,7 +575,7 @@ def _find_ids(text: str) -> list[_Id]:
 # --------------------------------------------------------------------------- statuses
 
 _STATUS = re.compile(
-    r"(?=[nNrRoObBpPmMaAfFdDcC\u2705\u2714\u2611:])(?:(?<![^\W_])(?:"
+    r"(?=[nNrRoObBpPmMaAfFdDcCtT\u2705\u2714\u2611:])(?:(?<![^\W_])(?:"
     r"(?P<reopen_neg>not\s+(?:yet\s+)?(?:done|completed?|finished|closed)\s+after\s+all)"
     r"|(?P<reopen>re-?\s?open(?:ed|ing|s)?|(?:open(?:ed)?|back\s+open)\s+again)"
     r"|(?P<periodic>periodic(?:al)?\s+goals?\s+"
@@ -498,7 +584,8 @@ _STATUS = re.compile(
     r"|(?:met|meets|meeting|achieved|reached|fulfilled)\s+(?:(?:its|their|the|all)\s+){0,2}"
     r"periodic(?:al)?\s+goals?"
     r"|on\s+track)"
-    r"|(?P<done>done|completed?|finished|finali[sz]ed|closed)"
+    r"|(?P<done>done|completed?|finished|finali[sz]ed|closed"
+    r"|termin[ée]e?s?|achev[ée]e?s?|cl[ôo]tur[ée]e?s?)"
     r")(?![^\W_])(?!-[^\W_])"
     r"|(?P<emoji>\u2705|\u2714\ufe0f?|\u2611\ufe0f?"
     r"|:(?:white_check_mark|heavy_check_mark|ballot_box_with_check):))",
@@ -634,7 +721,12 @@ _NOTE_LEAD = re.compile(
 )
 _COLON = r":(?![0-9])(?![\w+\-]+:)"  # not a time (12:30) nor an emoji code (:tada:)
 _NOTE_SEPARATOR = re.compile(rf"[ \t*_]*{_COLON}[ \t]*")
+_NOTE_KEYWORD_AFTER = re.compile(
+    rf"[ \t]+(?:note|update|progress(?:\s+update)?|status\s+update)(?=[ \t*_]*{_COLON})",
+    re.IGNORECASE,
+)
 _NOTE_SEPARATOR_EXPLICIT = re.compile(rf"[ \t*_]*(?:{_COLON}|-(?=\s))[ \t]*")
+_PROGRESS_SEPARATOR = re.compile(r"[ \t*_]*[:,\-\u2192][ \t]*")
 _ANY_WORD = re.compile(r"[^\W_]")
 _MAX_GAP = 80
 
@@ -647,6 +739,11 @@ class _Reading:
     question: list[str] = field(default_factory=list)
     note_codes: tuple[str, ...] = ()
     note_start: int = -1
+    asks: bool = False
+    silence: Silence | None = None
+    """Why the clause's ids get nothing, when they get nothing."""
+    opens: bool = False
+    """The clause opens with its ids (after a lead-in)."""
 
     def records(self) -> bool:
         return bool(self.states or self.question or self.note_codes)
@@ -670,11 +767,12 @@ def _followed_by_not_yet(text: str, status: _Status, end: int) -> bool:
 
 
 class _ClauseReader:
-    def __init__(self, text: str, clause: _Clause, ids: list[_Id]) -> None:
-        """``ids`` are those inside the clause."""
+    def __init__(self, text: str, clause: _Clause, ids: list[_Id], *, cites: bool) -> None:
+        """``ids`` are those inside the clause; ``cites``: it names a document."""
         self.text = text
         self.clause = clause
         self.ids = ids
+        self.cites = cites
         self.groups = _groups(text, self.ids)
         self.statuses = _find_statuses(text, clause.start, clause.end)
         self.first, self.second = _first_words(text, clause.start, clause.end)
@@ -682,30 +780,102 @@ class _ClauseReader:
         self.first_hedge = hedge.start() if hedge else clause.end
 
     def read(self) -> _Reading:
+        reading = self._read()
+        reading.opens = self._lead() is not None
+        return reading
+
+    def _read(self) -> _Reading:
         if not self.groups:
             return _Reading()
-        text, clause = self.text, self.clause
+        clause = self.clause
         asks = clause.asks or _is_question_start(self.first, self.second)
         note = self._note_form()
         if note is not None:
-            explicit, group, rest = note
-            opening = self._opening_status(group)
-            if opening == "status":
-                pass  # "update 50-18: done" is a status line
-            elif explicit:
-                return _Reading(note_codes=group.codes, note_start=rest)
-            elif asks or _is_question_start(*_first_words(text, rest, clause.end)):
-                asks = True
-            elif opening != "negated":
-                return _Reading(note_codes=group.codes, note_start=rest)
+            read = self._note(*note, asks=asks)
+            if isinstance(read, _Reading):
+                return read
+            asks = read
         if asks:
-            return _Reading(question=self._asked_about())
+            return _Reading(question=self._asked_about(), asks=True)
+        return self._statement()
+
+    def _note(self, explicit: bool, group: _Group, rest: int, *, asks: bool) -> _Reading | bool:
+        """A clause in the note form: what it records, or (not a note) whether it asks."""
+        text, clause = self.text, self.clause
+        opening = self._opening_status(group)
+        if opening == "status" and group.end != self.groups[0].end:  # "50-18 update: done"
+            status = next(s for s in self.statuses if s.start >= group.end)
+            if _followed_by_not_yet(text, status, clause.end) or self._hedged(status):
+                return _Reading(silence=Silence.PENDING)
+            return _Reading(states=[(code, status.kind) for code in group.codes])
+        if opening == "status":
+            return asks  # "update 50-18: done" is a status line
+        if explicit:
+            return _Reading(note_codes=group.codes, note_start=rest)
+        if asks or _is_question_start(*_first_words(text, rest, clause.end)):
+            return True
+        if opening != "negated":
+            return _Reading(note_codes=group.codes, note_start=rest)
+        return asks
+
+    def _statement(self) -> _Reading:
+        """A clause that asks nothing and is not a note: states, a progress note, or why
+        it records nothing."""
+        text, clause = self.text, self.clause
         tokens = _tokens(text[clause.start : clause.end])
         if any(token in _HYPOTHETICAL for token in tokens):
-            return _Reading()
+            return _Reading(silence=Silence.CONDITIONAL)
         if self.first in _HYPOTHETICAL_START:
-            return _Reading()
-        return _Reading(states=self._states())
+            return _Reading(silence=Silence.CONDITIONAL)
+        states = self._states()
+        if states:
+            return _Reading(states=states)
+        return self._progress(tokens) or _Reading(silence=self._silence(tokens))
+
+    def _lead(self) -> re.Match[str] | None:
+        """``fyi 50-18``, ``- item 50-18``: what comes before ids that open the clause."""
+        start, group = self.clause.start, self.groups[0] if self.groups else None
+        if group is None or group.start - start > 60:
+            return None
+        return _NOTE_LEAD.fullmatch(self.text, start, group.start)
+
+    def _progress(self, tokens: list[str]) -> _Reading | None:
+        """``50-18 in progress``, ``SG17 reported on 50-18, see TD206``: a note.
+
+        Progress wording (:data:`_PROGRESS`) or a document reference, for ids that are
+        certain, with no negation nor hedge in the clause and no intention or request
+        before the progress word. The note is the clause, less the ids that open it
+        when a ``:``, ``-`` or ``,`` follows them (``FYI 50-18 — draft in C 91``)."""
+        text, clause = self.text, self.clause
+        if any(group.uncertain for group in self.groups):
+            return None
+        progress = _PROGRESS.search(text, clause.start, clause.end)
+        if progress is None and not self.cites:
+            return None
+        if _negated(tokens) or self.first_hedge < clause.end:
+            return None
+        first = progress.start() if progress else clause.end
+        before = _tokens(text[clause.start : first])
+        if any(t in _PROGRESS_REFUSALS or t.endswith(("'ll", "'d")) for t in before):
+            return None
+        start = clause.start
+        if self._lead() is not None:
+            group = self.groups[0]
+            separator = _PROGRESS_SEPARATOR.match(text, group.end, clause.end)
+            start = separator.end() if separator else group.start
+        codes = tuple(dict.fromkeys(code for group in self.groups for code in group.codes))
+        return _Reading(note_codes=codes, note_start=start)
+
+    def _silence(self, tokens: list[str]) -> Silence:
+        if _negated(tokens):
+            return Silence.NEGATED
+        if any(group.uncertain for group in self.groups):
+            return Silence.UNCLEAR
+        if self.first_hedge < self.clause.end:
+            return Silence.HEDGED
+        if _intends(tokens) or any(token in _NOT_YET for token in tokens):
+            return Silence.PENDING
+        return Silence.UNLINKED if self.statuses else Silence.NO_STATUS
 
     def _asked_about(self) -> list[str]:
         tokens = _tokens(self.text[self.clause.start : self.clause.end])
@@ -722,6 +892,10 @@ class _ClauseReader:
         if lead is None:
             return None
         explicit = lead["keyword"] is not None
+        keyword = None if explicit else _NOTE_KEYWORD_AFTER.match(text, group.end, clause.end)
+        if keyword is not None:  # "50-18 note: TEXT"
+            explicit = True
+            group = _Group(group.start, keyword.end(), group.codes, group.uncertain)
         separator = (_NOTE_SEPARATOR_EXPLICIT if explicit else _NOTE_SEPARATOR).match(
             text, group.end, clause.end
         )
@@ -799,9 +973,14 @@ def _read_clauses(text: _Text) -> Iterator[tuple[_Clause, _Reading, list[_Id]]]:
         first, last = bisect_left(starts, clause.start), bisect_left(starts, clause.end)
         inside = [found for found in ids[first:last] if found.end <= clause.end]
         if not inside:
-            yield clause, _Reading(), inside
+            asks = clause.asks or _is_question_start(
+                *_first_words(text.analysis, clause.start, clause.end)
+            )
+            yield clause, _Reading(asks=asks), inside
             continue
-        yield clause, _ClauseReader(text.analysis, clause, inside).read(), inside
+        cites = _DOCUMENT.search(text.documents, clause.start, clause.end) is not None
+        reader = _ClauseReader(text.analysis, clause, inside, cites=cites)
+        yield clause, reader.read(), inside
 
 
 # --------------------------------------------------------------------------- documents
@@ -886,8 +1065,17 @@ def parse_message(text: str) -> ParsedMessage:
     questions: dict[str, None] = {}
     mentioned: dict[str, None] = {}
     note: tuple[tuple[str, ...], int, int] | None = None  # codes, start, end
+    silences: dict[str, Silence] = {}
+    asked = False
+    opens: bool | None = None
     for clause, reading, ids in _read_clauses(prepared):
         mentioned.update(dict.fromkeys(i.code for i in ids))
+        asked = asked or reading.asks
+        if ids and opens is None:
+            opens = reading.opens
+        if reading.silence is not None:
+            for found in ids:
+                silences.setdefault(found.code, reading.silence)
         if note is not None and not reading.records():
             note = (note[0], note[1], clause.end)
             continue
@@ -898,10 +1086,28 @@ def parse_message(text: str) -> ParsedMessage:
             updates.pop((code, False), None)
             updates[(code, False)] = ItemUpdate(code, kind, whole)
     _close_note(updates, prepared.display, note)
+    answered = {update.item for update in updates.values()} | set(questions)
+    silent = {code: why for code, why in silences.items() if code not in answered}
     return ParsedMessage(
         updates=list(updates.values()),
         question=list(questions),
         documents=_documents(prepared.documents),
         mentioned=list(mentioned),
         text=whole,
+        asked=asked,
+        silent=silent,
+        addressed=bool(silent and not updates and not asked)
+        and _addressed(text, prepared.analysis, opens=bool(opens)),
     )
+
+
+def _addressed(raw: str, analysis: str, *, opens: bool) -> bool:
+    """See :attr:`ParsedMessage.addressed`."""
+    if "<@" in raw:
+        return False
+    if opens:
+        return True
+    words = _TOKEN.finditer(analysis)
+    if any(index >= SHORT_MESSAGE for index, _ in enumerate(words)):
+        return False
+    return bool(_STATUS.search(analysis) or _PROGRESS.search(analysis))

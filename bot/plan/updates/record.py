@@ -26,9 +26,12 @@ from sqlalchemy.orm import Session
 from bot.plan.queries import find_item
 from bot.plan.updates.parse import ItemUpdate, ParsedMessage
 from bot.plan.updates.status_text import refresh_status
+from bot.render import one_line
 from bot.store.models import READS_ITS_MESSAGE, ActionItem, SlackMessage, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
+NOTE_QUOTE = 120
+"""Characters of a note the confirmation quotes."""
 FLAG_KINDS = frozenset({UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPENED})
 RETRACTIONS = frozenset({UpdateKind.UNDO, UpdateKind.EDIT, UpdateKind.DELETE})
 SUPERSEDING_KINDS = FLAG_KINDS | {UpdateKind.DOCUMENT}
@@ -84,6 +87,8 @@ class Change:
     kind: UpdateKind
     before: dict[str, bool]
     after: dict[str, bool]
+    note: str = ""
+    """A note's text, quoted in the confirmation so the poster sees what was recorded."""
 
     def describe(self) -> str:
         if self.kind in RETRACTIONS:
@@ -91,7 +96,8 @@ class Change:
                 return f"{self.item}: update taken back, no change ({state_phrase(self.after)})"
             return f"{self.item} back to {state_word(self.after)} (was: {state_word(self.before)})"
         if self.kind == UpdateKind.NOTE:
-            return f"{self.item}: note recorded"
+            quoted = f": “{one_line(self.note, NOTE_QUOTE)}”" if self.note else ""
+            return f"{self.item}: note recorded{quoted}"
         if self.before == self.after:
             return f"{self.item}: recorded, no change ({state_phrase(self.after)})"
         return f"{self.item} {VERBS[self.kind]} (was: {state_word(self.before)})"
@@ -118,7 +124,11 @@ class Outcome:
     status: RecordStatus
     changes: list[Change] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    """Ids that are not in the plan, or only as obsolete items (:attr:`obsolete`)."""
     message_id: int | None = None
+    obsolete: dict[str, str] = field(default_factory=dict)
+    """For each unknown id that is an obsolete item, where: ``Appendix II (WTSA-12) of
+    the WTSA-20 plan``."""
 
 
 def active_item(session: Session, code: str) -> ActionItem | None:
@@ -135,6 +145,11 @@ def may_record(user_id: str, editors: frozenset[str], kinds: Iterable[UpdateKind
     return may_change_flags(user_id, editors) or not FLAG_KINDS.intersection(kinds)
 
 
+def obsolete_where(item: ActionItem) -> str:
+    """Where an obsolete item is: ``Appendix II (WTSA-12) of the WTSA-20 plan``."""
+    return f"{item.appendix} of the {item.edition} plan"
+
+
 def _resolve(
     session: Session, updates: list[ItemUpdate]
 ) -> tuple[list[tuple[ItemUpdate, ActionItem]], list[str]]:
@@ -145,7 +160,16 @@ def _resolve(
             unknown.append(update.item)
         else:
             resolved.append((update, item))
-    return resolved, unknown
+    return resolved, list(dict.fromkeys(unknown))
+
+
+def _obsolete(session: Session, unknown: list[str]) -> dict[str, str]:
+    found = {}
+    for code in unknown:
+        items = find_item(session, code)
+        if items and all(item.obsolete for item in items):
+            found[code] = obsolete_where(items[0])
+    return found
 
 
 def own_text(update: ItemUpdate) -> str:
@@ -187,6 +211,7 @@ def _apply(
     session.flush()
     if update.kind == UpdateKind.NOTE:
         refresh_status(session, item)
+        return Change(entry.id, item.code, update.kind, before, flags(item), update.text)
     return Change(entry.id, item.code, update.kind, before, flags(item))
 
 
@@ -202,10 +227,11 @@ def record_message(
     if not parsed.updates:
         return Outcome(RecordStatus.NOTHING)
     resolved, unknown = _resolve(session, parsed.updates)
+    obsolete = _obsolete(session, unknown)
     if not resolved:
-        return Outcome(RecordStatus.UNKNOWN, unknown=unknown)
+        return Outcome(RecordStatus.UNKNOWN, unknown=unknown, obsolete=obsolete)
     if not may_record(incoming.user_id, editors, [update.kind for update, _ in resolved]):
-        return Outcome(RecordStatus.DENIED, unknown=unknown)
+        return Outcome(RecordStatus.DENIED, unknown=unknown, obsolete=obsolete)
     message = SlackMessage(
         team_id=incoming.team_id,
         channel=incoming.channel,
@@ -226,7 +252,13 @@ def record_message(
         _apply(session, message, update, item, incoming, list(parsed.documents), now)
         for update, item in resolved
     ]
-    return Outcome(RecordStatus.RECORDED, changes=changes, unknown=unknown, message_id=message.id)
+    return Outcome(
+        RecordStatus.RECORDED,
+        changes=changes,
+        unknown=unknown,
+        message_id=message.id,
+        obsolete=obsolete,
+    )
 
 
 def _superseded(session: Session, update: StatusUpdate) -> bool:
@@ -384,6 +416,7 @@ def edit_message(
     if undone(message):
         return Outcome(RecordStatus.UNDONE, message_id=message.id)
     resolved, unknown = _resolve(session, parsed.updates)
+    obsolete = _obsolete(session, unknown)
     current = active_updates(message)
     wanted = {(item.code, update.kind) for update, item in resolved}
     if wanted == {(u.item.code, u.kind) for u in current}:
@@ -394,10 +427,12 @@ def edit_message(
             if entry.kind == UpdateKind.NOTE:
                 refresh_status(session, entry.item)
         _reword(message, parsed.text, now)
-        return Outcome(RecordStatus.CORRECTED, unknown=unknown, message_id=message.id)
+        return Outcome(
+            RecordStatus.CORRECTED, unknown=unknown, message_id=message.id, obsolete=obsolete
+        )
     kinds = [u.kind for u in current] + [update.kind for update, _ in resolved]
     if not may_record(incoming.user_id, editors, kinds):
-        return Outcome(RecordStatus.DENIED, unknown=unknown)
+        return Outcome(RecordStatus.DENIED, unknown=unknown, obsolete=obsolete)
     changes = retract_message(
         session,
         message,
@@ -411,4 +446,10 @@ def edit_message(
         _apply(session, message, update, item, incoming, list(parsed.documents), now)
         for update, item in resolved
     ]
-    return Outcome(RecordStatus.RECORDED, changes=changes, unknown=unknown, message_id=message.id)
+    return Outcome(
+        RecordStatus.RECORDED,
+        changes=changes,
+        unknown=unknown,
+        message_id=message.id,
+        obsolete=obsolete,
+    )

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.plan.updates.intake import UndoStatus
+from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
-from bot.render import CHUNK, Mrkdwn, Renderer, Reply, clip, mention, mrkdwn
+from bot.render import CHUNK, Mrkdwn, Renderer, Reply, clip, count, mention, mrkdwn
 
 UNDO_BUTTON = "update_undo"
 DENIED = (
@@ -24,6 +25,17 @@ UNDO_REFUSALS = {
     UndoStatus.NOT_ALLOWED: "Only the person who posted the update, or an editor, can undo it.",
     UndoStatus.ALREADY: "Already undone.",
 }
+SILENCES = {
+    Silence.NEGATED: "the message says it is not done",
+    Silence.UNCLEAR: "the items are joined by “or” or written as a range, so which is meant "
+    "is unclear",
+    Silence.HEDGED: "the message is not sure (maybe, I think, please confirm…)",
+    Silence.PENDING: "the message speaks of what is still to happen",
+    Silence.CONDITIONAL: "the message is conditional (if, once, when…)",
+    Silence.UNLINKED: "its status word does not read as the item's status",
+    Silence.NO_STATUS: "the message has no status or progress word",
+}
+"""Why nothing was recorded, as the private hint words it."""
 SUMMARY_CODES = 1200
 """Characters of item ids a summary lists, shared among its lines; the rest are counted."""
 
@@ -57,13 +69,7 @@ def describe(changes: list[Change], limit: int = CHUNK) -> Mrkdwn:
         groups.setdefault(what, []).append(change.item)
     budget = max(SUMMARY_CODES // len(groups), 40)
     lines = [
-        mrkdwn(
-            "{} {}{} — {}",
-            len(items),
-            "item" if len(items) == 1 else "items",
-            what,
-            _listing(items, budget),
-        )
+        mrkdwn("{}{} — {}", count(len(items), "item"), what, _listing(items, budget))
         for what, items in groups.items()
     ]
     return clip(Mrkdwn("\n").join(lines), limit)
@@ -82,17 +88,50 @@ def _listing(codes: list[str], budget: int) -> str:
     return ", ".join(shown) + (f", … and {rest} more" if rest else "")
 
 
-def unknown_text(unknown: list[str], closest: dict[str, list[str]]) -> Mrkdwn:
-    """Told to the poster alone: ids that are not in the plan, and the ones they may mean."""
+def unknown_text(
+    unknown: list[str], closest: dict[str, list[str]], obsolete: dict[str, str] | None = None
+) -> Mrkdwn:
+    """Told to the poster alone: ids that are not in the plan, and the ones they may mean;
+    an obsolete item says so, and where it is (``Appendix II (WTSA-12) of the WTSA-20
+    plan``)."""
+    obsolete = obsolete or {}
     parts = []
     for code in unknown:
+        if code in obsolete:
+            parts.append(mrkdwn("{} is an obsolete item ({})", code, obsolete[code]))
+            continue
         close = ", ".join(closest.get(code, []))
         parts.append(
             mrkdwn("{} is not in the action plan", code)
             + (mrkdwn(" (closest: {})", close) if close else "")
         )
-    return clip(Mrkdwn("; ").join(parts) + ". Nothing was recorded for it.", CHUNK)
+    it = "it" if len(unknown) == 1 else "them"
+    return clip(Mrkdwn("; ").join(parts) + f". Nothing was recorded for {it}.", CHUNK)
 
 
 def deleted_text(changes: list[Change]) -> Mrkdwn:
     return mrkdwn("The message was deleted; its updates are taken back:\n{}", describe(changes))
+
+
+def nothing_recorded_text(silent: dict[str, Silence]) -> Mrkdwn:
+    """Told to the poster alone: why a message about items recorded nothing, and the
+    wording that would (``Nothing recorded for 50-18: the message says it is not done.
+    To record, say `50-18 done`, …``)."""
+    reasons: dict[Silence, list[str]] = {}
+    for code, why in silent.items():
+        reasons.setdefault(why, []).append(code)
+    parts = [
+        mrkdwn("Nothing recorded for {}: {}.", _listing(codes, 200), SILENCES[why])
+        for why, codes in reasons.items()
+    ]
+    example = next(iter(silent))
+    says = mrkdwn(
+        "To record, say `{} done`, `{} periodic goals met`, `{} in progress, see TD206` or "
+        "`{} note: …` (notes are anyone's; `/action {}` shows the item).",
+        example,
+        example,
+        example,
+        example,
+        example,
+    )
+    return clip(Mrkdwn("\n").join([*parts, says]), CHUNK)

@@ -114,6 +114,16 @@ def on_posted(
         # a question that mentions the bot is answered by the app_mention listener
         if parsed.question and not ask.mentions(event.get("text", ""), context.bot_user_id):
             answer_question(services, body, event, parsed)
+        elif parsed.deserves_hint and event.get("user"):
+            conversation.queue_hint(
+                services.db,
+                key=f"{_event_key(context, body)}:nothing",
+                channel=event["channel"],
+                user=event["user"],
+                thread_ts=event.get("thread_ts"),
+                text=replies.nothing_recorded_text(parsed.silent),
+                now=services.clock(),
+            )
         return
     incoming = _incoming(services, client, body, event, event["channel"])
     recorded = conversation.message_posted(

@@ -148,6 +148,20 @@ def test_unknown_ids_come_with_the_closest_ones(plan_db: Database, clock: FixedC
     )
 
 
+def test_an_obsolete_id_says_it_is_obsolete_and_where(plan_db: Database, clock: FixedClock) -> None:
+    recorded = post(plan_db, clock, "44-08 done")
+    assert recorded.outcome.status == RecordStatus.UNKNOWN
+    assert recorded.outcome.obsolete == {"44-08": "Appendix II (WTSA-12) of the WTSA-20 plan"}
+    assert recorded.closest == {}
+    text = replies.unknown_text(
+        recorded.outcome.unknown, recorded.closest, recorded.outcome.obsolete
+    )
+    assert text == (
+        "44-08 is an obsolete item (Appendix II (WTSA-12) of the WTSA-20 plan). "
+        "Nothing was recorded for it."
+    )
+
+
 def test_only_editors_change_flags_but_anyone_adds_a_note(
     plan_db: Database, clock: FixedClock
 ) -> None:

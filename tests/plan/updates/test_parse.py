@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.plan.updates.parse import ItemUpdate, ParsedMessage, extract_documents, parse_message
+from bot.plan.updates.parse import (
+    ItemUpdate,
+    ParsedMessage,
+    Silence,
+    extract_documents,
+    parse_message,
+)
+from tests.support.channel_messages import MESSAGES, expected
 
 C, P, R = "completed", "periodic", "reopened"
 
@@ -113,6 +120,41 @@ CASES: list[tuple[str, list[Update], list[str], list[str]]] = [
     ("50-18: done, see TD206", [("50-18", C)], [], ["50-18"]),
     ("50-18: not done yet", [], [], ["50-18"]),
     ("50-18: is it done?", [], ["50-18"], ["50-18"]),
+    ("50-18 note: LS sent to SG2", [("50-18", "note", "LS sent to SG2")], [], ["50-18"]),
+    ("50-18 update: done", [("50-18", C)], [], ["50-18"]),
+    ("50-18 update: done next week", [], [], ["50-18"]),
+    # --- progress reports are notes: the clause, less ids that open it before a separator
+    (
+        "50-18 in progress, report to next TSAG",
+        [("50-18", "note", "50-18 in progress, report to next TSAG")],
+        [],
+        ["50-18"],
+    ),
+    (
+        "SG17 reported on 50-18 at the last meeting, see TSAG-TD206",
+        [("50-18", "note", "SG17 reported on 50-18 at the last meeting, see TSAG-TD206")],
+        [],
+        ["50-18"],
+    ),
+    (
+        "FYI 50-18 — draft report in C 91",
+        [("50-18", "note", "draft report in C 91")],
+        [],
+        ["50-18"],
+    ),
+    ("50-18 partially done", [("50-18", "note", "50-18 partially done")], [], ["50-18"]),
+    ("FYI 50-18 is ongoing", [("50-18", "note", "50-18 is ongoing")], [], ["50-18"]),
+    (
+        "50-18 in progress.\nSG17 reports at TSAG.\n50-20 done",
+        [("50-18", "note", "50-18 in progress.\nSG17 reports at TSAG."), ("50-20", C)],
+        [],
+        ["50-18", "50-20"],
+    ),
+    ("50-18 or 50-20 in progress", [], [], ["50-18", "50-20"]),
+    ("no draft for 50-18 yet", [], [], ["50-18"]),
+    ("we should send a draft on 50-18", [], [], ["50-18"]),
+    ("please report on 50-18", [], [], ["50-18"]),
+    ("maybe 50-18 is in progress", [], [], ["50-18"]),
     # --- forgiving id forms
     ("50-8 done", [("50-08", C)], [], ["50-08"]),
     ("50\u201118 done", [("50-18", C)], [], ["50-18"]),
@@ -260,6 +302,41 @@ def test_parse_message(
 def test_the_table_is_big_enough() -> None:
     assert len(CASES) >= 80
     assert len({case[0] for case in CASES}) == len(CASES)
+    assert len(MESSAGES) >= 150
+    assert len({text for text, _ in MESSAGES}) == len(MESSAGES)
+
+
+@pytest.mark.parametrize(("text", "effect"), MESSAGES, ids=range(len(MESSAGES)))
+def test_channel_messages_as_people_write_them(text: str, effect: str) -> None:
+    want = expected(effect)
+    parsed = parse_message(text)
+    assert [(u.item, u.kind) for u in parsed.updates] == want.updates
+    assert parsed.question == want.question
+    assert parsed.asked == want.asked
+    assert parsed.documents == want.documents
+    assert parsed.deserves_hint == bool(want.hint)
+    if want.hint:
+        assert parsed.silent == dict.fromkeys(want.silent, Silence(want.hint))
+
+
+@pytest.mark.parametrize(
+    ("text", "addressed"),
+    [
+        ("50-18", True),  # opens with the id
+        ("- item 50-18 - SG17", True),
+        ("Hi all,\n50-18 not done yet", True),
+        ("SG17 finished its review of 50-18", True),  # short, with a status word
+        ("see 50-18 for context", False),  # short, no status word
+        ("<@U1> 50-18 not done", False),  # to a person: a conversation
+        (
+            "Thanks all; after a long discussion about many things we agreed that 50-18 "
+            "is not done at all, and more",
+            False,
+        ),
+    ],
+)
+def test_a_hint_goes_to_messages_about_their_items(text: str, addressed: bool) -> None:
+    assert parse_message(text).addressed is addressed
 
 
 # --- the text of state updates: the whole message, cleaned
@@ -295,6 +372,7 @@ def test_a_whole_message_parses_to_exact_values() -> None:
         documents=["TD206", "C91"],
         mentioned=["50-18", "50-20", "50-22"],
         text=text[6:],
+        asked=True,
     )
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bot.plan.updates import replies
+from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
 from bot.render import MAX_TEXT, Renderer
 from bot.store.vocabulary import UpdateKind
@@ -33,6 +34,40 @@ def test_a_few_changes_are_listed_one_a_line() -> None:
         "51-1: note recorded",
     ]
     assert reply.blocks[0]["text"]["text"] == reply.text
+
+
+def test_a_note_is_quoted_on_one_line_and_clipped() -> None:
+    note = Change(1, "50-18", UpdateKind.NOTE, {}, {}, "in progress,\n report to *next* TSAG")
+    assert replies.describe([note]) == "50-18: note recorded: “in progress, report to *next* TSAG”"
+    long = Change(1, "50-18", UpdateKind.NOTE, {}, {}, "word " * 100)
+    assert len(long.describe()) < 160
+    assert long.describe().endswith("…”")
+
+
+def test_nothing_recorded_says_why_and_what_would_record() -> None:
+    said = replies.nothing_recorded_text(
+        {"50-18": Silence.NEGATED, "50-20": Silence.UNCLEAR, "50-22": Silence.UNCLEAR}
+    )
+    assert said.splitlines() == [
+        "Nothing recorded for 50-18: the message says it is not done.",
+        "Nothing recorded for 50-20, 50-22: the items are joined by “or” or written as a "
+        "range, so which is meant is unclear.",
+        "To record, say `50-18 done`, `50-18 periodic goals met`, `50-18 in progress, see "
+        "TD206` or `50-18 note: …` (notes are anyone's; `/action 50-18` shows the item).",
+    ]
+    assert set(replies.SILENCES) == set(Silence)
+
+
+def test_an_obsolete_item_says_where_it_is() -> None:
+    said = replies.unknown_text(
+        ["44-08", "50-99"],
+        {"50-99": ["50-09"]},
+        {"44-08": "Appendix II (WTSA-12) of the WTSA-20 plan"},
+    )
+    assert said == (
+        "44-08 is an obsolete item (Appendix II (WTSA-12) of the WTSA-20 plan); "
+        "50-99 is not in the action plan (closest: 50-09). Nothing was recorded for them."
+    )
 
 
 @pytest.mark.parametrize("count", [70, 412, 5000])

@@ -405,7 +405,8 @@ def test_every_resolution_respects_the_limits(server: Server, plan: dict[str, An
             assert title.startswith(header(blocks)[:-1])
         assert Counter(listed_codes(blocks)) == Counter(row.code for row in rows), key
         active = sum(not row.appendix for row in rows)
-        assert contexts(blocks)[0].startswith(f"{active} action items · "), key
+        said = "1 action item · " if active == 1 else f"{active} action items · "
+        assert contexts(blocks)[0].startswith(said), key
 
 
 # -- words ----------------------------------------------------------------------------------

@@ -616,9 +616,10 @@ FLAGS |= {"reopened": {"completed": False}, "note": {}}
 
 
 def describe(code: str, kind: str) -> str:
-    """The reply's line for an update of an item in the plan's state (reopened: completed)."""
+    """The reply's line for an update of an item in the plan's state (reopened: completed);
+    for a note, how it starts (the note follows, quoted)."""
     if kind == "note":
-        return f"{code}: note recorded"
+        return f"{code}: note recorded: “"
     if kind == "reopened":
         return f"{code} reopened (was: completed)"
     verb = {"completed": "marked completed", "periodic": "marked periodic goals met"}[kind]
@@ -634,7 +635,9 @@ def test_each_form_of_update_is_recorded(
         ws.reply(ws.say(f"{code} done"))
     event = ws.say(text)
     reply = ws.reply(event)
-    assert lines(reply) == [describe(code, kind) for code, kind in expected]
+    described = [describe(code, kind) for code, kind in expected]
+    said = lines(reply)
+    assert [line[: len(start)] for line, start in zip(said, described, strict=True)] == described
     assert ws.reaction(event).params["name"] == REACTION
     for code in {code for code, _ in expected}:
         item = ws.item(code)
@@ -733,21 +736,24 @@ def _subtypes() -> list[dict[str, Any]]:
     ]
 
 
+EXPLAINED = (
+    "50-18 not done",
+    "50-18 isn't done yet",
+    "50-18 is not completed",
+    "50-18: not done yet",
+    "50-18 almost done",
+    "50-18 will be done next week",
+    "50-18 done next week",
+    "maybe 50-18 done",
+    "need to reopen 50-18",
+    "50-18 or 50-20 done",
+    "50-18 to 50-22 done",
+    "50-18",
+)
+"""Messages about items that record nothing: each poster is told why, alone."""
+
 NEGATIVE: dict[str, Callable[[], list[dict[str, Any]]]] = {
-    "negations": _texts(
-        "50-18 not done",
-        "50-18 isn't done yet",
-        "50-18 is not completed",
-        "50-18: not done yet",
-        "50-18 almost done",
-        "50-18 will be done next week",
-        "50-18 done next week",
-        "maybe 50-18 done",
-        "close 50-18",
-        "need to reopen 50-18",
-        "50-18 or 50-20 done",
-        "50-18 to 50-22 done",
-    ),
+    "requests": _texts("close 50-18", "see 50-18 for context"),
     "questions without status": _texts(
         "can someone look at 50-18?", "what about 50-18?", "who owns 50-18?"
     ),
@@ -760,7 +766,7 @@ NEGATIVE: dict[str, Callable[[], list[dict[str, Any]]]] = {
         "~50-18 done~",
     ),
     "mentions without a status word": _texts(
-        "<@U2> 50-18", "<@UBOT> 50-18", "cc <@U2> on 50-18 and 50-20", "50-18", "hello"
+        "<@U2> 50-18", "<@UBOT> 50-18", "cc <@U2> on 50-18 and 50-20", "hello"
     ),
     "bot messages": _bots,
     "channel_join, channel_leave, channel_topic": _subtypes,
@@ -778,6 +784,18 @@ def test_what_is_not_an_update_changes_nothing_and_posts_nothing(
     sentinel = ws.settle()
     assert ws.calls_about(*events) == []
     assert ws.other_writes(sentinel) == []
+    assert ws.recorded() == [sentinel]
+    ws.assert_untouched("50-18", "50-20", "50-22")
+
+
+def test_what_records_nothing_is_explained_to_its_poster_alone(ws: Workspace) -> None:
+    events = [ws.say(text, user=BOB) for text in EXPLAINED]
+    sentinel = ws.settle()
+    hints = [call for call in ws.other_writes(sentinel) if call.method == "chat.postEphemeral"]
+    assert len(hints) == len(ws.other_writes(sentinel)) == len(EXPLAINED)
+    assert all(hint.params["user"] == BOB and hint.status == 200 for hint in hints)
+    assert all(hint.params["text"].startswith("Nothing recorded for 50-") for hint in hints)
+    assert ws.calls_about(*events) == []  # no reaction, no reply
     assert ws.recorded() == [sentinel]
     ws.assert_untouched("50-18", "50-20", "50-22")
 
@@ -898,7 +916,7 @@ def test_a_non_editor_cannot_change_flags(restricted: Workspace) -> None:
 def test_a_non_editor_note_is_recorded_and_an_editor_may_undo_it(restricted: Workspace) -> None:
     event = restricted.say("update 50-18: SG17 sent the LS to SG2", user=BOB)
     reply = restricted.reply(event)
-    assert reply.params["text"] == "50-18: note recorded"
+    assert reply.params["text"] == "50-18: note recorded: “SG17 sent the LS to SG2”"
     item = restricted.item("50-18")
     assert (item.completed, item.periodic_goals_met) == (False, True)
     (note,) = item.updates
