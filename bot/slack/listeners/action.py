@@ -14,7 +14,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.orm import Session
 
+from bot.meetings.overdue import OverdueCheck
 from bot.plan.editions import current_edition
 from bot.plan.export.service import ExportError, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
@@ -42,8 +44,13 @@ def action_reply(
     """The reply to ``/action TEXT`` (the function the console and tests call too)."""
     views = services.views(command)
     with services.db.unit_of_work() as session:
-        found = answer(session, services.search_index(session), text)
+        found = _answer(services, session, text)
         return views.for_answer(session, found, page=page)
+
+
+def _answer(services: Services, session: Session, text: str) -> Answer:
+    overdue = OverdueCheck(session, services.clock(), services.settings.tz)
+    return answer(session, services.search_index(session), text, overdue=overdue)
 
 
 def render_spec(
@@ -65,11 +72,13 @@ def render_spec(
             return views.item_card(
                 session, item, also=[], post=post, shared_by=shared_by, current=current
             )
-        found = answer(session, services.search_index(session), argument)
+        found = _answer(services, session, argument)
         if kind == ViewKind.RESOLUTION and found.kind == AnswerKind.RESOLUTION:
             return views.resolution(found, page, post=post, shared_by=shared_by)
         if kind == ViewKind.SEARCH and found.kind == AnswerKind.SEARCH:
-            return views.search(found, post=post, shared_by=shared_by)
+            return views.search(found, page=page, post=post, shared_by=shared_by)
+        if kind == ViewKind.SEARCH and found.kind == AnswerKind.LIST:
+            return views.item_list(found, page=page, post=post, shared_by=shared_by)
         if kind == ViewKind.SEARCH and found.kind == AnswerKind.ITEMS:
             return views.items(found, post=post, shared_by=shared_by)
         return views.for_answer(session, found)
