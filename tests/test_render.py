@@ -24,6 +24,7 @@ from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer as MeetingAnswer
 from bot.meetings.questions import ItemStatus, Question, Window
 from bot.meetings.views import Audience, MeetingViews, item_status_lines
+from bot.plan.filters import Filter, State
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Hit
 from bot.plan.updates import replies
@@ -335,6 +336,8 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         AnswerKind.RESOLUTION, h, items=[item, *other], resolution=item.resolution, current=h
     )
     hits = [Hit(h[:16], 1.0, h, (h,)), Hit("50-18", 0.5, h, ())]  # a key is an item id
+    wanted = Filter(State.OPEN, h, "SG17", h)
+    listed = Answer(AnswerKind.LIST, h, items=[item, *other] * 30, filter=wanted)
     return [
         views.for_answer(session, found),
         views.item_card(session, item, also=other, shared_by=SHARER, current=h),
@@ -353,6 +356,9 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         views.not_found(Answer(AnswerKind.NOT_FOUND, h, suggestions=[h])),
         views.not_found(Answer(AnswerKind.NOT_FOUND, h)),
         views.help(),
+        views.search(Answer(AnswerKind.SEARCH, h, hits=hits * 30), page=2),
+        views.item_list(listed, page=1),
+        views.item_list(listed, page=2, shared_by=SHARER),
     ]
 
 
@@ -474,7 +480,10 @@ def test_a_reply_escapes_its_notification_text() -> None:
 
 
 REPLIES_CHECKED = {
-    Views: {"for_answer", "help", "item_card", "items", "resolution", "search", "not_found"},
+    Views: {
+        *("for_answer", "help", "item_card", "items", "resolution", "search", "not_found"),
+        "item_list",
+    },
     MeetingViews: {
         *("for_answer", "overview", "next_meeting", "due_at_next", "item_status", "deadlines"),
         *("meetings", "card", "gone", "help", "unknown_command", "mention_help"),

@@ -281,7 +281,7 @@ class Views:
             "show": post,
             "footer": shared(f"Best matches first · `{self.command} ID` shows one item", shared_by),
             "buttons": self._page_buttons(
-                ViewKind.SEARCH, answer.query, page, pages, total, HITS_PER_PAGE, post, shared_by
+                ViewKind.SEARCH, answer.query, page, pages, total, HITS_PER_PAGE, post
             ),
         }
         text = f"{total} {noun} {one_line(answer.query, 100)}"
@@ -321,7 +321,7 @@ class Views:
                 shared_by,
             ),
             "buttons": self._page_buttons(
-                ViewKind.SEARCH, answer.query, page, pages, total, LINES_PER_PAGE, post, shared_by
+                ViewKind.SEARCH, answer.query, page, pages, total, LINES_PER_PAGE, post
             ),
         }
         return Reply(self.renderer.blocks("resolution.json.j2", view=view), summary)
@@ -335,7 +335,6 @@ class Views:
         total: int,
         per_page: int,
         post: bool,
-        shared_by: str | None,
     ) -> list[dict[str, str | None]]:
         """ "Show more" (the next page, in place of this one) and "Post in channel".
 
@@ -343,8 +342,9 @@ class Views:
         there: a query too long to be named again gets neither button.
         """
         buttons: list[dict[str, str | None]] = []
-        more = spec(kind, query, page + 1, shared_by)
-        if page < pages and len(more) <= MAX_BUTTON_VALUE:
+        more = spec(kind, query, page + 1)
+        # Only in a private reply: in the channel it would page the message for everyone.
+        if post and page < pages and len(more) <= MAX_BUTTON_VALUE:
             last = min(total, (page + 1) * per_page)
             buttons.append(
                 {
