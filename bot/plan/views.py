@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.plan.bodies import listed, responsibility, who_acts
+from bot.plan.bodies import from_section_one, listed, responsibility, who_acts
+from bot.plan.filters import Filter
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import history
 from bot.render import (
@@ -37,6 +39,21 @@ UPDATES_ON_CARD = 5
 POST_BUTTON = "action_post"
 PAGE_BUTTON = "action_page"
 SHOW_BUTTON = "action_show_item"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts of active items: all, completed, with periodic goals met (not completed),
+    overdue."""
+
+    total: int
+    completed: int
+    periodic: int
+    overdue: int
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
 
 
 def yes_no(flag: bool) -> str:
@@ -396,6 +413,80 @@ class Views:
         # The "Show" button's value is what /action is asked: an older edition's by name.
         shown = item.code if item.edition == current else f"{item.code} {item.edition.lower()}"
         return {"code": shown, "text": clip(line, CHUNK)}
+
+    def who_acts(self, rows: list[tuple[str, ActionItem | None]]) -> Reply:
+        """ "Who acts on 50-18?": for each item, the bodies that act, work with it and
+        are reported to, and its Resolution's Section I."""
+        lines = []
+        for code, item in rows:
+            if item is None:
+                lines.append(mrkdwn("*`{}`* is not in the current action plan.", code))
+                continue
+            found = responsibility(item)
+            lines.append(
+                mrkdwn(
+                    "*`{}`* {}: {}\n_{}_",
+                    item.code,
+                    state_icon(item),
+                    who_acts(found),
+                    one_line(item.action, 200),
+                )
+            )
+            section = from_section_one(item.resolution)
+            if section.acts and not found.from_section_one:
+                lines.append(
+                    mrkdwn(
+                        "   {} (Section I): action by {}",
+                        item.resolution.label,
+                        listed(section.acts),
+                    )
+                )
+        header = "Who acts on " + ", ".join(code for code, _ in rows)
+        view = {
+            "header": clip(header, 150),
+            "chunks": chunk_lines(lines),
+            "footer": Mrkdwn(f"`{self.command} ID` shows one item"),
+        }
+        text = "; ".join(
+            f"{item.code}: {who_acts(responsibility(item))}" for _, item in rows if item is not None
+        )
+        text = text or f"Not in the plan: {', '.join(code for code, _ in rows)}"
+        return Reply(self.renderer.blocks("plan_answer.json.j2", view=view), one_line(text, 300))
+
+    def progress(self, wanted: Filter, counts: Progress) -> Reply:
+        """ "How many items are completed?", "progress of Resolution 50": the counts."""
+        scope = wanted.describe(counts.total)
+        open_items = counts.total - counts.completed
+        lines = [
+            mrkdwn("*{}*", scope),
+            mrkdwn(
+                ":white_check_mark: {} completed ({})",
+                counts.completed,
+                percent(counts.completed, counts.total),
+            ),
+            mrkdwn(
+                ":white_large_square: {} open, of which {} with periodic goals met",
+                open_items,
+                counts.periodic,
+            ),
+            mrkdwn(":warning: {} overdue (milestone passed, not completed)", counts.overdue),
+        ]
+        header = "Progress of the action plan"
+        if wanted.resolution or wanted.body:
+            header = Filter(resolution=wanted.resolution, body=wanted.body).describe(2)
+            header = "Progress" + header.removeprefix("2 action items")
+        view = {
+            "header": clip(header, 150),
+            "chunks": chunk_lines(lines),
+            "footer": mrkdwn(
+                "`{} done`, `{} open`, `{} overdue` list them",
+                self.command,
+                self.command,
+                self.command,
+            ),
+        }
+        text = f"{scope}: {counts.completed} completed, {open_items} open, {counts.overdue} overdue"
+        return Reply(self.renderer.blocks("plan_answer.json.j2", view=view), one_line(text, 300))
 
     def not_found_text(self, answer: Answer) -> Mrkdwn:
         query = one_line(answer.query, 200)

@@ -21,6 +21,7 @@ from bot.plan.editions import current_edition
 from bot.plan.export.service import ExportError, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
+from bot.plan.questions import answer_plan_question
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
 from bot.render import Reply, ViewKind, escape, mrkdwn, read_spec
 from bot.slack.listeners.buttons import respond_with_view
@@ -51,6 +52,13 @@ def action_reply(
 def _answer(services: Services, session: Session, text: str) -> Answer:
     overdue = OverdueCheck(session, services.clock(), services.settings.tz)
     return answer(session, services.search_index(session), text, overdue=overdue)
+
+
+def plan_question_reply(services: Services, session: Session, text: str) -> Reply | None:
+    """The answer to a question about the plan in words (who acts, open, overdue,
+    progress: :mod:`bot.plan.questions`), or None when it is not one."""
+    overdue = OverdueCheck(session, services.clock(), services.settings.tz)
+    return answer_plan_question(session, text, views=services.views(), overdue=overdue)
 
 
 def render_spec(
