@@ -170,17 +170,17 @@ def answer_plan_question(
     if question.intent == PlanIntent.WHO_ACTS:
         rows = []
         for code in question.codes:
-            found = [
+            named = [
                 item for item in find_item(session, code, edition=edition) if not item.obsolete
             ]
-            rows.append((code, found[0] if found else None))
+            rows.append((code, named[0] if named else None))
         return views.who_acts(rows)
     wanted = question.filter
     if question.intent == PlanIntent.RESOLUTION:
         resolution, items = resolution_items(session, wanted.resolution or "", edition=edition)
         if resolution is None:
             return None
-        found = Answer(
+        shown = Answer(
             AnswerKind.RESOLUTION,
             resolution.key,
             items=items,
@@ -188,7 +188,7 @@ def answer_plan_question(
             edition=edition,
             current=edition,
         )
-        return views.resolution(found, 1, post=False)
+        return views.resolution(shown, 1, post=False)
     items = [
         item
         for item in all_items(session, include_obsolete=False, edition=edition)
