@@ -425,9 +425,9 @@ class Views:
             found = responsibility(item)
             lines.append(
                 mrkdwn(
-                    "*`{}`* {}: {}\n_{}_",
-                    item.code,
+                    "{} *`{}`*: {}\n_{}_",
                     state_icon(item),
+                    item.code,
                     who_acts(found),
                     one_line(item.action, 200),
                 )

@@ -666,3 +666,33 @@ def test_buttons_of_a_shared_list_keep_it_a_shared_list(server: Server) -> None:
         after = server.click(pressed).params["blocks"]
         assert "action_post" not in {b["action_id"] for b in buttons(after)}
         assert "shared by <@U0BOB>" in contexts(after)[-1]
+
+
+def test_show_more_pages_a_search_in_place(server: Server) -> None:
+    first = server.action("security")["blocks"]
+    total = int(sections(first)[0].split()[0])
+    more = button(first, "action_page")
+    assert more["text"]["text"] == f"Show more (9–16 of {total})"
+    call = server.click(more)
+    assert call.params["replace_original"] is True
+    second = call.params["blocks"]
+    assert sections(second)[0].startswith(f"{total} action items match *security* (9–16)")
+    assert not set(search_hits(second)) & set(search_hits(first))
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("tsb open", "open action items for TSB"),
+        ("open", "open action items"),
+    ],
+)
+def test_show_more_pages_a_filtered_list(server: Server, text: str, title: str) -> None:
+    first = server.action(text)
+    assert title in header(first["blocks"])
+    total = int(first["text"].split()[0])
+    assert total > 40
+    assert len(listed_codes(first["blocks"])) == 40
+    second = server.click(button(first["blocks"], "action_page")).params["blocks"]
+    assert "Page 2 of" in contexts(second)[-1]
+    assert not set(listed_codes(second)) & set(listed_codes(first["blocks"]))
