@@ -29,7 +29,7 @@ from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Hit
 from bot.plan.updates import replies
 from bot.plan.updates.record import Change
-from bot.plan.views import Views
+from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
 from bot.posting.notices import reminder_post
 from bot.posting.reminders import Reminder, ReminderKind
@@ -199,6 +199,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         }
     },
     "not_found.json.j2": {"view": {"text": H, "hint": H}},
+    "plan_answer.json.j2": {"view": {"header": HEADER, "chunks": [H, H], "footer": H}},
     "reminder.json.j2": {
         "notice": {
             "headline": H,
@@ -359,6 +360,9 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         views.search(Answer(AnswerKind.SEARCH, h, hits=hits * 30), page=2),
         views.item_list(listed, page=1),
         views.item_list(listed, page=2, shared_by=SHARER),
+        views.who_acts([("50-18", item), (h, None)]),
+        views.progress(wanted, Progress(3, 1, 1, 1)),
+        views.progress(Filter(), Progress(0, 0, 0, 0)),
     ]
 
 
@@ -482,7 +486,7 @@ def test_a_reply_escapes_its_notification_text() -> None:
 REPLIES_CHECKED = {
     Views: {
         *("for_answer", "help", "item_card", "items", "resolution", "search", "not_found"),
-        "item_list",
+        *("item_list", "who_acts", "progress"),
     },
     MeetingViews: {
         *("for_answer", "overview", "next_meeting", "due_at_next", "item_status", "deadlines"),
