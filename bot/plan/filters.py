@@ -5,7 +5,8 @@ open``, ``/action open res 2``, ``/action security open``: the words that name a
 state (:class:`State`), a Resolution (``50``, ``res 50``, ``opinion 1``) or a
 body (:func:`bot.plan.bodies.body_named`) are taken out, in any order; what is
 left is words to search.  A text with no state and no body is not a filter
-(``/action 50`` stays the Resolution's view, ``/action security`` a search).
+(``/action 50`` stays the Resolution's view, ``/action security`` a search), nor
+is a body with other words but no state (``/action council report`` searches).
 
 "Overdue" is the milestone engine's (``bot.meetings``, a layer above this one):
 the caller passes the test as a function, so this module never reads the schedule.
@@ -112,7 +113,9 @@ def parse_filter(text: str) -> Filter | None:
         else:
             rest.append(tokens[index])
             index += 1
-    if (state is None and body is None) or any(canonical_id(word) for word in rest):
+    if state is None and (body is None or rest):
+        return None  # ``council report`` searches words: Council is in many a text
+    if any(canonical_id(word) for word in rest):
         return None  # ``50-18 done`` is an update typed in the wrong place, not a filter
     return Filter(state, resolution, body, " ".join(rest))
 
