@@ -24,12 +24,13 @@ from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer as MeetingAnswer
 from bot.meetings.questions import ItemStatus, Question, Window
 from bot.meetings.views import Audience, MeetingViews, item_status_lines
+from bot.plan.filters import Filter, State
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Hit
 from bot.plan.updates import replies
 from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
-from bot.plan.views import Views
+from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
 from bot.posting.notices import reminder_post
 from bot.posting.reminders import Reminder, ReminderKind
@@ -199,6 +200,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         }
     },
     "not_found.json.j2": {"view": {"text": H, "hint": H}},
+    "plan_answer.json.j2": {"view": {"header": HEADER, "chunks": [H, H], "footer": H}},
     "reminder.json.j2": {
         "notice": {
             "headline": H,
@@ -336,6 +338,8 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         AnswerKind.RESOLUTION, h, items=[item, *other], resolution=item.resolution, current=h
     )
     hits = [Hit(h[:16], 1.0, h, (h,)), Hit("50-18", 0.5, h, ())]  # a key is an item id
+    wanted = Filter(State.OPEN, h, "SG17", h)
+    listed = Answer(AnswerKind.LIST, h, items=[item, *other] * 30, filter=wanted)
     return [
         views.for_answer(session, found),
         views.item_card(session, item, also=other, shared_by=SHARER, current=h),
@@ -354,6 +358,12 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         views.not_found(Answer(AnswerKind.NOT_FOUND, h, suggestions=[h])),
         views.not_found(Answer(AnswerKind.NOT_FOUND, h)),
         views.help(),
+        views.search(Answer(AnswerKind.SEARCH, h, hits=hits * 30), page=2),
+        views.item_list(listed, page=1),
+        views.item_list(listed, page=2, shared_by=SHARER),
+        views.who_acts([("50-18", item), (h, None)]),
+        views.progress(wanted, Progress(3, 1, 1, 1)),
+        views.progress(Filter(), Progress(0, 0, 0, 0)),
     ]
 
 
@@ -478,7 +488,10 @@ def test_a_reply_escapes_its_notification_text() -> None:
 
 
 REPLIES_CHECKED = {
-    Views: {"for_answer", "help", "item_card", "items", "resolution", "search", "not_found"},
+    Views: {
+        *("for_answer", "help", "item_card", "items", "resolution", "search", "not_found"),
+        *("item_list", "who_acts", "progress"),
+    },
     MeetingViews: {
         *("for_answer", "overview", "next_meeting", "due_at_next", "item_status", "deadlines"),
         *("meetings", "card", "gone", "help", "unknown_command", "mention_help"),

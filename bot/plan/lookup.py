@@ -13,9 +13,11 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
+from bot.plan.bodies import responsibility
 from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
+from bot.plan.filters import Filter, Overdue, keeps, never_overdue, parse_filter
 from bot.plan.ids import canonical_id, ids_in, normalize_dashes
-from bot.plan.queries import find_item, in_other_editions, resolution_items
+from bot.plan.queries import all_items, find_item, in_other_editions, resolution_items
 from bot.plan.search import Hit, SearchIndex
 from bot.store.models import ActionItem, Resolution
 
@@ -35,6 +37,7 @@ class AnswerKind(StrEnum):
     ITEMS = "items"  # several ids in one command: ``parts`` holds one answer for each
     RESOLUTION = "resolution"
     SEARCH = "search"
+    LIST = "list"  # a filter (``50 open``, ``sg17 overdue``): ``items`` holds every match
     NOT_FOUND = "not_found"
 
 
@@ -44,7 +47,8 @@ class Answer:
 
     ``edition`` is the edition the answer is from, ``current`` the current one;
     an item answer lists the item, its namesakes in that edition, then the items
-    of other editions with its number.
+    of other editions with its number.  A search holds every hit and a list every
+    item it keeps, however many a page shows, so that counts tell the truth.
     """
 
     kind: AnswerKind
@@ -56,6 +60,7 @@ class Answer:
     edition: str = ""
     current: str = ""
     parts: list[Answer] = field(default_factory=list)
+    filter: Filter | None = None
 
 
 def split_edition(text: str) -> tuple[str, str | None]:
@@ -85,10 +90,22 @@ def classify(text: str) -> tuple[AnswerKind, str]:
     if match:
         number = str(int(match["number"]))
         return AnswerKind.RESOLUTION, f"Opinion {number}" if match["opinion"] else number
+    if parse_filter(cleaned) is not None:
+        return AnswerKind.LIST, cleaned
     return AnswerKind.SEARCH, cleaned
 
 
-def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -> Answer:
+def answer(
+    session: Session,
+    index: SearchIndex,
+    text: str,
+    *,
+    limit: int | None = None,
+    overdue: Overdue = never_overdue,
+) -> Answer:
+    """What ``/action TEXT`` finds.  ``overdue`` says which items are overdue (the
+    milestone engine's, which this layer cannot import); a search keeps every hit
+    unless ``limit`` says how many."""
     current = current_edition(session)
     rest, named = split_edition(text)
     lookups = (AnswerKind.ITEM, AnswerKind.ITEMS, AnswerKind.RESOLUTION)
@@ -103,10 +120,28 @@ def answer(session: Session, index: SearchIndex, text: str, *, limit: int = 8) -
         return _in_edition(session, index, kind, argument, current, current)
     if kind == AnswerKind.HELP:
         return Answer(kind, text)
+    if kind == AnswerKind.LIST:
+        return filtered(session, index, argument, overdue, current)
     hits = index.citing(argument, limit=limit) or index.search(argument, limit=limit)
     if hits:
-        return Answer(AnswerKind.SEARCH, argument, hits=hits)
+        return Answer(AnswerKind.SEARCH, argument, hits=hits, current=current)
     return Answer(AnswerKind.NOT_FOUND, argument, suggestions=nearest_words(index, argument))
+
+
+def filtered(
+    session: Session, index: SearchIndex, text: str, overdue: Overdue, current: str
+) -> Answer:
+    """The current plan's active items a filter keeps, in plan order (or, with words
+    to search as well, in the search's order)."""
+    wanted = parse_filter(text)
+    assert wanted is not None
+    items = all_items(session, include_obsolete=False, edition=current)
+    if wanted.words:
+        hits = index.citing(wanted.words, limit=None) or index.search(wanted.words, limit=None)
+        by_code = {item.code: item for item in items}
+        items = [by_code[hit.key] for hit in hits if hit.key in by_code]
+    kept = [item for item in items if keeps(item, wanted, overdue, responsibility(item))]
+    return Answer(AnswerKind.LIST, text, items=kept, current=current, filter=wanted)
 
 
 def _in_edition(

@@ -64,7 +64,7 @@ STOP_WORDS = frozenset(
         "how",
     ]
 )
-FIELD_WEIGHTS = {"action": 1.0, "title": 0.8, "status": 0.5}
+FIELD_WEIGHTS = {"action": 1.0, "title": 0.8, "status": 0.5, "notes": 0.5}
 MIN_SIMILARITY = 80.0
 MAX_VARIANTS = 4  # vocabulary words a query word may stand for
 SIMILARITY_SPREAD = 10.0  # variants this much less similar than the best are dropped
@@ -78,6 +78,7 @@ class Document:
     action: str
     title: str
     status: str
+    notes: str = ""  # the words and document references of the updates recorded on it
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ class SearchIndex:
         self.postings = dict(postings)
         cited: dict[str, list[int]] = defaultdict(list)
         for number, document in enumerate(self.documents):
-            references = extract_documents(f"{document.action}\n{document.status}")
+            references = extract_documents(
+                f"{document.action}\n{document.status}\n{document.notes}"
+            )
             for core in dict.fromkeys(document_core(r) for r in references):
                 cited[core].append(number)
         self.cited = dict(cited)
@@ -144,9 +147,10 @@ class SearchIndex:
         close = sorted(merged.items(), key=lambda pair: -pair[1])
         return [(w, s) for w, s in close if s >= best - SIMILARITY_SPREAD][:MAX_VARIANTS]
 
-    def citing(self, query: str, limit: int = 10) -> list[Hit]:
-        """Items whose action or status cites a document the query names (``TD206``
-        finds ``TSAG-TD206``, ``TD 206``, ``TD206R1``), in plan order; else none."""
+    def citing(self, query: str, limit: int | None = 10) -> list[Hit]:
+        """Items whose action, status or recorded notes cite a document the query names
+        (``TD206`` finds ``TSAG-TD206``, ``TD 206``, ``TD206R1``), in plan order; else
+        none.  ``limit=None``: every one."""
         cores = list(dict.fromkeys(document_core(r) for r in extract_documents(query)))
         numbers = sorted({n for core in cores for n in self.cited.get(core, [])})
         matched = {core.lower() for core in cores} | {core.lstrip("TDC") for core in cores}
@@ -160,8 +164,9 @@ class SearchIndex:
             for n in numbers[:limit]
         ]
 
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
-        """The best matches first; an empty list when no word comes close."""
+    def search(self, query: str, limit: int | None = 10) -> list[Hit]:
+        """The best matches first; an empty list when no word comes close.
+        ``limit=None``: every item that matches, so that a count tells the truth."""
         query_words = list(dict.fromkeys(words(query)))
         scores: dict[int, float] = defaultdict(float)
         coverage: dict[int, int] = defaultdict(int)
@@ -178,7 +183,11 @@ class SearchIndex:
             for number, value in best_for_doc.items():
                 scores[number] += value
                 coverage[number] += 1
-        ranked = heapq.nlargest(limit, scores, key=lambda n: (scores[n] * (1 + coverage[n]), -n))
+        ranked = heapq.nlargest(
+            len(scores) if limit is None else limit,
+            scores,
+            key=lambda n: (scores[n] * (1 + coverage[n]), -n),
+        )
         hits = []
         for n in ranked:
             matched = {v for v in variants if n in self.postings[v]}
@@ -195,7 +204,7 @@ class SearchIndex:
 
 def excerpt(document: Document, matched: set[str], width: int = 160) -> str:
     """The part of the action (or status) around the first matched word."""
-    for text in (document.action, document.status, document.title):
+    for text in (document.action, document.status, document.notes, document.title):
         flat = " ".join(text.split())
         lowered = flat.lower()
         positions = [lowered.find(word) for word in matched if word in lowered]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.plan.bodies import from_section_one, listed, responsibility, who_acts
+from bot.plan.filters import Filter
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import history
 from bot.render import (
@@ -32,10 +35,26 @@ from bot.render import (
 from bot.store.models import ActionItem, Resolution, StatusUpdate
 
 LINES_PER_PAGE = 40
+HITS_PER_PAGE = 8  # a search's hits each take a block with a "Show" button
 UPDATES_ON_CARD = 5
 POST_BUTTON = "action_post"
 PAGE_BUTTON = "action_page"
 SHOW_BUTTON = "action_show_item"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts of active items: all, completed, with periodic goals met (not completed),
+    overdue."""
+
+    total: int
+    completed: int
+    periodic: int
+    overdue: int
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
 
 
 def yes_no(flag: bool) -> str:
@@ -120,7 +139,9 @@ class Views:
         if answer.kind == AnswerKind.ITEMS:
             return self.items(answer)
         if answer.kind == AnswerKind.SEARCH:
-            return self.search(answer)
+            return self.search(answer, page=page)
+        if answer.kind == AnswerKind.LIST:
+            return self.item_list(answer, page=page)
         return self.not_found(answer)
 
     def help(self) -> Reply:
@@ -168,6 +189,7 @@ class Views:
             "periodic": yes_no(item.periodic_goals_met),
             "completed": yes_no(item.completed),
             "aliases": clip(escape(", ".join(item.aliases or [])), 1900),
+            "who": clip(escape(who_acts(responsibility(item))), 1900),
             "status": clip_middle(item.status, CHUNK),
             "updates": chunk_lines(
                 [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
@@ -253,30 +275,107 @@ class Views:
         text = f"{resolution.label}: {summary}"
         return Reply(self.renderer.blocks("resolution.json.j2", view=view), text)
 
-    def search(self, answer: Answer, *, post: bool = True, shared_by: str | None = None) -> Reply:
+    def search(
+        self, answer: Answer, *, page: int = 1, post: bool = True, shared_by: str | None = None
+    ) -> Reply:
+        """One page of a search's hits, the count of all of them, and "Show more"."""
+        total = len(answer.hits)
+        pages = max(1, -(-total // HITS_PER_PAGE))
+        page = min(max(page, 1), pages)
+        first = (page - 1) * HITS_PER_PAGE
         hits = [
             {
                 "code": hit.key,
                 "text": clip(mrkdwn("*`{}`* {}", hit.key, hit.excerpt), CHUNK),
             }
-            for hit in answer.hits
+            for hit in answer.hits[first : first + HITS_PER_PAGE]
         ]
-        # A button carries its view's spec, and Slack takes at most 2000 characters
-        # there: a search too long to be named again has no "Post in channel".
-        value = spec(ViewKind.SEARCH, answer.query)
+        noun = "action item matches" if total == 1 else "action items match"
+        shown = f" ({first + 1}–{first + len(hits)}):" if pages > 1 else ":"
         view = {
-            "title": mrkdwn("Action items matching *{}*:", one_line(answer.query, 200)),
+            "title": mrkdwn("{} {} *{}*{}", total, noun, one_line(answer.query, 200), shown),
             "hits": hits,
             # "Show" replaces the message it sits in: never a message posted in the channel.
             "show": post,
             "footer": shared(f"Best matches first · `{self.command} ID` shows one item", shared_by),
-            "buttons": [post_button(POST_BUTTON, value)]
-            if post and len(value) <= MAX_BUTTON_VALUE
-            else [],
+            "buttons": self._page_buttons(
+                ViewKind.SEARCH, answer.query, page, pages, total, HITS_PER_PAGE, post
+            ),
         }
-        noun = "action item matches" if len(hits) == 1 else "action items match"
-        text = f"{len(hits)} {noun} {one_line(answer.query, 100)}"
+        text = f"{total} {noun} {one_line(answer.query, 100)}"
         return Reply(self.renderer.blocks("search.json.j2", view=view), text)
+
+    def item_list(
+        self, answer: Answer, *, page: int = 1, post: bool = True, shared_by: str | None = None
+    ) -> Reply:
+        """The items a filter keeps (``/action sg17 overdue``): every one counted, a
+        page of them listed with who acts, and "Show more"."""
+        wanted = answer.filter
+        assert wanted is not None
+        total = len(answer.items)
+        pages = max(1, -(-total // LINES_PER_PAGE))
+        page = min(max(page, 1), pages)
+        first = (page - 1) * LINES_PER_PAGE
+        lines = [
+            mrkdwn(
+                "{} `{}` _{}_ {}",
+                state_icon(item),
+                item.code,
+                listed(responsibility(item).acts) or "—",
+                one_line(item.action, 110),
+            )
+            for item in answer.items[first : first + LINES_PER_PAGE]
+        ]
+        summary = wanted.describe(total)
+        if pages > 1:
+            summary += f" · {first + 1}–{first + len(lines)} shown"
+        view = {
+            "header": clip(summary[:1].upper() + summary[1:], 150),
+            "summary": clip(escape(f"{self.command} {answer.query}"), CHUNK),
+            "section_one": "",
+            "chunks": chunk_lines(lines) or [Mrkdwn("_No action items._")],
+            "footer": shared(
+                f"Page {page} of {pages}" if pages > 1 else "`/action ID` shows one item",
+                shared_by,
+            ),
+            "buttons": self._page_buttons(
+                ViewKind.SEARCH, answer.query, page, pages, total, LINES_PER_PAGE, post
+            ),
+        }
+        return Reply(self.renderer.blocks("resolution.json.j2", view=view), summary)
+
+    def _page_buttons(
+        self,
+        kind: ViewKind,
+        query: str,
+        page: int,
+        pages: int,
+        total: int,
+        per_page: int,
+        post: bool,
+    ) -> list[dict[str, str | None]]:
+        """ "Show more" (the next page, in place of this one) and "Post in channel".
+
+        A button carries its view's spec, and Slack takes at most 2000 characters
+        there: a query too long to be named again gets neither button.
+        """
+        buttons: list[dict[str, str | None]] = []
+        more = spec(kind, query, page + 1)
+        # Only in a private reply: in the channel it would page the message for everyone.
+        if post and page < pages and len(more) <= MAX_BUTTON_VALUE:
+            last = min(total, (page + 1) * per_page)
+            buttons.append(
+                {
+                    "label": f"Show more ({page * per_page + 1}–{last} of {total})",
+                    "action_id": PAGE_BUTTON,
+                    "value": more,
+                    "style": None,
+                }
+            )
+        value = spec(kind, query, page)
+        if post and len(value) <= MAX_BUTTON_VALUE:
+            buttons.append(post_button(POST_BUTTON, value))
+        return buttons
 
     def items(self, answer: Answer, *, post: bool = True, shared_by: str | None = None) -> Reply:
         """Several ids asked at once: a line for each, as a search lists its hits,
@@ -316,6 +415,80 @@ class Views:
         # The "Show" button's value is what /action is asked: an older edition's by name.
         shown = item.code if item.edition == current else f"{item.code} {item.edition.lower()}"
         return {"code": shown, "text": clip(line, CHUNK)}
+
+    def who_acts(self, rows: list[tuple[str, ActionItem | None]]) -> Reply:
+        """ "Who acts on 50-18?": for each item, the bodies that act, work with it and
+        are reported to, and its Resolution's Section I."""
+        lines = []
+        for code, item in rows:
+            if item is None:
+                lines.append(mrkdwn("*`{}`* is not in the current action plan.", code))
+                continue
+            found = responsibility(item)
+            lines.append(
+                mrkdwn(
+                    "{} *`{}`*: {}\n_{}_",
+                    state_icon(item),
+                    item.code,
+                    who_acts(found),
+                    one_line(item.action, 200),
+                )
+            )
+            section = from_section_one(item.resolution)
+            if section.acts and not found.from_section_one:
+                lines.append(
+                    mrkdwn(
+                        "   {} (Section I): action by {}",
+                        item.resolution.label,
+                        listed(section.acts),
+                    )
+                )
+        header = "Who acts on " + ", ".join(code for code, _ in rows)
+        view = {
+            "header": clip(header, 150),
+            "chunks": chunk_lines(lines),
+            "footer": Mrkdwn(f"`{self.command} ID` shows one item"),
+        }
+        text = "; ".join(
+            f"{item.code}: {who_acts(responsibility(item))}" for _, item in rows if item is not None
+        )
+        text = text or f"Not in the plan: {', '.join(code for code, _ in rows)}"
+        return Reply(self.renderer.blocks("plan_answer.json.j2", view=view), one_line(text, 300))
+
+    def progress(self, wanted: Filter, counts: Progress) -> Reply:
+        """ "How many items are completed?", "progress of Resolution 50": the counts."""
+        scope = wanted.describe(counts.total)
+        open_items = counts.total - counts.completed
+        lines = [
+            mrkdwn("*{}*", scope),
+            mrkdwn(
+                ":white_check_mark: {} completed ({})",
+                counts.completed,
+                percent(counts.completed, counts.total),
+            ),
+            mrkdwn(
+                ":white_large_square: {} open, of which {} with periodic goals met",
+                open_items,
+                counts.periodic,
+            ),
+            mrkdwn(":warning: {} overdue (milestone passed, not completed)", counts.overdue),
+        ]
+        header = "Progress of the action plan"
+        if wanted.resolution or wanted.body:
+            header = Filter(resolution=wanted.resolution, body=wanted.body).describe(2)
+            header = "Progress" + header.removeprefix("2 action items")
+        view = {
+            "header": clip(header, 150),
+            "chunks": chunk_lines(lines),
+            "footer": mrkdwn(
+                "`{} done`, `{} open`, `{} overdue` list them",
+                self.command,
+                self.command,
+                self.command,
+            ),
+        }
+        text = f"{scope}: {counts.completed} completed, {open_items} open, {counts.overdue} overdue"
+        return Reply(self.renderer.blocks("plan_answer.json.j2", view=view), one_line(text, 300))
 
     def not_found_text(self, answer: Answer) -> Mrkdwn:
         query = one_line(answer.query, 200)

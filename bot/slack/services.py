@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import Clock, system_clock
 from bot.plan.editions import current_edition
@@ -21,6 +21,7 @@ from bot.render import Renderer
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
+from bot.store.vocabulary import UpdateSource
 
 USER_TTL = 6 * 3600.0
 
@@ -129,12 +130,30 @@ def plan_version(session: Session) -> tuple[int, int, int]:
 
 
 def build_index(session: Session) -> SearchIndex:
+    """The index of the current plan's active items, with what people recorded on them
+    (the words and document references of every update still standing, from Slack or
+    the command line) so that ``/action TD206`` finds a note citing it."""
+    edition = current_edition(session)
     rows = session.execute(
-        select(ActionItem.code, ActionItem.action, Resolution.title, ActionItem.status)
+        select(
+            ActionItem.id, ActionItem.code, ActionItem.action, Resolution.title, ActionItem.status
+        )
         .join(Resolution)
-        .where(ActionItem.appendix == "", ActionItem.edition == current_edition(session))
+        .where(ActionItem.appendix == "", ActionItem.edition == edition)
         .order_by(ActionItem.position)
+    ).all()
+    notes: dict[int, list[str]] = {}
+    updates = session.scalars(
+        select(StatusUpdate)
+        .join(ActionItem)
+        .where(ActionItem.appendix == "", ActionItem.edition == edition)
+        .where(StatusUpdate.retracted_at.is_(None), StatusUpdate.source != UpdateSource.IMPORT)
+        .options(selectinload(StatusUpdate.message))
+        .order_by(StatusUpdate.id)
     )
+    for update in updates:
+        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
     return SearchIndex(
-        Document(code, action, title, status) for code, action, title, status in rows
+        Document(code, action, title, status, "\n".join(notes.get(item_id, [])))
+        for item_id, code, action, title, status in rows
     )

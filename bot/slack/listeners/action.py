@@ -14,11 +14,14 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.orm import Session
 
+from bot.meetings.overdue import OverdueCheck
 from bot.plan.editions import current_edition
 from bot.plan.export.service import ExportError, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
+from bot.plan.questions import answer_plan_question
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
 from bot.render import Reply, ViewKind, escape, mrkdwn, read_spec
 from bot.slack.listeners.buttons import respond_with_view
@@ -42,8 +45,20 @@ def action_reply(
     """The reply to ``/action TEXT`` (the function the console and tests call too)."""
     views = services.views(command)
     with services.db.unit_of_work() as session:
-        found = answer(session, services.search_index(session), text)
+        found = _answer(services, session, text)
         return views.for_answer(session, found, page=page)
+
+
+def _answer(services: Services, session: Session, text: str) -> Answer:
+    overdue = OverdueCheck(session, services.clock(), services.settings.tz)
+    return answer(session, services.search_index(session), text, overdue=overdue)
+
+
+def plan_question_reply(services: Services, session: Session, text: str) -> Reply | None:
+    """The answer to a question about the plan in words (who acts, open, overdue,
+    progress: :mod:`bot.plan.questions`), or None when it is not one."""
+    overdue = OverdueCheck(session, services.clock(), services.settings.tz)
+    return answer_plan_question(session, text, views=services.views(), overdue=overdue)
 
 
 def render_spec(
@@ -65,11 +80,13 @@ def render_spec(
             return views.item_card(
                 session, item, also=[], post=post, shared_by=shared_by, current=current
             )
-        found = answer(session, services.search_index(session), argument)
+        found = _answer(services, session, argument)
         if kind == ViewKind.RESOLUTION and found.kind == AnswerKind.RESOLUTION:
             return views.resolution(found, page, post=post, shared_by=shared_by)
         if kind == ViewKind.SEARCH and found.kind == AnswerKind.SEARCH:
-            return views.search(found, post=post, shared_by=shared_by)
+            return views.search(found, page=page, post=post, shared_by=shared_by)
+        if kind == ViewKind.SEARCH and found.kind == AnswerKind.LIST:
+            return views.item_list(found, page=page, post=post, shared_by=shared_by)
         if kind == ViewKind.SEARCH and found.kind == AnswerKind.ITEMS:
             return views.items(found, post=post, shared_by=shared_by)
         return views.for_answer(session, found)

@@ -31,6 +31,7 @@ from bot.plan.updates.intake import accepts_updates
 from bot.plan.updates.parse import parse_message
 from bot.posting.channel import answer_key, queue_answer
 from bot.render import Reply
+from bot.slack.listeners.action import plan_question_reply
 from bot.slack.listeners.meetings import meeting_views
 from bot.slack.listeners.messages import is_from_a_bot
 from bot.slack.services import Services
@@ -60,6 +61,9 @@ def mention_reply(
     reader = services.user_zone(client, user) if client is not None and user else None
     audience = Audience(reader, private=False, note=note)
     with services.db.unit_of_work() as session:
+        plan_answer = plan_question_reply(services, session, text)
+        if plan_answer is not None:  # who acts, open, overdue, progress (issue 11)
+            return plan_answer
         question = ask.classify(text, views.now, views.tz)
         found = ask.answer(session, question, views.now, views.tz)
         return views.for_answer(found, audience)

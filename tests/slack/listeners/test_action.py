@@ -213,6 +213,7 @@ def test_one_item_card(server: Server) -> None:
         "Milestone": "Ongoing\nEach TSAG meeting",
         "Periodic goals met": ":white_check_mark: Yes",
         "Completed": "No",
+        "Who acts": "SG17, in collaboration with All SGs; reports to TSAG and Council",
     }
     status = sections(blocks)[1]
     assert status.startswith("*Status*\nSG17 maintains and keeps updating an ICT security")
@@ -436,7 +437,7 @@ def search_hits(blocks: list[dict[str, Any]], *, show: bool = True) -> dict[str,
 def test_search_finds_the_security_roadmap(server: Server, words: str) -> None:
     message = server.action(words)
     blocks = message["blocks"]
-    assert sections(blocks)[0] == f"Action items matching *{words}*:"
+    assert re.fullmatch(rf"\d+ action items match \*{words}\* \(1–8\):", sections(blocks)[0])
     hits = search_hits(blocks)
     assert "50-24" in hits
     assert 'ITU-T SG17 to maintain the "ICT Security Standards Roadmap"' in hits["50-24"]
@@ -445,7 +446,11 @@ def test_search_finds_the_security_roadmap(server: Server, words: str) -> None:
         assert len(excerpt.strip("…")) > 20, (code, excerpt)
     assert len(hits) == len(sections(blocks)) - 1
     assert button(blocks, "action_post")
-    assert message["text"] == f"{len(hits)} action items match {words}"
+    # The count is of every match, not of the 8 shown; "Show more" pages through them.
+    total = int(sections(blocks)[0].split()[0])
+    assert total > len(hits) == 8
+    assert message["text"] == f"{total} action items match {words}"
+    assert button(blocks, "action_page")
 
 
 def test_show_opens_a_hit_in_place_of_the_list(server: Server) -> None:
@@ -569,7 +574,7 @@ def test_a_very_long_search_still_answers(server: Server) -> None:
     message = server.action(HOSTILE["5000 mixed"])
     hits = search_hits(message["blocks"])
     assert "50-18" in hits or "50-24" in hits
-    assert sections(message["blocks"])[0].endswith("…*:")  # the query is clipped
+    assert sections(message["blocks"])[0].endswith("…* (1–8):")  # the query is clipped
 
 
 # -- buttons --------------------------------------------------------------------------------
@@ -662,3 +667,33 @@ def test_buttons_of_a_shared_list_keep_it_a_shared_list(server: Server) -> None:
         after = server.click(pressed).params["blocks"]
         assert "action_post" not in {b["action_id"] for b in buttons(after)}
         assert "shared by <@U0BOB>" in contexts(after)[-1]
+
+
+def test_show_more_pages_a_search_in_place(server: Server) -> None:
+    first = server.action("security")["blocks"]
+    total = int(sections(first)[0].split()[0])
+    more = button(first, "action_page")
+    assert more["text"]["text"] == f"Show more (9–16 of {total})"
+    call = server.click(more)
+    assert call.params["replace_original"] is True
+    second = call.params["blocks"]
+    assert sections(second)[0].startswith(f"{total} action items match *security* (9–16)")
+    assert not set(search_hits(second)) & set(search_hits(first))
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("tsb open", "open action items for TSB"),
+        ("open", "open action items"),
+    ],
+)
+def test_show_more_pages_a_filtered_list(server: Server, text: str, title: str) -> None:
+    first = server.action(text)
+    assert title in header(first["blocks"])
+    total = int(first["text"].split()[0])
+    assert total > 40
+    assert len(listed_codes(first["blocks"])) == 40
+    second = server.click(button(first["blocks"], "action_page")).params["blocks"]
+    assert "Page 2 of" in contexts(second)[-1]
+    assert not set(listed_codes(second)) & set(listed_codes(first["blocks"]))

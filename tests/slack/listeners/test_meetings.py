@@ -515,3 +515,21 @@ def test_an_update_that_mentions_the_bot_is_recorded_and_confirmed_once(ws: Work
         if call.params.get("timestamp") == posted["ts"]
     ]
     assert len(reactions) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("who is responsible for 50-18?", ":arrows_counterclockwise: *`50-18`*: SG17, in"),
+        (
+            "which items of Resolution 2 are not done?",
+            ":arrows_counterclockwise: `02-02` _All SGs_",
+        ),
+        ("how many items are completed?", "*397 action items*"),
+    ],
+)
+def test_a_plan_question_is_answered_from_the_plan(ws: Workspace, question: str, said: str) -> None:
+    asked = ws.server.say(f"<@{BOT}> {question}")
+    (answer,) = ws.server.replies(asked)
+    assert said in everything(answer.params)
+    assert "I can answer questions" not in answer.params["text"]

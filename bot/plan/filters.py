@@ -1,0 +1,153 @@
+"""Filters in ``/action`` and in questions: a state, a Resolution, a body, and words.
+
+``/action 50 open``, ``/action sg17 overdue``, ``/action done``, ``/action tsb
+open``, ``/action open res 2``, ``/action security open``: the words that name a
+state (:class:`State`), a Resolution (``50``, ``res 50``, ``opinion 1``) or a
+body (:func:`bot.plan.bodies.body_named`) are taken out, in any order; what is
+left is words to search.  A text with no state and no body is not a filter
+(``/action 50`` stays the Resolution's view, ``/action security`` a search), nor
+is a body with other words but no state (``/action council report`` searches).
+
+"Overdue" is the milestone engine's (``bot.meetings``, a layer above this one):
+the caller passes the test as a function, so this module never reads the schedule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.plan.bodies import Responsibility, body_named, matches, responsibility
+from bot.plan.ids import canonical_id, normalize_dashes
+from bot.store.models import ActionItem
+
+Overdue = Callable[[ActionItem], bool]
+"""Whether an active item's milestone has passed and it is not completed."""
+
+
+class State(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    OVERDUE = "overdue"
+
+
+_STATE_WORDS = {
+    "open": State.OPEN,
+    "opened": State.OPEN,
+    "pending": State.OPEN,
+    "outstanding": State.OPEN,
+    "ongoing": State.OPEN,
+    "not done": State.OPEN,
+    "not completed": State.OPEN,
+    "not complete": State.OPEN,
+    "incomplete": State.OPEN,
+    "unfinished": State.OPEN,
+    "done": State.DONE,
+    "completed": State.DONE,
+    "complete": State.DONE,
+    "closed": State.DONE,
+    "finished": State.DONE,
+    "overdue": State.OVERDUE,
+    "over due": State.OVERDUE,
+    "past due": State.OVERDUE,
+    "late": State.OVERDUE,
+}
+_RESOLUTION = re.compile(
+    r"^(?:(?P<opinion>op(?:inion)?\.?\s*)|(?:res(?:olution)?\.?|r)\s*)?(?P<number>\d{1,3})$",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\s,;:!?()]+")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a filtered list keeps (every part optional)."""
+
+    state: State | None = None
+    resolution: str | None = None  # a Resolution key: "50", "Opinion 1"
+    body: str | None = None
+    words: str = ""
+
+    def describe(self, total: int) -> str:
+        """``52 open action items of Resolution 50 for SG17``."""
+        noun = "action item" if total == 1 else "action items"
+        parts = [str(total)]
+        if self.state:
+            parts.append(self.state.value)
+        parts.append(noun)
+        if self.resolution:
+            label = self.resolution
+            parts.append(f"of {label if label.startswith('Opinion') else 'Resolution ' + label}")
+        if self.body:
+            parts.append(f"for {self.body}")
+        if self.words:
+            parts.append(f"matching “{self.words}”")
+        return " ".join(parts)
+
+
+def parse_filter(text: str) -> Filter | None:
+    """The filter a text asks for, or None when it names no state and no body."""
+    tokens = _TOKEN.findall(normalize_dashes(text).lower())
+    state: State | None = None
+    resolution: str | None = None
+    body: str | None = None
+    rest: list[str] = []
+    index = 0
+    while index < len(tokens):
+        for width in (3, 2, 1):
+            phrase = " ".join(tokens[index : index + width])
+            if len(tokens) - index < width:
+                continue
+            if state is None and phrase in _STATE_WORDS:
+                state = _STATE_WORDS[phrase]
+            elif resolution is None and _resolution(phrase):
+                resolution = _resolution(phrase)
+            elif body is None and body_named(phrase):
+                body = body_named(phrase)
+            else:
+                continue
+            index += width
+            break
+        else:
+            rest.append(tokens[index])
+            index += 1
+    if state is None and (body is None or rest):
+        return None  # ``council report`` searches words: Council is in many a text
+    if any(canonical_id(word) for word in rest):
+        return None  # ``50-18 done`` is an update typed in the wrong place, not a filter
+    return Filter(state, resolution, body, " ".join(rest))
+
+
+def _resolution(phrase: str) -> str | None:
+    match = _RESOLUTION.match(phrase)
+    if match is None:
+        return None
+    number = str(int(match["number"]))
+    return f"Opinion {number}" if match["opinion"] else number
+
+
+def keeps(
+    item: ActionItem,
+    wanted: Filter,
+    overdue: Overdue,
+    found: Responsibility | None = None,
+) -> bool:
+    """Whether an active item passes the filter (its words are the caller's to search)."""
+    if wanted.resolution and item.resolution.key != wanted.resolution:
+        return False
+    if wanted.body and not matches(found or responsibility(item), wanted.body):
+        return False
+    if wanted.state == State.OPEN:
+        return not item.completed
+    if wanted.state == State.DONE:
+        return item.completed
+    if wanted.state == State.OVERDUE:
+        return not item.completed and overdue(item)
+    return True
+
+
+def never_overdue(_item: ActionItem) -> bool:
+    """For callers without a schedule: nothing is known to be overdue."""
+    return False

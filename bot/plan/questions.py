@@ -1,0 +1,206 @@
+"""Questions about the action plan, asked in words: who acts, what is open, progress.
+
+:func:`read_plan_question` reads a question (pure, no database) and
+:func:`answer_plan_question` answers it, or returns None when the question is
+not one of these, so that the caller asks the next reader (the schedule's
+questions, :mod:`bot.meetings.questions`, then the help).  It claims only what it
+recognises clearly; "status of 50-18" and "when is the next TSAG?" are left to
+the schedule's reader.
+
+* ``who_acts``: "who is responsible for 50-18?", "who acts on 50-18 and 50-20"
+* ``list``: "SG17's open actions", "what does SG17 have open", "which items of
+  Resolution 2 are not done?", "what's overdue?", "overdue for SG17"
+* ``resolution``: "show me Resolution 50", "what is in Resolution 50?"
+* ``progress``: "how many items are completed?", "progress of Resolution 50",
+  "how many open items does SG17 have?"
+
+"Overdue" is the milestone engine's: the caller passes it (see
+:mod:`bot.plan.filters`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from bot.plan.bodies import body_named, responsibility
+from bot.plan.editions import current_edition
+from bot.plan.filters import Filter, Overdue, State, keeps
+from bot.plan.ids import ID_PATTERN, normalize_dashes
+from bot.plan.lookup import Answer, AnswerKind
+from bot.plan.queries import all_items, find_item, resolution_items
+from bot.plan.views import Progress, Views
+from bot.render import Reply
+
+
+class PlanIntent(StrEnum):
+    WHO_ACTS = "who_acts"
+    LIST = "list"
+    RESOLUTION = "resolution"
+    PROGRESS = "progress"
+
+
+@dataclass(frozen=True)
+class PlanQuestion:
+    intent: PlanIntent
+    codes: tuple[str, ...] = ()
+    filter: Filter = field(default_factory=Filter)
+
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_ANY_ID = re.compile(rf"(?<![\w/]){ID_PATTERN}(?![\w/])", re.IGNORECASE)
+_WHO = re.compile(
+    r"\bwho(?:'s| is| are)?\b|\bresponsib|\bin charge\b|\b(?:which|what) (?:body|bodies|group|sg)\b"
+    r"|\bowners?\b|\bacts? on\b|\bacting on\b"
+)
+_PROGRESS = re.compile(
+    r"\bhow many\b|\bprogress\b|\bhow far\b|\bnumber of\b|\bcount\b|\bstatistics\b|\bstats\b"
+    r"|\bpercentage\b|\bhow much\b"
+)
+_SHOW = re.compile(
+    r"^(?:(?:please\s+)?(?:show(?: me)?|list|display|give me|open)\s+|what(?:'s| is) in\s+)?"
+    r"(?:(?:all\s+)?(?:the\s+)?(?:action\s+)?items (?:of|in|for)\s+)?(?:the\s+)?"
+    r"(?:resolution|res\.?)\s*(?P<number>\d{1,3})$"
+)
+_RESOLUTION = re.compile(r"\b(?:resolution|res\.?|r)\s*(?P<number>\d{1,3})\b|\bopinion\s*1\b")
+# State words, negations first ("not done" is open, not done).
+_STATES: tuple[tuple[re.Pattern[str], State], ...] = (
+    (
+        re.compile(r"\boverdue\b|\bover due\b|\bpast (?:due|their milestones?)\b|\blate\b"),
+        State.OVERDUE,
+    ),
+    (
+        re.compile(
+            r"\bnot (?:yet )?(?:done|completed?|finished|closed)\b|\bopen\b|\bpending\b"
+            r"|\boutstanding\b|\bincomplete\b|\bunfinished\b|\bto do\b|\bremaining\b|\bleft\b"
+        ),
+        State.OPEN,
+    ),
+    (re.compile(r"\bdone\b|\bcompleted?\b|\bfinished\b|\bclosed\b"), State.DONE),
+)
+# A body named without a state is a question about the plan only with one of these.
+_PLAN_WORDS = re.compile(
+    r"\bitems?\b|\bactions?\b|\btasks?\b|\bhave\b|\bhas\b|\bworking on\b|\bresponsible\b"
+    r"|\bplan\b|\bdoing\b"
+)
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _clean(text: str) -> str:
+    text = normalize_dashes(_MENTION.sub(" ", text)).lower().replace("\u2019", "'")
+    text = text.replace("&amp;", "&")
+    return " ".join(text.split()).strip(" .!?,;:")
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for match in _ANY_ID.finditer(text):
+        if match["op"]:
+            found[f"Op-{int(match['opnum']):02d}"] = None
+        else:
+            found[f"{int(match['res']):02d}-{int(match['item']):02d}"] = None
+    return tuple(found)
+
+
+def _body(text: str) -> str | None:
+    tokens = [token.removesuffix("'s") for token in _TOKEN.findall(text.replace("'s", ""))]
+    for width in (3, 2, 1):
+        for start in range(len(tokens) - width + 1):
+            body = body_named(" ".join(tokens[start : start + width]))
+            if body:
+                return body
+    return None
+
+
+def _state(text: str) -> State | None:
+    for pattern, state in _STATES:
+        if pattern.search(text):
+            return state
+    return None
+
+
+def _resolution(text: str) -> str | None:
+    match = _RESOLUTION.search(text)
+    if match is None:
+        return None
+    return str(int(match["number"])) if match["number"] else "Opinion 1"
+
+
+def read_plan_question(text: str) -> PlanQuestion | None:
+    """What a plan question asks, or None when it is not one (see the module docstring)."""
+    cleaned = _clean(text)
+    codes = _codes(cleaned)
+    if codes:
+        return PlanQuestion(PlanIntent.WHO_ACTS, codes) if _WHO.search(cleaned) else None
+    show = _SHOW.match(cleaned)
+    if show:
+        return PlanQuestion(PlanIntent.RESOLUTION, filter=Filter(resolution=show["number"]))
+    state, resolution, body = _state(cleaned), _resolution(cleaned), _body(cleaned)
+    if _PROGRESS.search(cleaned) and (state or resolution or body or _PLAN_WORDS.search(cleaned)):
+        return PlanQuestion(PlanIntent.PROGRESS, filter=Filter(None, resolution, body))
+    if state is None and not (body and _PLAN_WORDS.search(cleaned)):
+        return None
+    if state is None and resolution is None and _WHO.search(cleaned):
+        return None  # "who is on TSAG?": not about the plan's items
+    return PlanQuestion(PlanIntent.LIST, filter=Filter(state or State.OPEN, resolution, body))
+
+
+def command_for(wanted: Filter) -> str:
+    """The ``/action`` argument that lists what a filter keeps (``open res 2 sg17``)."""
+    parts = [wanted.state.value if wanted.state else ""]
+    if wanted.resolution:
+        label = wanted.resolution
+        parts.append("opinion 1" if label.startswith("Opinion") else f"res {label}")
+    if wanted.body:
+        parts.append(wanted.body.lower())
+    return " ".join(part for part in parts if part)
+
+
+def answer_plan_question(
+    session: Session, text: str, *, views: Views, overdue: Overdue
+) -> Reply | None:
+    """The answer to a plan question, as the mention path posts it, or None."""
+    question = read_plan_question(text)
+    if question is None:
+        return None
+    edition = current_edition(session)
+    if question.intent == PlanIntent.WHO_ACTS:
+        rows = []
+        for code in question.codes:
+            named = [
+                item for item in find_item(session, code, edition=edition) if not item.obsolete
+            ]
+            rows.append((code, named[0] if named else None))
+        return views.who_acts(rows)
+    wanted = question.filter
+    if question.intent == PlanIntent.RESOLUTION:
+        resolution, items = resolution_items(session, wanted.resolution or "", edition=edition)
+        if resolution is None:
+            return None
+        shown = Answer(
+            AnswerKind.RESOLUTION,
+            resolution.key,
+            items=items,
+            resolution=resolution,
+            edition=edition,
+            current=edition,
+        )
+        return views.resolution(shown, 1, post=False)
+    items = [
+        item
+        for item in all_items(session, include_obsolete=False, edition=edition)
+        if keeps(item, wanted, overdue, responsibility(item))
+    ]
+    if question.intent == PlanIntent.PROGRESS:
+        counts = Progress(
+            total=len(items),
+            completed=sum(item.completed for item in items),
+            periodic=sum(item.periodic_goals_met and not item.completed for item in items),
+            overdue=sum(overdue(item) for item in items),
+        )
+        return views.progress(wanted, counts)
+    listed = Answer(AnswerKind.LIST, command_for(wanted), items=items, filter=wanted)
+    return views.item_list(listed, post=False)
