@@ -405,9 +405,10 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
 
 
 def hostile_digest(h: str) -> digests.Digest:
-    update = digests.UpdateEntry(h, UpdateKind.NOTE, h, h, EVIL_URL, NOW)
-    linked = digests.UpdateEntry(h, UpdateKind.COMPLETED, h, h, GOOD_URL, NOW)
+    update = digests.ItemChange(h, (), 1, h, (h,), EVIL_URL, NOW)
+    linked = digests.ItemChange(h, (digests.Change.COMPLETED,), 3, h, (h, h, h, h), GOOD_URL, NOW)
     due = digests.DueEntry(h, h, date(2026, 12, 1), h, h, estimated=False)
+    fell_due = digests.MilestoneDue(h, h, date(2026, 11, 16), False, (h, h))
     start = NOW + timedelta(days=2)
     meeting = digests.MeetingEntry(h, h, start, start + timedelta(hours=2), False, h, h, start)
     whole_day = digests.MeetingEntry(h, h, start, start + timedelta(days=2), True, h, h, None)
@@ -422,8 +423,14 @@ def hostile_digest(h: str) -> digests.Digest:
         updates=[digests.ResolutionUpdates(h, h, (update, linked))],
         completed=[digests.ItemEntry(h, h)],
         due_soon=[due],
-        past_due=[due, digests.DueEntry(h, h, date(2026, 1, 1), h, "", estimated=True)],
-        stale=[digests.StaleEntry(h, h, NOW), digests.StaleEntry(h, h, None)],
+        past_due=[fell_due, digests.MilestoneDue(h, "", date(2026, 11, 15), True, (h,))],
+        past_due_before=3,
+        milestones_before=2,
+        stale=[
+            digests.StaleEntry(h, h, NOW),
+            digests.StaleEntry(h, h, NOW, by_document=True),
+            digests.StaleEntry(h, h, None),
+        ],
         meetings=[meeting, whole_day],
         deadlines=[meeting],
         progress=digests.Progress(10, 3, 2, 1),

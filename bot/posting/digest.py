@@ -1,9 +1,22 @@
-"""The weekly digest: what changed in the action plan, what is due, what is ahead.
+"""The weekly digest: what changed in the action plan, what fell due, what is ahead.
 
 :func:`build_digest` reads the database in a handful of batch queries and
 returns plain data (:class:`Digest`); :func:`render_digest` words it and splits
-it into as many Slack messages as Slack's limits require. Both take the time as
-an argument: nothing here reads the clock.
+it into Slack messages. Both take the time as an argument: nothing here reads
+the clock.
+
+The digest says what a reader needs on a Monday, not every event of the week:
+
+* per item, the net change of the week (completed then reopened is no change; a
+  note then completed is "completed", with the note; several notes are the
+  latest and a count), the 30 most recently changed items in full, grouped by
+  Resolution, and a count of the others;
+* the milestones that fell due this week, each with its open items; the open
+  items whose milestone passed before are one line with a count;
+* the open items without an update for six months, counted, the oldest few
+  named; an item's last update is its last Slack (or command-line) update or the
+  date of the last plan document imported, whichever is later;
+* at most :data:`MAX_MESSAGES` messages, whatever the week held.
 
 The period is the ``days`` days before ``now`` counted in local (Geneva) time,
 so a digest posted every Monday at 09:00 covers exactly the time since the
@@ -14,7 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -42,6 +56,7 @@ from bot.render import (
     Renderer,
     chunk_lines,
     clip,
+    count,
     escape,
     mrkdwn,
     one_line,
@@ -52,6 +67,14 @@ from bot.store.vocabulary import UpdateKind, UpdateSource
 
 TEMPLATE = "digest.json.j2"
 LIST_LIMIT = 15
+UPDATES_SHOWN = 30  # the most recently changed items shown in full
+STALE_SHOWN = 5  # the longest silent items named
+CODES_SHOWN = 10  # the items named on a milestone's line
+AUTHORS_SHOWN = 3
+MAX_MESSAGES = 5
+CHANGED_HINT = "`/action changed this week`"
+OVERDUE_HINT = "`/action overdue`"
+MEETINGS_HINT = "`/meetings`"
 # Slack refuses a message whose blocks hold about 13,000 characters in all
 # (msg_blocks_too_long), well below what 50 blocks of 3,000 would allow.
 MESSAGE_CHARS = 11_000
@@ -64,20 +87,22 @@ MAX_TITLE = 200
 MAX_LINE = CHUNK - MAX_TITLE - 1
 DAYS_IN_WEEK = 7
 
-KIND_WORDS = {
-    UpdateKind.COMPLETED: "completed",
-    UpdateKind.PERIODIC: "periodic goals met",
-    UpdateKind.REOPENED: "reopened",
-    UpdateKind.NOTE: "note",
-    UpdateKind.DOCUMENT: "document",
-    UpdateKind.UNDO: "taken back",
-    UpdateKind.DELETE: "taken back",
-}
 # An undo or a deletion is news only when what it took back was in an earlier
 # digest; an edit's retraction (kind "edit") is followed by the edited updates,
 # which say it all.
 TAKE_BACKS = (UpdateKind.UNDO, UpdateKind.DELETE)
 TAKEN_BACK_KINDS = (UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPENED, UpdateKind.NOTE)
+FLAG_NAMES = ("completed", "periodic_goals_met")
+
+
+class Change(StrEnum):
+    """What the week changed of an item's flags, as the digest words it."""
+
+    COMPLETED = "completed"
+    REOPENED = "reopened"
+    PERIODIC = "periodic goals met"
+    PERIODIC_CLEARED = "periodic goals no longer met"
+    TAKEN_BACK = "taken back"
 
 
 @dataclass(frozen=True)
@@ -89,20 +114,33 @@ class DigestMessage:
 
 
 @dataclass(frozen=True)
-class UpdateEntry:
+class ItemChange:
+    """The net change of one item over the period.
+
+    ``changes`` are the flags that differ between the start and the end of the
+    period; ``notes`` the standing notes recorded in it; ``text`` the latest
+    note's words, else the words of the latest update; ``authors`` everyone whose
+    update is part of it, in order; ``at`` and ``link`` those of the latest one.
+    """
+
     code: str
-    kind: UpdateKind
+    changes: tuple[Change, ...]
+    notes: int
     text: str
-    author: str
+    authors: tuple[str, ...]
     link: str | None
-    created_at: datetime
+    at: datetime
+
+    @property
+    def completed(self) -> bool:
+        return Change.COMPLETED in self.changes
 
 
 @dataclass(frozen=True)
 class ResolutionUpdates:
     label: str
     title: str
-    updates: tuple[UpdateEntry, ...]
+    items: tuple[ItemChange, ...]
 
 
 @dataclass(frozen=True)
@@ -124,12 +162,27 @@ class DueEntry:
 
 
 @dataclass(frozen=True)
+class MilestoneDue:
+    """A milestone that fell due in the period, and the open items due at it (plan order)."""
+
+    term: str
+    meeting: str
+    day: date
+    estimated: bool
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StaleEntry:
-    """An open item and its latest standing update (None: none and no import on record)."""
+    """An open item and its latest update (None: none and no plan import on record).
+
+    ``by_document``: that latest update is the plan document's (dated ``last``).
+    """
 
     code: str
     action: str
     last: datetime | None
+    by_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,7 +212,13 @@ class Progress:
 
 @dataclass
 class Digest:
-    """What a digest says, as plain data; times are aware UTC datetimes."""
+    """What a digest says, as plain data; times are aware UTC datetimes.
+
+    ``updates`` holds every changed item (the rendering shows the most recent);
+    ``past_due`` the milestones that fell due in the period, latest first;
+    ``past_due_before`` the open items whose milestone passed before it, and
+    ``milestones_before`` how many milestones those are.
+    """
 
     tz: ZoneInfo
     start: datetime
@@ -171,15 +230,22 @@ class Digest:
     updates: list[ResolutionUpdates] = field(default_factory=list)
     completed: list[ItemEntry] = field(default_factory=list)
     due_soon: list[DueEntry] = field(default_factory=list)
-    past_due: list[DueEntry] = field(default_factory=list)
+    past_due: list[MilestoneDue] = field(default_factory=list)
+    past_due_before: int = 0
+    milestones_before: int = 0
     stale: list[StaleEntry] = field(default_factory=list)
     meetings: list[MeetingEntry] = field(default_factory=list)
     deadlines: list[MeetingEntry] = field(default_factory=list)
     progress: Progress = field(default_factory=lambda: Progress(0, 0, 0, 0))
 
     @property
-    def update_count(self) -> int:
-        return sum(len(group.updates) for group in self.updates)
+    def changed_count(self) -> int:
+        """How many items changed in the period."""
+        return sum(len(group.items) for group in self.updates)
+
+    @property
+    def past_due_count(self) -> int:
+        return sum(len(due.codes) for due in self.past_due) + self.past_due_before
 
     @property
     def quiet(self) -> bool:
@@ -220,18 +286,23 @@ def build_digest(
     until = end + timedelta(days=ahead_days)
     stale_since = local_days_before(end, stale_after_days, tz)
     digest = Digest(tz, start, end, days, stale_since, soon_days, ahead_days)
-    items = _active_items(session)
-    digest.updates, completed_ids = _updates(session, start, end)
-    digest.completed = [
-        ItemEntry(item.code, item.action)
-        for item in items
-        if item.id in completed_ids and item.completed
-    ]
+    edition = current_edition(session)
+    items = _active_items(session, edition)
+    digest.updates = _updates(session, edition, start, end)
+    changed = {
+        change.code for group in digest.updates for change in group.items if change.completed
+    }
+    digest.completed = [ItemEntry(item.code, item.action) for item in items if item.code in changed]
     open_items = [item for item in items if not item.completed]
     today = end.astimezone(tz).date()
     schedule = _schedule(session, tz)
-    digest.due_soon, digest.past_due = _due(open_items, schedule, today, soon_days)
-    digest.stale = _stale(session, open_items, digest.stale_since)
+    digest.due_soon, past = _due(open_items, schedule, today, soon_days)
+    first_day = start.astimezone(tz).date()
+    digest.past_due = _fell_due(past, first_day)
+    before = [entry for entry in past if entry.day < first_day]
+    digest.past_due_before = len(before)
+    digest.milestones_before = len({_milestone_key(entry) for entry in before})
+    digest.stale = _stale(session, edition, open_items, end, digest.stale_since, tz)
     digest.meetings = [_meeting(m, tz) for m in queries.upcoming(session, end, until=until)]
     digest.deadlines = [_meeting(m, tz) for m in queries.deadlines(session, end, until=until)]
     digest.progress = Progress(
@@ -243,7 +314,7 @@ def build_digest(
     return digest
 
 
-def _active_items(session: Session) -> list[_Item]:
+def _active_items(session: Session, edition: str) -> list[_Item]:
     """Every active item, in plan order."""
     rows = session.execute(
         select(
@@ -255,57 +326,126 @@ def _active_items(session: Session) -> list[_Item]:
             ActionItem.periodic_goals_met,
         )
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
-        .where(ActionItem.appendix == "", ActionItem.edition == current_edition(session))
+        .where(ActionItem.appendix == "", ActionItem.edition == edition)
         .order_by(Resolution.position, ActionItem.position, ActionItem.id)
     )
     return [_Item(*row) for row in rows]
 
 
 def _updates(
-    session: Session, start: datetime, end: datetime
-) -> tuple[list[ResolutionUpdates], set[int]]:
-    """The period's standing updates by Resolution, and the items they completed."""
+    session: Session, edition: str, start: datetime, end: datetime
+) -> list[ResolutionUpdates]:
+    """The items the period changed, by Resolution in plan order.
+
+    Every entry of an item's history since ``start`` is read (those after ``end``
+    too: the first of them says what the flags were at ``end``), in one query.
+    """
     rows = session.execute(
         select(
             ActionItem.resolution_id,
-            ActionItem.id,
             ActionItem.code,
+            ActionItem.completed,
+            ActionItem.periodic_goals_met,
             StatusUpdate,
         )
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
         .where(
             StatusUpdate.created_at > start,
-            StatusUpdate.created_at <= end,
-            StatusUpdate.retracted_at.is_(None),
-            StatusUpdate.source != UpdateSource.IMPORT,
-            StatusUpdate.kind != UpdateKind.EDIT,
             ActionItem.appendix == "",
-            ActionItem.edition == current_edition(session),
+            ActionItem.edition == edition,
         )
         .order_by(
-            Resolution.position, ActionItem.position, StatusUpdate.created_at, StatusUpdate.id
+            Resolution.position,
+            ActionItem.position,
+            ActionItem.id,
+            StatusUpdate.created_at,
+            StatusUpdate.id,
         )
         .options(selectinload(StatusUpdate.message))  # the words of each message, once
     )
     taken_back = _taken_back_earlier(session, start, end)
-    groups: dict[int, list[UpdateEntry]] = {}
-    completed: set[int] = set()
-    for resolution_id, item_id, code, update in rows:
-        kind, created_at = update.kind, update.created_at
-        if kind in TAKE_BACKS and (item_id, update.message_id, created_at) not in taken_back:
-            continue
-        if kind == UpdateKind.COMPLETED:
-            completed.add(item_id)
-        entry = UpdateEntry(code, kind, update.words, update.author, update.link, created_at)
-        groups.setdefault(resolution_id, []).append(entry)
+    history: dict[tuple[int, str], list[StatusUpdate]] = {}
+    now_flags: dict[str, dict[str, bool]] = {}
+    for resolution_id, code, completed, periodic, update in rows:
+        history.setdefault((resolution_id, code), []).append(update)
+        now_flags[code] = {"completed": completed, "periodic_goals_met": periodic}
+    groups: dict[int, list[ItemChange]] = {}
+    for (resolution_id, code), updates in history.items():
+        change = _net_change(code, updates, now_flags[code], end, taken_back)
+        if change is not None:
+            groups.setdefault(resolution_id, []).append(change)
     resolutions = session.scalars(select(Resolution).where(Resolution.id.in_(groups)))
     by_id = {resolution.id: resolution for resolution in resolutions}
-    found = [
-        ResolutionUpdates(by_id[key].label, by_id[key].title, tuple(entries))
-        for key, entries in groups.items()
+    return [
+        ResolutionUpdates(by_id[key].label, by_id[key].title, tuple(changes))
+        for key, changes in groups.items()
     ]
-    return found, completed
+
+
+def _flags_at(updates: Iterable[StatusUpdate], otherwise: dict[str, bool]) -> dict[str, bool]:
+    """The flags before the first of ``updates`` that recorded them (``otherwise`` if none).
+
+    Every entry keeps the flags it found (``previous``); an import's keeps only
+    those it changed, so each flag is read from the first entry that has it.
+    """
+    found = dict(otherwise)
+    for name in FLAG_NAMES:
+        for update in updates:
+            if name in (update.previous or {}):
+                found[name] = bool(update.previous[name])
+                break
+    return found
+
+
+def _net_change(
+    code: str,
+    updates: list[StatusUpdate],
+    now_flags: dict[str, bool],
+    end: datetime,
+    taken_back: set[tuple[int, int | None, datetime]],
+) -> ItemChange | None:
+    """What the period changed of one item (its entries since the period began), or None."""
+    inside = [update for update in updates if update.created_at <= end]
+    after = [update for update in updates if update.created_at > end]
+    before = _flags_at(inside, _flags_at(after, now_flags))
+    at_end = _flags_at(after, now_flags)
+    shown = [update for update in inside if _is_news(update, taken_back)]
+    if not shown:
+        return None
+    notes = [update for update in shown if update.kind == UpdateKind.NOTE]
+    taking_back = shown[-1].kind in TAKE_BACKS
+    changes = []
+    if at_end["completed"] != before["completed"]:
+        gone = Change.TAKEN_BACK if taking_back else Change.REOPENED
+        changes.append(Change.COMPLETED if at_end["completed"] else gone)
+    if at_end["periodic_goals_met"] != before["periodic_goals_met"]:
+        gone = Change.TAKEN_BACK if taking_back else Change.PERIODIC_CLEARED
+        changes.append(Change.PERIODIC if at_end["periodic_goals_met"] else gone)
+    if not changes and any(update.kind in TAKE_BACKS for update in shown):
+        changes.append(Change.TAKEN_BACK)  # a note of an earlier week taken back
+    if not changes and not notes:
+        return None  # e.g. completed, then reopened: nothing changed
+    latest = shown[-1]
+    authors = list(dict.fromkeys(update.author or "someone" for update in shown))
+    return ItemChange(
+        code=code,
+        changes=tuple(dict.fromkeys(changes)),
+        notes=len(notes),
+        text=(notes[-1] if notes else latest).words,
+        authors=tuple(authors),
+        link=latest.link,
+        at=latest.created_at,
+    )
+
+
+def _is_news(update: StatusUpdate, taken_back: set[tuple[int, int | None, datetime]]) -> bool:
+    """A standing update people made, or the taking back of one made before the period."""
+    if update.source == UpdateSource.IMPORT or update.kind == UpdateKind.EDIT:
+        return False
+    if update.kind in TAKE_BACKS:
+        return (update.item_id, update.message_id, update.created_at) in taken_back
+    return update.retracted_at is None
 
 
 def _taken_back_earlier(
@@ -343,7 +483,7 @@ def _schedule(session: Session, tz: ZoneInfo) -> Schedule:
 def _due(
     items: Sequence[_Item], schedule: Schedule, today: date, soon_days: int
 ) -> tuple[list[DueEntry], list[DueEntry]]:
-    """Items due within ``soon_days`` (soonest first) and past due (latest first)."""
+    """Items due within ``soon_days`` (soonest first) and past due (plan order)."""
     known: dict[str, ItemDue] = {}
     soon: list[DueEntry] = []
     past: list[DueEntry] = []
@@ -358,7 +498,6 @@ def _due(
         elif due.state == DueState.PAST and due.last_past is not None:
             past.append(_due_entry(item, due.last_past))
     soon.sort(key=lambda entry: entry.day)
-    past.sort(key=lambda entry: entry.day, reverse=True)
     return soon, past
 
 
@@ -367,26 +506,76 @@ def _due_entry(item: _Item, due: DueDate) -> DueEntry:
     return DueEntry(item.code, item.action, due.day, due.term.text, meeting, due.estimated)
 
 
-def _stale(session: Session, items: Sequence[_Item], since: datetime) -> list[StaleEntry]:
-    """Open items with no standing update since ``since``, longest silent first.
+def _milestone_key(entry: DueEntry) -> tuple[date, str, str]:
+    return entry.day, entry.term, entry.meeting
 
-    Any update counts, an import's included, but not the entry that records
-    an undo, an edit or a deletion: taking an update back is no news of the
-    item. An item nobody has updated counts from the first import of the plan
-    (the import writes no history for the items it creates).
+
+def _fell_due(past: Iterable[DueEntry], first_day: date) -> list[MilestoneDue]:
+    """The milestones that fell due on or after ``first_day``, latest first, with their items."""
+    found: dict[tuple[date, str, str], list[DueEntry]] = {}
+    for entry in past:
+        if entry.day >= first_day:
+            found.setdefault(_milestone_key(entry), []).append(entry)
+    milestones = [
+        MilestoneDue(term, meeting, day, entries[0].estimated, tuple(e.code for e in entries))
+        for (day, term, meeting), entries in found.items()
+    ]
+    return sorted(milestones, key=lambda due: (-due.day.toordinal(), due.term.lower()))
+
+
+def _document_moment(
+    session: Session, edition: str, end: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """When the last plan document imported by ``end`` speaks for: its own date (local
+    midnight), else the day it was imported; None when no plan import is on record."""
+    row = session.execute(
+        select(ImportRun.document_date, ImportRun.created_at)
+        .where(ImportRun.edition == edition, ImportRun.created_at <= end)
+        .order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    dated, imported = row
+    if dated is None:
+        return imported
+    return datetime.combine(dated, time(), tzinfo=tz).astimezone(UTC)
+
+
+def _stale(
+    session: Session,
+    edition: str,
+    items: Sequence[_Item],
+    end: datetime,
+    since: datetime,
+    tz: ZoneInfo,
+) -> list[StaleEntry]:
+    """Open items with no update since ``since``, longest silent first.
+
+    An item's last update is the later of its last standing update made by a
+    person (Slack, the command line) and the date of the last plan document
+    imported, which restates every item's status as of that day. Taking an
+    update back (an undo, an edit, a deletion) is no news of the item.
     """
     rows = session.execute(
         select(StatusUpdate.item_id, func.max(StatusUpdate.created_at))
-        .where(StatusUpdate.retracted_at.is_(None), StatusUpdate.kind.not_in(RETRACTIONS))
+        .where(
+            StatusUpdate.retracted_at.is_(None),
+            StatusUpdate.kind.not_in(RETRACTIONS),
+            StatusUpdate.source != UpdateSource.IMPORT,
+            StatusUpdate.created_at <= end,
+        )
         .group_by(StatusUpdate.item_id)
     )
     latest = {item_id: moment for item_id, moment in rows}
-    first_import = session.scalar(select(func.min(ImportRun.created_at)))
+    document = _document_moment(session, edition, end, tz)
     found = []
     for item in items:
-        last = latest.get(item.id, first_import)
+        said = latest.get(item.id)
+        by_document = document is not None and (said is None or said < document)
+        last = document if by_document else said
         if last is None or last < since:
-            found.append(StaleEntry(item.code, item.action, last))
+            found.append(StaleEntry(item.code, item.action, last, by_document))
     epoch = datetime.min.replace(tzinfo=UTC)
     return sorted(found, key=lambda entry: entry.last or epoch)
 
@@ -421,15 +610,24 @@ class Section:
 
 
 def render_digest(
-    renderer: Renderer, digest: Digest, *, limit: int = LIST_LIMIT
+    renderer: Renderer,
+    digest: Digest,
+    *,
+    limit: int = LIST_LIMIT,
+    updates_shown: int = UPDATES_SHOWN,
 ) -> list[DigestMessage]:
-    """The digest as Slack messages, split so that every one respects Slack's limits.
+    """The digest as at most :data:`MAX_MESSAGES` Slack messages, each within Slack's limits.
 
-    Sections stay whole when they fit in one message; a longer one continues
-    in the next message under the same title. ``limit`` caps the lists of due,
-    past-due and silent items, which the whole plan can fill.
+    Sections stay whole when they fit in one message; a longer one continues in
+    the next message under the same title. ``updates_shown`` caps the changed
+    items shown in full, ``limit`` the other lists. Lines are clipped, so the caps
+    keep any week within the messages allowed; should very long lines still need
+    more, the caps are halved until it fits (each list then says how many it left out).
     """
-    parts = pack(sections(digest, limit))
+    parts = pack(sections(digest, limit, updates_shown))
+    while len(parts) > MAX_MESSAGES and (limit or updates_shown):
+        limit, updates_shown = limit // 2, updates_shown // 2
+        parts = pack(sections(digest, limit, updates_shown))
     tz = digest.tz
     header = f"Weekly digest — week of {_long_date(digest.start, tz)}"
     period = (
@@ -450,15 +648,19 @@ def render_digest(
     return messages
 
 
-def sections(digest: Digest, limit: int = LIST_LIMIT) -> list[Section]:
+def sections(
+    digest: Digest, limit: int = LIST_LIMIT, updates_shown: int = UPDATES_SHOWN
+) -> list[Section]:
     """The digest's sections in reading order, empty ones left out."""
     tz = digest.tz
     ahead = _next_days(digest.ahead_days)
     found = [
-        _updates_section(digest),
-        Section(
-            f"*Completed {_last_days(digest.days)}* ({len(digest.completed)})",
-            [completed_line(entry) for entry in digest.completed],
+        _updates_section(digest, updates_shown),
+        _capped(
+            f"*Completed {_last_days(digest.days)}*",
+            digest.completed,
+            completed_line,
+            limit,
         ),
         _capped(
             f"*Due {_next_days(digest.soon_days)}*",
@@ -466,55 +668,133 @@ def sections(digest: Digest, limit: int = LIST_LIMIT) -> list[Section]:
             lambda entry: due_line(entry, "due"),
             limit,
         ),
-        _capped("*Past due*", digest.past_due, lambda entry: due_line(entry, "was due"), limit),
+        _past_due_section(digest, limit),
+        _stale_section(digest, min(limit, STALE_SHOWN)),
         _capped(
-            f"*No update since {_long_date(digest.stale_since, tz)}*",
-            digest.stale,
-            lambda entry: stale_line(entry, tz),
+            f"*Meetings {ahead}*",
+            digest.meetings,
+            lambda entry: meeting_line(entry, tz),
             limit,
+            MEETINGS_HINT,
         ),
-        Section(
-            f"*Meetings {ahead}* ({len(digest.meetings)})",
-            [meeting_line(entry, tz) for entry in digest.meetings],
-        ),
-        Section(
-            f"*Contribution deadlines {ahead}* ({len(digest.deadlines)})",
-            [deadline_line(entry, tz) for entry in digest.deadlines],
+        _capped(
+            f"*Contribution deadlines {ahead}*",
+            digest.deadlines,
+            lambda entry: deadline_line(entry, tz),
+            limit,
+            MEETINGS_HINT,
         ),
         Section("*Progress*", progress_lines(digest.progress, digest.days)),
     ]
     return [section for section in found if section.lines]
 
 
-def _updates_section(digest: Digest) -> Section:
+def most_recent(digest: Digest, shown: int) -> list[ResolutionUpdates]:
+    """The ``shown`` most recently changed items, still by Resolution in plan order."""
+    changes = [change for group in digest.updates for change in group.items]
+    latest = sorted(changes, key=lambda change: change.at, reverse=True)[:shown]
+    kept = {id(change) for change in latest}
+    groups = [
+        ResolutionUpdates(group.label, group.title, tuple(c for c in group.items if id(c) in kept))
+        for group in digest.updates
+    ]
+    return [group for group in groups if group.items]
+
+
+def _updates_section(digest: Digest, shown: int) -> Section:
     if digest.quiet:
-        return Section("", ["_A quiet week: no updates were recorded._"])
-    lines = []
-    for group in digest.updates:
+        return Section("", ["_A quiet week: nothing changed in the action plan._"])
+    lines: list[str] = []
+    for group in most_recent(digest, shown):
         title = mrkdwn(" – {}", one_line(group.title, 80)) if group.title else ""
         lines.append(mrkdwn("*{}*{}", group.label, title))
-        lines += [update_line(entry, digest.tz) for entry in group.updates]
-    return Section(f"*Updates {_last_days(digest.days)}* ({digest.update_count})", lines)
+        lines += [update_line(change, digest.tz) for change in group.items]
+    left = digest.changed_count - min(shown, digest.changed_count)
+    if left:
+        lines.append(f"… and {left} more: {CHANGED_HINT}")
+    title = f"*Updates {_last_days(digest.days)}* ({count(digest.changed_count, 'item')})"
+    return Section(title, lines)
 
 
-def _capped(title: str, entries: Sequence[T], line: Callable[[T], Mrkdwn], limit: int) -> Section:
-    shown = [line(entry) for entry in entries[:limit]]
+def _capped(
+    title: str,
+    entries: Sequence[T],
+    line: Callable[[T], Mrkdwn],
+    limit: int,
+    hint: str = "",
+) -> Section:
+    shown: list[str] = [line(entry) for entry in entries[:limit]]
     if len(entries) > limit:
-        shown.append(Mrkdwn(f"… and {len(entries) - limit} more"))
+        shown.append(f"… and {len(entries) - limit} more" + (f": {hint}" if hint else ""))
     return Section(f"{title} ({len(entries)})", shown)
 
 
-def update_line(entry: UpdateEntry, tz: ZoneInfo) -> Mrkdwn:
-    """``• `50-18` *completed* by Ana 13 Nov 2026: text <permalink|message>``."""
-    what = KIND_WORDS.get(entry.kind, entry.kind)
-    who = one_line(entry.author or "someone", 80)
-    line = mrkdwn("• `{}` *{}* by {} {}", entry.code, what, who, _short_date(entry.created_at, tz))
-    text = one_line(entry.text, 200)
+def _past_due_section(digest: Digest, limit: int) -> Section:
+    """The milestones that fell due this week, each with its items; the older ones, counted."""
+    lines: list[str] = [milestone_line(due) for due in digest.past_due[:limit]]
+    left = digest.past_due[limit:]
+    if left:
+        items = sum(len(due.codes) for due in left)
+        lines.append(f"… and {count(len(left), 'more milestone')} ({count(items, 'open item')})")
+    if digest.past_due_before:
+        fell = "fell due" if digest.past_due else "passed"
+        lines.append(
+            f"• {count(digest.past_due_before, 'open item')} past "
+            f"{count(digest.milestones_before, 'milestone')} that {fell} before "
+            f"{_last_days(digest.days)}: {OVERDUE_HINT}"
+        )
+    return Section(f"*Past due* ({count(digest.past_due_count, 'open item')})", lines)
+
+
+def _stale_section(digest: Digest, shown: int) -> Section:
+    """Counted, not listed: the items the last plan document speaks for in one line each
+    date, the oldest few of those people updated, then how many more."""
+    title = f"*No update since {_long_date(digest.stale_since, digest.tz)}*"
+    lines: list[str] = []
+    by_day: dict[datetime | None, int] = {}
+    for entry in digest.stale:
+        if entry.by_document or entry.last is None:
+            by_day[entry.last] = by_day.get(entry.last, 0) + 1
+    for last, number in by_day.items():
+        since = (
+            f"nothing since the plan document of {_long_date(last, digest.tz)}"
+            if last is not None
+            else "no update recorded"
+        )
+        lines.append(f"• {count(number, 'open item')} with {since}")
+    updated = [entry for entry in digest.stale if not entry.by_document and entry.last]
+    lines += [stale_line(entry, digest.tz) for entry in updated[:shown]]
+    if len(updated) > shown:
+        lines.append(f"… and {len(updated) - shown} more last updated before then")
+    return Section(f"{title} ({len(digest.stale)})", lines)
+
+
+def update_line(change: ItemChange, tz: ZoneInfo) -> Mrkdwn:
+    """``• `50-18` *completed* with 2 notes by Ana, Bo 13 Nov 2026: latest note <link|message>``."""
+    what = ", ".join(change.changes)
+    if change.notes:
+        notes = "a note" if change.notes == 1 else f"{change.notes} notes"
+        what = f"{what} with {notes}" if what else ("note" if change.notes == 1 else notes)
+    line = mrkdwn(
+        "• `{}` *{}* by {} {}",
+        change.code,
+        what,
+        _authors(change.authors),
+        _short_date(change.at, tz),
+    )
+    text = one_line(change.text, 200)
     if text:
         line += mrkdwn(": {}", text)
-    if entry.link and len(entry.link) <= MAX_LINK:
-        line += mrkdwn(" {}", live_link(entry.link, "message"))
+    if change.link and len(change.link) <= MAX_LINK:
+        line += mrkdwn(" {}", live_link(change.link, "message"))
     return line
+
+
+def _authors(authors: Sequence[str]) -> str:
+    names = [one_line(author, 80) for author in authors[:AUTHORS_SHOWN]]
+    if len(authors) > AUTHORS_SHOWN:
+        names.append(count(len(authors) - AUTHORS_SHOWN, "other"))
+    return ", ".join(names)
 
 
 def completed_line(entry: ItemEntry) -> Mrkdwn:
@@ -528,16 +808,30 @@ def due_line(entry: DueEntry, verb: str) -> Mrkdwn:
         one_line(entry.action, 90),
         verb,
         _long_date(entry.day),
-        _resolved(entry),
+        _resolved(entry.term, entry.meeting, entry.estimated),
     )
 
 
-def _resolved(entry: DueEntry) -> Mrkdwn:
-    """What the milestone was read as: ``TSAG2023 → TSAG meeting``, ``TSAG2026, estimated``."""
-    term = one_line(entry.term, 60)
-    if entry.meeting:
-        return mrkdwn("{} → {}", term, one_line(entry.meeting, 60))
-    if entry.estimated:
+def milestone_line(due: MilestoneDue) -> Mrkdwn:
+    """``• *TSAG2026* → TSAG meeting, due 16 November 2026: 3 open items: `01-01`, …``."""
+    codes = ", ".join(f"`{code}`" for code in due.codes[:CODES_SHOWN])
+    if len(due.codes) > CODES_SHOWN:
+        codes += f" and {len(due.codes) - CODES_SHOWN} more"
+    return mrkdwn(
+        "• *{}*, due {}: {}: {}",
+        _resolved(due.term, due.meeting, due.estimated),
+        _long_date(due.day),
+        count(len(due.codes), "open item"),
+        Mrkdwn(escape(codes)),
+    )
+
+
+def _resolved(term: str, meeting: str, estimated: bool) -> Mrkdwn:
+    """What a milestone was read as: ``TSAG2023 → TSAG meeting``, ``TSAG2026, estimated``."""
+    term = one_line(term, 60)
+    if meeting:
+        return mrkdwn("{} → {}", term, one_line(meeting, 60))
+    if estimated:
         return mrkdwn("{}, estimated", term)
     return escape(term)
 
@@ -574,7 +868,7 @@ def progress_lines(progress: Progress, days: int) -> list[str]:
     filled = progress.completed * BAR_CELLS // progress.total
     bar = "█" * filled + "░" * (BAR_CELLS - filled)
     return [
-        f"{progress.completed} of {progress.total} active items completed "
+        f"{progress.completed} of {count(progress.total, 'active item')} completed "
         f"({progress.percent}%) `{bar}`",
         f"{progress.periodic} with periodic goals met · "
         f"{progress.completed_in_period} completed {_last_days(days)}",
@@ -584,10 +878,10 @@ def progress_lines(progress: Progress, days: int) -> list[str]:
 def _summary(digest: Digest) -> str:
     """The notification text: the figures of each section."""
     counts = [
-        (digest.update_count, "update", "updates"),
+        (digest.changed_count, "item changed", "items changed"),
         (len(digest.completed), "completed", "completed"),
         (len(digest.due_soon), "due soon", "due soon"),
-        (len(digest.past_due), "past due", "past due"),
+        (digest.past_due_count, "past due", "past due"),
         (len(digest.stale), "without recent update", "without recent update"),
         (len(digest.meetings), "meeting ahead", "meetings ahead"),
     ]
