@@ -32,6 +32,7 @@ from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, blocks_to_text
 from bot.store.db import Database
 from bot.store.models import ActionItem, ImportRun, Meeting, StatusUpdate
 from bot.store.synthetic import fill_synthetic
+from bot.store.vocabulary import UpdateKind
 from tests.support.common import FixedClock
 from tests.support.snapshots import ensure_plan_once
 
@@ -98,7 +99,7 @@ def add_update(
 
 
 def undo(session: Session, update: StatusUpdate, at: datetime, actor: str = "Ana Silva") -> None:
-    retract(session, update, reason="undo", actor=actor, actor_id="U1", now=at)
+    retract(session, update, reason=UpdateKind.UNDO, actor=actor, actor_id="U1", now=at)
 
 
 def add_meeting(
@@ -340,7 +341,12 @@ def test_retracted_imported_and_edit_entries_are_left_out(plan: Database) -> Non
         undo(session, gone, NOW - timedelta(hours=3))
         edited = add_update(session, "01-04", NOW - timedelta(hours=2))
         retract(
-            session, edited, reason="edit", actor="Ana", actor_id="U1", now=NOW - timedelta(hours=1)
+            session,
+            edited,
+            reason=UpdateKind.EDIT,
+            actor="Ana",
+            actor_id="U1",
+            now=NOW - timedelta(hours=1),
         )
         add_update(session, "01-05", NOW - timedelta(hours=1), kind="document", source="import")
         session.commit()
@@ -482,7 +488,7 @@ def test_stale_items_count_from_the_document_date_not_the_import(
         retract(
             session,
             deleted,
-            reason="delete",
+            reason=UpdateKind.DELETE,
             actor="Ana",
             actor_id="U1",
             now=NOW - timedelta(days=250),
@@ -647,7 +653,8 @@ def test_a_huge_week_fits_in_a_few_messages(db: Database, renderer: Renderer) ->
     latest = sorted((c for g in digest.updates for c in g.items), key=lambda c: c.at, reverse=True)
     assert sorted(update_lines) == sorted(c.code for c in latest[:UPDATES_SHOWN])
     assert f"… and {digest.changed_count - UPDATES_SHOWN} more: {CHANGED_HINT}" in shown
-    listed = [entry.code for entry in [*digest.completed[:15], *digest.due_soon[:15]]]
+    listed = [entry.code for entry in digest.completed[:15]]
+    listed += [entry.code for entry in digest.due_soon[:15]]
     assert all(f"`{code}`" in shown for code in listed)
     assert f"• {len(digest.stale)} open items with nothing since the plan document" in shown
     assert shown.count("Progress") == 1
