@@ -30,6 +30,7 @@ from bot.plan.updates import replies
 from bot.plan.updates.record import Change
 from bot.plan.views import Views
 from bot.posting import digest as digests
+from bot.posting.digest_text import render_digest
 from bot.posting.notices import reminder_post
 from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
@@ -399,7 +400,7 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
             reminder = Reminder(NOW, kind, meeting, h, NOW + timedelta(days=1))
             post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(h, h, h)])
             found.append((post.blocks, post.text))
-    for message in digests.render_digest(renderer, hostile_digest(h)):
+    for message in render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))
     return found
 
