@@ -407,7 +407,9 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
 
 def hostile_digest(h: str) -> digests.Digest:
     update = digests.ItemChange(h, (), 1, h, (h,), EVIL_URL, NOW)
-    linked = digests.ItemChange(h, (digests.Change.COMPLETED,), 3, h, (h, h, h, h), GOOD_URL, NOW)
+    linked = digests.ItemChange(
+        h, (digests.FlagChange.COMPLETED,), 3, h, (h, h, h, h), GOOD_URL, NOW
+    )
     due = digests.DueEntry(h, h, date(2026, 12, 1), h, h, estimated=False)
     fell_due = digests.MilestoneDue(h, h, date(2026, 11, 16), False, (h, h))
     start = NOW + timedelta(days=2)

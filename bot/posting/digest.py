@@ -48,7 +48,7 @@ TAKEN_BACK_KINDS = (UpdateKind.COMPLETED, UpdateKind.PERIODIC, UpdateKind.REOPEN
 FLAG_NAMES = ("completed", "periodic_goals_met")
 
 
-class Change(StrEnum):
+class FlagChange(StrEnum):
     """What the week changed of an item's flags, as the digest words it."""
 
     COMPLETED = "completed"
@@ -69,7 +69,7 @@ class ItemChange:
     """
 
     code: str
-    changes: tuple[Change, ...]
+    changes: tuple[FlagChange, ...]
     notes: int
     text: str
     authors: tuple[str, ...]
@@ -78,7 +78,7 @@ class ItemChange:
 
     @property
     def completed(self) -> bool:
-        return Change.COMPLETED in self.changes
+        return FlagChange.COMPLETED in self.changes
 
 
 @dataclass(frozen=True)
@@ -362,13 +362,13 @@ def _net_change(
     taking_back = shown[-1].kind in TAKE_BACKS
     changes = []
     if at_end["completed"] != before["completed"]:
-        gone = Change.TAKEN_BACK if taking_back else Change.REOPENED
-        changes.append(Change.COMPLETED if at_end["completed"] else gone)
+        gone = FlagChange.TAKEN_BACK if taking_back else FlagChange.REOPENED
+        changes.append(FlagChange.COMPLETED if at_end["completed"] else gone)
     if at_end["periodic_goals_met"] != before["periodic_goals_met"]:
-        gone = Change.TAKEN_BACK if taking_back else Change.PERIODIC_CLEARED
-        changes.append(Change.PERIODIC if at_end["periodic_goals_met"] else gone)
+        gone = FlagChange.TAKEN_BACK if taking_back else FlagChange.PERIODIC_CLEARED
+        changes.append(FlagChange.PERIODIC if at_end["periodic_goals_met"] else gone)
     if not changes and any(update.kind in TAKE_BACKS for update in shown):
-        changes.append(Change.TAKEN_BACK)  # a note of an earlier week taken back
+        changes.append(FlagChange.TAKEN_BACK)  # a note of an earlier week taken back
     if not changes and not notes:
         return None  # e.g. completed, then reopened: nothing changed
     latest = shown[-1]

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.plan.updates.record import retract
 from bot.posting.digest import (
-    Change,
     Digest,
+    FlagChange,
     ItemChange,
     MilestoneDue,
     Progress,
@@ -210,7 +210,7 @@ def test_a_week_of_activity_says_what_changed(plan: Database, renderer: Renderer
         ("Resolution 50", "50-18"),
     ]
     found = changes(digest)
-    assert (found["50-18"].changes, found["50-18"].notes) == ((Change.COMPLETED,), 2)
+    assert (found["50-18"].changes, found["50-18"].notes) == ((FlagChange.COMPLETED,), 2)
     assert found["50-18"].text == "Reported at TSAG, see TSAG-TD206"
     assert found["50-18"].authors == ("Bo Li", "Chidi Okafor", "Ana Silva")
     assert (found["22-03"].changes, found["22-03"].notes, found["22-03"].text) == (
@@ -218,8 +218,8 @@ def test_a_week_of_activity_says_what_changed(plan: Database, renderer: Renderer
         3,
         "final draft sent",
     )
-    assert found["20-05"].changes == (Change.PERIODIC,)
-    assert found["01-03"].changes == (Change.TAKEN_BACK,)
+    assert found["20-05"].changes == (FlagChange.PERIODIC,)
+    assert found["01-03"].changes == (FlagChange.TAKEN_BACK,)
     assert [entry.code for entry in digest.completed] == ["50-18"]
 
     # Milestones that fell due this week, by milestone, latest first; the older ones counted.
@@ -363,7 +363,7 @@ def test_an_undo_of_an_earlier_update_is_news(plan: Database, renderer: Renderer
         session.commit()
     digest = digest_of(plan)
     assert [(c.code, c.changes, c.authors) for g in digest.updates for c in g.items] == [
-        ("01-02", (Change.TAKEN_BACK,), ("Bo Li",))
+        ("01-02", (FlagChange.TAKEN_BACK,), ("Bo Li",))
     ]
     assert "• `01-02` *taken back* by Bo Li" in str(render_digest(renderer, digest)[0].blocks)
 
@@ -374,7 +374,7 @@ def test_a_dry_run_in_the_past_reads_the_flags_as_they_were(plan: Database) -> N
         add_update(session, "01-02", NOW - timedelta(days=1), kind="completed")
         add_update(session, "01-02", NOW + timedelta(days=1), kind="reopened")
         session.commit()
-    assert changes(digest_of(plan))["01-02"].changes == (Change.COMPLETED,)
+    assert changes(digest_of(plan))["01-02"].changes == (FlagChange.COMPLETED,)
     assert "01-02" not in changes(digest_of(plan, NOW + timedelta(days=2)))  # and reopened
 
 

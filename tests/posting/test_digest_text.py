@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.posting.digest import (
-    Change,
     Digest,
+    FlagChange,
     ItemChange,
     MilestoneDue,
     Progress,
@@ -109,9 +109,9 @@ def test_a_huge_digest_built_by_hand_stays_within_five_messages(
     renderer: Renderer, text: str, author: str, all_shown: bool
 ) -> None:
     """No database: 32,000 changed items, every section at its longest."""
-    names = (author,) * 5
+    names, done = (author,) * 5, (FlagChange.COMPLETED,)
     changed = [
-        ItemChange(f"{n}-01", (Change.COMPLETED,), n % 3, text, names, LINK + "x" * (n % 600), NOW)
+        ItemChange(f"{n}-01", done, n % 3, text, names, LINK + "x" * (n % 600), NOW)
         for n in range(32_000)
     ]
     groups = [
