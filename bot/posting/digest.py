@@ -471,20 +471,25 @@ def _fell_due(past: Iterable[DueEntry], first_day: date) -> list[MilestoneDue]:
 def _document_moment(
     session: Session, edition: str, end: datetime, tz: ZoneInfo
 ) -> datetime | None:
-    """When the last plan document imported by ``end`` speaks for: its own date (local
-    midnight), else the day it was imported; None when no plan import is on record."""
-    row = session.execute(
+    """The day the plan document of ``end`` speaks for (local midnight); None without one.
+
+    That document is the last one imported by ``end``; a digest asked for a moment
+    before the plan was first imported (``--at`` on a new install) reads the last
+    one whose own date is by then. A document without a date of its own speaks
+    for the day it was imported.
+    """
+    rows = session.execute(
         select(ImportRun.document_date, ImportRun.created_at)
-        .where(ImportRun.edition == edition, ImportRun.created_at <= end)
+        .where(ImportRun.edition == edition)
         .order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    dated, imported = row
-    if dated is None:
-        return imported
-    return datetime.combine(dated, time(), tzinfo=tz).astimezone(UTC)
+    ).all()
+    dated = [
+        (imported, datetime.combine(day, time(), tzinfo=tz).astimezone(UTC) if day else imported)
+        for day, imported in rows
+    ]
+    known = [moment for imported, moment in dated if imported <= end]
+    ahead = [moment for _, moment in dated if moment <= end]
+    return next(iter(known or ahead), None)
 
 
 def _stale(

@@ -535,7 +535,12 @@ def test_a_newer_plan_document_is_news_of_every_item(plan: Database) -> None:
         session.commit()
     assert digest_of(plan).stale == []
     # A week before that import, the bundled document was still the latest.
-    assert digest_of(plan, NOW - timedelta(days=7)).stale
+    week_before = digest_of(plan, NOW - timedelta(days=7)).stale
+    assert {(entry.last, entry.by_document) for entry in week_before} == {(DOCUMENT, True)}
+    # Asked for a day before the plan was first imported (``--at`` on a new install),
+    # the digest reads the documents dated by then.
+    before_install = digest_of(plan, IMPORTED - timedelta(days=1)).stale
+    assert {(entry.last, entry.by_document) for entry in before_install} == {(DOCUMENT, True)}
 
 
 # -- meetings, progress, quiet ---------------------------------------------------------------
