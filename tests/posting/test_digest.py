@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -620,8 +623,18 @@ def test_an_empty_database_gives_one_short_message(db: Database, renderer: Rende
 # -- splitting --------------------------------------------------------------------------
 
 
-def test_a_huge_week_fits_in_a_few_messages(db: Database, renderer: Renderer) -> None:
+@pytest.fixture
+def sqlite_db(sqlite_url: str, migrated_sqlite: Path) -> Iterator[Database]:
+    """SQLite only, for a test about volume: the queries' engines are covered above."""
+    shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
+    database = Database(sqlite_url)
+    yield database
+    database.dispose()
+
+
+def test_a_huge_week_fits_in_a_few_messages(sqlite_db: Database, renderer: Renderer) -> None:
     """2,000 updates in the week (one in ten taken back, one in ten imported) on 2,000 items."""
+    db = sqlite_db
     with db.unit_of_work() as session:
         fill_synthetic(session, NOW, items=2_000, meetings=200)
         session.commit()
