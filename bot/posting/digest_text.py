@@ -101,7 +101,7 @@ def render_digest(
     Sections stay whole when they fit in one message; a longer one continues in
     the next message under the same title. ``updates_shown`` caps the changed
     items shown in full, ``limit`` the other lists. Lines are clipped, so the caps
-    keep any week within the messages allowed; should very long lines still need
+    keep a real week within two or three messages; should very long lines need
     more, the caps are halved until it fits (each list then says how many it left out).
     """
     parts = pack(sections(digest, limit, updates_shown))
