@@ -53,7 +53,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, delete, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.posting.digest import build_digest, render_digest  # noqa: E402
+from bot.posting.digest import build_digest  # noqa: E402
+from bot.posting.digest_text import render_digest  # noqa: E402
 from bot.posting.dispatch import Dispatcher  # noqa: E402
 from bot.posting.outbox import Outgoing, deliver, enqueue  # noqa: E402
 from bot.render import Renderer  # noqa: E402

@@ -32,6 +32,7 @@ from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
+from bot.posting.digest_text import render_digest
 from bot.posting.notices import reminder_post
 from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
@@ -410,15 +411,18 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
             reminder = Reminder(NOW, kind, meeting, h, NOW + timedelta(days=1))
             post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(h, h, h)])
             found.append((post.blocks, post.text))
-    for message in digests.render_digest(renderer, hostile_digest(h)):
+    for message in render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))
     return found
 
 
 def hostile_digest(h: str) -> digests.Digest:
-    update = digests.UpdateEntry(h, UpdateKind.NOTE, h, h, EVIL_URL, NOW)
-    linked = digests.UpdateEntry(h, UpdateKind.COMPLETED, h, h, GOOD_URL, NOW)
+    update = digests.ItemChange(h, (), 1, h, (h,), EVIL_URL, NOW)
+    linked = digests.ItemChange(
+        h, (digests.FlagChange.COMPLETED,), 3, h, (h, h, h, h), GOOD_URL, NOW
+    )
     due = digests.DueEntry(h, h, date(2026, 12, 1), h, h, estimated=False)
+    fell_due = digests.MilestoneDue(h, h, date(2026, 11, 16), False, (h, h))
     start = NOW + timedelta(days=2)
     meeting = digests.MeetingEntry(h, h, start, start + timedelta(hours=2), False, h, h, start)
     whole_day = digests.MeetingEntry(h, h, start, start + timedelta(days=2), True, h, h, None)
@@ -433,8 +437,14 @@ def hostile_digest(h: str) -> digests.Digest:
         updates=[digests.ResolutionUpdates(h, h, (update, linked))],
         completed=[digests.ItemEntry(h, h)],
         due_soon=[due],
-        past_due=[due, digests.DueEntry(h, h, date(2026, 1, 1), h, "", estimated=True)],
-        stale=[digests.StaleEntry(h, h, NOW), digests.StaleEntry(h, h, None)],
+        past_due=[fell_due, digests.MilestoneDue(h, "", date(2026, 11, 15), True, (h,))],
+        past_due_before=3,
+        milestones_before=2,
+        stale=[
+            digests.StaleEntry(h, h, NOW),
+            digests.StaleEntry(h, h, NOW, by_document=True),
+            digests.StaleEntry(h, h, None),
+        ],
         meetings=[meeting, whole_day],
         deadlines=[meeting],
         progress=digests.Progress(10, 3, 2, 1),

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.plan.dating import document_date
 from bot.plan.editions import ensure_edition
 from bot.plan.interpret import ParsedItem, ParsedPlan
 from bot.plan.section_one import Summary
@@ -227,6 +228,7 @@ def merge_plan(
             },
             anomalies=summary.anomalies,
             created_at=now,
+            document_date=document_date((item.status for item in plan.items), now.date()),
         )
     )
     session.flush()

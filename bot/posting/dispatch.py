@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot.meetings.milestones import Schedule
 from bot.meetings.queries import DueItem, due_at, open_items, schedule
-from bot.posting.digest import build_digest, render_digest
+from bot.posting.digest import build_digest
+from bot.posting.digest_text import render_digest
 from bot.posting.notices import reminder_post
 from bot.posting.outbox import Delivery, Post, PostFunction, deliver, enqueue
 from bot.posting.reminders import (

@@ -5,12 +5,13 @@ Every change to these classes needs an Alembic migration in ``migrations/version
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -249,6 +250,12 @@ class SlackMessage(Base):
 
 
 class ImportRun(Base):
+    """One import of a file: an action plan (``edition`` set) or a schedule.
+
+    ``document_date`` is the day an action-plan document speaks for (the latest day
+    its statuses report, no later than the import); None when it names no day.
+    """
+
     __tablename__ = "import_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,6 +266,7 @@ class ImportRun(Base):
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     anomalies: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    document_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Meeting(Base):

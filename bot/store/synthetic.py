@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
+from bot.store.models import FIRST_EDITION, ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
 
 
 def fill_synthetic(
@@ -99,5 +99,11 @@ def fill_synthetic(
         ],
     )
     session.add(
-        ImportRun(file_name="synthetic", sha256="0" * 64, file_kind="text", created_at=first)
+        ImportRun(
+            file_name="synthetic",
+            sha256="0" * 64,
+            file_kind="text",
+            edition=FIRST_EDITION,
+            created_at=first,
+        )
     )
