@@ -66,6 +66,19 @@ def meetings_reply(
         return views.for_answer(found, audience)
 
 
+def question_reply(
+    services: Services, text: str, user: str, client: WebClient | None, *, note: str = ""
+) -> Reply:
+    """The answer to a question in words, however it was asked (a mention, a reply in the
+    bot's thread, the console, ``tsagbot ask``), in the asker's zone too."""
+    views = meeting_views(services)
+    audience = Audience(reader_zone(services, client, user), private=False, note=note)
+    with services.db.unit_of_work() as session:
+        question = ask.classify(text, views.now, views.tz)
+        found = ask.answer(session, question, views.now, views.tz)
+        return views.for_answer(found, audience)
+
+
 def card_reply(services: Services, uid: str, audience: Audience) -> Reply:
     """A meeting's card, with the open action items due at it."""
     views = meeting_views(services)
