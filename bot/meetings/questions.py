@@ -44,6 +44,7 @@ from bot.meetings import queries
 from bot.meetings.milestones import Schedule, body_of, item_due
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
+from bot.meetings.reading import MONTHS
 from bot.meetings.reading import Window as Window
 from bot.meetings.reading import clean
 from bot.meetings.reading import find_kinds as find_kinds
@@ -105,8 +106,14 @@ _HELP_TEXT = re.compile(
 )
 _DEADLINE = re.compile(r"\bdeadlines?\b")
 _DUE = re.compile(r"\bdue\b")
-_MEETING_WORD = re.compile(r"\bmeetings?\b")
+_MEETING_WORD = re.compile(r"\bmeet(?:ings?)?\b")
 _PLURAL_MEETINGS = re.compile(r"\bmeetings\b|\bupcoming\b|\bschedule\b|\bcalendar\b")
+_ON = re.compile(r"\b(?:on|schedule[d]?|calendar|happening|planned)\b")
+"""Words that ask what is on in a window."""
+_WINDOW_WORDS = frozenset(
+    "in during for within the next coming this last today tomorrow yesterday day days week "
+    "weeks month months jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 _NEXT_OR_WHEN = re.compile(r"\bnext\b|\bwhen\b|\bupcoming\b")
 _PAST = re.compile(
     r"\b(?:last|previous|latest|most recent|past|was|were|did|happened|held|took place)\b"
@@ -283,11 +290,19 @@ def _due_at_next(asked: Asked) -> Question | None:
 
 def _meetings(asked: Asked) -> Question | None:
     window = asked.window(past=asked.past)
-    if window is not None:
+    if window is not None and (asked.about_meetings() or _asks_what_is_on(asked.cleaned)):
         return asked.question(MEETINGS, kinds=asked.kinds, window=window)
     cleaned = asked.cleaned
     plural = _PLURAL_MEETINGS.search(cleaned) and not re.search(r"\bnext meeting\b", cleaned)
     return asked.question(MEETINGS, kinds=asked.kinds) if plural and not asked.past else None
+
+
+def _asks_what_is_on(cleaned: str) -> bool:
+    """ "What's on next week?", or a window alone (``/meetings this week``, ``march 2027``)."""
+    alone = all(
+        word in _WINDOW_WORDS or word in MONTHS or word.isdigit() for word in cleaned.split()
+    )
+    return alone or bool(_ON.search(cleaned))
 
 
 def _last_meeting(asked: Asked) -> Question | None:

@@ -521,7 +521,7 @@ class MeetingViews:
             "notes": [Mrkdwn("\n").join(lines)],
             "footer": self.footer(audience, "`@tsagbot help`"),
         }
-        text = f"{CANNOT_ANSWER} Try: " + "; ".join(answer.examples)
+        text = "I can't answer that yet. Try: " + "; ".join(answer.examples)
         return self._list(view, text, audience)
 
     def card(self, meeting: Meeting, due: list[DueItem], audience: Audience) -> Reply:
@@ -636,6 +636,8 @@ def change_line(change: ItemChange) -> Mrkdwn:
         line += mrkdwn("*{} → {}*", change.before, change.after)
     else:
         line += mrkdwn("still {}", change.after)
+        if change.updates > len(change.notes):  # done, then reopened: no net change
+            line += Mrkdwn(" (changed, then changed back)")
     notes = change.notes[-NOTES_SHOWN:]
     if notes:
         line += Mrkdwn("; ") + Mrkdwn(" · ").join(mrkdwn("“{}”", one_line(n, 200)) for n in notes)

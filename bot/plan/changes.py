@@ -59,12 +59,11 @@ def body_pattern(body: str) -> re.Pattern[str]:
 
 
 def _names_body(pattern: re.Pattern[str], item: ActionItem, words: list[str]) -> bool:
-    """Whether an item concerns a body: its action, its Resolution's Section I row, or the
-    words of an update in the window name it.  (The plan keeps no list of responsible
-    bodies per item yet, so the texts are read.)"""
-    resolution = item.resolution
-    texts = [item.action, resolution.action_by, resolution.collaboration, *words]
-    return any(pattern.search(text or "") for text in texts)
+    """Whether an item concerns a body: its action or the words of an update in the
+    window name it.  (The plan keeps no list of responsible bodies per item yet, so the
+    texts are read; a Resolution's Section I row names bodies for all its items, too
+    widely to say which item a body changed.)"""
+    return any(pattern.search(text or "") for text in [item.action, *words])
 
 
 def _state_after(
