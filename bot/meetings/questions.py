@@ -44,9 +44,8 @@ from bot.meetings import queries
 from bot.meetings.milestones import Schedule, body_of, item_due
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
-from bot.meetings.reading import MONTHS
+from bot.meetings.reading import MONTHS, clean
 from bot.meetings.reading import Window as Window
-from bot.meetings.reading import clean
 from bot.meetings.reading import find_kinds as find_kinds
 from bot.meetings.reading import find_window as find_window
 from bot.meetings.reading import kind_named as kind_named
@@ -111,8 +110,11 @@ _PLURAL_MEETINGS = re.compile(r"\bmeetings\b|\bupcoming\b|\bschedule\b|\bcalenda
 _ON = re.compile(r"\b(?:on|schedule[d]?|calendar|happening|planned)\b")
 """Words that ask what is on in a window."""
 _WINDOW_WORDS = frozenset(
-    "in during for within the next coming this last today tomorrow yesterday day days week "
-    "weeks month months jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    (
+        *("in", "during", "for", "within", "the", "next", "coming", "this", "last"),
+        *("today", "tomorrow", "yesterday", "day", "days", "week", "weeks", "month", "months"),
+        *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    )
 )
 _NEXT_OR_WHEN = re.compile(r"\bnext\b|\bwhen\b|\bupcoming\b")
 _PAST = re.compile(

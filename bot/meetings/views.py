@@ -59,9 +59,11 @@ NOTES_SHOWN = 3
 CANNOT_ANSWER = "I can't answer that yet. The closest questions I can answer:"
 MENTION_HELP = (
     "I can answer questions about the meeting schedule and the action plan, such as "
-    "`@tsagbot when is the next IRM?`, `@tsagbot what is due at the next TSAG?`, "
-    "`@tsagbot status of 50-18`, `@tsagbot which deadlines are this week?` or "
-    "`@tsagbot meetings next week`. `/meetings help` and `/action help` show more."
+    "`@tsagbot when is the next IRM?`, `@tsagbot when was the last TSAG?`, "
+    "`@tsagbot what is due at the next TSAG?`, `@tsagbot status of 50-18`, "
+    "`@tsagbot which deadlines are this week?`, `@tsagbot meetings in March`, "
+    "`@tsagbot agenda of the next IRM` or `@tsagbot what changed this week?`. "
+    "`/meetings help` and `/action help` show more."
 )
 
 
