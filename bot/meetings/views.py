@@ -55,7 +55,9 @@ NAME_LIMIT = 200
 CHANGES_SHOWN = 30
 """Items a "what changed" answer lists; the rest are counted."""
 CHANGE_CHUNKS = 8
-NOTES_SHOWN = 3
+CHANGES_CUT = "_…and more than this message can hold._ `/action ID` shows an item's history."
+NOTES_SHOWN = 2
+"""The latest notes a "what changed" line quotes for an item; the earlier are counted."""
 CANNOT_ANSWER = "I can't answer that yet. The closest questions I can answer:"
 MENTION_HELP = (
     "I can answer questions about the meeting schedule and the action plan, such as "
@@ -508,11 +510,10 @@ class MeetingViews:
             )
         changed = count(len(answer.changes), "item")
         intro = mrkdwn("*What changed{} {}* ({}): {}", by, window.label, span, changed)
-        view = {
-            "intro": intro,
-            "notes": chunk_lines(lines)[:CHANGE_CHUNKS],
-            "footer": self.footer(audience),
-        }
+        chunks = chunk_lines(lines)
+        if len(chunks) > CHANGE_CHUNKS:
+            chunks = [*chunks[: CHANGE_CHUNKS - 1], Mrkdwn(CHANGES_CUT)]
+        view = {"intro": intro, "notes": chunks, "footer": self.footer(audience)}
         return self._list(view, f"{changed} changed{by} {window.label}", audience)
 
     def suggestions(self, answer: Answer, audience: Audience) -> Reply:
@@ -642,7 +643,7 @@ def change_line(change: ItemChange) -> Mrkdwn:
             line += Mrkdwn(" (changed, then changed back)")
     notes = change.notes[-NOTES_SHOWN:]
     if notes:
-        line += Mrkdwn("; ") + Mrkdwn(" · ").join(mrkdwn("“{}”", one_line(n, 200)) for n in notes)
+        line += Mrkdwn("; ") + Mrkdwn(" · ").join(mrkdwn("“{}”", one_line(n, 150)) for n in notes)
     if len(change.notes) > NOTES_SHOWN:
         line += Mrkdwn(f" (and {len(change.notes) - NOTES_SHOWN} earlier notes)")
     return line
