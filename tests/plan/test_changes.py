@@ -88,4 +88,5 @@ def test_a_body_as_texts_write_it() -> None:
     sg17 = body_pattern("SG17")
     assert all(sg17.search(text) for text in ["SG17 to", "ITU-T SG 17", "Study Group 17's"])
     assert not any(sg17.search(text) for text in ["SG170", "SG1", "SG 7"])
-    assert body_pattern("TSB").search("TSB to") and not body_pattern("TSB").search("TSBDir")
+    assert body_pattern("TSB").search("TSB to")
+    assert not body_pattern("TSB").search("TSBDir")
