@@ -125,7 +125,8 @@ _CHANGES = re.compile(
     r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|(?:has|have) happened|what happened"
     r"|updated|updates|progress)\b"
 )
-_SINCE = re.compile(r"\bsince (?:the )?(?:last |previous |latest )?(?P<what>[a-z-]+(?: [a-z]+)?)")
+_SINCE = re.compile(r"\bsince (?P<what>[^,;?]*)")
+""""since the last TSAG": the meeting named after "since" is where the window starts."""
 _BODY = re.compile(
     r"\b(?P<body>sg ?\d{1,2}|study group \d{1,2}|tsbdir|tsb|tsag|bdt|br|council|membership)\b"
 )
@@ -255,16 +256,24 @@ def _changes(asked: Asked) -> Question | None:
         return None
     since = _SINCE.search(cleaned)
     anchor = find_kinds(since["what"]) if since else ()
-    rest = cleaned[: since.start()] + cleaned[since.end() :] if since and anchor else cleaned
-    body = _BODY.search(rest)
-    window = None if anchor else find_window(rest, asked.now, asked.tz, past=True)
+    window = None if anchor else find_window(cleaned, asked.now, asked.tz, past=True)
     return asked.question(
         CHANGES,
         kinds=anchor,
         window=window,
         past=bool(anchor),
-        body=body["body"].replace(" ", "").replace("studygroup", "sg").upper() if body else "",
+        body=_body(cleaned, since if anchor else None),
     )
+
+
+def _body(cleaned: str, since: re.Match[str] | None) -> str:
+    """The body a "what changed" question names (``SG17``), but not the meeting after
+    "since" ("since the last TSAG")."""
+    for match in _BODY.finditer(cleaned):
+        if since is not None and since.start() <= match.start() and kind_named(match["body"]):
+            continue
+        return match["body"].replace(" ", "").replace("studygroup", "sg").upper()
+    return ""
 
 
 def _about_a_meeting(kind: QuestionKind, words: re.Pattern[str]) -> Recognise:

@@ -72,6 +72,9 @@ VOCABULARY = frozenset(
         f"{' '.join(MONTHS)}"
     ).split()
 )
+_TARGETS = frozenset(w for w in VOCABULARY if len(w) >= 4) - {"tsags", "irms", "rpms"}
+"""The words a slip is read as: not the short ones, nor a kind's plural, which too many
+words are one letter away from ("tags", "rags")."""
 _WORD = re.compile(r"[a-z][a-z'-]+")
 
 
@@ -98,7 +101,7 @@ def _corrected(match: re.Match[str]) -> str:
     if word in VOCABULARY or len(word) < 4:
         return word
     found = process.extractOne(
-        word, VOCABULARY, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2
+        word, _TARGETS, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2
     )
     return str(found[0]) if found else word
 

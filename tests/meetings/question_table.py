@@ -225,6 +225,8 @@ QUESTIONS: list[Asked] = [
     Asked("TSAG deadlines", DEADLINES, ("tsag",), hides=("Fifth IRM",)),
     Asked("deadlnes in the next 10 days", DEADLINES, window="in the next 10 days"),
     Asked("deadlines in may", DEADLINES, window="in May 2026"),
+    Asked("deadlnes in janury", DEADLINES, window="in January 2027", shows=("Fifth IRM",)),
+    Asked("may I ask when the deadlines are?", DEADLINES, shows=("TSAG meeting, April 2026",)),
     Asked("deadlines this month", DEADLINES, window="this month", shows=("Fourth IRM",)),
     Asked("deadlines in April", DEADLINES, window="in April 2026", shows=("TSAG meeting, April",)),
     # what is due at a meeting
@@ -243,6 +245,7 @@ QUESTIONS: list[Asked] = [
     Asked("TSAG meetings in April", MEETINGS, ("tsag",), window="in April 2026"),
     Asked("what meetings were there last month?", MEETINGS, window="last month", shows=("Third",)),
     Asked("meetings in November", MEETINGS, window="in November 2026"),
+    Asked("metings next week", MEETINGS, window="next week", shows=("RG-WM",)),
     # what changed
     Asked(
         "what changed this week?",
@@ -290,6 +293,16 @@ QUESTIONS: list[Asked] = [
         shows=("50-06", "SG17 drafted the process"),
     ),
     Asked("progress since the last TSAG meeting", CHANGES, ("tsag",), past=True),
+    Asked("chnaged since teh last TSAG", CHANGES, ("tsag",), past=True, shows=("50-01",)),
+    Asked(
+        "what changed since the last TSAG for SG17?",
+        CHANGES,
+        ("tsag",),
+        past=True,
+        body="SG17",
+        shows=("50-23",),
+        hides=("50-01",),
+    ),
     # an item's status
     Asked("status of 50-18", STATUS, codes=("50-18",), shows=("periodic goals met",)),
     Asked("is 50-18 done?", STATUS, codes=("50-18",)),
