@@ -6,7 +6,7 @@ from the first to the first of the next month, "in January" the whole month
 (the coming January, or the last one for a question about the past, unless a
 year is given: "March 2027"); "in the next 14 days" runs from ``now`` to the
 end of the 14th day after today, so that the days the header names are the days
-the list covers.
+the list covers; "since Monday" from the start of the last Monday until ``now``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ _MONTH = re.compile(
     rf"|(?:in|during|of|for|since)\s+(?P<may>may)\b(?:\s+(?P<may_year>20\d\d))?"
     rf"|may\s+(?P<year_after_may>20\d\d))"
 )
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SINCE_DAY = re.compile(rf"\bsince (?:last )?(?P<day>{'|'.join(WEEKDAYS)}|yesterday|today)\b")
 _YEAR = re.compile(r"\b(?:in|during|for|of)\s+(?P<year>20\d\d)\b")
 
 # Words a question is made of; another word one slip away from one of these (two for
@@ -173,6 +175,17 @@ def month_window(
     return Window(local_midnight(first, tz), local_midnight(_next_month(first), tz), label)
 
 
+def since_day(name: str, now: datetime, tz: ZoneInfo) -> Window:
+    """ "since Monday": from the start of the last Monday before today (or of today,
+    yesterday) until now."""
+    today = local_date(now, tz)
+    if name in ("today", "yesterday"):
+        first = today - timedelta(days=1 if name == "yesterday" else 0)
+        return Window(local_midnight(first, tz), now, f"since {name}")
+    first = today - timedelta(days=(today.weekday() - WEEKDAYS.index(name) - 1) % 7 + 1)
+    return Window(local_midnight(first, tz), now, f"since {name.capitalize()}")
+
+
 def _month_number(word: str) -> int:
     return next(n for n, name in enumerate(MONTHS, start=1) if name.startswith(word[:3]))
 
@@ -188,6 +201,9 @@ def find_window(text: str, now: datetime, tz: ZoneInfo, *, past: bool = False) -
             said = count(number, match.group(2).rstrip("s"))
             last = local_date(now, tz) + timedelta(days=days + 1)
             return Window(now, local_midnight(last, tz), f"in the next {said}")
+    since = _SINCE_DAY.search(cleaned)
+    if since:
+        return since_day(since["day"], now, tz)
     named = _WINDOW_TEXT.search(cleaned)
     if named:
         return window_for(named.group(1), now, tz)

@@ -285,6 +285,14 @@ QUESTIONS: list[Asked] = [
         body="SG17",
         hides=("50-01",),
     ),
+    Asked(
+        "what changed since Monday?",
+        CHANGES,
+        window="since Monday",
+        shows=("50-20", "50-23"),
+        hides=("50-01",),
+    ),
+    Asked("anything updated since yesterday", CHANGES, window="since yesterday", shows=("50-23",)),
     Asked("chnaged last week", CHANGES, window="last week", shows=("Nothing was recorded",)),
     Asked(
         "what changed in January?",
