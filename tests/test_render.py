@@ -24,6 +24,7 @@ from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer as MeetingAnswer
 from bot.meetings.questions import ItemStatus, Question, Window
 from bot.meetings.views import Audience, MeetingViews, item_status_lines
+from bot.plan.changes import ItemChange
 from bot.plan.filters import Filter, State
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Hit
@@ -397,6 +398,24 @@ def meeting_replies(h: str) -> list[Reply]:
             question = Question(kind, window=window_or_none, text=h)
             answer = MeetingAnswer(question, meetings, meetings, due, statuses, 2, True)
             found.append(views.for_answer(answer, audience))
+        for kind in [ask.LAST_MEETING, *ask.ABOUT_A_MEETING]:
+            for past in (False, True):
+                question = Question(kind, text=h, past=past)
+                found.append(views.for_answer(MeetingAnswer(question, meetings[::-1]), audience))
+                found.append(views.for_answer(MeetingAnswer(question, meetings), audience))
+                nothing = MeetingAnswer(question, last_known=meetings[0])
+                found.append(views.for_answer(nothing, audience))
+        for kind in [ask.NEXT_MEETING, ask.DUE_AT_NEXT, ask.OVERVIEW, ask.MEETINGS, ask.DEADLINES]:
+            nothing = MeetingAnswer(Question(kind, text=h), last_known=meetings[0])
+            found.append(views.for_answer(nothing, audience))
+        changes = [ItemChange(h, h, h, "completed", [h] * 5, 6), ItemChange(h, h, h, h, [], 1)]
+        for question in [Question(ask.CHANGES, text=h, body=h), Question(ask.CHANGES, text=h)]:
+            changed = MeetingAnswer(question, changes=changes * 20, window=window)
+            found.append(views.for_answer(changed, audience))
+            found.append(views.for_answer(MeetingAnswer(question, window=window), audience))
+            found.append(views.for_answer(MeetingAnswer(question), audience))
+        unknown = MeetingAnswer(Question(ask.UNKNOWN, text=h), examples=[h, h, h])
+        found.append(views.for_answer(unknown, audience))
         found.append(views.item_status(statuses, audience))
         found += [views.card(meeting, due, audience) for meeting in meetings]
     found += [views.gone(), views.help(), views.unknown_command(Question(ask.UNKNOWN, text=h))]
@@ -505,6 +524,7 @@ REPLIES_CHECKED = {
     MeetingViews: {
         *("for_answer", "overview", "next_meeting", "due_at_next", "item_status", "deadlines"),
         *("meetings", "card", "gone", "help", "unknown_command", "mention_help"),
+        *("none_ahead", "last_meeting", "about_a_meeting", "changes", "suggestions"),
     },
 }
 

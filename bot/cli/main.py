@@ -8,6 +8,7 @@ one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +19,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
-from bot.cli.schedule import digest_command, meetings_group, reminders_command
+from bot.cli.schedule import digest_command, meetings_group, parse_moment, reminders_command
 from bot.cli.support import DB_HELP, Context, echo_json, fail, pass_context, share_db_option
-from bot.clock import system_clock
+from bot.clock import moved_clock, system_clock
 from bot.plan.editions import current_edition, edition_name, known_editions
 from bot.plan.importing import ImportFailed, import_path
 from bot.plan.merge import FieldChange, ImportSummary
@@ -333,19 +334,42 @@ def migrate_command(context: Context) -> None:
     click.echo(f"database {db.safe_url} is at schema revision {revisions}")
 
 
+AT_HELP = (
+    "Run on a moved clock that reads DATETIME now and runs on from there "
+    "(e.g. 2025-01-20, or '2025-02-11 12:30' in TSAGBOT_TIMEZONE, or ISO 8601 with an offset)."
+)
+
+
+def at_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--at DATETIME``: the command runs on a clock moved to that moment."""
+    return click.option("--at", "at", metavar="DATETIME", help=AT_HELP)(command)
+
+
+def _console(context: Context, at: str | None, *, user: str = CONSOLE_USER) -> Console:
+    """The console, on the clock ``--at`` moved (said on stderr), else the real one."""
+    if at:
+        moment = parse_moment(at, "--at", context)
+        context.clock = moved_clock(moment)
+        shown = moment.astimezone(context.settings.tz)
+        click.echo(f"(the clock reads {shown:%a %d %b %Y %H:%M %Z}, moved by --at)", err=True)
+    return Console(_services(context), user=user)
+
+
 @cli.command("ask")
 @click.argument("line")
 @click.option("--json", "as_json", is_flag=True, help="Print the Block Kit payload.")
 @click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id to ask as.")
+@at_option
 @pass_context
-def ask_command(context: Context, line: str, as_json: bool, user: str) -> None:
-    """Run one Slack command locally, e.g. tsagbot ask "/action 50-18"."""
-    console = Console(_services(context), user=user)
-    reply = console.command(*split_command(line))
+def ask_command(context: Context, line: str, as_json: bool, user: str, at: str | None) -> None:
+    """Run one Slack command, or ask a question, locally: tsagbot ask "/action 50-18",
+    tsagbot ask "@tsagbot when was the last IRM?" (the @tsagbot may be left out)."""
+    console = _console(context, at, user=user)
+    reply = console.ask(line)
     if as_json:
         echo_json(reply.messages())
     else:
-        click.echo(reply.as_text())
+        click.echo(reply.as_text() if reply.messages() else "(no answer)")
     if reply.status != 200:
         sys.exit(1)
 
@@ -355,10 +379,13 @@ def ask_command(context: Context, line: str, as_json: bool, user: str) -> None:
 @click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id posting.")
 @click.option("--channel", default=CONSOLE_CHANNEL, show_default=True, help="Slack channel id.")
 @click.option("--json", "as_json", is_flag=True, help="Print the Web API calls as JSON.")
+@at_option
 @pass_context
-def say_command(context: Context, text: str, user: str, channel: str, as_json: bool) -> None:
+def say_command(
+    context: Context, text: str, user: str, channel: str, as_json: bool, at: str | None
+) -> None:
     """Post a channel message locally, e.g. tsagbot say "50-18 done, see TD206"."""
-    console = Console(_services(context), user=user)
+    console = _console(context, at, user=user)
     reply = console.message(text, channel=channel)
     if as_json:
         echo_json(reply.messages())
@@ -369,11 +396,12 @@ def say_command(context: Context, text: str, user: str, channel: str, as_json: b
 
 
 @cli.command("console")
+@at_option
 @pass_context
-def console_command(context: Context) -> None:
+def console_command(context: Context, at: str | None = None) -> None:
     """Talk to the bot here, as in Slack: /action 50-18, /meetings, @tsagbot and a question,
     or any other line, posted as a channel message (50-18 done), as tsagbot say does."""
-    console = Console(_services(context))
+    console = _console(context, at)
     click.echo(
         "tsagbot console: type /action 50-18, /meetings irm, "
         "@tsagbot when is the next TSAG?, or post 50-18 in progress, see TD206; 'quit' ends."
@@ -388,10 +416,13 @@ def console_command(context: Context) -> None:
             return
         if not line.strip():
             continue
-        if not line.lstrip().startswith("/"):  # a mention, or a channel message as `say`
+        if line.lstrip().startswith("@"):  # a question, as a mention
+            reply = console.ask(line)
+            click.echo(reply.as_text() if reply.messages() else "(no answer)")
+            continue
+        if not line.lstrip().startswith("/"):  # a channel message, as `tsagbot say`
             reply = console.message(line.strip())
-            empty = "(no answer)" if line.lstrip().startswith("@") else "(nothing recorded)"
-            click.echo(reply.as_text() if reply.messages() else empty)
+            click.echo(reply.as_text() if reply.messages() else "(nothing recorded)")
             continue
         click.echo(console.command(*split_command(line)).as_text())
 

@@ -52,6 +52,14 @@ def next_meeting(session: Session, now: datetime, kinds: Collection[str] = ()) -
     return found[0] if found else None
 
 
+def last_meeting(session: Session, now: datetime, kinds: Collection[str] = ()) -> Meeting | None:
+    """The meeting that started last before ``now`` (one on now included)."""
+    query = select(Meeting).where(Meeting.start <= now).options(selectinload(Meeting.agenda))
+    if kinds:
+        query = query.where(Meeting.kind.in_(kinds))
+    return session.scalars(query.order_by(Meeting.start.desc(), Meeting.id.desc())).first()
+
+
 def deadlines(
     session: Session,
     now: datetime,

@@ -1,25 +1,31 @@
 """Questions about the schedule and the plan, as plain data: what is asked, and the answer.
 
-``/meetings``, questions asked by mentioning the bot and the console all come
-here: :func:`parse_command` reads the argument of ``/meetings``, :func:`classify`
-reads a question in words, and :func:`answer` looks the answer up.  Nothing in
-this module knows about Slack; the caller passes the clock's ``now`` and the
-zone (Geneva) in which "this week" and "today" are meant.
+``/meetings``, questions asked by mentioning the bot, replies in the bot's
+threads, the console and ``tsagbot ask`` all come here: :func:`parse_command`
+reads the argument of ``/meetings``, :func:`classify` reads a question in words,
+and :func:`answer` looks the answer up.  Nothing in this module knows about
+Slack; the caller passes the clock's ``now`` and the zone (Geneva) in which
+"this week" and "today" are meant.
 
-A question is one of:
+Questions are routed by :data:`HANDLERS`, an ordered list: the first handler
+that recognises the words makes the :class:`Question`, and the same handler
+answers it from the data.  A new kind of question is one more line there (and
+its view in :mod:`bot.meetings.views`).  A question no handler recognises gets
+the handlers' example questions that come closest to its words.
 
-* ``next_meeting``: "when is the next IRM?", "next meeting", "when is TSAG?"
-* ``due_at_next``: "what is due at the next TSAG?"
+The kinds of question:
+
+* ``help``: "help", "what can you do?"
 * ``item_status``: "status of 50-18", "50-18?", "is 50-18 done"
-* ``deadlines``: "which deadlines are this week?", "next deadlines"
-* ``meetings``: "meetings this week", "what is on next week", "upcoming meetings"
-* ``overview``: ``/meetings`` and ``/meetings irm``: next meetings and deadlines
-* ``help`` and ``unknown``.
-
-Windows are local days: "this week" runs from Monday 00:00 to the next Monday
-00:00 in ``tz`` (167 or 169 hours in a week the clocks change), "this month"
-from the first to the first of the next month; "in the next 14 days" runs from
-``now`` for 14 times 24 hours.
+* ``changes``: "what changed this week?", "since the last TSAG?", "what did SG17 change?"
+* ``meeting_link``, ``meeting_agenda``, ``meeting_documents``: "link to join the IRM?",
+  "agenda of the next IRM", "what was on the agenda of the last TSAG?"
+* ``deadlines``: "which deadlines are this week?", "deadlines in January?"
+* ``due_at_next``: "what is due at the next TSAG?"
+* ``meetings``: "meetings this week", "meetings in March 2027", "upcoming meetings"
+* ``last_meeting``: "when was the last IRM?", "last TSAG"
+* ``next_meeting``: "when is the next IRM?", "next meeting", "when is TSAG?"
+* ``overview`` (``/meetings`` and ``/meetings irm`` only) and ``unknown``.
 """
 
 from __future__ import annotations
@@ -31,17 +37,25 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.meetings import queries
 from bot.meetings.milestones import Schedule, body_of, item_due
-from bot.meetings.model import MeetingKind, parse_kind
+from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
-from bot.meetings.when import local_date, local_midnight
-from bot.plan.ids import normalize_dashes
+from bot.meetings.reading import MONTHS, clean
+from bot.meetings.reading import Window as Window
+from bot.meetings.reading import find_kinds as find_kinds
+from bot.meetings.reading import find_window as find_window
+from bot.meetings.reading import kind_named as kind_named
+from bot.meetings.reading import mentions as mentions
+from bot.meetings.reading import strip_mentions as strip_mentions
+from bot.meetings.reading import window_for as window_for
+from bot.meetings.when import local_date
+from bot.plan.changes import ItemChange, changes_between
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import active_item, flags, state_phrase
-from bot.render import count
 from bot.store.models import Meeting
 
 
@@ -49,61 +63,79 @@ class QuestionKind(StrEnum):
     """What a question asks (see the module docstring)."""
 
     NEXT_MEETING = "next_meeting"
+    LAST_MEETING = "last_meeting"
+    MEETING_LINK = "meeting_link"
+    MEETING_AGENDA = "meeting_agenda"
+    MEETING_DOCUMENTS = "meeting_documents"
     DUE_AT_NEXT = "due_at_next"
     ITEM_STATUS = "item_status"
     DEADLINES = "deadlines"
     MEETINGS = "meetings"
+    CHANGES = "changes"
     OVERVIEW = "overview"
     HELP = "help"
     UNKNOWN = "unknown"
 
 
 NEXT_MEETING = QuestionKind.NEXT_MEETING
+LAST_MEETING = QuestionKind.LAST_MEETING
+MEETING_LINK = QuestionKind.MEETING_LINK
+MEETING_AGENDA = QuestionKind.MEETING_AGENDA
+MEETING_DOCUMENTS = QuestionKind.MEETING_DOCUMENTS
 DUE_AT_NEXT = QuestionKind.DUE_AT_NEXT
 ITEM_STATUS = QuestionKind.ITEM_STATUS
 DEADLINES = QuestionKind.DEADLINES
 MEETINGS = QuestionKind.MEETINGS
+CHANGES = QuestionKind.CHANGES
 OVERVIEW = QuestionKind.OVERVIEW
 HELP = QuestionKind.HELP
 UNKNOWN = QuestionKind.UNKNOWN
+ABOUT_A_MEETING = frozenset({MEETING_LINK, MEETING_AGENDA, MEETING_DOCUMENTS})
 
 PAGE_SIZE = 8
 """Meetings (or deadlines) on one page of a list."""
 OVERVIEW_DEADLINES = 5
-MAX_WINDOW_DAYS = 366
+SUGGESTIONS = 3
+RECENT_DAYS = 7
+"""What "what changed?" covers when it names no window."""
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_KIND_TEXT = re.compile(
-    r"\b(inter-?regional(?: meetings?)?|irms?|tsags?|wtsa|assembly"
-    r"|working[ -]part(?:y|ies)|wps?|rapporteur[ -]groups?|rgs?"
-    r"|regional(?: preparatory)?(?: meetings?)?|rpms?)\b"
-)
-_PLURAL = {"working parties": "working party", "working-parties": "working party"}
 _HELP_TEXT = re.compile(
     r"^(?:help|usage|hi|hello|hey|what can you (?:do|answer|tell me)|how does this work"
     r"|how do i use (?:you|this|it))$"
 )
 _DEADLINE = re.compile(r"\bdeadlines?\b")
 _DUE = re.compile(r"\bdue\b")
-_MEETING_WORD = re.compile(r"\bmeetings?\b")
+_MEETING_WORD = re.compile(r"\bmeet(?:ings?)?\b")
 _PLURAL_MEETINGS = re.compile(r"\bmeetings\b|\bupcoming\b|\bschedule\b|\bcalendar\b")
-_NEXT_OR_WHEN = re.compile(r"\bnext\b|\bwhen\b|\bupcoming\b")
-_NEXT_DAYS = re.compile(
-    r"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3})\s+(days?|weeks?)\b"
+_ON = re.compile(r"\b(?:on|schedule[d]?|calendar|happening|planned)\b")
+"""Words that ask what is on in a window."""
+_WINDOW_WORDS = frozenset(
+    (
+        *("in", "during", "for", "within", "the", "next", "coming", "this", "last"),
+        *("today", "tomorrow", "yesterday", "day", "days", "week", "weeks", "month", "months"),
+        *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    )
 )
-_WINDOW_TEXT = re.compile(r"\b(today|tomorrow|this week|next week|this month|next month)\b")
+_NEXT_OR_WHEN = re.compile(r"\bnext\b|\bwhen\b|\bupcoming\b")
+_PAST = re.compile(
+    r"\b(?:last|previous|latest|most recent|past|was|were|did|happened|held|took place)\b"
+)
+_NEXT = re.compile(r"\b(?:next|upcoming|coming)\b")
+_CHANGES = re.compile(
+    r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|(?:has|have) happened|what happened"
+    r"|updated|updates|progress)\b"
+)
+_SINCE = re.compile(r"\bsince (?P<what>[^,;?]*)")
+""""since the last TSAG": the meeting named after "since" is where the window starts."""
+_BODY = re.compile(
+    r"\b(?P<body>sg ?\d{1,2}|study group \d{1,2}|tsbdir|tsb|tsag|bdt|br|council|membership)\b"
+)
+_LINK = re.compile(r"\b(?:link|join|joining|zoom|webex|url|dial-?in|connect)\b")
+_AGENDA = re.compile(r"\bagenda\b")
+_DOCUMENTS = re.compile(r"\b(?:documents?|docs|papers)\b")
 _COMMAND_DEADLINES = re.compile(r"^deadlines?(?:\s+(?P<rest>.*))?$")
 _OVERVIEW_WORDS = frozenset({"", "all", "next", "upcoming", "list", "meetings", "schedule"})
 _COMMAND_HELP = frozenset({"help", "?", "-h", "--help", "usage"})
-
-
-@dataclass(frozen=True)
-class Window:
-    """A span of time, ``start`` included and ``end`` excluded, as the asker named it."""
-
-    start: datetime
-    end: datetime
-    label: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +145,11 @@ class Question:
     codes: tuple[str, ...] = ()
     window: Window | None = None
     text: str = ""
+    past: bool = False
+    """About a meeting that was (the last one), not the next one; for "what changed",
+    since the last meeting of ``kinds``."""
+    body: str = ""
+    """The body asked about: "what did SG17 change?" (upper case, no space: ``SG17``)."""
 
 
 @dataclass(frozen=True)
@@ -139,164 +176,265 @@ class Answer:
     page: int = 1
     more: bool = False
     """More meetings (or deadlines) than this page shows."""
+    changes: list[ItemChange] = field(default_factory=list)
+    window: Window | None = None
+    """The window the answer covers, where the question named it only by a meeting
+    ("since the last TSAG") or not at all."""
+    examples: list[str] = field(default_factory=list)
+    """For a question no handler answers: the closest questions one does."""
+    last_known: Meeting | None = None
+    """When nothing is ahead: the last meeting the schedule holds, if any."""
 
 
-# -- reading the text ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Asked:
+    """A question's words as the recognisers read them, and the moment it is asked at."""
+
+    text: str
+    cleaned: str
+    now: datetime
+    tz: ZoneInfo
+
+    @property
+    def kinds(self) -> tuple[MeetingKind, ...]:
+        return find_kinds(self.cleaned)
+
+    @property
+    def past(self) -> bool:
+        return bool(_PAST.search(self.cleaned)) and not _NEXT.search(self.cleaned)
+
+    def window(self, *, past: bool = False) -> Window | None:
+        return find_window(self.cleaned, self.now, self.tz, past=past)
+
+    def about_meetings(self) -> bool:
+        return bool(self.kinds or _MEETING_WORD.search(self.cleaned))
+
+    def question(self, kind: QuestionKind, **fields: object) -> Question:
+        return Question(kind, text=self.text, **fields)  # type: ignore[arg-type]
 
 
-def mentions(text: str, user_id: str | None) -> bool:
-    """Whether a message's text mentions ``user_id`` (``<@U123>``, ``<@U123|name>``)."""
-    return bool(user_id) and any(m.group(1) == user_id for m in _MENTION.finditer(text))
+@dataclass(frozen=True)
+class Lookup:
+    """What an answer is looked up with: the database, the moment and zone, the page."""
+
+    session: Session
+    now: datetime
+    tz: ZoneInfo
+    page: int = 1
 
 
-def strip_mentions(text: str) -> str:
-    return " ".join(_MENTION.sub(" ", text).split())
+Recognise = Callable[[Asked], Question | None]
+Respond = Callable[[Question, Lookup], Answer]
 
 
-def _clean(text: str) -> str:
-    text = normalize_dashes(strip_mentions(text)).lower()
-    text = text.replace("\u2019", "'").replace("&amp;", "&")
-    return " ".join(text.split()).strip(" .!?,;:")
+@dataclass(frozen=True)
+class Handler:
+    """One kind of question: whether words ask it, how it is answered, and examples of it
+    (offered to a question nobody recognises)."""
+
+    kind: QuestionKind
+    recognise: Recognise
+    respond: Respond
+    examples: tuple[str, ...] = ()
 
 
-def find_kinds(text: str) -> tuple[MeetingKind, ...]:
-    """The kinds of meeting a text names, in the order it names them."""
-    found: dict[MeetingKind, None] = {}
-    for match in _KIND_TEXT.finditer(_clean(text)):
-        kind = kind_named(match.group(1))
-        if kind is not None:
-            found[kind] = None
-    return tuple(found)
+# -- recognising -----------------------------------------------------------------------------
 
 
-def kind_named(word: str) -> MeetingKind | None:
-    """:func:`parse_kind` that also reads plurals and "meeting": ``IRMs``, ``TSAG meetings``."""
-    word = re.sub(r"\s+meetings?$", "", word.strip())
-    word = _PLURAL.get(word, word)
-    return parse_kind(word) or parse_kind(word.removesuffix("s"))
+def _help(asked: Asked) -> Question | None:
+    return asked.question(HELP) if not asked.cleaned or _HELP_TEXT.match(asked.cleaned) else None
 
 
-def window_for(name: str, now: datetime, tz: ZoneInfo) -> Window:
-    """``today``, ``tomorrow``, ``this week``, ``next week``, ``this month``, ``next month``."""
-    today = local_date(now, tz)
-    if name in ("today", "tomorrow"):
-        first = today + timedelta(days=1 if name == "tomorrow" else 0)
-        last = first + timedelta(days=1)
-    elif name.endswith("week"):
-        first = today - timedelta(days=today.weekday())
-        if name == "next week":
-            first += timedelta(days=7)
-        last = first + timedelta(days=7)
-    else:
-        first = today.replace(day=1)
-        if name == "next month":
-            first = _next_month(first)
-        last = _next_month(first)
-    return Window(local_midnight(first, tz), local_midnight(last, tz), name)
+def _item_status(asked: Asked) -> Question | None:
+    codes = tuple(parse_message(strip_mentions(asked.text)).mentioned)
+    return asked.question(ITEM_STATUS, codes=codes) if codes else None
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def _changes(asked: Asked) -> Question | None:
+    cleaned = asked.cleaned
+    if not _CHANGES.search(cleaned):
+        return None
+    since = _SINCE.search(cleaned)
+    anchor = find_kinds(since["what"]) if since else ()
+    window = None if anchor else find_window(cleaned, asked.now, asked.tz, past=True)
+    return asked.question(
+        CHANGES,
+        kinds=anchor,
+        window=window,
+        past=bool(anchor),
+        body=_body(cleaned, since if anchor else None),
+    )
 
 
-def find_window(text: str, now: datetime, tz: ZoneInfo) -> Window | None:
-    cleaned = _clean(text)
-    match = _NEXT_DAYS.search(cleaned)
-    if match:
-        number = int(match.group(1))
-        days = number * (7 if match.group(2).startswith("week") else 1)
-        if 0 < days <= MAX_WINDOW_DAYS:
-            said = count(number, match.group(2).rstrip("s"))
-            return Window(now, now + timedelta(days=days), f"in the next {said}")
-    named = _WINDOW_TEXT.search(cleaned)
-    return window_for(named.group(1), now, tz) if named else None
+def _body(cleaned: str, since: re.Match[str] | None) -> str:
+    """The body a "what changed" question names (``SG17``), but not the meeting after
+    "since" ("since the last TSAG")."""
+    for match in _BODY.finditer(cleaned):
+        if since is not None and since.start() <= match.start() and kind_named(match["body"]):
+            continue
+        return match["body"].replace(" ", "").replace("studygroup", "sg").upper()
+    return ""
 
 
-def classify(text: str, now: datetime, tz: ZoneInfo) -> Question:
-    """What a question in words asks (see the module docstring)."""
-    cleaned = _clean(text)
-    if _HELP_TEXT.match(cleaned) or not cleaned:
-        return Question(HELP, text=text)
-    codes = tuple(parse_message(strip_mentions(text)).mentioned)
-    if codes:
-        return Question(ITEM_STATUS, codes=codes, text=text)
-    kinds = find_kinds(cleaned)
-    window = find_window(cleaned, now, tz)
-    if _DEADLINE.search(cleaned):
-        return Question(DEADLINES, kinds, window=window, text=text)
-    if _DUE.search(cleaned):
-        if window is not None:  # "what is due this week": the deadlines in it
-            return Question(DEADLINES, kinds, window=window, text=text)
-        return Question(DUE_AT_NEXT, kinds, text=text)
-    if window is not None:
-        return Question(MEETINGS, kinds, window=window, text=text)
-    if _PLURAL_MEETINGS.search(cleaned) and not re.search(r"\bnext meeting\b", cleaned):
-        return Question(MEETINGS, kinds, text=text)
-    if kinds or (_MEETING_WORD.search(cleaned) and _NEXT_OR_WHEN.search(cleaned)):
-        return Question(NEXT_MEETING, kinds, text=text)
-    return Question(UNKNOWN, text=text)
+def _about_a_meeting(kind: QuestionKind, words: re.Pattern[str]) -> Recognise:
+    def recognise(asked: Asked) -> Question | None:
+        if not words.search(asked.cleaned):
+            return None
+        if kind != MEETING_AGENDA and not (asked.about_meetings() or kind == MEETING_LINK):
+            return None
+        return asked.question(kind, kinds=asked.kinds, past=asked.past)
+
+    return recognise
 
 
-def parse_command(text: str, now: datetime, tz: ZoneInfo) -> Question:
-    """The argument of ``/meetings``: a kind, ``deadlines [kind]``, ``help``, or a question."""
-    cleaned = _clean(text)
-    if cleaned in _COMMAND_HELP:
-        return Question(HELP, text=text)
-    if cleaned in _OVERVIEW_WORDS:
-        return Question(OVERVIEW, text=text)
-    kind = kind_named(cleaned)
-    if kind is not None:
-        return Question(OVERVIEW, (kind,), text=text)
-    match = _COMMAND_DEADLINES.match(cleaned)
-    if match:
-        rest = match["rest"] or ""
-        kinds = find_kinds(rest)
-        window = find_window(rest, now, tz)
-        if not rest or kinds or window:
-            return Question(DEADLINES, kinds, window=window, text=text)
-        return Question(UNKNOWN, text=text)
-    question = classify(text, now, tz)
-    return question if question.kind != HELP else Question(UNKNOWN, text=text)
+def _deadlines(asked: Asked) -> Question | None:
+    cleaned = asked.cleaned
+    if _DEADLINE.search(cleaned) or (_DUE.search(cleaned) and asked.window()):
+        # "what is due this week": the deadlines in it
+        return asked.question(DEADLINES, kinds=asked.kinds, window=asked.window(past=asked.past))
+    return None
+
+
+def _due_at_next(asked: Asked) -> Question | None:
+    return asked.question(DUE_AT_NEXT, kinds=asked.kinds) if _DUE.search(asked.cleaned) else None
+
+
+def _meetings(asked: Asked) -> Question | None:
+    window = asked.window(past=asked.past)
+    if window is not None and (asked.about_meetings() or _asks_what_is_on(asked.cleaned)):
+        return asked.question(MEETINGS, kinds=asked.kinds, window=window)
+    cleaned = asked.cleaned
+    plural = _PLURAL_MEETINGS.search(cleaned) and not re.search(r"\bnext meeting\b", cleaned)
+    return asked.question(MEETINGS, kinds=asked.kinds) if plural and not asked.past else None
+
+
+def _asks_what_is_on(cleaned: str) -> bool:
+    """ "What's on next week?", or a window alone (``/meetings this week``, ``march 2027``)."""
+    alone = all(
+        word in _WINDOW_WORDS or word in MONTHS or word.isdigit() for word in cleaned.split()
+    )
+    return alone or bool(_ON.search(cleaned))
+
+
+def _last_meeting(asked: Asked) -> Question | None:
+    if asked.past and asked.about_meetings():
+        return asked.question(LAST_MEETING, kinds=asked.kinds, past=True)
+    return None
+
+
+def _next_meeting(asked: Asked) -> Question | None:
+    cleaned = asked.cleaned
+    if asked.kinds or (_MEETING_WORD.search(cleaned) and _NEXT_OR_WHEN.search(cleaned)):
+        return asked.question(NEXT_MEETING, kinds=asked.kinds)
+    return None
 
 
 # -- answering -------------------------------------------------------------------------------
 
 
-def answer(
-    session: Session, question: Question, now: datetime, tz: ZoneInfo, *, page: int = 1
-) -> Answer:
-    """Look up what ``question`` asks, at ``now``; ``page`` pages a list of meetings."""
-    page = max(page, 1)
-    kinds = [kind.value for kind in question.kinds]
-    if question.kind == OVERVIEW:
-        meetings, more = _page(
-            lambda limit: queries.upcoming(session, now, kinds=kinds, limit=limit), page
+def _kind_values(question: Question) -> list[str]:
+    return [kind.value for kind in question.kinds]
+
+
+def _nothing_ahead(found: Answer, look: Lookup) -> Answer:
+    """An answer with nothing ahead says when the last meeting of the kinds asked was."""
+    if not found.meetings and not found.deadlines:
+        found.last_known = queries.last_meeting(
+            look.session, look.now, _kind_values(found.question)
         )
-        found = Answer(question, meetings=meetings, page=page, more=more)
-        if page == 1:
-            found.deadlines = queries.deadlines(session, now, kinds=kinds, limit=OVERVIEW_DEADLINES)
-        return found
-    if question.kind == NEXT_MEETING:
-        meeting = queries.next_meeting(session, now, kinds)
-        return Answer(question, meetings=[meeting] if meeting else [])
-    if question.kind == DUE_AT_NEXT:
-        return _due_at_next(session, question, now, tz, kinds)
-    if question.kind == ITEM_STATUS:
-        return Answer(question, items=item_statuses(session, question.codes, now, tz))
-    if question.kind == DEADLINES:
-        start, until = _span(question.window, now)
-        deadlines, more = _page(
-            lambda limit: queries.deadlines(session, start, kinds=kinds, until=until, limit=limit),
-            page,
+    return found
+
+
+def _answer_overview(question: Question, look: Lookup) -> Answer:
+    kinds = _kind_values(question)
+    meetings, more = _page(
+        lambda limit: queries.upcoming(look.session, look.now, kinds=kinds, limit=limit), look.page
+    )
+    found = Answer(question, meetings=meetings, page=look.page, more=more)
+    if look.page == 1:
+        found.deadlines = queries.deadlines(
+            look.session, look.now, kinds=kinds, limit=OVERVIEW_DEADLINES
         )
-        return Answer(question, deadlines=deadlines, page=page, more=more)
-    if question.kind == MEETINGS:
-        start, until = _span(question.window, now)
-        meetings, more = _page(
-            lambda limit: queries.upcoming(session, start, kinds=kinds, until=until, limit=limit),
-            page,
-        )
-        return Answer(question, meetings=meetings, page=page, more=more)
+    return _nothing_ahead(found, look) if look.page == 1 else found
+
+
+def _answer_next_meeting(question: Question, look: Lookup) -> Answer:
+    meeting = queries.next_meeting(look.session, look.now, _kind_values(question))
+    return _nothing_ahead(Answer(question, meetings=[meeting] if meeting else []), look)
+
+
+def _answer_last_meeting(question: Question, look: Lookup) -> Answer:
+    meeting = queries.last_meeting(look.session, look.now, _kind_values(question))
+    return Answer(question, meetings=[meeting] if meeting else [])
+
+
+def _answer_about_a_meeting(question: Question, look: Lookup) -> Answer:
+    """The meeting an agenda, documents or link question is about: the last one of the
+    kinds asked for if it asks about the past, else the next (or the one on now)."""
+    if question.past:
+        return _answer_last_meeting(question, look)
+    return _answer_next_meeting(question, look)
+
+
+def _answer_due_at_next(question: Question, look: Lookup) -> Answer:
+    """The next meeting of the kind asked for, or, for "the next meeting", the next one
+    a milestone can name (a TSAG, WTSA, IRM, regional meeting or Council)."""
+    kinds = _kind_values(question)
+    candidates = queries.upcoming(look.session, look.now, kinds=kinds, limit=1 if kinds else None)
+    meeting = next((m for m in candidates if kinds or body_of(m)), None)
+    if meeting is None:
+        return _nothing_ahead(Answer(question), look)
+    due = queries.items_due_at(look.session, meeting, queries.schedule(look.session, look.tz))
+    return Answer(question, meetings=[meeting], due=due)
+
+
+def _answer_item_status(question: Question, look: Lookup) -> Answer:
+    return Answer(question, items=item_statuses(look.session, question.codes, look.now, look.tz))
+
+
+def _answer_deadlines(question: Question, look: Lookup) -> Answer:
+    start, until = _span(question.window, look.now)
+    deadlines, more = _page(
+        lambda limit: queries.deadlines(
+            look.session, start, kinds=_kind_values(question), until=until, limit=limit
+        ),
+        look.page,
+    )
+    found = Answer(question, deadlines=deadlines, page=look.page, more=more)
+    return found if question.window else _nothing_ahead(found, look)
+
+
+def _answer_meetings(question: Question, look: Lookup) -> Answer:
+    start, until = _span(question.window, look.now)
+    meetings, more = _page(
+        lambda limit: queries.upcoming(
+            look.session, start, kinds=_kind_values(question), until=until, limit=limit
+        ),
+        look.page,
+    )
+    found = Answer(question, meetings=meetings, page=look.page, more=more)
+    return found if question.window else _nothing_ahead(found, look)
+
+
+def _answer_changes(question: Question, look: Lookup) -> Answer:
+    window = question.window
+    if question.past:
+        meeting = queries.last_meeting(look.session, look.now, _kind_values(question))
+        if meeting is None:
+            return Answer(question)
+        window = Window(meeting.start, look.now, f"since {meeting.name}")
+        found = Answer(question, meetings=[meeting], window=window)
+    else:
+        if window is None:
+            start = look.now - timedelta(days=RECENT_DAYS)
+            window = Window(start, look.now, f"in the last {RECENT_DAYS} days")
+        found = Answer(question, window=window)
+    end = min(window.end, look.now)
+    found.changes = changes_between(look.session, window.start, end, body=question.body)
+    return found
+
+
+def _answer_nothing(question: Question, _look: Lookup) -> Answer:
     return Answer(question)
 
 
@@ -311,19 +449,6 @@ def _page(fetch: Callable[[int], list[Meeting]], page: int) -> tuple[list[Meetin
     rows = fetch(page * PAGE_SIZE + 1)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return shown, len(rows) > page * PAGE_SIZE
-
-
-def _due_at_next(
-    session: Session, question: Question, now: datetime, tz: ZoneInfo, kinds: list[str]
-) -> Answer:
-    """The next meeting of the kind asked for, or, for "the next meeting", the next one
-    a milestone can name (a TSAG, WTSA, IRM, regional meeting or Council)."""
-    candidates = queries.upcoming(session, now, kinds=kinds, limit=None if not kinds else 1)
-    meeting = next((m for m in candidates if kinds or body_of(m)), None)
-    if meeting is None:
-        return Answer(question)
-    due = queries.items_due_at(session, meeting, queries.schedule(session, tz))
-    return Answer(question, meetings=[meeting], due=due)
 
 
 def item_statuses(
@@ -350,6 +475,122 @@ def item_statuses(
                 due_at=upcoming.meeting.name if upcoming and upcoming.meeting else "",
             )
         )
+    return found
+
+
+# -- the router ------------------------------------------------------------------------------
+
+HANDLERS: tuple[Handler, ...] = (
+    Handler(HELP, _help, _answer_nothing, ("what can you do?",)),
+    Handler(ITEM_STATUS, _item_status, _answer_item_status, ("status of 50-18", "is 50-18 done?")),
+    Handler(
+        CHANGES,
+        _changes,
+        _answer_changes,
+        (
+            "what changed this week?",
+            "what changed since the last TSAG?",
+            "what did SG17 change this month?",
+        ),
+    ),
+    Handler(
+        MEETING_LINK,
+        _about_a_meeting(MEETING_LINK, _LINK),
+        _answer_about_a_meeting,
+        ("link to join the next IRM?",),
+    ),
+    Handler(
+        MEETING_AGENDA,
+        _about_a_meeting(MEETING_AGENDA, _AGENDA),
+        _answer_about_a_meeting,
+        ("agenda of the next IRM", "what was on the agenda of the last TSAG?"),
+    ),
+    Handler(
+        MEETING_DOCUMENTS,
+        _about_a_meeting(MEETING_DOCUMENTS, _DOCUMENTS),
+        _answer_about_a_meeting,
+        ("documents of the last TSAG meeting",),
+    ),
+    Handler(
+        DEADLINES,
+        _deadlines,
+        _answer_deadlines,
+        ("which deadlines are this week?", "deadlines in January?", "next deadlines"),
+    ),
+    Handler(DUE_AT_NEXT, _due_at_next, _answer_due_at_next, ("what is due at the next TSAG?",)),
+    Handler(
+        MEETINGS,
+        _meetings,
+        _answer_meetings,
+        ("meetings next week", "meetings in March 2027", "meetings in the next 30 days"),
+    ),
+    Handler(LAST_MEETING, _last_meeting, _answer_last_meeting, ("when was the last IRM?",)),
+    Handler(
+        NEXT_MEETING, _next_meeting, _answer_next_meeting, ("when is the next IRM?", "next TSAG")
+    ),
+)
+"""The questions tsagbot answers, in the order they are tried: the first that
+recognises the words answers them."""
+
+_RESPONDERS: dict[QuestionKind, Respond] = {
+    OVERVIEW: _answer_overview,
+    UNKNOWN: _answer_nothing,
+    **{handler.kind: handler.respond for handler in HANDLERS},
+}
+
+
+def examples() -> list[str]:
+    """Every example question the handlers give, in their order."""
+    return [example for handler in HANDLERS for example in handler.examples]
+
+
+def closest_examples(text: str, limit: int = SUGGESTIONS) -> list[str]:
+    """The example questions whose words come closest to ``text``'s."""
+    cleaned = clean(text)
+    every = [example for example in examples() if example != "what can you do?"]
+    found = process.extract(cleaned, every, scorer=fuzz.token_set_ratio, limit=limit)
+    return [str(choice) for choice, _score, _index in found]
+
+
+def classify(text: str, now: datetime, tz: ZoneInfo) -> Question:
+    """What a question in words asks: the first handler that recognises it says."""
+    asked = Asked(text, clean(text), now, tz)
+    for handler in HANDLERS:
+        question = handler.recognise(asked)
+        if question is not None:
+            return question
+    return Question(UNKNOWN, text=text)
+
+
+def parse_command(text: str, now: datetime, tz: ZoneInfo) -> Question:
+    """The argument of ``/meetings``: a kind, ``deadlines [kind]``, ``help``, or a question."""
+    cleaned = clean(text)
+    if cleaned in _COMMAND_HELP:
+        return Question(HELP, text=text)
+    if cleaned in _OVERVIEW_WORDS:
+        return Question(OVERVIEW, text=text)
+    kind = kind_named(cleaned)
+    if kind is not None:
+        return Question(OVERVIEW, (kind,), text=text)
+    match = _COMMAND_DEADLINES.match(cleaned)
+    if match:
+        rest = match["rest"] or ""
+        kinds = find_kinds(rest)
+        window = find_window(rest, now, tz)
+        if not rest or kinds or window:
+            return Question(DEADLINES, kinds, window=window, text=text)
+        return Question(UNKNOWN, text=text)
+    question = classify(text, now, tz)
+    return question if question.kind != HELP else Question(UNKNOWN, text=text)
+
+
+def answer(
+    session: Session, question: Question, now: datetime, tz: ZoneInfo, *, page: int = 1
+) -> Answer:
+    """Look up what ``question`` asks, at ``now``; ``page`` pages a list of meetings."""
+    found = _RESPONDERS[question.kind](question, Lookup(session, now, tz, max(page, 1)))
+    if question.kind == UNKNOWN:
+        found.examples = closest_examples(question.text)
     return found
 
 

@@ -22,6 +22,7 @@ from bot.meetings import display
 from bot.meetings import questions as ask
 from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer, ItemStatus, Question, Window
+from bot.plan.changes import ItemChange
 from bot.render import (
     CHUNK,
     Mrkdwn,
@@ -51,11 +52,20 @@ ROWS_SHOWN = 10
 """Meetings (and deadlines) one list shows at most, whatever it is given: a section each."""
 AGENDA_CHUNKS = 4
 NAME_LIMIT = 200
+CHANGES_SHOWN = 30
+"""Items a "what changed" answer lists; the rest are counted."""
+CHANGE_CHUNKS = 8
+CHANGES_CUT = "_…and more than this message can hold._ `/action ID` shows an item's history."
+NOTES_SHOWN = 2
+"""The latest notes a "what changed" line quotes for an item; the earlier are counted."""
+CANNOT_ANSWER = "I can't answer that yet. The closest questions I can answer:"
 MENTION_HELP = (
     "I can answer questions about the meeting schedule and the action plan, such as "
-    "`@tsagbot when is the next IRM?`, `@tsagbot what is due at the next TSAG?`, "
-    "`@tsagbot status of 50-18`, `@tsagbot which deadlines are this week?` or "
-    "`@tsagbot meetings next week`. `/meetings help` and `/action help` show more."
+    "`@tsagbot when is the next IRM?`, `@tsagbot when was the last TSAG?`, "
+    "`@tsagbot what is due at the next TSAG?`, `@tsagbot status of 50-18`, "
+    "`@tsagbot which deadlines are this week?`, `@tsagbot meetings in March`, "
+    "`@tsagbot agenda of the next IRM` or `@tsagbot what changed this week?`. "
+    "`/meetings help` and `/action help` show more."
 )
 
 
@@ -237,25 +247,42 @@ class MeetingViews:
     # -- replies ---------------------------------------------------------------------------
 
     def for_answer(self, answer: Answer, audience: Audience) -> Reply:
-        question = answer.question
-        kind = question.kind
-        if kind == ask.OVERVIEW:
-            return self.overview(answer, audience)
-        if kind == ask.NEXT_MEETING:
-            return self.next_meeting(answer, audience)
-        if kind == ask.DUE_AT_NEXT:
-            return self.due_at_next(answer, audience)
+        kind = answer.question.kind
         if kind == ask.ITEM_STATUS:
             return self.item_status(answer.items, audience)
-        if kind == ask.DEADLINES:
-            return self.deadlines(answer, audience)
-        if kind == ask.MEETINGS:
-            return self.meetings(answer, audience)
         if kind == ask.HELP and audience.command is not None:
             return self.help(audience)
-        if audience.command is not None:
-            return self.unknown_command(question)
-        return self.mention_help(audience)
+        if kind == ask.UNKNOWN and audience.command is not None:
+            return self.unknown_command(answer.question)
+        if kind == ask.UNKNOWN and answer.examples:
+            return self.suggestions(answer, audience)
+        view = {
+            ask.OVERVIEW: self.overview,
+            ask.NEXT_MEETING: self.next_meeting,
+            ask.LAST_MEETING: self.last_meeting,
+            ask.MEETING_LINK: self.about_a_meeting,
+            ask.MEETING_AGENDA: self.about_a_meeting,
+            ask.MEETING_DOCUMENTS: self.about_a_meeting,
+            ask.DUE_AT_NEXT: self.due_at_next,
+            ask.DEADLINES: self.deadlines,
+            ask.MEETINGS: self.meetings,
+            ask.CHANGES: self.changes,
+        }.get(kind)
+        return view(answer, audience) if view is not None else self.mention_help(audience)
+
+    def nothing_ahead(self, answer: Answer, said: str) -> Mrkdwn:
+        """``said`` ("No IRM is in the schedule from now on."), then when the last one was
+        and how a newer schedule comes in."""
+        last = answer.last_known
+        if last is None:
+            return escape(said)
+        return mrkdwn(
+            "{} The last one the schedule holds is *{}*, {}. A newer schedule is imported "
+            "with `tsagbot meetings import FILE`.",
+            said,
+            one_line(last.name, NAME_LIMIT),
+            display.when_text(last, self.tz),
+        )
 
     def overview(self, answer: Answer, audience: Audience) -> Reply:
         kinds = answer.question.kinds
@@ -269,20 +296,20 @@ class MeetingViews:
             "buttons": self._buttons(answer, audience),
         }
         if not answer.meetings:
-            view["intro"] = f"No {ask.kind_noun(kinds)} is in the schedule from now on."
+            said = f"No {ask.kind_noun(kinds)} is in the schedule from now on."
+            view["intro"] = self.nothing_ahead(answer, said)
         if answer.page == 1:
             view["deadlines_title"] = "*Contribution deadlines*" + (
                 "" if answer.deadlines else "\n_None ahead._"
             )
             view["deadlines"] = self._deadline_rows(answer.deadlines, audience)
-        text = f"{header}: {len(answer.meetings)}" if answer.meetings else view["intro"]
+        text = f"{header}: {len(answer.meetings)}" if answer.meetings else str(view["intro"])
         return self._list(view, text, audience)
 
     def next_meeting(self, answer: Answer, audience: Audience) -> Reply:
         noun = ask.kind_noun(answer.question.kinds)
         if not answer.meetings:
-            text = f"No {noun} is in the schedule from now on."
-            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+            return self.none_ahead(answer, f"No {noun} is in the schedule from now on.", audience)
         meeting = answer.meetings[0]
         view = {
             "intro": f"The next {noun}:",
@@ -318,8 +345,7 @@ class MeetingViews:
     def due_at_next(self, answer: Answer, audience: Audience) -> Reply:
         noun = ask.kind_noun(answer.question.kinds)
         if not answer.meetings:
-            text = f"No {noun} is in the schedule from now on."
-            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+            return self.none_ahead(answer, f"No {noun} is in the schedule from now on.", audience)
         meeting = answer.meetings[0]
         due = len(answer.due)
         title = f"*Open action items due at this meeting* ({due})"
@@ -357,7 +383,7 @@ class MeetingViews:
             none = f"No contribution deadline{about} {window.label}."
         else:
             intro = Mrkdwn(f"*Next contribution deadlines{about}*")
-            none = f"No contribution deadline{about} is ahead."
+            none = self.nothing_ahead(answer, f"No contribution deadline{about} is ahead.")
         if answer.page > 1:
             intro += f", page {answer.page}"
         view = {
@@ -382,7 +408,7 @@ class MeetingViews:
             none = f"No {noun} {window.label}."
         else:
             intro = Mrkdwn(f"*Next {noun}*")
-            none = f"No {noun} are in the schedule from now on."
+            none = self.nothing_ahead(answer, f"No {noun} are in the schedule from now on.")
         if answer.page > 1:
             intro += f", page {answer.page}"
         view = {
@@ -394,6 +420,111 @@ class MeetingViews:
         }
         found = len(answer.meetings)
         text = count(found, ask.kind_noun(question.kinds), noun) if found else none
+        return self._list(view, text, audience)
+
+    def none_ahead(self, answer: Answer, said: str, audience: Audience) -> Reply:
+        intro = self.nothing_ahead(answer, said)
+        return self._list({"intro": intro, "footer": self.footer(audience)}, said, audience)
+
+    def last_meeting(self, answer: Answer, audience: Audience) -> Reply:
+        noun = ask.kind_noun(answer.question.kinds)
+        if not answer.meetings:
+            text = f"No {noun} before now is in the schedule."
+            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+        meeting = answer.meetings[0]
+        view = {
+            "intro": f"The last {noun}:",
+            "meetings": self._rows([meeting], audience),
+            "footer": self.footer(audience),
+        }
+        when = display.when_text(meeting, self.tz)
+        return self._list(view, f"The last {noun}: {meeting.name}, {when}", audience)
+
+    def about_a_meeting(self, answer: Answer, audience: Audience) -> Reply:
+        """A meeting's join link, agenda or documents: the meeting, then what was asked."""
+        question = answer.question
+        noun = ask.kind_noun(question.kinds)
+        which = "last" if question.past else "next"
+        if not answer.meetings:
+            if question.past:
+                text = f"No {noun} before now is in the schedule."
+                return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+            return self.none_ahead(answer, f"No {noun} is in the schedule from now on.", audience)
+        meeting = answer.meetings[0]
+        what, notes = {
+            ask.MEETING_LINK: ("join link", self._link_notes),
+            ask.MEETING_AGENDA: ("agenda", self._agenda_notes),
+            ask.MEETING_DOCUMENTS: ("documents", self._document_notes),
+        }[question.kind]
+        view = {
+            "intro": f"The {what} of the {which} {noun}:",
+            "meetings": self._rows([meeting], audience),
+            "notes": notes(meeting),
+            "footer": self.footer(audience),
+        }
+        return self._list(view, f"The {what} of {meeting.name}", audience)
+
+    def _link_notes(self, meeting: Meeting) -> list[Mrkdwn]:
+        if meeting.link:
+            return [clip(mrkdwn("*Join:* ") + link(meeting.link), CHUNK)]
+        where = display.mode_text(meeting)
+        said = mrkdwn("_No join link is recorded for this meeting_")
+        return [said + (mrkdwn("_ ({})._", clip(where, 300)) if where else Mrkdwn("_._"))]
+
+    def _agenda_notes(self, meeting: Meeting) -> list[Mrkdwn]:
+        agenda = [
+            mrkdwn("{}. {}", number, one_line(item.title, 400))
+            + (mrkdwn(" ({})", ", ".join(item.documents)) if item.documents else "")
+            for number, item in enumerate(meeting.agenda, start=1)
+        ]
+        chunks = chunk_lines(agenda)
+        if len(chunks) > AGENDA_CHUNKS:
+            chunks = [*chunks[:AGENDA_CHUNKS], Mrkdwn(f"_…{len(agenda)} agenda items in all._")]
+        return chunks or [Mrkdwn("_No agenda is recorded for this meeting._")]
+
+    def _document_notes(self, meeting: Meeting) -> list[Mrkdwn]:
+        named = dict.fromkeys(
+            [*meeting.documents, *(doc for item in meeting.agenda for doc in item.documents)]
+        )
+        if not named:
+            return [Mrkdwn("_No documents are recorded for this meeting._")]
+        return [clip(mrkdwn("*Documents:* {}", ", ".join(named)), CHUNK)]
+
+    def changes(self, answer: Answer, audience: Audience) -> Reply:
+        """What changed in a window, net per item: its state at both ends and its notes."""
+        question, window = answer.question, answer.window
+        by = f" for {question.body}" if question.body else ""
+        if window is None:
+            noun = ask.kind_noun(question.kinds)
+            text = f"No {noun} before now is in the schedule, so I cannot say what changed since."
+            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+        span = self.span_text(Window(window.start, min(window.end, self.now), window.label))
+        if not answer.changes:
+            text = f"Nothing was recorded{by} {window.label} ({span})."
+            return self._list({"intro": text, "footer": self.footer(audience)}, text, audience)
+        lines = [change_line(change) for change in answer.changes[:CHANGES_SHOWN]]
+        if len(answer.changes) > CHANGES_SHOWN:
+            lines.append(
+                Mrkdwn(f"_…and {len(answer.changes) - CHANGES_SHOWN} more items._ ")
+                + Mrkdwn("`/action ID` shows an item's history.")
+            )
+        changed = count(len(answer.changes), "item")
+        intro = mrkdwn("*What changed{} {}* ({}): {}", by, window.label, span, changed)
+        chunks = chunk_lines(lines)
+        if len(chunks) > CHANGE_CHUNKS:
+            chunks = [*chunks[: CHANGE_CHUNKS - 1], Mrkdwn(CHANGES_CUT)]
+        view = {"intro": intro, "notes": chunks, "footer": self.footer(audience)}
+        return self._list(view, f"{changed} changed{by} {window.label}", audience)
+
+    def suggestions(self, answer: Answer, audience: Audience) -> Reply:
+        """A question nobody answers: said so, with the closest ones tsagbot can answer."""
+        lines = [mrkdwn("• `@tsagbot {}`", one_line(example, 120)) for example in answer.examples]
+        view = {
+            "intro": Mrkdwn(CANNOT_ANSWER),
+            "notes": [Mrkdwn("\n").join(lines)],
+            "footer": self.footer(audience, "`@tsagbot help`"),
+        }
+        text = "I can't answer that yet. Try: " + "; ".join(answer.examples)
         return self._list(view, text, audience)
 
     def card(self, meeting: Meeting, due: list[DueItem], audience: Audience) -> Reply:
@@ -499,3 +630,20 @@ def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[M
             line += mrkdwn(" Due next{}, {}.", where, day)
         lines.append(line)
     return lines
+
+
+def change_line(change: ItemChange) -> Mrkdwn:
+    """``• `50-18` (Resolution 50): open → completed; notes: …`` for one item."""
+    line = mrkdwn("• `{}` ({}): ", one_line(change.code, 40), one_line(change.resolution, 60))
+    if change.changed_state:
+        line += mrkdwn("*{} → {}*", change.before, change.after)
+    else:
+        line += mrkdwn("still {}", change.after)
+        if change.updates > len(change.notes):  # done, then reopened: no net change
+            line += Mrkdwn(" (changed, then changed back)")
+    notes = change.notes[-NOTES_SHOWN:]
+    if notes:
+        line += Mrkdwn("; ") + Mrkdwn(" · ").join(mrkdwn("“{}”", one_line(n, 150)) for n in notes)
+    if len(change.notes) > NOTES_SHOWN:
+        line += Mrkdwn(f" (and {len(change.notes) - NOTES_SHOWN} earlier notes)")
+    return line

@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.plan.updates import intake, replies
@@ -40,6 +41,7 @@ from bot.posting.outbox import (
 from bot.render import Renderer, Reply
 from bot.settings import Settings
 from bot.store.db import Database
+from bot.store.models import OutboxPost
 from bot.store.vocabulary import PostMethod
 
 RECORDED_REACTION = "white_check_mark"
@@ -51,6 +53,14 @@ def reply_key(message_id: int) -> str:
 
 def answer_key(team_id: str, channel: str, ts: str) -> str:
     return f"answer:{team_id}:{channel}:{ts}"
+
+
+def answered_in(db: Database, team_id: str, channel: str, thread_ts: str) -> bool:
+    """Whether the bot answered a question in this thread (its first message's): a reply
+    there is a question to it, mentioned or not."""
+    key = answer_key(team_id, channel, thread_ts)
+    with db.unit_of_work() as session:
+        return session.scalar(select(OutboxPost.id).where(OutboxPost.key == key)) is not None
 
 
 def message_posted(

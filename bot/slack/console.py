@@ -143,6 +143,15 @@ class Console:
             max(reply.status, answer.status), reply.body, [*reply.calls, *answer.calls]
         )
 
+    def ask(self, line: str) -> ConsoleReply:
+        """A line as ``tsagbot ask`` and the console read it: a slash command, or else a
+        question to the bot, asked by mentioning it (``@tsagbot`` is added if missing),
+        so that it takes the path of every question in words."""
+        line = line.strip()
+        if line.startswith("/"):
+            return self.command(*split_command(line))
+        return self.message(line if BOT_HANDLE.match(line) else f"@tsagbot {line}")
+
     def _event(self, event: dict[str, Any]) -> ConsoleReply:
         body = event_body(
             event,

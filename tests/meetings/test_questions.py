@@ -35,6 +35,7 @@ def utc(*args: int) -> datetime:
 
 THIS_WEEK = Window(utc(2026, 3, 22, 23), utc(2026, 3, 29, 22), "this week")  # 167 hours
 NEXT_WEEK = Window(utc(2026, 3, 29, 22), utc(2026, 4, 5, 22), "next week")
+END_OF_8_APRIL = utc(2026, 4, 8, 22)  # "the next 14 days" run to the end of the 14th day
 
 
 # -- classification ---------------------------------------------------------------------------
@@ -64,15 +65,11 @@ CLASSIFIED: list[tuple[str, Question]] = [
     ("TSAG deadlines", Question(ask.DEADLINES, (TSAG,))),
     (
         "deadlines in the next 14 days",
-        Question(
-            ask.DEADLINES, window=Window(NOW, NOW + timedelta(days=14), "in the next 14 days")
-        ),
+        Question(ask.DEADLINES, window=Window(NOW, END_OF_8_APRIL, "in the next 14 days")),
     ),
     (
         "contribution deadlines within the next 2 weeks?",
-        Question(
-            ask.DEADLINES, window=Window(NOW, NOW + timedelta(days=14), "in the next 2 weeks")
-        ),
+        Question(ask.DEADLINES, window=Window(NOW, END_OF_8_APRIL, "in the next 2 weeks")),
     ),
     ("meetings this week", Question(ask.MEETINGS, window=THIS_WEEK)),
     ("what's on next week?", Question(ask.MEETINGS, window=NEXT_WEEK)),

@@ -106,9 +106,44 @@ def test_ask_json_prints_the_block_kit_payload(scheduled_url: str) -> None:
 
 
 def test_ask_answers_what_is_not_found_without_failing(scheduled_url: str) -> None:
-    result = tsagbot("ask", "xyzzyplugh", db=scheduled_url)
+    result = tsagbot("ask", "/action xyzzyplugh", db=scheduled_url)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "Nothing found for xyzzyplugh."
+
+
+def test_ask_takes_words_as_a_question_to_the_bot(scheduled_url: str) -> None:
+    """Words that are not a slash command are a question, with or without ``@tsagbot``,
+    answered as the console answers a mention: never an item search."""
+    asked = [
+        tsagbot("ask", line, "--at", "2025-01-20", db=scheduled_url).stdout
+        for line in ("@tsagbot when was the last IRM?", "when was the last IRM?")
+    ]
+    console = tsagbot(
+        "console", "--at", "2025-01-20", db=scheduled_url, stdin="@tsagbot when was the last IRM?\n"
+    ).stdout.split("tsagbot> ")[1]
+    assert asked[0] == asked[1] == console.rstrip("\n") + "\n"
+    assert asked[0].startswith("The last inter-regional meeting:\nThird inter-regional meeting")
+    unknown = tsagbot("ask", "xyzzyplugh", db=scheduled_url).stdout
+    assert unknown.startswith("I can't answer that yet.")
+
+
+def test_at_moves_the_clock_of_ask_say_and_console(scheduled_url: str) -> None:
+    before = tsagbot("ask", "/meetings", "--at", "2025-01-20", db=scheduled_url)
+    assert "(the clock reads Mon 20 Jan 2025 00:00 CET, moved by --at)" in before.stderr
+    assert "TSAG RG-IEM e-meeting" in before.stdout
+    after = tsagbot("ask", "when is the next meeting?", "--at", "2025-06-01", db=scheduled_url)
+    assert after.stdout.startswith(
+        "No meeting is in the schedule from now on. The last one the schedule holds is "
+        "TSAG RG-IEM e-meeting, Mon 14 April 2025"
+    )
+    assert "`tsagbot meetings import FILE`" in after.stdout
+    said = tsagbot("say", "50-18 done", "--at", "2025-01-20 10:00", db=scheduled_url)
+    assert said.exit_code == 0, said.output
+    shown = tsagbot("show", "50-18", db=scheduled_url).stdout
+    assert "2025-01-20 10:00 CET completed" in shown
+    bad = tsagbot("console", "--at", "someday", db=scheduled_url)
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("tsagbot: --at: ")
 
 
 def test_console_answers_each_line(scheduled_url: str) -> None:

@@ -26,6 +26,7 @@ from bot.meetings.views import (
     MeetingViews,
 )
 from bot.render import Reply, ViewKind, read_spec
+from bot.slack.listeners.action import plan_question_reply
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
 
@@ -63,6 +64,22 @@ def meetings_reply(
     with services.db.unit_of_work() as session:
         question = ask.parse_command(text, views.now, views.tz)
         found = ask.answer(session, question, views.now, views.tz, page=page)
+        return views.for_answer(found, audience)
+
+
+def question_reply(
+    services: Services, text: str, user: str, client: WebClient | None, *, note: str = ""
+) -> Reply:
+    """The answer to a question in words, however it was asked (a mention, a reply in the
+    bot's thread, the console, ``tsagbot ask``), in the asker's zone too."""
+    views = meeting_views(services)
+    audience = Audience(reader_zone(services, client, user), private=False, note=note)
+    with services.db.unit_of_work() as session:
+        plan_answer = plan_question_reply(services, session, text)
+        if plan_answer is not None:  # who acts, a body's or a Resolution's items, progress
+            return plan_answer
+        question = ask.classify(text, views.now, views.tz)
+        found = ask.answer(session, question, views.now, views.tz)
         return views.for_answer(found, audience)
 
 

@@ -1,9 +1,10 @@
 """Questions asked by mentioning the bot, answered in their thread.
 
 ``@tsagbot when is the next IRM?``, ``@tsagbot what is due at the next TSAG?``,
-``@tsagbot status of 50-18``, ``@tsagbot which deadlines are this week?``: the
-question is read by :mod:`bot.meetings.questions`, as ``/meetings`` reads its argument, and the
-answer is posted in the thread.  A question it cannot answer gets a short reply
+``@tsagbot status of 50-18``, ``@tsagbot what changed this week?``: the question
+is read and answered by :mod:`bot.meetings.questions` through
+:func:`bot.slack.listeners.meetings.question_reply`, the path every question in
+words takes, and the answer is posted in the thread.  A question it cannot answer gets a short reply
 saying what it can answer, never silence.
 
 A channel message that mentions the bot reaches the app twice, as a ``message``
@@ -25,14 +26,11 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.meetings import questions as ask
-from bot.meetings.views import Audience
 from bot.plan.updates.intake import accepts_updates
 from bot.plan.updates.parse import parse_message
 from bot.posting.channel import answer_key, queue_answer
 from bot.render import Reply
-from bot.slack.listeners.action import plan_question_reply
-from bot.slack.listeners.meetings import meeting_views
+from bot.slack.listeners.meetings import question_reply
 from bot.slack.listeners.messages import is_from_a_bot
 from bot.slack.services import Services
 
@@ -51,22 +49,6 @@ def handle_app_mention(
     event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     answer_mention(context["services"], client, event, body, context)
-
-
-def mention_reply(
-    services: Services, text: str, user: str, client: WebClient | None, *, note: str = ""
-) -> Reply:
-    """The answer to a question asked by mentioning the bot, in the asker's zone too."""
-    views = meeting_views(services)
-    reader = services.user_zone(client, user) if client is not None and user else None
-    audience = Audience(reader, private=False, note=note)
-    with services.db.unit_of_work() as session:
-        plan_answer = plan_question_reply(services, session, text)
-        if plan_answer is not None:  # who acts, open, overdue, progress (issue 11)
-            return plan_answer
-        question = ask.classify(text, views.now, views.tz)
-        found = ask.answer(session, question, views.now, views.tz)
-        return views.for_answer(found, audience)
 
 
 def answer_mention(
@@ -88,7 +70,7 @@ def answer_mention(
     if not channel or not ts:
         return
     try:
-        reply = mention_reply(services, text, event.get("user", ""), client, note=note)
+        reply = question_reply(services, text, event.get("user", ""), client, note=note)
     except Exception:
         log.exception("could not answer %r", text[:200])
         reply = Reply([], "Sorry, that did not work: tsagbot could not answer just now.")

@@ -26,6 +26,7 @@ from bot.posting import channel as conversation
 from bot.render import Reply
 from bot.slack import metrics
 from bot.slack.inbox import FROM_INBOX, event_key
+from bot.slack.listeners.meetings import question_reply
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ def handle_message_event(
 ) -> None:
     services = _services(context)
     subtype = event.get("subtype")
+    if subtype is None and asks_in_the_bots_thread(services, body, event, context):
+        answer_in_thread(services, body, event, client)
+        return
     if not accepts_updates(services.settings, event.get("channel", "")):
         return
     if subtype == "message_changed":
@@ -143,6 +147,40 @@ def on_posted(
 def _count(recorded: Recorded) -> None:
     if recorded.outcome.status == RecordStatus.RECORDED:
         metrics.UPDATES_RECORDED.inc(len(recorded.outcome.changes))
+
+
+def asks_in_the_bots_thread(
+    services: Services, body: dict[str, Any], event: dict[str, Any], context: BoltContext
+) -> bool:
+    """A reply, recording nothing and not mentioning the bot (a mention is answered by
+    the app_mention listener), in a thread where the bot answered a question."""
+    thread_ts, text = event.get("thread_ts"), event.get("text", "")
+    if not thread_ts or thread_ts == event.get("ts") or is_from_a_bot(event, context):
+        return False
+    if ask.mentions(text, context.bot_user_id) or parse_message(text).updates:
+        return False
+    team = body.get("team_id") or ""
+    return conversation.answered_in(services.db, team, event.get("channel", ""), thread_ts)
+
+
+def answer_in_thread(
+    services: Services, body: dict[str, Any], event: dict[str, Any], client: WebClient
+) -> None:
+    """Answer a reply in the bot's thread as the question a mention would be."""
+    channel, ts, text = event["channel"], event["ts"], event.get("text", "")
+    try:
+        reply = question_reply(services, text, event.get("user", ""), client)
+    except Exception:
+        log.exception("could not answer %r", text[:200])
+        reply = Reply([], "Sorry, that did not work: tsagbot could not answer just now.")
+    conversation.queue_answer(
+        services.db,
+        key=conversation.answer_key(body.get("team_id") or "", channel, ts),
+        channel=channel,
+        thread_ts=event["thread_ts"],
+        reply=reply,
+        now=services.clock(),
+    )
 
 
 def answer_question(

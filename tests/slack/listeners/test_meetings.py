@@ -495,11 +495,28 @@ def test_which_deadlines_are_this_week(ws: Workspace) -> None:
     assert opened(answer["blocks"]) == due
 
 
+def test_a_reply_in_the_bots_thread_is_asked_as_a_mention_is(ws: Workspace) -> None:
+    asked = ws.server.say(f"<@{BOT}> when is the next IRM?")
+    first = ws.server.reply(asked)
+    thread = {"channel": CHANNEL, "thread_ts": asked["ts"]}
+    ws.server.event(message_event("link to join the IRM ?", user=BOB, ts=new_ts(), **thread))
+    # a thread the bot did not answer in is people talking among themselves
+    other = {"channel": CHANNEL, "thread_ts": new_ts()}
+    ws.server.event(message_event("link to join the IRM?", user=BOB, ts=new_ts(), **other))
+    first_again, answer = ws.server.replies(asked)
+    assert first_again == first
+    text = everything(answer.params)
+    assert text.startswith("The join link of the next inter-regional meeting:")
+    assert "*Join:* <https://www.itu.int/irm4|https://www.itu.int/irm4>" in text
+    assert ws.server.replies(other) == []
+
+
 def test_a_question_it_cannot_answer_gets_what_it_can(ws: Workspace) -> None:
     asked = ws.server.say(f"<@{BOT}> thanks, see you in Geneva!")
     answer = ws.server.reply(asked)
-    assert "I can answer questions about the meeting schedule" in answer.params["text"]
-    assert "`@tsagbot what is due at the next TSAG?`" in everything(answer.params)
+    assert answer.params["text"].startswith("I can't answer that yet.")
+    # the three closest questions it can answer, to copy
+    assert everything(answer.params).count("• `@tsagbot ") == 3
     assert ws.server.replies(asked) == [answer]
 
 

@@ -1,0 +1,123 @@
+"""What changed in the plan between two moments, net per item, from the recorded history.
+
+"What changed this week?" is answered from :class:`~bot.store.models.StatusUpdate`
+rows: an item's state at a moment is the ``previous`` state of the first entry of
+its history made after that moment (every entry keeps the flags as they were
+before it), or the item's flags as they are when nothing was made since.  Comparing
+the state at both ends gives the net change: done, then reopened within the window
+is no change of state.  Notes standing (not taken back) in the window are listed
+with it.  Undo, edit and delete entries say nothing of their own here: they only
+move the state, which the comparison sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.plan.editions import current_edition
+from bot.plan.updates.record import flags, state_phrase
+from bot.store.models import ActionItem, Resolution, StatusUpdate
+from bot.store.vocabulary import UpdateKind
+
+BOOKKEEPING = frozenset({UpdateKind.UNDO, UpdateKind.EDIT, UpdateKind.DELETE})
+NOTE_KINDS = frozenset({UpdateKind.NOTE, UpdateKind.DOCUMENT})
+_BODY_SPACING = re.compile(r"\s+")
+
+
+@dataclass
+class ItemChange:
+    """One item's net change in a window: its state at both ends and the notes made."""
+
+    code: str
+    resolution: str
+    before: str
+    after: str
+    notes: list[str] = field(default_factory=list)
+    updates: int = 0
+    """Standing entries of its history in the window (flag changes and notes)."""
+
+    @property
+    def changed_state(self) -> bool:
+        return self.before != self.after
+
+
+def body_pattern(body: str) -> re.Pattern[str]:
+    """A body's name as texts write it: ``SG17``, ``SG 17``, ``Study Group 17``, ``TSB``."""
+    compact = _BODY_SPACING.sub("", body).upper()
+    match = re.fullmatch(r"SG(\d{1,2})", compact)
+    if match:
+        number = int(match.group(1))
+        return re.compile(
+            rf"\b(?:SG\s*0?{number}|study\s+group\s+0?{number})\b(?!\d)", re.IGNORECASE
+        )
+    return re.compile(rf"\b{re.escape(body)}\b", re.IGNORECASE)
+
+
+def _names_body(pattern: re.Pattern[str], item: ActionItem, words: list[str]) -> bool:
+    """Whether an item concerns a body: its action or the words of an update in the
+    window name it.  (The plan keeps no list of responsible bodies per item yet, so the
+    texts are read; a Resolution's Section I row names bodies for all its items, too
+    widely to say which item a body changed.)"""
+    return any(pattern.search(text or "") for text in [item.action, *words])
+
+
+def _state_after(
+    item: ActionItem, history: list[StatusUpdate], moment: datetime
+) -> dict[str, bool]:
+    """The item's flags at ``moment``: its flags now, with each later entry's ``previous``
+    put back, latest first (an import's entry keeps only the fields it changed)."""
+    state = flags(item)
+    for update in reversed([u for u in history if u.created_at > moment]):
+        state.update({k: bool(v) for k, v in (update.previous or {}).items() if k in state})
+    return state
+
+
+def changes_between(
+    session: Session, start: datetime, end: datetime, *, body: str = ""
+) -> list[ItemChange]:
+    """The items of the current plan whose history has standing entries in
+    ``start < created_at <= end``, in plan order, each with its net change."""
+    rows = session.scalars(
+        select(StatusUpdate)
+        .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
+        .join(Resolution, ActionItem.resolution_id == Resolution.id)
+        .where(
+            StatusUpdate.created_at > start,
+            ActionItem.appendix == "",
+            ActionItem.edition == current_edition(session),
+        )
+        .order_by(
+            Resolution.position, ActionItem.position, StatusUpdate.created_at, StatusUpdate.id
+        )
+        .options(
+            selectinload(StatusUpdate.message),
+            selectinload(StatusUpdate.item).selectinload(ActionItem.resolution),
+        )
+    )
+    by_item: dict[int, list[StatusUpdate]] = {}
+    for update in rows:
+        by_item.setdefault(update.item_id, []).append(update)
+    pattern = body_pattern(body) if body else None
+    found = []
+    for history in by_item.values():
+        inside = [u for u in history if u.created_at <= end]
+        standing = [u for u in inside if u.active and u.kind not in BOOKKEEPING]
+        if not inside:
+            continue
+        item = history[0].item
+        notes = [u.words for u in standing if u.kind in NOTE_KINDS and u.words]
+        if pattern is not None and not _names_body(pattern, item, [u.words for u in standing]):
+            continue
+        before = state_phrase(_state_after(item, history, start))
+        after = state_phrase(_state_after(item, history, end))
+        if before == after and not notes and not standing:
+            continue
+        found.append(
+            ItemChange(item.code, item.resolution.label, before, after, notes, len(standing))
+        )
+    return found
