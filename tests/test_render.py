@@ -30,7 +30,10 @@ from bot.plan.updates import replies
 from bot.plan.updates.record import Change
 from bot.plan.views import Views
 from bot.posting import digest as digests
+from bot.posting import follow_notices
+from bot.posting.follow_notices import FollowerGroup
 from bot.posting.notices import reminder_post
+from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
     MAX_TEXT,
@@ -49,8 +52,8 @@ from bot.render import (
     mrkdwn_to_text,
 )
 from bot.store.db import Database
-from bot.store.models import ActionItem, AgendaItem, Meeting, Resolution, StatusUpdate
-from bot.store.vocabulary import UpdateKind, UpdateSource
+from bot.store.models import ActionItem, AgendaItem, Follow, Meeting, Resolution, StatusUpdate
+from bot.store.vocabulary import FollowTopic, UpdateKind, UpdateSource
 from tests.support.blockkit import assert_within_limits
 
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -166,6 +169,8 @@ HEADER = clip(HOSTILE, 150)
 BUTTONS = [{"label": "Undo", "action_id": "some_action", "value": H, "style": None}]
 CONTEXTS: dict[str, dict[str, Any]] = {
     "digest.json.j2": {"message": {"header": HEADER, "period": H, "sections": [[H, H], [H]]}},
+    "follow_notice.json.j2": {"view": {"title": H, "sections": [H, H], "more": H, "footer": H}},
+    "following.json.j2": {"view": {"title": H, "lines": [H, H], "footer": H}},
     "help.json.j2": {"command": H},
     "item_card.json.j2": {
         "card": {
@@ -401,7 +406,35 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
             found.append((post.blocks, post.text))
     for message in digests.render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))
+    notice = follow_notice(renderer, h)
+    found.append((notice.blocks, notice.text))
     return found
+
+
+def follow_notice(renderer: Renderer, h: str) -> Post:
+    """A follower's notice of a note and a flag change, everything in them hostile."""
+    item = ActionItem(code=h, action=h, resolution=Resolution(key=h))
+    updates = [
+        StatusUpdate(
+            id=n,
+            item=item,
+            kind=kind,
+            text=h,
+            author=h,
+            author_id=h,
+            link=link,
+            channel="C9",
+            created_at=NOW,
+            source=UpdateSource.SLACK,
+        )
+        for n, (kind, link) in enumerate(
+            [(UpdateKind.NOTE, EVIL_URL), (UpdateKind.COMPLETED, GOOD_URL)], start=1
+        )
+    ]
+    follow = Follow(follower="C1", topic=FollowTopic.RESOLUTION, target=h, created_at=NOW)
+    post = follow_notices.notice(renderer, FollowerGroup("C1", False, [follow]), updates, NOW)
+    assert post is not None
+    return post
 
 
 def hostile_digest(h: str) -> digests.Digest:
