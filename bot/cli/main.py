@@ -374,7 +374,7 @@ def console_command(context: Context) -> None:
     """Talk to the bot here, as in Slack: /action 50-18, /meetings, or @tsagbot and a question."""
     console = Console(_services(context))
     click.echo(
-        "tsagbot console: type /action 50-18, /meetings irm, "
+        "tsagbot console: type /action 50-18, /meetings irm, /home, "
         "@tsagbot when is the next TSAG?; 'quit' ends."
     )
     while True:

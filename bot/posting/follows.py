@@ -186,3 +186,25 @@ def run_command(
     if verb == "follow":
         return Answer(follower, follow(session, follower, target, by=user, now=now), target)
     return Answer(follower, unfollow(session, follower, target), target)
+
+
+MEETINGS_SUFFIX = re.compile(r"\s+meetings?\s*$", re.IGNORECASE)
+
+
+def any_target(session: Session, text: str) -> Target:
+    """A Resolution, a body or a kind of meeting, as typed in the Home tab's *Follow…*:
+    ``50``, ``sg17``, ``irm``; ``tsag`` is the body, ``tsag meetings`` the kind."""
+    if MEETINGS_SUFFIX.search(text):
+        return meeting_target(MEETINGS_SUFFIX.sub("", text))
+    try:
+        return plan_target(session, text)
+    except FollowError:
+        if parse_kind(text) is not None:
+            return meeting_target(text)
+        raise
+
+
+def follow_personally(session: Session, text: str, *, user: str, now: datetime) -> Answer:
+    """The Home tab's *Follow…*: ``user`` follows what ``text`` names, by direct message."""
+    follower, target = Follower(user, True), any_target(session, text)
+    return Answer(follower, follow(session, follower, target, by=user, now=now), target)
