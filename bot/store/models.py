@@ -405,5 +405,5 @@ class FollowedUpdate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
-    update_id: Mapped[int] = mapped_column(ForeignKey("status_updates.id"))
+    update_id: Mapped[int] = mapped_column(ForeignKey("status_updates.id"), index=True)
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -48,10 +48,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_followed_updates")),
         sa.UniqueConstraint("key", name=op.f("uq_followed_updates_key")),
     )
+    op.create_index(op.f("ix_followed_updates_update_id"), "followed_updates", ["update_id"])
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index(op.f("ix_followed_updates_update_id"), table_name="followed_updates")
     op.drop_table("followed_updates")
     op.drop_index(op.f("ix_follows_follower"), table_name="follows")
     op.drop_table("follows")
