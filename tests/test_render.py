@@ -33,8 +33,12 @@ from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
+from bot.posting import follow_notices
 from bot.posting.digest_text import render_digest
+from bot.posting.follow_notices import FollowerGroup
+from bot.posting.home import Home, home_view
 from bot.posting.notices import reminder_post
+from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
     MAX_TEXT,
@@ -53,8 +57,8 @@ from bot.render import (
     mrkdwn_to_text,
 )
 from bot.store.db import Database
-from bot.store.models import ActionItem, AgendaItem, Meeting, Resolution, StatusUpdate
-from bot.store.vocabulary import UpdateKind, UpdateSource
+from bot.store.models import ActionItem, AgendaItem, Follow, Meeting, Resolution, StatusUpdate
+from bot.store.vocabulary import FollowTopic, UpdateKind, UpdateSource
 from tests.support.blockkit import assert_within_limits
 
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -170,7 +174,16 @@ HEADER = clip(HOSTILE, 150)
 BUTTONS = [{"label": "Undo", "action_id": "some_action", "value": H, "style": None}]
 CONTEXTS: dict[str, dict[str, Any]] = {
     "digest.json.j2": {"message": {"header": HEADER, "period": H, "sections": [[H, H], [H]]}},
+    "follow_notice.json.j2": {"view": {"title": H, "sections": [H, H], "more": H, "footer": H}},
+    "follow_modal.json.j2": {"view": {"hint": H, "block": H}},
+    "following.json.j2": {"view": {"title": H, "lines": [H, H], "footer": H}},
     "help.json.j2": {"command": H},
+    "home.json.j2": {
+        "view": {
+            **dict.fromkeys(["intro", "following", "tsag", "follow_button", "follow_value"], H),
+            **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest", "own"]},
+        }
+    },
     "item_card.json.j2": {
         "card": {
             **dict.fromkeys(["obsolete", "edition_note", "action", "milestone", "periodic"], H),
@@ -432,7 +445,62 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
             found.append((post.blocks, post.text))
     for message in render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))
+    notice = follow_notice(renderer, h)
+    found.append((notice.blocks, notice.text))
+    found.append((hostile_home(renderer, h), ""))
     return found
+
+
+def hostile_updates(h: str) -> list[StatusUpdate]:
+    """A note and a flag change, everything in them hostile."""
+    item = ActionItem(code=h, action=h, resolution=Resolution(key=h))
+    return [
+        StatusUpdate(
+            id=n,
+            item=item,
+            kind=kind,
+            text=h,
+            author=h,
+            author_id=h,
+            link=link,
+            channel="C9",
+            created_at=NOW,
+            source=UpdateSource.SLACK,
+        )
+        for n, (kind, link) in enumerate(
+            [(UpdateKind.NOTE, EVIL_URL), (UpdateKind.COMPLETED, GOOD_URL)], start=1
+        )
+    ]
+
+
+def follow_notice(renderer: Renderer, h: str) -> Post:
+    """A follower's notice of hostile updates, following a hostile Resolution."""
+    follow = Follow(follower="C1", topic=FollowTopic.RESOLUTION, target=h, created_at=NOW)
+    group = FollowerGroup("C1", False, [follow])
+    post = follow_notices.notice(renderer, group, hostile_updates(h), NOW)
+    assert post is not None
+    return post
+
+
+def hostile_home(renderer: Renderer, h: str) -> Blocks:
+    follows = [
+        Follow(follower="U1", topic=FollowTopic.RESOLUTION, target=h, created_at=NOW),
+        Follow(follower="U1", topic=FollowTopic.MEETING_KIND, target="irm", created_at=NOW),
+    ]
+    meetings = [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL)]
+    home = Home(
+        "U1",
+        GENEVA,
+        follows,
+        meetings,
+        meetings,
+        meetings[0],
+        [DueItem(h, h, h)] * 20,
+        hostile_updates(h),
+        hostile_updates(h),
+    )
+    blocks: Blocks = home_view(renderer, home)["blocks"]
+    return blocks
 
 
 def hostile_digest(h: str) -> digests.Digest:

@@ -403,7 +403,7 @@ def console_command(context: Context, at: str | None = None) -> None:
     or any other line, posted as a channel message (50-18 done), as tsagbot say does."""
     console = _console(context, at)
     click.echo(
-        "tsagbot console: type /action 50-18, /meetings irm, "
+        "tsagbot console: type /action 50-18, /meetings irm, /home, "
         "@tsagbot when is the next TSAG?, or post 50-18 in progress, see TD206; 'quit' ends."
     )
     while True:

@@ -9,6 +9,7 @@ methods put it in the outbox and deliver it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from bot.meetings.milestones import Schedule
 from bot.meetings.queries import DueItem, due_at, open_items, schedule
 from bot.posting.digest import build_digest
 from bot.posting.digest_text import render_digest
+from bot.posting.follow_notices import enqueue_follow_notices
 from bot.posting.notices import reminder_post
 from bot.posting.outbox import Delivery, Post, PostFunction, deliver, enqueue
 from bot.posting.reminders import (
@@ -36,6 +38,8 @@ from bot.render import Renderer
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import Meeting, OutboxPost
+
+log = logging.getLogger(__name__)
 
 DIGEST_USEFUL_FOR = timedelta(days=2)
 
@@ -123,8 +127,13 @@ class Dispatcher:
 
     def run_tick(self, post: PostFunction, now: datetime) -> Delivery:
         """What the scheduler does each minute: the reminders due at ``now`` are enqueued and
-        delivered (with the retries due), then the digest, if its time came, after them."""
+        delivered (with the retries due) with the notices to followers of the changes recorded
+        since the last tick, then the digest, if its time came, after them."""
         self.enqueue_reminders(now)
+        try:
+            enqueue_follow_notices(self.db, self.renderer, now)
+        except Exception:  # the reminders must still go out; the next tick tries again
+            log.exception("queueing the notices to followers failed")
         delivery = deliver(self.db, post, now, lease=self.settings.outbox_lease)
         if self.enqueue_digest(now):
             later = deliver(self.db, post, now, lease=self.settings.outbox_lease)

@@ -9,7 +9,8 @@ whose unique keys make a second post impossible anyway.
 
 Two jobs, with ids and misfire times chosen, not defaulted:
 
-* ``tsagbot.tick`` every minute: posts the reminders that are due, catches up
+* ``tsagbot.tick`` every minute: posts the reminders that are due and the notices
+  to followers of the changes recorded since (:mod:`bot.posting.follow_notices`), catches up
   what fell due while the bot was down (if still useful), retries failed posts
   and posts a digest whose time passed while the bot was down;
 * ``tsagbot.digest`` on ``TSAGBOT_DIGEST_CRON`` in Geneva time, so the digest

@@ -41,6 +41,8 @@ CONSOLE_USER = "U0CONSOLE"
 CONSOLE_CHANNEL = "C0CONSOLE"
 CONSOLE_BOT_USER = "U0TSAGBOT"
 CONSOLE_APP = "A0CONSOLE"
+HOME = "/home"
+"""Not a Slack command: the console's way to show the Home tab, as text."""
 BOT_HANDLE = re.compile(r"(?<![\w<@])@tsagbot\b", re.IGNORECASE)
 
 
@@ -62,6 +64,8 @@ class ConsoleReply:
                 "blocks" in call.params or "text" in call.params
             ):
                 found.append({"method": call.method, **call.params})
+            elif call.method == "views.publish" and isinstance(call.params.get("view"), dict):
+                found.append({"method": call.method, **call.params["view"]})
             elif call.method == "reactions.add":
                 found.append(
                     {"method": call.method, "text": f"(reacted :{call.params.get('name')}:)"}
@@ -163,7 +167,29 @@ class Console:
         )
         return self._dispatch(body, JSON)
 
+    def home(self) -> ConsoleReply:
+        """Open tsagbot's Home tab, as Slack's ``app_home_opened`` event says it was."""
+        event = {
+            "type": "app_home_opened",
+            "user": self.user,
+            "channel": "D" + self.user[1:],
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        return self._dispatch(
+            event_body(
+                event,
+                team_id=CONSOLE_TEAM,
+                api_app_id=CONSOLE_APP,
+                bot_user_id=CONSOLE_BOT_USER,
+                token="console",
+            ),
+            JSON,
+        )
+
     def command(self, command: str, text: str) -> ConsoleReply:
+        if command == HOME:
+            return self.home()
         if command not in SLASH_COMMANDS:
             known = " or ".join(f"`{name} help`" for name in SLASH_COMMANDS)
             return ConsoleReply(

@@ -7,13 +7,16 @@ only what Slack refused outright (429), and every message carries its outbox key
 its ``metadata``. When a post is attempted again (its first attempt failed, or the
 process stopped before it could note the result), the key is looked for first, in
 the thread (``conversations.replies``) or among the channel's latest messages
-(``conversations.history``), and the message found is taken as the post.
+(``conversations.history``), and the message found is taken as the post. A post to a
+person (a user id for its channel) goes to the bot's direct message with them.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,6 +31,8 @@ from bot.store.vocabulary import PostMethod
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "tsagbot_post"
+PERSON = re.compile(r"[UW][A-Z0-9]+")
+"""A user id as an outbox post's channel: the post goes to that person by direct message."""
 LOOKUP_LIMIT = 200
 """Messages looked through: a thread's first ones, or the channel's latest."""
 CANNOT_LOOK = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
@@ -53,6 +58,8 @@ def slack_poster(client: WebClient) -> PostFunction:
     def post(outgoing: Outgoing) -> str:
         params = outgoing.params
         if outgoing.method == PostMethod.MESSAGE:
+            if PERSON.fullmatch(outgoing.channel):
+                outgoing = replace(outgoing, channel=direct_message(client, outgoing.channel))
             if outgoing.attempts > 1:
                 found = find_posted(client, outgoing)
                 if found:
@@ -95,6 +102,12 @@ def slack_poster(client: WebClient) -> PostFunction:
         return _reaction(client.reactions_add, outgoing, REACTION_DONE)
 
     return post
+
+
+def direct_message(client: WebClient, user: str) -> str:
+    """The bot's direct-message channel with ``user`` (``conversations.open``, which gives
+    the same channel every time), where a post to a person goes and is looked for."""
+    return str(client.conversations_open(users=user)["channel"]["id"])
 
 
 def _reaction(call: Callable[..., Any], outgoing: Outgoing, done: frozenset[str]) -> str:

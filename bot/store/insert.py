@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,14 +19,7 @@ def insert_new(session: Session, model: type[Base], rows: list[dict[str, Any]]) 
     """
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
-    insert: Any
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise NotImplementedError(f"tsagbot needs PostgreSQL or SQLite, not {dialect}")
+    insert = _insert(session)
     key = model.__table__.c.key
     added: set[str] = set()
     for first in range(0, len(rows), BATCH):
@@ -37,3 +31,32 @@ def insert_new(session: Session, model: type[Base], rows: list[dict[str, Any]]) 
         )
         added.update(session.scalars(statement))
     return added
+
+
+def insert_unless(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], unique: Sequence[str]
+) -> int:
+    """Insert the rows whose ``unique`` columns (a unique constraint) are free; how many
+    this call inserted. The caller commits."""
+    if not rows:
+        return 0
+    statement = (
+        _insert(session)(model)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(model.__table__.c.id)
+    )
+    return len(list(session.scalars(statement)))
+
+
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    raise NotImplementedError(f"tsagbot needs PostgreSQL or SQLite, not {dialect}")

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.store.vocabulary import (
+    FollowTopic,
     InboxStatus,
     PostMethod,
     PostStatus,
@@ -377,3 +378,40 @@ class InboxEvent(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_inbox_events_due", "status", "next_attempt_at"),)
+
+
+class Follow(Base):
+    """A channel or a person following a Resolution (``50``), a body (``sg17``) or a kind
+    of meeting (``irm``).
+
+    ``follower`` is where the notices go: a channel id, or a user id when ``personal``
+    (then they go by direct message). The unique key on (follower, topic, target) makes
+    following twice the same as following once, whichever replica takes the command.
+    """
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("follower", "topic", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follower: Mapped[str] = mapped_column(String(64), index=True)
+    personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    topic: Mapped[FollowTopic] = mapped_column(Words(FollowTopic, 16))
+    target: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FollowedUpdate(Base):
+    """An update already handed to its followers (or found to have none).
+
+    The unique ``key`` (the update's id) is the claim: the process that inserts it
+    tells the followers about that update, in the same transaction as the notices it
+    queues; any other process finds the key taken and leaves the update alone.
+    """
+
+    __tablename__ = "followed_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("status_updates.id"), index=True)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -37,6 +37,14 @@ class UpdateSource(StrEnum):
     IMPORT = "import"
 
 
+class FollowTopic(StrEnum):
+    """What a channel or a person follows: a Resolution, a body, or a kind of meeting."""
+
+    RESOLUTION = "resolution"
+    BODY = "body"
+    MEETING_KIND = "meeting_kind"
+
+
 class PostStatus(StrEnum):
     """Where a post of the outbox stands."""
 

@@ -24,6 +24,7 @@ from bot.plan.queries import item_by_key
 from bot.plan.questions import answer_plan_question
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
 from bot.render import Reply, ViewKind, escape, mrkdwn, read_spec
+from bot.slack.listeners import follow
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
 
@@ -99,6 +100,9 @@ def handle_action_command(
     verb, _, rest = (command.get("text") or "").strip().partition(" ")
     if verb.lower() == "export":
         send_export(ack, respond, client, services, user=command["user_id"], argument=rest)
+        return
+    if verb.lower() in follow.VERBS:
+        follow.answer_follow(ack, command, services, meetings=False)
         return
     try:
         reply = action_reply(services, command.get("text") or "", command=command["command"])

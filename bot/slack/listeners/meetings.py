@@ -26,6 +26,7 @@ from bot.meetings.views import (
     MeetingViews,
 )
 from bot.render import Reply, ViewKind, read_spec
+from bot.slack.listeners import follow
 from bot.slack.listeners.action import plan_question_reply
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
@@ -113,6 +114,9 @@ def handle_meetings_command(
 ) -> None:
     services: Services = context["services"]
     text = command.get("text") or ""
+    if text.strip().partition(" ")[0].lower() in follow.VERBS:
+        follow.answer_follow(ack, command, services, meetings=True)
+        return
     try:
         reader = reader_zone(services, quick(client), command.get("user_id", ""))
         reply = meetings_reply(services, text, Audience(reader), command=command["command"])
