@@ -65,7 +65,41 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=BACKENDS)
+BACKEND_FIXTURES = {
+    "database_url": "function",
+    "module_database_url": "module",
+    "memory_database_url": "function",
+    "empty_database_url": "function",
+}
+"""The fixtures that give a database on each backend, and their scopes."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: on SQLite alone: what the test is about does not depend on the "
+        "database engine, and its way through the store runs on PostgreSQL in the tests "
+        "about the store (recording, undo, imports, the inbox and outbox, migrations)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each database fixture a test uses runs on each backend (a SQLite file, and
+    PostgreSQL when configured), or on SQLite alone under ``@pytest.mark.sqlite_only``
+    (on the test or its module); a test's own parametrization of it is left alone."""
+    own = {
+        name.strip()
+        for mark in metafunc.definition.iter_markers("parametrize")
+        for name in (mark.args[0].split(",") if isinstance(mark.args[0], str) else mark.args[0])
+    }
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    for name, scope in BACKEND_FIXTURES.items():
+        if name in metafunc.fixturenames and name not in own:
+            backends = ["sqlite"] if only_sqlite else BACKENDS
+            metafunc.parametrize(name, backends, indirect=True, scope=scope)  # type: ignore[arg-type]
+
+
+@pytest.fixture
 def database_url(
     request: pytest.FixtureRequest, sqlite_url: str, migrated_sqlite: Path
 ) -> Iterator[str]:
@@ -78,7 +112,7 @@ def database_url(
         yield from fresh_postgres_database()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module")
 def module_database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
 ) -> Iterator[str]:
@@ -92,7 +126,7 @@ def module_database_url(
         yield from fresh_postgres_database()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
     """A database without any schema on each backend, for tests of the migrations."""
     if request.param == "sqlite":
@@ -101,7 +135,7 @@ def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Itera
         yield from empty_postgres_database()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def memory_database_url(request: pytest.FixtureRequest, migrated_sqlite: Path) -> Iterator[str]:
     """Like ``database_url``, but SQLite in memory: for tests not about the file.
 

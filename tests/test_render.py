@@ -61,6 +61,10 @@ from bot.store.models import ActionItem, AgendaItem, Follow, Meeting, Resolution
 from bot.store.vocabulary import FollowTopic, UpdateKind, UpdateSource
 from tests.support.blockkit import assert_within_limits
 
+# On SQLite alone: this is about that hostile text stays inert in every reply, not the database
+# engine; the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 GENEVA = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 EVIL_URL = "https://evil.example/>|<!channel"

@@ -14,7 +14,7 @@ from click.testing import Result
 
 from bot.plan.importing import bundled_plan
 from tests.support.cli import run
-from tests.support.common import PLAN_SEED, SEEDS, sqlite_only
+from tests.support.common import PLAN_SEED, SEEDS
 
 SUBCOMMANDS = ["import", "items", "show"]
 
@@ -128,7 +128,7 @@ def test_serve_says_what_is_missing(sqlite_url: str) -> None:
     assert "must be an app-level token starting with xapp-" in wrong
 
 
-@sqlite_only()  # the guard itself runs on both in tests/plan/test_import_guard.py
+@pytest.mark.sqlite_only  # the guard itself runs on both in tests/plan/test_import_guard.py
 def test_import_dry_run_and_the_guard_against_wiping(
     database_url: str, tmp_path: Path, plan_text: str
 ) -> None:

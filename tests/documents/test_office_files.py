@@ -24,6 +24,10 @@ from scripts.make_golden import record
 from tests.plan.test_merge import snapshot
 from tests.support.common import FixedClock
 
+# On SQLite alone: this is about how office files are read or refused, not the database engine;
+# the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 DATA = Path(__file__).parents[1] / "data"
 OFFICE = DATA / "office"
 CRAFTED = ["crafted.docx", "crafted.libreoffice.docx", "crafted.pandoc.docx", "crafted.unicode.txt"]

@@ -45,7 +45,7 @@ LEADING = "holding the scheduler lock"
 
 
 @pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def faults_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if POSTGRES_URL:
         yield from fresh_postgres_database()
     else:
@@ -53,8 +53,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = read_engine(database_url)
+def engine(faults_database_url: str) -> Iterator[Engine]:
+    engine = read_engine(faults_database_url)
     yield engine
     engine.dispose()
 
@@ -150,13 +150,13 @@ def wait_leading(server: Server, timeout: float = 10.0) -> None:
 def test_sigterm_after_the_acknowledgements_exits_0_and_loses_nothing(
     tmp_path: Path,
     fake: LocalWebApi,
-    database_url: str,
+    faults_database_url: str,
     engine: Engine,
     started: list[Server],
 ) -> None:
     """The stopped process hands back its work and its scheduler lock; the next one
     finishes the work and takes the lock at once."""
-    first = start(started, tmp_path, fake, database_url, LEASES)
+    first = start(started, tmp_path, fake, faults_database_url, LEASES)
     wait_leading(first)
     stamps = acknowledged(first, UPDATES, f"sigterm {uuid.uuid4().hex[:6]}")
     first.process.send_signal(signal.SIGTERM)
@@ -165,7 +165,7 @@ def test_sigterm_after_the_acknowledgements_exits_0_and_loses_nothing(
     except subprocess.TimeoutExpired:
         pytest.fail(f"serve did not stop within 15 s of SIGTERM:\n{first.output()}")
     assert code == 0, first.output()
-    second = start(started, tmp_path, fake, database_url, LEASES)
+    second = start(started, tmp_path, fake, faults_database_url, LEASES)
     wait_leading(second)
     wait_until_done(engine, started)
     assert_once_each(engine, fake, stamps)
@@ -174,15 +174,15 @@ def test_sigterm_after_the_acknowledgements_exits_0_and_loses_nothing(
 def test_kill_9_after_the_acknowledgements_loses_nothing(
     tmp_path: Path,
     fake: LocalWebApi,
-    database_url: str,
+    faults_database_url: str,
     engine: Engine,
     started: list[Server],
 ) -> None:
-    first = start(started, tmp_path, fake, database_url, QUIET)
+    first = start(started, tmp_path, fake, faults_database_url, QUIET)
     stamps = acknowledged(first, UPDATES, f"kill {uuid.uuid4().hex[:6]}")
     first.process.kill()
     assert first.process.wait(timeout=10) == -signal.SIGKILL
-    start(started, tmp_path, fake, database_url, QUIET)
+    start(started, tmp_path, fake, faults_database_url, QUIET)
     wait_until_done(engine, started)
     assert_once_each(engine, fake, stamps)
 
@@ -190,13 +190,13 @@ def test_kill_9_after_the_acknowledgements_loses_nothing(
 def test_a_replica_killed_mid_stream_leaves_its_work_to_the_other(
     tmp_path: Path,
     fake: LocalWebApi,
-    database_url: str,
+    faults_database_url: str,
     engine: Engine,
     started: list[Server],
 ) -> None:
     """Slack sends to either replica; one is killed halfway, Slack then reaches the other."""
-    one = start(started, tmp_path, fake, database_url, QUIET)
-    two = start(started, tmp_path, fake, database_url, QUIET)
+    one = start(started, tmp_path, fake, faults_database_url, QUIET)
+    two = start(started, tmp_path, fake, faults_database_url, QUIET)
     tag = f"replicas {uuid.uuid4().hex[:6]}"
     stamps: list[str] = []
     for n in range(UPDATES // 2):

@@ -86,7 +86,7 @@ def reminders(slack: LocalWebApi) -> list[dict]:
 
 
 # On SQLite alone: the two-replica test below runs serve on PostgreSQL, restart included.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.sqlite_only
 def test_serve_posts_a_due_reminder_once_even_across_a_restart(
     tmp_path: Path, slack: LocalWebApi, database_url: str
 ) -> None:

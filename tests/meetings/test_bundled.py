@@ -16,6 +16,10 @@ from bot.store.db import Database
 from bot.store.models import Meeting
 from tests.support.common import SEEDS, FixedClock
 
+# On SQLite alone: this is about what the bundled schedule holds, not the database engine; the
+# store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 GENEVA = ZoneInfo("Europe/Zurich")
 

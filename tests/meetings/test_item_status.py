@@ -15,6 +15,10 @@ from bot.plan.updates.parse import parse_message
 from bot.store.db import Database
 from tests.support.common import FixedClock
 
+# On SQLite alone: this is about how a status question reads, mentioned or not, not the database
+# engine; the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 GENEVA = ZoneInfo("Europe/Zurich")
 
 

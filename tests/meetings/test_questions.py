@@ -23,6 +23,10 @@ from bot.store.models import ActionItem, AgendaItem, Meeting
 from tests.support.common import FixedClock
 from tests.support.snapshots import load_once
 
+# On SQLite alone: this is about what a question means and how its answer reads, not the database
+# engine; the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 GENEVA = ZoneInfo("Europe/Zurich")
 IRM, TSAG, WTSA = MeetingKind.IRM, MeetingKind.TSAG, MeetingKind.WTSA
 WP, RG, REGIONAL = MeetingKind.WORKING_PARTY, MeetingKind.RAPPORTEUR_GROUP, MeetingKind.REGIONAL

@@ -23,6 +23,10 @@ from tests.plan.conftest import GENEVA, PLANNED
 from tests.support.common import FixedClock
 from tests.support.snapshots import ensure_plan_once
 
+# On SQLite alone: this is about what /action filters and searches find, not the database engine;
+# the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 OPEN, DONE, LATE = State.OPEN, State.DONE, State.OVERDUE
 
 # text -> what /action makes of it: a kind and its argument, or the filter of a list.

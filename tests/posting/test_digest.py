@@ -38,6 +38,10 @@ from tests.posting.test_digest_text import check_limits
 from tests.support.common import FixedClock
 from tests.support.snapshots import ensure_plan_once
 
+# On SQLite alone: this is about what the digest says of a week, not the database engine; the
+# store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 GENEVA = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # Friday 09:00 in Geneva
 IMPORTED = NOW - timedelta(days=400)

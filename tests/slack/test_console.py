@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
@@ -23,6 +24,10 @@ from bot.slack.services import Services
 from bot.store.db import Database
 from tests.support.common import FixedClock
 from tests.support.snapshots import ensure_plan_once
+
+# On SQLite alone: this is about what the console prints, not the database engine; the store's own
+# tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD_HEADER = "50-18 · Resolution 50 – Cybersecurity"

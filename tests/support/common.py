@@ -157,16 +157,3 @@ BACKENDS = [
         ),
     ),
 ]
-
-
-def sqlite_only(fixture: str = "database_url", *, scope: str | None = None) -> pytest.MarkDecorator:
-    """Run a test on SQLite alone, overriding ``fixture``'s backends.
-
-    For tests of a surface's wording (what a message or a question means, what a
-    command prints): the database is not what they test, and each path they take
-    through the store runs on PostgreSQL too, in the tests about the store itself
-    (recording, undo, imports and their guard, delivery).
-    """
-    if scope is None:
-        return pytest.mark.parametrize(fixture, ["sqlite"], indirect=True)
-    return pytest.mark.parametrize(fixture, ["sqlite"], indirect=True, scope=scope)  # type: ignore[arg-type]

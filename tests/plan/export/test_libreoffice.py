@@ -22,8 +22,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
     reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer",
 )
 # On SQLite only: whether LibreOffice opens the file is about the file, and the export
-# reads the same rows from PostgreSQL (tests/plan/export/test_word.py runs on both).
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+# reads the same rows from PostgreSQL (tests/plan/export/test_round_trip.py runs on both).
+@pytest.mark.sqlite_only
 def test_libreoffice_converts_the_export_to_pdf(
     updated_db: Database, clock: FixedClock, tmp_path: Path
 ) -> None:

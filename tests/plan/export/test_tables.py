@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, datetime
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -16,6 +17,10 @@ from bot.store.db import Database
 from bot.store.models import ActionItem
 from tests.plan.export.conftest import NOTE_50_25
 from tests.support.common import FixedClock
+
+# On SQLite alone: this is about the layout of the spreadsheet, CSV, JSON and Markdown exports,
+# not the database engine; the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
 
 FORMULA = '=HYPERLINK("http://evil.invalid","click")'
 

@@ -14,6 +14,10 @@ from tests.plan.export.conftest import NOTE_50_25, NS, W, document_xml
 from tests.support.common import FixedClock
 from tests.support.snapshots import import_once
 
+# On SQLite alone: this is about the Word document's layout and tracked changes, not the database
+# engine; the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 
 def export(db: Database, clock: FixedClock, *, clean: bool = False) -> Any:
     with db.unit_of_work() as session:

@@ -22,6 +22,10 @@ from bot.store.db import Database
 from tests.support.common import FixedClock
 from tests.support.snapshots import ensure_plan_once
 
+# On SQLite alone: this is about who may export and where the file goes, not the database engine;
+# the store's own tests run its way through PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 ALICE, BOB = "U0ALICE", "U0BOB"
 
 

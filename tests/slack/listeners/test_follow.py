@@ -32,7 +32,7 @@ from bot.slack.services import Services
 from bot.store.db import Database
 from bot.store.models import Follow, OutboxPost
 from tests.support.blockkit import assert_within_limits
-from tests.support.common import POSTGRES_URL, FixedClock, fresh_postgres_database, sqlite_only
+from tests.support.common import POSTGRES_URL, FixedClock, fresh_postgres_database
 from tests.support.serving import LocalServer, in_process
 from tests.support.snapshots import ensure_plan_once
 
@@ -179,7 +179,7 @@ COMMANDS = [
 ]
 
 
-@sqlite_only("memory_database_url")
+@pytest.mark.sqlite_only
 def test_follow_commands_say_what_they_did_and_change_only_that(console: Console) -> None:
     """One conversation, in order: each command's reply, and what is followed after it."""
     services = console.services
@@ -194,7 +194,7 @@ def test_follow_commands_say_what_they_did_and_change_only_that(console: Console
 # -- the notices ---------------------------------------------------------------------------
 
 
-@sqlite_only("memory_database_url")
+@pytest.mark.sqlite_only
 def test_followers_get_each_change_once_in_one_message(
     console: Console, services: Services, clock: FixedClock
 ) -> None:
@@ -231,7 +231,7 @@ def test_followers_get_each_change_once_in_one_message(
     assert len(console.api.calls_to("chat.postMessage")) == before
 
 
-@sqlite_only("memory_database_url")
+@pytest.mark.sqlite_only
 def test_a_failed_notice_is_retried_and_posted_once(
     console: Console, services: Services, clock: FixedClock
 ) -> None:

@@ -28,14 +28,14 @@ from bot.slack.requests import FORM, block_action_payload, interaction_body
 from bot.slack.services import Services
 from bot.store.db import Database
 from bot.store.models import Meeting
-from tests.support.common import FixedClock, sqlite_only
+from tests.support.common import FixedClock
 from tests.support.snapshots import load_once
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 NOW = datetime(2025, 2, 1, 9, 0, tzinfo=UTC)
 GENEVA = ZoneInfo("Europe/Zurich")
 
-pytestmark = sqlite_only("memory_database_url")
+pytestmark = pytest.mark.sqlite_only
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ from bot.slack.requests import (
     message_event,
 )
 from bot.store.models import ActionItem, SlackMessage, StatusUpdate
-from tests.support.common import BACKENDS, fresh_postgres_database, sqlite_only
+from tests.support.common import BACKENDS, fresh_postgres_database
 from tests.support.serving import (
     Endpoint,
     LocalServer,
@@ -530,9 +530,11 @@ def _restricted(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def replica(_plain: Workspace) -> Iterator[LocalServer]:
-    """A second server on the same database and the same fake Slack."""
+    """A second server on the same database and the same fake Slack, for one test: left
+    running, its inbox worker would deliver the outbox too (every two seconds) and take
+    a post from under the next test that counts them."""
     with in_process(_plain.fake, _plain.server.database_url) as server:
         yield server
 
@@ -552,6 +554,10 @@ def restricted(_restricted: Workspace) -> Iterator[Workspace]:
     with server_output(_restricted.server):
         yield _restricted
 
+
+WORDING_ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True, scope="module")
+"""For the tables of wordings: what a message means does not depend on the database engine,
+and the way through the store of each kind of update runs on PostgreSQL in the tests below."""
 
 # -- what counts as an update -------------------------------------------------------------------
 
@@ -626,7 +632,7 @@ def describe(code: str, kind: str) -> str:
     return f"{code} {verb} (was: {WAS[code]})"
 
 
-@sqlite_only("backend", scope="module")
+@WORDING_ON_SQLITE
 @pytest.mark.parametrize(("text", "expected"), POSITIVE, ids=[text for text, _ in POSITIVE])
 def test_each_form_of_update_is_recorded(
     ws: Workspace, text: str, expected: list[tuple[str, str]]
@@ -773,7 +779,7 @@ NEGATIVE: dict[str, Callable[[], list[dict[str, Any]]]] = {
 }
 
 
-@sqlite_only("backend", scope="module")
+@WORDING_ON_SQLITE
 @pytest.mark.parametrize("make", NEGATIVE.values(), ids=NEGATIVE.keys())
 def test_what_is_not_an_update_changes_nothing_and_posts_nothing(
     ws: Workspace, make: Callable[[], list[dict[str, Any]]]
