@@ -17,13 +17,11 @@ every listener is done (:meth:`~tests.support.serving.LocalServer.quiet`).
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,7 +44,6 @@ from bot.store.db import Database
 from bot.store.models import Meeting
 from tests.support import serving
 from tests.support.blockkit import assert_within_limits, buttons, texts
-from tests.support.common import BACKENDS, fresh_postgres_database
 from tests.support.serving import server_output, wait_for_call, wait_for_response
 
 # On SQLite alone: this is about what /meetings shows, not the database engine; the store's own
@@ -206,15 +203,6 @@ class Server(serving.LocalServer):
         ]
 
 
-@contextlib.contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'tsagbot.sqlite3'}"
-    else:
-        with contextlib.contextmanager(fresh_postgres_database)() as url:
-            yield url
-
-
 def load_schedule(url: str) -> Schedule:
     """The test schedule, stored before the server starts (so it loads no other)."""
     db = Database(url)
@@ -239,13 +227,11 @@ class Workspace:
     schedule: Schedule
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def workspace(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Workspace]:
-    folder = tmp_path_factory.mktemp(f"meetings-{request.param}")
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('meetings') / 'tsagbot.sqlite3'}"
     env = {"TSAGBOT_PUBLIC_URL": PUBLIC_URL, "TSAGBOT_SCHEDULER": "off"}
-    with LocalWebApi() as slack, fresh_database(str(request.param), folder) as url:
+    with LocalWebApi() as slack:
         slack.users.update(PEOPLE)
         schedule = load_schedule(url)
         with serving.in_process(slack, url, env=env, server_class=Server) as server:
