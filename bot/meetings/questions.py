@@ -53,6 +53,7 @@ from bot.meetings.reading import mentions as mentions
 from bot.meetings.reading import strip_mentions as strip_mentions
 from bot.meetings.reading import window_for as window_for
 from bot.meetings.when import local_date
+from bot.plan.bodies import body_named
 from bot.plan.changes import ItemChange, changes_between
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import active_item, flags, state_phrase
@@ -149,7 +150,8 @@ class Question:
     """About a meeting that was (the last one), not the next one; for "what changed",
     since the last meeting of ``kinds``."""
     body: str = ""
-    """The body asked about: "what did SG17 change?" (upper case, no space: ``SG17``)."""
+    """The body asked about: "what did SG17 change?" (as :func:`body_named` names it:
+    ``SG17``, ``TSBDir``, ``Council``)."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,8 @@ class Answer:
     examples: list[str] = field(default_factory=list)
     """For a question no handler answers: the closest questions one does."""
     last_known: Meeting | None = None
-    """When nothing is ahead: the last meeting the schedule holds, if any."""
+    """When nothing is ahead: the last meeting of the kinds asked the schedule holds, else
+    its last meeting of any kind, if any."""
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,7 @@ def _body(cleaned: str, since: re.Match[str] | None) -> str:
     for match in _BODY.finditer(cleaned):
         if since is not None and since.start() <= match.start() and kind_named(match["body"]):
             continue
-        return match["body"].replace(" ", "").replace("studygroup", "sg").upper()
+        return body_named(match["body"]) or ""
     return ""
 
 
@@ -337,11 +340,13 @@ def _kind_values(question: Question) -> list[str]:
 
 
 def _nothing_ahead(found: Answer, look: Lookup) -> Answer:
-    """An answer with nothing ahead says when the last meeting of the kinds asked was."""
+    """An answer with nothing ahead says when the last meeting of the kinds asked was
+    (of any kind, when the schedule holds none of those)."""
     if not found.meetings and not found.deadlines:
-        found.last_known = queries.last_meeting(
-            look.session, look.now, _kind_values(found.question)
-        )
+        kinds = _kind_values(found.question)
+        found.last_known = queries.last_meeting(look.session, look.now, kinds)
+        if found.last_known is None and kinds:
+            found.last_known = queries.last_meeting(look.session, look.now)
     return found
 
 

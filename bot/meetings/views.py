@@ -275,11 +275,21 @@ class MeetingViews:
         and how a newer schedule comes in."""
         last = answer.last_known
         if last is None:
-            return escape(said)
+            return mrkdwn(
+                "{} The schedule holds no meeting before now either. A schedule is imported "
+                "with `tsagbot meetings import FILE`.",
+                said,
+            )
+        kinds = {kind.value for kind in answer.question.kinds}
+        lead = (
+            "The schedule holds none before now either; its last meeting is"
+            if kinds and last.kind not in kinds
+            else "The last one the schedule holds is"
+        )
         return mrkdwn(
-            "{} The last one the schedule holds is *{}*, {}. A newer schedule is imported "
-            "with `tsagbot meetings import FILE`.",
+            "{} {} *{}*, {}. A newer schedule is imported with `tsagbot meetings import FILE`.",
             said,
+            lead,
             one_line(last.name, NAME_LIMIT),
             display.when_text(last, self.tz),
         )

@@ -156,6 +156,8 @@ def command_for(wanted: Filter) -> str:
         parts.append("opinion 1" if label.startswith("Opinion") else f"res {label}")
     if wanted.body:
         parts.append(wanted.body.lower())
+    if wanted.changed:
+        parts.append(f"changed {wanted.changed.value.lower()}")
     return " ".join(part for part in parts if part)
 
 
