@@ -391,6 +391,7 @@ def meeting_replies(h: str) -> list[Reply]:
     statuses = [
         ItemStatus("50-18", True, h, h, h, date(2026, 12, 1), h),
         ItemStatus(h, False),
+        ItemStatus(h, False, obsolete=h),
     ]
     found: list[Reply] = []
     for audience in [
@@ -493,7 +494,11 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
     renderer = Renderer()
     confirmed = replies.confirmation(renderer, changes, 7)
     undone = replies.confirmation(renderer, changes, 7, undone_by=h)
-    statuses = [ItemStatus(h, True, h, h, h, date(2026, 12, 1), h), ItemStatus(h, False)]
+    statuses = [
+        ItemStatus(h, True, h, h, h, date(2026, 12, 1), h),
+        ItemStatus(h, False),
+        ItemStatus(h, False, obsolete=h),
+    ]
     said = [
         replies.unknown_text([h, h], {h: [h, "50-1"]}),
         replies.unknown_text([h], {}, {h: h}),

@@ -53,10 +53,11 @@ from bot.meetings.reading import mentions as mentions
 from bot.meetings.reading import strip_mentions as strip_mentions
 from bot.meetings.reading import window_for as window_for
 from bot.meetings.when import local_date
-from bot.plan.bodies import body_named
 from bot.plan.changes import ItemChange, changes_between
+from bot.plan.queries import find_item
+from bot.plan.questions import body_in
 from bot.plan.updates.parse import parse_message
-from bot.plan.updates.record import active_item, flags, state_phrase
+from bot.plan.updates.record import active_item, flags, obsolete_where, state_phrase
 from bot.store.models import Meeting
 
 
@@ -128,9 +129,6 @@ _CHANGES = re.compile(
 )
 _SINCE = re.compile(r"\bsince (?P<what>[^,;?]*)")
 """"since the last TSAG": the meeting named after "since" is where the window starts."""
-_BODY = re.compile(
-    r"\b(?P<body>sg ?\d{1,2}|study group \d{1,2}|tsbdir|tsb|tsag|bdt|br|council|membership)\b"
-)
 _LINK = re.compile(r"\b(?:link|join|joining|zoom|webex|url|dial-?in|connect)\b")
 _AGENDA = re.compile(r"\bagenda\b")
 _DOCUMENTS = re.compile(r"\b(?:documents?|docs|papers)\b")
@@ -150,8 +148,8 @@ class Question:
     """About a meeting that was (the last one), not the next one; for "what changed",
     since the last meeting of ``kinds``."""
     body: str = ""
-    """The body asked about: "what did SG17 change?" (as :func:`body_named` names it:
-    ``SG17``, ``TSBDir``, ``Council``)."""
+    """The body asked about: "what did SG17 change?" (as
+    :func:`bot.plan.bodies.body_named` names it: ``SG17``, ``TSBDir``, ``Council``)."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +164,9 @@ class ItemStatus:
     due_day: date | None = None
     due_at: str = ""
     """The name of the meeting the item is due at next, if its milestone names one."""
+    obsolete: str = ""
+    """For an id that names only obsolete items: where the first is
+    (``Appendix I (WTSA-16) of the WTSA-20 plan``)."""
 
 
 @dataclass
@@ -270,13 +271,12 @@ def _changes(asked: Asked) -> Question | None:
 
 
 def _body(cleaned: str, since: re.Match[str] | None) -> str:
-    """The body a "what changed" question names (``SG17``), but not the meeting after
-    "since" ("since the last TSAG")."""
-    for match in _BODY.finditer(cleaned):
-        if since is not None and since.start() <= match.start() and kind_named(match["body"]):
-            continue
-        return body_named(match["body"]) or ""
-    return ""
+    """The body a "what changed" question names (``SG17``, ``TSBDir``), but not the
+    meeting after "since" ("since the last TSAG")."""
+    if since is not None:
+        after = " ".join(word for word in cleaned[since.start() :].split() if not kind_named(word))
+        cleaned = f"{cleaned[: since.start()]} {after}"
+    return body_in(cleaned) or ""
 
 
 def _about_a_meeting(kind: QuestionKind, words: re.Pattern[str]) -> Recognise:
@@ -464,7 +464,9 @@ def item_statuses(
     for code in codes:
         item = active_item(session, code)
         if item is None:
-            found.append(ItemStatus(code, False))
+            older = find_item(session, code)  # only obsolete items, if any
+            where = obsolete_where(older[0]) if older else ""
+            found.append(ItemStatus(code, False, obsolete=where))
             continue
         plan_schedule = plan_schedule or queries.schedule(session, tz)
         due = item_due(item.milestone, plan_schedule, local_date(now, tz))
