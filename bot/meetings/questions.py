@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.meetings import queries
+from bot.meetings.changed import ChangeSpans
 from bot.meetings.milestones import Schedule, body_of, item_due
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
@@ -54,6 +55,7 @@ from bot.meetings.reading import strip_mentions as strip_mentions
 from bot.meetings.reading import window_for as window_for
 from bot.meetings.when import local_date
 from bot.plan.changes import ItemChange, changes_between
+from bot.plan.filters import Changed
 from bot.plan.queries import find_item
 from bot.plan.questions import body_in
 from bot.plan.updates.parse import parse_message
@@ -98,8 +100,6 @@ PAGE_SIZE = 8
 """Meetings (or deadlines) on one page of a list."""
 OVERVIEW_DEADLINES = 5
 SUGGESTIONS = 3
-RECENT_DAYS = 7
-"""What "what changed?" covers when it names no window."""
 
 _HELP_TEXT = re.compile(
     r"^(?:help|usage|hi|hello|hey|what can you (?:do|answer|tell me)|how does this work"
@@ -430,9 +430,12 @@ def _answer_changes(question: Question, look: Lookup) -> Answer:
         window = Window(meeting.start, look.now, f"since {meeting.name}")
         found = Answer(question, meetings=[meeting], window=window)
     else:
-        if window is None:
-            start = look.now - timedelta(days=RECENT_DAYS)
-            window = Window(start, look.now, f"in the last {RECENT_DAYS} days")
+        if window is None or window.label == "this week":
+            # The digest's week, as ``/action changed this week`` reads it: on a Monday
+            # the calendar week would be empty just when the digest points here.
+            week = ChangeSpans(look.session, look.now, look.tz)(Changed.THIS_WEEK)
+            assert week is not None
+            window = Window(week.start, week.end, week.label)
         found = Answer(question, window=window)
     end = min(window.end, look.now)
     found.changes = changes_between(look.session, window.start, end, body=question.body)

@@ -299,6 +299,7 @@ QUESTIONS: list[Asked] = [
         CHANGES,
         window="this week",
         shows=(
+            "in the last 7 days (Wed 18 March 2026",
             "`50-23` (Resolution 50): open → completed",
             "`50-20` (Resolution 50): still periodic goals met, not completed; “liaison sent",
             "`50-05` (Resolution 50): still open (changed, then changed back)",
