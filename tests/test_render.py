@@ -24,8 +24,8 @@ from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer as MeetingAnswer
 from bot.meetings.questions import ItemStatus, Question, Window
 from bot.meetings.views import Audience, MeetingViews, item_status_lines
-from bot.plan.changes import ItemChange
-from bot.plan.filters import Filter, State
+from bot.plan.changes import ItemChange, Span
+from bot.plan.filters import Changed, Filter, State
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Hit
 from bot.plan.updates import replies
@@ -359,6 +359,18 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
     hits = [Hit(h[:16], 1.0, h, (h,)), Hit("50-18", 0.5, h, ())]  # a key is an item id
     wanted = Filter(State.OPEN, h, "SG17", h)
     listed = Answer(AnswerKind.LIST, h, items=[item, *other] * 30, filter=wanted)
+    moved = Filter(State.OPEN, h, "SG17", h, Changed.THIS_WEEK)
+    change = ItemChange(item.code, h, h, h, [h, h], 3)
+    still = ItemChange(other[0].code if other else h, h, h, h, [], 2)
+    changed = Answer(
+        AnswerKind.LIST,
+        h,
+        items=[item, *other],
+        filter=moved,
+        changes={change.code: change, still.code: still},
+        span=Span(NOW, NOW, h),
+    )
+    no_tsag = Filter(changed=Changed.SINCE_LAST_TSAG)
     return [
         views.for_answer(session, found),
         views.item_card(session, item, also=other, shared_by=SHARER, current=h),
@@ -380,6 +392,8 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
         views.search(Answer(AnswerKind.SEARCH, h, hits=hits * 30), page=2),
         views.item_list(listed, page=1),
         views.item_list(listed, page=2, shared_by=SHARER),
+        views.item_list(changed, shared_by=SHARER),
+        views.item_list(Answer(AnswerKind.LIST, h, filter=no_tsag)),
         views.who_acts([("50-18", item), (h, None)]),
         views.progress(wanted, Progress(3, 1, 1, 1)),
         views.progress(Filter(), Progress(0, 0, 0, 0)),
@@ -394,6 +408,7 @@ def meeting_replies(h: str) -> list[Reply]:
     statuses = [
         ItemStatus("50-18", True, h, h, h, date(2026, 12, 1), h),
         ItemStatus(h, False),
+        ItemStatus(h, False, obsolete=h),
     ]
     found: list[Reply] = []
     for audience in [
@@ -551,7 +566,11 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
     renderer = Renderer()
     confirmed = replies.confirmation(renderer, changes, 7)
     undone = replies.confirmation(renderer, changes, 7, undone_by=h)
-    statuses = [ItemStatus(h, True, h, h, h, date(2026, 12, 1), h), ItemStatus(h, False)]
+    statuses = [
+        ItemStatus(h, True, h, h, h, date(2026, 12, 1), h),
+        ItemStatus(h, False),
+        ItemStatus(h, False, obsolete=h),
+    ]
     said = [
         replies.unknown_text([h, h], {h: [h, "50-1"]}),
         replies.unknown_text([h], {}, {h: h}),

@@ -204,7 +204,8 @@ def _list_findings(reading: Reading, *, err: bool = False) -> None:
                 status += f" as {finding.known!r}"
         click.echo(f"{number:3}. [{status}] {draft.name} ({draft.kind})", err=err)
         click.echo(f"     {_draft_when(draft)}", err=err)
-        click.echo(f"     from {finding.where}: {finding.evidence[:200]}", err=err)
+        evidence = "" if finding.evidence == finding.where else f": {finding.evidence[:200]}"
+        click.echo(f"     from {finding.where}{evidence}", err=err)
 
 
 def _draft_when(draft: MeetingDraft) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.meetings import queries
+from bot.meetings.changed import ChangeSpans
 from bot.meetings.milestones import Schedule, body_of, item_due
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
@@ -54,8 +55,11 @@ from bot.meetings.reading import strip_mentions as strip_mentions
 from bot.meetings.reading import window_for as window_for
 from bot.meetings.when import local_date
 from bot.plan.changes import ItemChange, changes_between
+from bot.plan.filters import Changed
+from bot.plan.queries import find_item
+from bot.plan.questions import body_in
 from bot.plan.updates.parse import parse_message
-from bot.plan.updates.record import active_item, flags, state_phrase
+from bot.plan.updates.record import active_item, flags, obsolete_where, state_phrase
 from bot.store.models import Meeting
 
 
@@ -96,8 +100,6 @@ PAGE_SIZE = 8
 """Meetings (or deadlines) on one page of a list."""
 OVERVIEW_DEADLINES = 5
 SUGGESTIONS = 3
-RECENT_DAYS = 7
-"""What "what changed?" covers when it names no window."""
 
 _HELP_TEXT = re.compile(
     r"^(?:help|usage|hi|hello|hey|what can you (?:do|answer|tell me)|how does this work"
@@ -127,9 +129,6 @@ _CHANGES = re.compile(
 )
 _SINCE = re.compile(r"\bsince (?P<what>[^,;?]*)")
 """"since the last TSAG": the meeting named after "since" is where the window starts."""
-_BODY = re.compile(
-    r"\b(?P<body>sg ?\d{1,2}|study group \d{1,2}|tsbdir|tsb|tsag|bdt|br|council|membership)\b"
-)
 _LINK = re.compile(r"\b(?:link|join|joining|zoom|webex|url|dial-?in|connect)\b")
 _AGENDA = re.compile(r"\bagenda\b")
 _DOCUMENTS = re.compile(r"\b(?:documents?|docs|papers)\b")
@@ -149,7 +148,8 @@ class Question:
     """About a meeting that was (the last one), not the next one; for "what changed",
     since the last meeting of ``kinds``."""
     body: str = ""
-    """The body asked about: "what did SG17 change?" (upper case, no space: ``SG17``)."""
+    """The body asked about: "what did SG17 change?" (as
+    :func:`bot.plan.bodies.body_named` names it: ``SG17``, ``TSBDir``, ``Council``)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,9 @@ class ItemStatus:
     due_day: date | None = None
     due_at: str = ""
     """The name of the meeting the item is due at next, if its milestone names one."""
+    obsolete: str = ""
+    """For an id that names only obsolete items: where the first is
+    (``Appendix I (WTSA-16) of the WTSA-20 plan``)."""
 
 
 @dataclass
@@ -183,7 +186,8 @@ class Answer:
     examples: list[str] = field(default_factory=list)
     """For a question no handler answers: the closest questions one does."""
     last_known: Meeting | None = None
-    """When nothing is ahead: the last meeting the schedule holds, if any."""
+    """When nothing is ahead: the last meeting of the kinds asked the schedule holds, else
+    its last meeting of any kind, if any."""
 
 
 @dataclass(frozen=True)
@@ -267,13 +271,12 @@ def _changes(asked: Asked) -> Question | None:
 
 
 def _body(cleaned: str, since: re.Match[str] | None) -> str:
-    """The body a "what changed" question names (``SG17``), but not the meeting after
-    "since" ("since the last TSAG")."""
-    for match in _BODY.finditer(cleaned):
-        if since is not None and since.start() <= match.start() and kind_named(match["body"]):
-            continue
-        return match["body"].replace(" ", "").replace("studygroup", "sg").upper()
-    return ""
+    """The body a "what changed" question names (``SG17``, ``TSBDir``), but not the
+    meeting after "since" ("since the last TSAG")."""
+    if since is not None:
+        after = " ".join(word for word in cleaned[since.start() :].split() if not kind_named(word))
+        cleaned = f"{cleaned[: since.start()]} {after}"
+    return body_in(cleaned) or ""
 
 
 def _about_a_meeting(kind: QuestionKind, words: re.Pattern[str]) -> Recognise:
@@ -337,11 +340,13 @@ def _kind_values(question: Question) -> list[str]:
 
 
 def _nothing_ahead(found: Answer, look: Lookup) -> Answer:
-    """An answer with nothing ahead says when the last meeting of the kinds asked was."""
+    """An answer with nothing ahead says when the last meeting of the kinds asked was
+    (of any kind, when the schedule holds none of those)."""
     if not found.meetings and not found.deadlines:
-        found.last_known = queries.last_meeting(
-            look.session, look.now, _kind_values(found.question)
-        )
+        kinds = _kind_values(found.question)
+        found.last_known = queries.last_meeting(look.session, look.now, kinds)
+        if found.last_known is None and kinds:
+            found.last_known = queries.last_meeting(look.session, look.now)
     return found
 
 
@@ -425,9 +430,12 @@ def _answer_changes(question: Question, look: Lookup) -> Answer:
         window = Window(meeting.start, look.now, f"since {meeting.name}")
         found = Answer(question, meetings=[meeting], window=window)
     else:
-        if window is None:
-            start = look.now - timedelta(days=RECENT_DAYS)
-            window = Window(start, look.now, f"in the last {RECENT_DAYS} days")
+        if window is None or window.label == "this week":
+            # The digest's week, as ``/action changed this week`` reads it: on a Monday
+            # the calendar week would be empty just when the digest points here.
+            week = ChangeSpans(look.session, look.now, look.tz)(Changed.THIS_WEEK)
+            assert week is not None
+            window = Window(week.start, week.end, week.label)
         found = Answer(question, window=window)
     end = min(window.end, look.now)
     found.changes = changes_between(look.session, window.start, end, body=question.body)
@@ -459,7 +467,9 @@ def item_statuses(
     for code in codes:
         item = active_item(session, code)
         if item is None:
-            found.append(ItemStatus(code, False))
+            older = find_item(session, code)  # only obsolete items, if any
+            where = obsolete_where(older[0]) if older else ""
+            found.append(ItemStatus(code, False, obsolete=where))
             continue
         plan_schedule = plan_schedule or queries.schedule(session, tz)
         due = item_due(item.milestone, plan_schedule, local_date(now, tz))

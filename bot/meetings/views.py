@@ -275,11 +275,21 @@ class MeetingViews:
         and how a newer schedule comes in."""
         last = answer.last_known
         if last is None:
-            return escape(said)
+            return mrkdwn(
+                "{} The schedule holds no meeting before now either. A schedule is imported "
+                "with `tsagbot meetings import FILE`.",
+                said,
+            )
+        kinds = {kind.value for kind in answer.question.kinds}
+        lead = (
+            "The schedule holds none before now either; its last meeting is"
+            if kinds and last.kind not in kinds
+            else "The last one the schedule holds is"
+        )
         return mrkdwn(
-            "{} The last one the schedule holds is *{}*, {}. A newer schedule is imported "
-            "with `tsagbot meetings import FILE`.",
+            "{} {} *{}*, {}. A newer schedule is imported with `tsagbot meetings import FILE`.",
             said,
+            lead,
             one_line(last.name, NAME_LIMIT),
             display.when_text(last, self.tz),
         )
@@ -366,7 +376,11 @@ class MeetingViews:
         hint = f"`/action {items[0].code}` shows the item's card" if codes else ""
         view = {"notes": chunks, "footer": self.footer(audience, hint)}
         plain = "; ".join(
-            f"{i.code}: {i.state}" if i.found else f"{i.code} is not in the action plan"
+            f"{i.code}: {i.state}"
+            if i.found
+            else f"{i.code} is obsolete"
+            if i.obsolete
+            else f"{i.code} is not in the action plan"
             for i in items
         )
         return self._list(view, plain, audience)
@@ -617,6 +631,15 @@ def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[M
     lines = []
     for item in items:
         name = one_line(item.code, 40)
+        if not item.found and item.obsolete:
+            lines.append(
+                mrkdwn(
+                    f"{code}{{}}{code} is obsolete: it is in {{}}, not in the current action plan.",
+                    name,
+                    one_line(item.obsolete, 120),
+                )
+            )
+            continue
         if not item.found:
             lines.append(mrkdwn(f"{code}{{}}{code} is not in the action plan.", name))
             continue

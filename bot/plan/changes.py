@@ -8,17 +8,20 @@ the state at both ends gives the net change: done, then reopened within the wind
 is no change of state.  Notes standing (not taken back) in the window are listed
 with it.  Undo, edit and delete entries say nothing of their own here: they only
 move the state, which the comparison sees.
+
+A body (``SG17``) keeps the items it is responsible for, as
+:mod:`bot.plan.bodies` reads them: the same items ``/action sg17`` lists.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.plan.bodies import matches, responsibility
 from bot.plan.editions import current_edition
 from bot.plan.updates.record import flags, state_phrase
 from bot.store.models import ActionItem, Resolution, StatusUpdate
@@ -26,7 +29,6 @@ from bot.store.vocabulary import UpdateKind
 
 BOOKKEEPING = frozenset({UpdateKind.UNDO, UpdateKind.EDIT, UpdateKind.DELETE})
 NOTE_KINDS = frozenset({UpdateKind.NOTE, UpdateKind.DOCUMENT})
-_BODY_SPACING = re.compile(r"\s+")
 
 
 @dataclass
@@ -46,24 +48,13 @@ class ItemChange:
         return self.before != self.after
 
 
-def body_pattern(body: str) -> re.Pattern[str]:
-    """A body's name as texts write it: ``SG17``, ``SG 17``, ``Study Group 17``, ``TSB``."""
-    compact = _BODY_SPACING.sub("", body).upper()
-    match = re.fullmatch(r"SG(\d{1,2})", compact)
-    if match:
-        number = int(match.group(1))
-        return re.compile(
-            rf"\b(?:SG\s*0?{number}|study\s+group\s+0?{number})\b(?!\d)", re.IGNORECASE
-        )
-    return re.compile(rf"\b{re.escape(body)}\b", re.IGNORECASE)
+@dataclass(frozen=True)
+class Span:
+    """A span of time a change list covers, ``start`` excluded, and how to name it."""
 
-
-def _names_body(pattern: re.Pattern[str], item: ActionItem, words: list[str]) -> bool:
-    """Whether an item concerns a body: its action or the words of an update in the
-    window name it.  (The plan keeps no list of responsible bodies per item yet, so the
-    texts are read; a Resolution's Section I row names bodies for all its items, too
-    widely to say which item a body changed.)"""
-    return any(pattern.search(text or "") for text in [item.action, *words])
+    start: datetime
+    end: datetime
+    label: str
 
 
 def _state_after(
@@ -80,8 +71,9 @@ def _state_after(
 def changes_between(
     session: Session, start: datetime, end: datetime, *, body: str = ""
 ) -> list[ItemChange]:
-    """The items of the current plan whose history has standing entries in
-    ``start < created_at <= end``, in plan order, each with its net change."""
+    """The items of the current plan whose history has entries in ``start < created_at
+    <= end``, in plan order, each with its net change; ``body`` (as
+    :func:`bot.plan.bodies.body_named` names it) keeps the items it is responsible for."""
     rows = session.scalars(
         select(StatusUpdate)
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
@@ -102,7 +94,6 @@ def changes_between(
     by_item: dict[int, list[StatusUpdate]] = {}
     for update in rows:
         by_item.setdefault(update.item_id, []).append(update)
-    pattern = body_pattern(body) if body else None
     found = []
     for history in by_item.values():
         inside = [u for u in history if u.created_at <= end]
@@ -111,7 +102,7 @@ def changes_between(
             continue
         item = history[0].item
         notes = [u.words for u in standing if u.kind in NOTE_KINDS and u.words]
-        if pattern is not None and not _names_body(pattern, item, [u.words for u in standing]):
+        if body and not matches(responsibility(item), body):
             continue
         before = state_phrase(_state_after(item, history, start))
         after = state_phrase(_state_after(item, history, end))

@@ -1,4 +1,4 @@
-"""Filters in ``/action`` and in questions: a state, a Resolution, a body, and words.
+"""Filters in ``/action`` and in questions: a state, a Resolution, a body, a change, words.
 
 ``/action 50 open``, ``/action sg17 overdue``, ``/action done``, ``/action tsb
 open``, ``/action open res 2``, ``/action security open``: the words that name a
@@ -7,6 +7,11 @@ body (:func:`bot.plan.bodies.body_named`) are taken out, in any order; what is
 left is words to search.  A text with no state and no body is not a filter
 (``/action 50`` stays the Resolution's view, ``/action security`` a search), nor
 is a body with other words but no state (``/action council report`` searches).
+
+``changed`` (``changed this week``, ``changed since the last TSAG``; ``changed``
+alone is this week) keeps the items whose history moved in that span, as the
+weekly digest counts them (:mod:`bot.plan.changes`): ``/action changed this
+week`` is what the digest's "and N more" line tells its readers to type.
 
 "Overdue" is the milestone engine's (``bot.meetings``, a layer above this one):
 the caller passes the test as a function, so this module never reads the schedule.
@@ -54,6 +59,27 @@ _STATE_WORDS = {
     "past due": State.OVERDUE,
     "late": State.OVERDUE,
 }
+
+
+class Changed(StrEnum):
+    """The spans ``/action changed ...`` knows; the caller says where each starts."""
+
+    THIS_WEEK = "this week"
+    SINCE_LAST_TSAG = "since the last TSAG"
+
+
+_CHANGED_WORDS = frozenset({"changed", "changes", "updated"})
+# What may follow "changed", longest first: (words, span).
+_CHANGED_SPANS: tuple[tuple[tuple[str, ...], Changed], ...] = (
+    (("since", "the", "last", "tsag"), Changed.SINCE_LAST_TSAG),
+    (("since", "last", "tsag"), Changed.SINCE_LAST_TSAG),
+    (("since", "the", "tsag"), Changed.SINCE_LAST_TSAG),
+    (("since", "tsag"), Changed.SINCE_LAST_TSAG),
+    (("in", "the", "last", "7", "days"), Changed.THIS_WEEK),
+    (("in", "the", "last", "week"), Changed.THIS_WEEK),
+    (("this", "week"), Changed.THIS_WEEK),
+    (("last", "7", "days"), Changed.THIS_WEEK),
+)
 _RESOLUTION = re.compile(
     r"^(?:(?P<opinion>op(?:inion)?\.?\s*)|(?:res(?:olution)?\.?|r)\s*)?(?P<number>\d{1,3})$",
     re.IGNORECASE,
@@ -69,9 +95,10 @@ class Filter:
     resolution: str | None = None  # a Resolution key: "50", "Opinion 1"
     body: str | None = None
     words: str = ""
+    changed: Changed | None = None
 
     def describe(self, total: int) -> str:
-        """``52 open action items of Resolution 50 for SG17``."""
+        """``52 open action items of Resolution 50 for SG17 changed this week``."""
         noun = "action item" if total == 1 else "action items"
         parts = [str(total)]
         if self.state:
@@ -84,18 +111,24 @@ class Filter:
             parts.append(f"for {self.body}")
         if self.words:
             parts.append(f"matching “{self.words}”")
+        if self.changed:
+            parts.append(f"changed {self.changed.value}")
         return " ".join(parts)
 
 
 def parse_filter(text: str) -> Filter | None:
-    """The filter a text asks for, or None when it names no state and no body."""
+    """The filter a text asks for, or None when it names no state, no body and no change."""
     tokens = _TOKEN.findall(normalize_dashes(text).lower())
+    changed: Changed | None = None
     state: State | None = None
     resolution: str | None = None
     body: str | None = None
     rest: list[str] = []
     index = 0
     while index < len(tokens):
+        if changed is None and tokens[index] in _CHANGED_WORDS:
+            changed, index = _changed_span(tokens, index + 1)
+            continue
         for width in (3, 2, 1):
             phrase = " ".join(tokens[index : index + width])
             if len(tokens) - index < width:
@@ -113,11 +146,19 @@ def parse_filter(text: str) -> Filter | None:
         else:
             rest.append(tokens[index])
             index += 1
-    if state is None and (body is None or rest):
+    if changed is None and state is None and (body is None or rest):
         return None  # ``council report`` searches words: Council is in many a text
     if any(canonical_id(word) for word in rest):
         return None  # ``50-18 done`` is an update typed in the wrong place, not a filter
-    return Filter(state, resolution, body, " ".join(rest))
+    return Filter(state, resolution, body, " ".join(rest), changed)
+
+
+def _changed_span(tokens: list[str], index: int) -> tuple[Changed, int]:
+    """The span named after "changed" (this week when none is), and where it ends."""
+    for words, span in _CHANGED_SPANS:
+        if tuple(tokens[index : index + len(words)]) == words:
+            return span, index + len(words)
+    return Changed.THIS_WEEK, index
 
 
 def _resolution(phrase: str) -> str | None:

@@ -7,6 +7,7 @@ this module knows about Slack.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,8 +15,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.plan.bodies import responsibility
+from bot.plan.changes import ItemChange, Span, changes_between
 from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
-from bot.plan.filters import Filter, Overdue, keeps, never_overdue, parse_filter
+from bot.plan.filters import Changed, Filter, Overdue, keeps, never_overdue, parse_filter
 from bot.plan.ids import canonical_id, ids_in, normalize_dashes
 from bot.plan.queries import all_items, find_item, in_other_editions, resolution_items
 from bot.plan.search import Hit, SearchIndex
@@ -28,6 +30,9 @@ RESOLUTION_QUERY = re.compile(
 ITEM_PREFIX = re.compile(r"^(?:action\s+)?item\s+", re.IGNORECASE)
 HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "usage"})
 MAX_IDS = 20  # ids one command shows; a list of them stays well within Slack's 50 blocks
+Spans = Callable[[Changed], Span | None]
+"""Where a ``changed`` filter's span starts at the moment asked (the schedule's, for
+"since the last TSAG": :class:`bot.meetings.changed.ChangeSpans`), or None when unknown."""
 EDITION_WORD = re.compile(rf"(?:^|\s){EDITION.pattern}(?=\s|$)", re.IGNORECASE)
 
 
@@ -61,6 +66,10 @@ class Answer:
     current: str = ""
     parts: list[Answer] = field(default_factory=list)
     filter: Filter | None = None
+    changes: dict[str, ItemChange] = field(default_factory=dict)
+    """For a ``changed`` filter: each listed item's net change, by code."""
+    span: Span | None = None
+    """For a ``changed`` filter: the span it covers, None when its start is unknown."""
 
 
 def split_edition(text: str) -> tuple[str, str | None]:
@@ -102,10 +111,11 @@ def answer(
     *,
     limit: int | None = None,
     overdue: Overdue = never_overdue,
+    spans: Spans | None = None,
 ) -> Answer:
-    """What ``/action TEXT`` finds.  ``overdue`` says which items are overdue (the
-    milestone engine's, which this layer cannot import); a search keeps every hit
-    unless ``limit`` says how many."""
+    """What ``/action TEXT`` finds.  ``overdue`` says which items are overdue and
+    ``spans`` where "changed" starts (the schedule's, which this layer cannot
+    import); a search keeps every hit unless ``limit`` says how many."""
     current = current_edition(session)
     rest, named = split_edition(text)
     lookups = (AnswerKind.ITEM, AnswerKind.ITEMS, AnswerKind.RESOLUTION)
@@ -121,7 +131,7 @@ def answer(
     if kind == AnswerKind.HELP:
         return Answer(kind, text)
     if kind == AnswerKind.LIST:
-        return filtered(session, index, argument, overdue, current)
+        return filtered(session, index, argument, overdue, current, spans)
     hits = index.citing(argument, limit=limit) or index.search(argument, limit=limit)
     if hits:
         return Answer(AnswerKind.SEARCH, argument, hits=hits, current=current)
@@ -129,10 +139,16 @@ def answer(
 
 
 def filtered(
-    session: Session, index: SearchIndex, text: str, overdue: Overdue, current: str
+    session: Session,
+    index: SearchIndex,
+    text: str,
+    overdue: Overdue,
+    current: str,
+    spans: Spans | None = None,
 ) -> Answer:
     """The current plan's active items a filter keeps, in plan order (or, with words
-    to search as well, in the search's order)."""
+    to search as well, in the search's order); "changed" keeps those with a change in
+    its span, each with its net change."""
     wanted = parse_filter(text)
     assert wanted is not None
     items = all_items(session, include_obsolete=False, edition=current)
@@ -140,8 +156,23 @@ def filtered(
         hits = index.citing(wanted.words, limit=None) or index.search(wanted.words, limit=None)
         by_code = {item.code: item for item in items}
         items = [by_code[hit.key] for hit in hits if hit.key in by_code]
+    span, changes = None, {}
+    if wanted.changed:
+        span = spans(wanted.changed) if spans else None
+        if span is not None:
+            found = changes_between(session, span.start, span.end)
+            changes = {change.code: change for change in found}
+        items = [item for item in items if item.code in changes]
     kept = [item for item in items if keeps(item, wanted, overdue, responsibility(item))]
-    return Answer(AnswerKind.LIST, text, items=kept, current=current, filter=wanted)
+    return Answer(
+        AnswerKind.LIST,
+        text,
+        items=kept,
+        current=current,
+        filter=wanted,
+        changes={item.code: changes[item.code] for item in kept if item.code in changes},
+        span=span,
+    )
 
 
 def _in_edition(

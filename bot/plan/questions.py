@@ -53,8 +53,8 @@ class PlanQuestion:
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _ANY_ID = re.compile(rf"(?<![\w/]){ID_PATTERN}(?![\w/])", re.IGNORECASE)
 _WHO = re.compile(
-    r"\bwho(?:'s| is| are)?\b|\bresponsib|\bin charge\b|\b(?:which|what) (?:body|bodies|group|sg)\b"
-    r"|\bowners?\b|\bacts? on\b|\bacting on\b"
+    r"\bwho(?:'s| is| are)?\b|\brespons[ai]b|\bin charge\b"
+    r"|\b(?:which|what) (?:body|bodies|group|sg)\b|\bowners?\b|\bacts? on\b|\bacting on\b"
 )
 _PROGRESS = re.compile(
     r"\bhow many\b|\bprogress\b|\bhow far\b|\bnumber of\b|\bcount\b|\bstatistics\b|\bstats\b"
@@ -87,6 +87,8 @@ _PLAN_WORDS = re.compile(
     r"|\bplan\b|\bdoing\b"
 )
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*")
+_CHANGES = re.compile(r"\bchang(?:ed|es|e)\b|\bsince\b|\bupdated?\b|\bupdates\b|\bwhat'?s new\b")
+"""What changed is the schedule's reader's (a span of time): "progress since the last TSAG"."""
 
 
 def _clean(text: str) -> str:
@@ -105,7 +107,9 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _body(text: str) -> str | None:
+def body_in(text: str) -> str | None:
+    """The first body a question names, as :func:`body_named` names it (``SG17``,
+    ``TSBDir`` for "the TSB Director")."""
     tokens = [token.removesuffix("'s") for token in _TOKEN.findall(text.replace("'s", ""))]
     for width in (3, 2, 1):
         for start in range(len(tokens) - width + 1):
@@ -132,13 +136,15 @@ def _resolution(text: str) -> str | None:
 def read_plan_question(text: str) -> PlanQuestion | None:
     """What a plan question asks, or None when it is not one (see the module docstring)."""
     cleaned = _clean(text)
+    if _CHANGES.search(cleaned):
+        return None
     codes = _codes(cleaned)
     if codes:
         return PlanQuestion(PlanIntent.WHO_ACTS, codes) if _WHO.search(cleaned) else None
     show = _SHOW.match(cleaned)
     if show:
         return PlanQuestion(PlanIntent.RESOLUTION, filter=Filter(resolution=show["number"]))
-    state, resolution, body = _state(cleaned), _resolution(cleaned), _body(cleaned)
+    state, resolution, body = _state(cleaned), _resolution(cleaned), body_in(cleaned)
     if _PROGRESS.search(cleaned) and (state or resolution or body or _PLAN_WORDS.search(cleaned)):
         return PlanQuestion(PlanIntent.PROGRESS, filter=Filter(None, resolution, body))
     if state is None and not (body and _PLAN_WORDS.search(cleaned)):
@@ -156,6 +162,8 @@ def command_for(wanted: Filter) -> str:
         parts.append("opinion 1" if label.startswith("Opinion") else f"res {label}")
     if wanted.body:
         parts.append(wanted.body.lower())
+    if wanted.changed:
+        parts.append(f"changed {wanted.changed.value.lower()}")
     return " ".join(part for part in parts if part)
 
 
@@ -179,7 +187,7 @@ def answer_plan_question(
     if question.intent == PlanIntent.RESOLUTION:
         resolution, items = resolution_items(session, wanted.resolution or "", edition=edition)
         if resolution is None:
-            return None
+            return views.not_found(Answer(AnswerKind.NOT_FOUND, f"Resolution {wanted.resolution}"))
         shown = Answer(
             AnswerKind.RESOLUTION,
             resolution.key,

@@ -309,33 +309,29 @@ class Views:
         self, answer: Answer, *, page: int = 1, post: bool = True, shared_by: str | None = None
     ) -> Reply:
         """The items a filter keeps (``/action sg17 overdue``): every one counted, a
-        page of them listed with who acts, and "Show more"."""
+        page of them listed with who acts (or, for ``changed``, what changed), and
+        "Show more"."""
         wanted = answer.filter
         assert wanted is not None
         total = len(answer.items)
         pages = max(1, -(-total // LINES_PER_PAGE))
         page = min(max(page, 1), pages)
         first = (page - 1) * LINES_PER_PAGE
-        lines = [
-            mrkdwn(
-                "{} `{}` _{}_ {}",
-                state_icon(item),
-                item.code,
-                listed(responsibility(item).acts) or "—",
-                one_line(item.action, 110),
-            )
-            for item in answer.items[first : first + LINES_PER_PAGE]
-        ]
+        shown = answer.items[first : first + LINES_PER_PAGE]
+        lines = [self._list_line(item, answer) for item in shown]
         summary = wanted.describe(total)
         if pages > 1:
             summary += f" · {first + 1}–{first + len(lines)} shown"
+        asked = f"{self.command} {answer.query}"
+        if answer.span is not None:
+            asked += f" · {answer.span.label}"
         view = {
             "header": clip(summary[:1].upper() + summary[1:], 150),
-            "summary": clip(escape(f"{self.command} {answer.query}"), CHUNK),
+            "summary": clip(escape(asked), CHUNK),
             "section_one": "",
-            "chunks": chunk_lines(lines) or [Mrkdwn("_No action items._")],
+            "chunks": chunk_lines(lines) or [self._nothing_listed(answer)],
             "footer": shared(
-                f"Page {page} of {pages}" if pages > 1 else "`/action ID` shows one item",
+                f"Page {page} of {pages}" if pages > 1 else f"`{self.command} ID` shows one item",
                 shared_by,
             ),
             "buttons": self._page_buttons(
@@ -343,6 +339,40 @@ class Views:
             ),
         }
         return Reply(self.renderer.blocks("resolution.json.j2", view=view), summary)
+
+    @staticmethod
+    def _list_line(item: ActionItem, answer: Answer) -> Mrkdwn:
+        """``✅ `50-18` _SG17_ action...``; for ``changed``, its net change and last note."""
+        change = answer.changes.get(item.code)
+        if change is None:
+            return mrkdwn(
+                "{} `{}` _{}_ {}",
+                state_icon(item),
+                item.code,
+                listed(responsibility(item).acts) or "—",
+                one_line(item.action, 110),
+            )
+        moved = (
+            f"{change.before} → {change.after}" if change.changed_state else f"still {change.after}"
+        )
+        line = mrkdwn("{} `{}` *{}*", state_icon(item), item.code, moved)
+        if not change.changed_state and not change.notes:
+            line += mrkdwn(" · {} with no net change", count(change.updates, "update"))
+        if change.notes:
+            line += mrkdwn(
+                " · {}: “{}”",
+                count(len(change.notes), "note"),
+                one_line(change.notes[-1], 90),
+            )
+        return line + mrkdwn(" — {}", one_line(item.action, 70))
+
+    @staticmethod
+    def _nothing_listed(answer: Answer) -> Mrkdwn:
+        if answer.filter and answer.filter.changed and answer.span is None:
+            return Mrkdwn("_The schedule holds no TSAG meeting before now to start from._")
+        if answer.filter and answer.filter.changed:
+            return Mrkdwn("_No action item changed in that span._")
+        return Mrkdwn("_No action items._")
 
     def _page_buttons(
         self,

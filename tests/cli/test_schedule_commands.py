@@ -229,7 +229,7 @@ def test_schedule_files_are_imported_once(sqlite_url: str, tmp_path: Path) -> No
     assert first.stdout.splitlines()[-1] == "schedule.yaml: 2 meetings imported, 0 already known."
     assert "  1. [new] TSAG plenary (tsag)" in first.stdout
     assert "     2025-05-26 09:30–2025-05-30 17:30 Europe/Zurich" in first.stdout
-    assert "from schedule.yaml, meeting 2 (line 13)" in first.stdout
+    assert "from schedule.yaml, meeting 2 (line 13)\n" in first.stdout  # said once, not twice
     csv_result = ok(tsagbot(db, "meetings", "import", str(csv_file)))
     assert csv_result.stdout.splitlines()[-1] == (
         "schedule.csv: 2 meetings imported, 0 already known."

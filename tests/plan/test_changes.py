@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.plan.changes import ItemChange, body_pattern, changes_between
+from bot.plan.changes import ItemChange, changes_between
 from bot.store.db import Database
 from bot.store.models import ActionItem, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
@@ -82,11 +82,3 @@ def test_net_changes_per_item(db: Database) -> None:
     ]
     assert [change.code for change in by_sg17] == ["50-05", "50-06", "50-23"]
     assert later == [ItemChange("50-23", resolution, "completed", "open", [], 1)]
-
-
-def test_a_body_as_texts_write_it() -> None:
-    sg17 = body_pattern("SG17")
-    assert all(sg17.search(text) for text in ["SG17 to", "ITU-T SG 17", "Study Group 17's"])
-    assert not any(sg17.search(text) for text in ["SG170", "SG1", "SG 7"])
-    assert body_pattern("TSB").search("TSB to")
-    assert not body_pattern("TSB").search("TSBDir")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.meetings.overdue import OverdueCheck
-from bot.plan.filters import Filter, State, parse_filter
+from bot.plan.changes import Span
+from bot.plan.filters import Changed, Filter, State, parse_filter
 from bot.plan.lookup import Answer, AnswerKind, answer, classify
 from bot.plan.search import Document, SearchIndex
 from bot.plan.views import Views
@@ -28,6 +29,7 @@ from tests.support.snapshots import ensure_plan_once
 pytestmark = pytest.mark.sqlite_only
 
 OPEN, DONE, LATE = State.OPEN, State.DONE, State.OVERDUE
+WEEK, TSAG = Changed.THIS_WEEK, Changed.SINCE_LAST_TSAG
 
 # text -> what /action makes of it: a kind and its argument, or the filter of a list.
 GRAMMAR: list[tuple[str, tuple[str, str] | Filter]] = [
@@ -77,6 +79,15 @@ GRAMMAR: list[tuple[str, tuple[str, str] | Filter]] = [
     ("TSAG-TD206", ("search", "TSAG-TD206")),
     ("50-18 done", ("search", "50-18 done")),  # an update typed in the wrong place
     ("help", ("help", "")),
+    ("changed", Filter(changed=WEEK)),
+    ("changed this week", Filter(changed=WEEK)),
+    ("changes in the last 7 days", Filter(changed=WEEK)),
+    ("changed since the last TSAG", Filter(changed=TSAG)),
+    ("updated since last tsag?", Filter(changed=TSAG)),
+    ("50 changed this week", Filter(None, "50", changed=WEEK)),
+    ("sg17 changed", Filter(None, None, "SG17", changed=WEEK)),
+    ("changed this week sg17 done", Filter(DONE, None, "SG17", changed=WEEK)),
+    ("security changed", Filter(words="security", changed=WEEK)),
 ]
 
 
@@ -220,4 +231,62 @@ def test_recorded_notes_reach_the_index(memory_database_url: str) -> None:
         index = build_index(session)
         assert [hit.key for hit in index.citing("TD901")] == ["50-05"]
         assert index.citing("TD902") == []
+    db.dispose()
+
+
+def test_changed_lists_the_net_change_of_each_item_in_its_span(memory_database_url: str) -> None:
+    """``/action changed ...``: the items with a change in the span, filtered like any list,
+    each line saying what changed; a span whose start is unknown says so."""
+    db = Database(memory_database_url)
+    ensure_plan_once(db, FixedClock(PLANNED))
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    rows = [
+        ("50-05", UpdateKind.COMPLETED, 2, "", {"completed": False}),
+        ("50-05", UpdateKind.REOPENED, 1, "", {"completed": True}),
+        ("50-20", UpdateKind.NOTE, 3, "draft in C 91", {"completed": False}),
+        ("52-03", UpdateKind.COMPLETED, 4, "", {"completed": False}),
+        ("01-01", UpdateKind.NOTE, 200, "too early", {"completed": False}),
+    ]
+    with db.unit_of_work() as session:
+        items = {item.code: item for item in active(session)}
+        for code, kind, hours_ago, text, previous in rows:
+            session.add(
+                StatusUpdate(
+                    item_id=items[code].id,
+                    kind=kind,
+                    text=text,
+                    source=UpdateSource.SLACK,
+                    previous={**previous, "periodic_goals_met": items[code].periodic_goals_met},
+                    created_at=now - timedelta(hours=hours_ago),
+                )
+            )
+        items["52-03"].completed = True
+        session.commit()
+    week = Span(now - timedelta(days=7), now, "in the last 7 days")
+
+    def spans(changed: Changed) -> Span | None:
+        return week if changed == WEEK else None
+
+    views = Views(Renderer(), GENEVA)
+    with db.unit_of_work() as session:
+        index = build_index(session)
+
+        def changed(text: str) -> Answer:
+            return answer(session, index, text, spans=spans)
+
+        assert codes(changed("changed this week")) == ["50-05", "50-20", "52-03"]
+        assert codes(changed("50 changed")) == ["50-05", "50-20"]
+        assert codes(changed("sg17 changed")) == ["50-05", "52-03"]
+        assert codes(changed("tsbdir changed this week")) == ["50-20"]
+        assert codes(changed("changed done")) == ["52-03"]
+        shown = blocks_to_text(views.item_list(changed("changed")).blocks)
+        assert "3 action items changed this week" in shown
+        assert "`52-03` periodic goals met, not completed → completed —" in shown
+        assert "`50-05` still open · 2 updates with no net change —" in shown
+        assert "1 note: “draft in C 91”" in shown
+        assert "in the last 7 days" in shown
+        since = changed("changed since the last TSAG")
+        assert since.items == []
+        assert since.span is None
+        assert "no TSAG meeting before now" in blocks_to_text(views.item_list(since).blocks)
     db.dispose()

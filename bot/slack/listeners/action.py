@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.orm import Session
 
+from bot.meetings.changed import ChangeSpans
 from bot.meetings.overdue import OverdueCheck
 from bot.plan.editions import current_edition
 from bot.plan.export.service import ExportError, ExportRefused, export_for
@@ -51,8 +52,10 @@ def action_reply(
 
 
 def _answer(services: Services, session: Session, text: str) -> Answer:
-    overdue = OverdueCheck(session, services.clock(), services.settings.tz)
-    return answer(session, services.search_index(session), text, overdue=overdue)
+    now, tz = services.clock(), services.settings.tz
+    index = services.search_index(session)
+    overdue, spans = OverdueCheck(session, now, tz), ChangeSpans(session, now, tz)
+    return answer(session, index, text, overdue=overdue, spans=spans)
 
 
 def plan_question_reply(services: Services, session: Session, text: str) -> Reply | None:

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
+from bot.posting.digest_text import CHANGED_HINT, OVERDUE_HINT
 from bot.slack.local_api import Call, LocalWebApi
 from bot.slack.requests import (
     FORM,
@@ -521,6 +522,21 @@ def test_unknown_words_get_a_short_answer(server: Server) -> None:
 
 def test_an_unknown_resolution(server: Server) -> None:
     assert only_text(server.action("999")) == "Nothing found for *Resolution 999*."
+
+
+def test_every_command_the_help_and_the_digest_show_gets_its_own_answer(server: Server) -> None:
+    """What the help and the weekly digest tell readers to type finds something, and only
+    the help's two searches are searches (not a filter read as words that happen to match)."""
+    usage = "\n".join(sections(server.action("help")["blocks"]))
+    typed = set(re.findall(r"`/action ([^`]+)`", usage)) - {"ID", "help", "export"}
+    typed |= {hint.strip("`").removeprefix("/action ") for hint in (CHANGED_HINT, OVERDUE_HINT)}
+    assert {"changed this week", "changed since the last TSAG", "sg17 overdue"} <= typed
+    for text in sorted(typed):
+        message = server.action(text)
+        shown = json.dumps(message)
+        assert "Nothing found" not in shown, text
+        searched = bool(re.search(r"action items? match", message["text"]))
+        assert searched == (text in {"TD206", "cybersecurity roadmap"}), text
 
 
 @pytest.mark.parametrize("text", ["", "help", "HELP", "?"])
