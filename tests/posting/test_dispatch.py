@@ -124,7 +124,9 @@ def test_across_the_spring_change_each_post_goes_out_once_at_its_geneva_time(
     clock = FixedClock()
     slack = Slack(clock)
     run = runner(settings, clock, slack)
-    walk(run, clock, utc(2026, 3, 19), utc(2026, 4, 1), timedelta(minutes=30))
+    # Every hour (each post but the last falls on the hour), then every half hour.
+    walk(run, clock, utc(2026, 3, 19), utc(2026, 3, 31), timedelta(hours=1))
+    walk(run, clock, utc(2026, 3, 31), utc(2026, 4, 1), timedelta(minutes=30))
     assert slack.kinds() == [
         (utc(2026, 3, 20, 8), "deadline in 7 days"),  # Friday 09:00 CET
         (utc(2026, 3, 23, 8), "digest"),  # Monday 09:00 CET
@@ -169,7 +171,7 @@ def test_a_restart_posts_nothing_twice(settings: Settings) -> None:
     walk(
         runner(settings, clock, slack),
         clock,
-        utc(2026, 3, 25),  # starts with a catch-up; the restart is on the 30th
+        utc(2026, 3, 29),  # starts with a catch-up; the restart is on the 30th
         utc(2026, 3, 30, 7, 1),
         timedelta(minutes=30),
     )
