@@ -45,6 +45,7 @@ OWN = 5
 SCANNED = 300
 """Recent updates looked through for the latest ones in what the person follows."""
 FOLLOW_BUTTON = "home_follow"
+POST_BUTTON = "home_post_update"
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,8 @@ def home_view(renderer: Renderer, home: Home) -> dict[str, Any]:
         "own": _sections([change_line(u) for u in home.own], "You have recorded no update yet."),
         "follow_button": FOLLOW_BUTTON,
         "follow_value": "follow",
+        "post_button": POST_BUTTON,
+        "post_value": "post",
     }
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
 
