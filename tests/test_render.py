@@ -34,7 +34,7 @@ from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change, IncomingMessage
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
-from bot.posting import follow_notices, update_form
+from bot.posting import follow_notices, meeting_form, update_form
 from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import FollowerGroup
 from bot.posting.home import Home, home_view
@@ -58,6 +58,7 @@ from bot.render import (
     mrkdwn,
     mrkdwn_to_text,
 )
+from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import ActionItem, AgendaItem, Follow, Meeting, Resolution, StatusUpdate
 from bot.store.vocabulary import FollowTopic, UpdateKind, UpdateSource
@@ -189,6 +190,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "view": {
             **dict.fromkeys(["intro", "following", "tsag", "follow_button", "follow_value"], H),
             **dict.fromkeys(["post_button", "post_value"], H),
+            "meeting_buttons": BUTTONS,
             **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest", "own"]},
         }
     },
@@ -209,6 +211,23 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "agenda": [H, H],
             "due": [H, H],
             "buttons": BUTTONS,
+        }
+    },
+    "meeting_chooser.json.j2": {
+        "view": {"intro": H, "block": H, "options": [{"value": H, "text": H}]}
+    },
+    "meeting_modal.json.j2": {
+        "view": {
+            "intro": H,
+            "fields": [
+                {
+                    **dict.fromkeys(["key", "label", "placeholder", "value"], H),
+                    "optional": optional,
+                    "multiline": optional,
+                    "options": options,
+                }
+                for optional, options in [(True, []), (False, [{"value": H, "text": H}])]
+            ],
         }
     },
     "meetings_help.json.j2": {"command": H, "footer": H},
@@ -601,7 +620,17 @@ def form_texts(h: str, changes: list[Change]) -> list[tuple[Blocks, str]]:
         reporter_id=h,
     )
     confirmed = update_form.confirmation(renderer, changes, 7, incoming)
-    return [(view["blocks"], ""), (confirmed.blocks, confirmed.text)]
+    settings = Settings(database_url="sqlite://", timezone="Europe/Zurich")
+    meeting = hostile_meeting(h, "a")
+    meeting.channel, meeting.timezone = "C0TSAG0001", "Europe/Zurich"
+    meeting_views = [
+        meeting_form.form_view(renderer, settings, meeting),
+        meeting_form.form_view(renderer, settings),
+        meeting_form.chooser_view(renderer, [meeting, hostile_meeting(h, "b")]),
+    ]
+    return [(view["blocks"], ""), (confirmed.blocks, confirmed.text)] + [
+        (shown["blocks"], "") for shown in meeting_views
+    ]
 
 
 def test_every_reply_keeps_hostile_text_inert(h: str, item: tuple[Database, ActionItem]) -> None:
