@@ -43,6 +43,8 @@ class Settings:
     slack_api_url: str = SLACK_API_DEFAULT
     update_channels: frozenset[str] = field(default_factory=frozenset)
     editors: frozenset[str] = field(default_factory=frozenset)
+    admins: frozenset[str] = field(default_factory=frozenset)
+    """Who may add and edit meetings from Slack (user ids); nobody when empty."""
     announce_channel: str = ""
     digest_channel: str = ""
     digest_cron: str = DIGEST_CRON_DEFAULT
@@ -129,6 +131,7 @@ class Settings:
             slack_api_url=api_url,
             update_channels=_id_set(env.get("TSAGBOT_UPDATE_CHANNELS", "")),
             editors=_id_set(env.get("TSAGBOT_EDITORS", "")),
+            admins=_id_set(env.get("TSAGBOT_ADMINS", "")),
             announce_channel=env.get("TSAGBOT_ANNOUNCE_CHANNEL", "").strip(),
             digest_channel=env.get("TSAGBOT_DIGEST_CHANNEL", "").strip(),
             digest_cron=digest_cron(env.get("TSAGBOT_DIGEST_CRON", ""), timezone),

@@ -27,19 +27,21 @@ from bot.meetings.views import Audience, MeetingViews, item_status_lines
 from bot.plan.changes import ItemChange, Span
 from bot.plan.filters import Changed, Filter, State
 from bot.plan.lookup import Answer, AnswerKind
-from bot.plan.search import Hit
+from bot.plan.search import Document, Hit, SearchIndex
 from bot.plan.updates import replies
+from bot.plan.updates.form import Prefill
 from bot.plan.updates.parse import Silence
-from bot.plan.updates.record import Change
+from bot.plan.updates.record import Change, IncomingMessage
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
-from bot.posting import follow_notices
+from bot.posting import follow_notices, meeting_form, update_form
 from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import FollowerGroup
 from bot.posting.home import Home, home_view
 from bot.posting.notices import reminder_post
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
+from bot.posting.update_form import Source, form_view
 from bot.render import (
     MAX_TEXT,
     Blocks,
@@ -56,6 +58,7 @@ from bot.render import (
     mrkdwn,
     mrkdwn_to_text,
 )
+from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import ActionItem, AgendaItem, Follow, Meeting, Resolution, StatusUpdate
 from bot.store.vocabulary import FollowTopic, UpdateKind, UpdateSource
@@ -180,11 +183,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "digest.json.j2": {"message": {"header": HEADER, "period": H, "sections": [[H, H], [H]]}},
     "follow_notice.json.j2": {"view": {"title": H, "sections": [H, H], "more": H, "footer": H}},
     "follow_modal.json.j2": {"view": {"hint": H, "block": H}},
+    "form_confirmation.json.j2": {"view": {"lead": H, "text": H, "footer": H, "buttons": BUTTONS}},
     "following.json.j2": {"view": {"title": H, "lines": [H, H], "footer": H}},
     "help.json.j2": {"command": H},
     "home.json.j2": {
         "view": {
             **dict.fromkeys(["intro", "following", "tsag", "follow_button", "follow_value"], H),
+            **dict.fromkeys(["post_button", "post_value"], H),
+            "meeting_buttons": BUTTONS,
             **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest", "own"]},
         }
     },
@@ -205,6 +211,23 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "agenda": [H, H],
             "due": [H, H],
             "buttons": BUTTONS,
+        }
+    },
+    "meeting_chooser.json.j2": {
+        "view": {"intro": H, "block": H, "options": [{"value": H, "text": H}]}
+    },
+    "meeting_modal.json.j2": {
+        "view": {
+            "intro": H,
+            "fields": [
+                {
+                    **dict.fromkeys(["key", "label", "placeholder", "value"], H),
+                    "optional": optional,
+                    "multiline": optional,
+                    "options": options,
+                }
+                for optional, options in [(True, []), (False, [{"value": H, "text": H}])]
+            ],
         }
     },
     "meetings_help.json.j2": {"command": H, "footer": H},
@@ -248,6 +271,17 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         }
     },
     "update_confirmation.json.j2": {"view": {"text": H, "footer": H, "buttons": BUTTONS}},
+    "update_modal.json.j2": {
+        "view": {
+            "intro": H,
+            **{f"{name}_block": H for name in ["items", "kind", "note", "documents", "confirm"]},
+            **dict.fromkeys(["max_items", "note_length", "documents_length"], 10),
+            "initial_items": [{"value": H, "text": H}],
+            "kinds": [{"value": H, "text": H}],
+            "initial_kind": {"value": H, "text": H},
+            **dict.fromkeys(["initial_note", "initial_documents", "initial_channel"], H),
+        }
+    },
 }
 
 
@@ -579,8 +613,42 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
         "\n".join(item_status_lines(statuses, markup=False)),
         "\n".join(item_status_lines(statuses)),
     ]
-    return [(confirmed.blocks, confirmed.text), (undone.blocks, undone.text)] + [
-        ([], text) for text in said
+    return (
+        [(confirmed.blocks, confirmed.text), (undone.blocks, undone.text)]
+        + [([], text) for text in said]
+        + form_texts(h, changes)
+    )
+
+
+def form_texts(h: str, changes: list[Change]) -> list[tuple[Blocks, str]]:
+    """The *Post an update* form opened from a hostile message, and its confirmation."""
+    renderer = Renderer()
+    index = SearchIndex([Document(key="50-18", action=h, title=h, status=h)])
+    start = Prefill(items=["50-18"], kind=UpdateKind.COMPLETED, note=h, documents=[h])
+    source = Source(author=h, text=h, channel=h, link=EVIL_URL)
+    view = form_view(renderer, index, start, source)
+    assert len(view["blocks"]) <= 100
+    incoming = IncomingMessage(
+        team_id="T1",
+        channel="C1",
+        ts="view:V1",
+        user_id=h,
+        author=h,
+        text=h,
+        permalink=EVIL_URL,
+        reporter_id=h,
+    )
+    confirmed = update_form.confirmation(renderer, changes, 7, incoming)
+    settings = Settings(database_url="sqlite://", timezone="Europe/Zurich")
+    meeting = hostile_meeting(h, "a")
+    meeting.channel, meeting.timezone = "C0TSAG0001", "Europe/Zurich"
+    meeting_views = [
+        meeting_form.form_view(renderer, settings, meeting),
+        meeting_form.form_view(renderer, settings),
+        meeting_form.chooser_view(renderer, [meeting, hostile_meeting(h, "b")]),
+    ]
+    return [(view["blocks"], ""), (confirmed.blocks, confirmed.text)] + [
+        (shown["blocks"], "") for shown in meeting_views
     ]
 
 

@@ -516,3 +516,59 @@ def _document_name(text: str) -> str:
     """``TD 553R2`` written as the update parser writes it (``TD553R2``), else as given."""
     found = extract_documents(text)
     return found[0] if len(found) == 1 else tidy(text)
+
+
+FORM_KEYS = tuple(key for key in KEYS if key not in ("repeat", "series", "source"))
+"""What a meeting form has of the file's keys: one meeting, no series."""
+
+
+class FieldError(ValueError):
+    """A form's field is wrong (``key``: one of :data:`FORM_KEYS`): one line to show."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def read_fields(fields: Mapping[str, str], *, default_tz: ZoneInfo, source: str) -> MeetingDraft:
+    """One meeting as a form gives it, each field read and checked as the schedule file's
+    key of that name is; :class:`FieldError` names the first field that is wrong."""
+
+    def checked(key: str, read: Any, *args: Any) -> Any:
+        try:
+            return read(*args)
+        except _EntryError as error:
+            raise FieldError(key, str(error)) from error
+
+    name = tidy(fields.get("name") or "")
+    if not name:
+        raise FieldError("name", "Give the meeting a name.")
+    tz = checked("timezone", _zone, fields, default_tz)
+    start_text = (fields.get("start") or "").strip()
+    if not start_text:
+        raise FieldError("start", "Give its start: 2025-05-26 09:30, or a date alone.")
+    day, at = checked("start", _date_time, start_text, "start", tz)
+    end_text = (fields.get("end") or "").strip()
+    start, end, all_day = checked("end", _span, day, at, end_text, timedelta(0), tz)
+    deadline = checked(
+        "deadline", _deadline, (fields.get("deadline") or "").strip(), timedelta(0), tz
+    )
+    if deadline is not None and deadline > end:
+        raise FieldError("deadline", "The deadline is after the meeting ends.")
+    return MeetingDraft(
+        name=name,
+        kind=checked("kind", _kind, fields),
+        start=start,
+        end=end,
+        all_day=all_day,
+        timezone=tz.key,
+        mode=checked("mode", _mode, fields),
+        place=tidy(fields.get("place") or ""),
+        link=checked("link", _link, fields),
+        deadline=deadline,
+        agenda=checked("agenda", _agenda, fields.get("agenda") or ""),
+        documents=checked("documents", _documents, fields.get("documents") or ""),
+        channel=checked("channel", _channel, fields),
+        source=source,
+        evidence=source,
+    )

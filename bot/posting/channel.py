@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.plan.updates import intake, replies
+from bot.plan.updates.form import is_form
 from bot.plan.updates.intake import Deleted, IndexOf, Recorded, Undone, UndoStatus
 from bot.plan.updates.parse import ParsedMessage
 from bot.plan.updates.record import IncomingMessage, RecordStatus
@@ -139,18 +140,20 @@ def message_undone(
         if undone.status == UndoStatus.UNDONE:
             reply = replies.confirmation(renderer, undone.changes, message_id, undone_by=user_id)
             where = confirmation or (undone.channel, sent_ts(session, reply_key(message_id)))
-            posts = [
-                _post(
-                    f"undo:{message_id}:reaction",
-                    "reaction",
-                    undone.channel,
-                    "",
-                    [],
-                    now,
-                    {"ts": undone.ts, "name": RECORDED_REACTION},
-                    PostMethod.UNREACTION,
+            posts = []
+            if not is_form(undone.ts):  # a form's record has no message to take the mark off
+                posts.append(
+                    _post(
+                        f"undo:{message_id}:reaction",
+                        "reaction",
+                        undone.channel,
+                        "",
+                        [],
+                        now,
+                        {"ts": undone.ts, "name": RECORDED_REACTION},
+                        PostMethod.UNREACTION,
+                    )
                 )
-            ]
             if where[1]:
                 posts.append(_update(f"undo:{message_id}", where[0], where[1], reply, now))
             enqueue(session, posts, now)

@@ -45,6 +45,9 @@ OWN = 5
 SCANNED = 300
 """Recent updates looked through for the latest ones in what the person follows."""
 FOLLOW_BUTTON = "home_follow"
+POST_BUTTON = "home_post_update"
+ADD_MEETING_BUTTON = "home_add_meeting"
+EDIT_MEETING_BUTTON = "home_edit_meeting"
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,9 @@ def _recent(session: Session, condition: Any, limit: int) -> list[StatusUpdate]:
     )
 
 
-def home_view(renderer: Renderer, home: Home) -> dict[str, Any]:
-    """The Home tab's view (``{"type": "home", "blocks": [...]}``), within Slack's limits."""
+def home_view(renderer: Renderer, home: Home, *, admin: bool = False) -> dict[str, Any]:
+    """The Home tab's view (``{"type": "home", "blocks": [...]}``), within Slack's limits;
+    an admin's has *Add a meeting* and *Edit a meeting*."""
     tz = home.tz
     kinds = ", ".join(kind_label(kind) for kind in home.kinds)
     meetings = [
@@ -159,6 +163,14 @@ def home_view(renderer: Renderer, home: Home) -> dict[str, Any]:
         "own": _sections([change_line(u) for u in home.own], "You have recorded no update yet."),
         "follow_button": FOLLOW_BUTTON,
         "follow_value": "follow",
+        "post_button": POST_BUTTON,
+        "post_value": "post",
+        "meeting_buttons": [
+            {"label": "Add a meeting", "action_id": ADD_MEETING_BUTTON, "value": "add"},
+            {"label": "Edit a meeting", "action_id": EDIT_MEETING_BUTTON, "value": "edit"},
+        ]
+        if admin
+        else [],
     }
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
 

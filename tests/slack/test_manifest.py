@@ -25,3 +25,18 @@ def test_the_manifest_declares_the_home_tab_events_scopes_and_commands() -> None
     assert {"users:read", "im:write", "im:history", "chat:write", "commands"} <= scopes
     assert {command["command"] for command in features["slash_commands"]} == set(SLASH_COMMANDS)
     assert settings["interactivity"]["is_enabled"] is True  # buttons, the Follow… form
+
+
+def test_the_manifest_declares_the_update_forms_shortcuts_and_options_url() -> None:
+    from bot.slack.listeners.update_form import GLOBAL_SHORTCUT, MESSAGE_SHORTCUT
+
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+    assert shortcuts == {GLOBAL_SHORTCUT: "global", MESSAGE_SHORTCUT: "message"}
+    interactivity = manifest["settings"]["interactivity"]
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]
+    assert interactivity["request_url"].endswith("/slack/events")  # Bolt serves both there
+    # commands: shortcuts; channels:read, groups:read: whether the bot is in a channel
+    assert {"commands", "channels:read", "groups:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )

@@ -59,6 +59,9 @@ class IncomingMessage:
     text: str
     thread_ts: str | None = None
     permalink: str | None = None
+    reporter_id: str = ""
+    """Who reported the updates, when not the one recording them (the *Record as update*
+    shortcut: the message's author); ``author`` is then the reporter's name."""
 
 
 def flags(item: ActionItem) -> dict[str, bool]:
@@ -198,7 +201,7 @@ def _apply(
         kind=update.kind,
         text=own_text(update),
         author=incoming.author,
-        author_id=incoming.user_id,
+        author_id=incoming.reporter_id or incoming.user_id,
         source=UpdateSource.SLACK,
         link=incoming.permalink,
         documents=documents,

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from bot.slack.listeners import action, home, meetings, mentions, messages
+from bot.slack.listeners import (
+    action,
+    home,
+    meeting_form,
+    meetings,
+    mentions,
+    messages,
+    update_form,
+)
 
-COMMAND_MODULES = [action, home, meetings, mentions, messages]
+COMMAND_MODULES = [action, home, meetings, mentions, messages, update_form, meeting_form]
 
 SLASH_COMMANDS = ("/action", meetings.COMMAND)
 """The slash commands the app answers, as ``manifest.yml`` declares them."""

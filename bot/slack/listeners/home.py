@@ -40,7 +40,7 @@ def home_for(services: Services, client: WebClient, user: str) -> dict[str, Any]
     tz = services.user_zone(client, user) or services.settings.tz
     with services.db.unit_of_work() as session:
         home = home_of(session, user, now=services.clock(), tz=tz)
-        return home_view(services.renderer, home)
+        return home_view(services.renderer, home, admin=user in services.settings.admins)
 
 
 def publish(services: Services, client: WebClient, user: str) -> None:
