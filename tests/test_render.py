@@ -77,10 +77,13 @@ HOSTILE = (
 SHARER = "U0SHARER"
 GOOD_URL = "https://www.itu.int/go/irm"
 PUBLIC_URL = "https://tsagbot.example"
+DOCUMENT_URL = "https://docs.example/{group}/{kind}-{number:04d}{revision}"
+"""``TSAGBOT_DOCUMENT_URL`` in the checks of every reply: each reference becomes a link."""
 ALLOWED = re.compile(
     rf"!date\^\d+\^[{{}}a-z_ ]+\|[^<>|]*"  # a date token, its fallback text ours
     rf"|@{SHARER}"  # the person who shared a view (a Slack id)
     rf"|({re.escape(GOOD_URL)}|{re.escape(PUBLIC_URL)}/calendar\.ics)\|[^<>|]*"
+    r"|https://docs\.example/[A-Z0-9]+/[A-Za-z]+-[0-9]{4}(R[0-9]+)?\|[^<>|]*"  # a document
 )
 BARE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
 TEMPLATES = Path(bot.__file__).parent / "templates"
@@ -298,8 +301,15 @@ def hostile_meeting(h: str, uid: str, *, link: str = EVIL_URL, kind: str = "") -
     )
 
 
-CORPORA = {"hostile": HOSTILE, "huge": "&<>|" * 2000 + HOSTILE}
-"""The corpus, and a text that escaping makes five times longer: limits hold either way."""
+REFERENCES = "TSAG-TD 553R2, <C 91>, TD137/WP1|SG17-C5&COM17-R12 TSB Circular 65"
+CORPORA = {
+    "hostile": HOSTILE,
+    "huge": "&<>|" * 2000 + HOSTILE,
+    "documents": f"{REFERENCES} {HOSTILE} " * 30 + REFERENCES,
+}
+"""The corpus; a text that escaping makes five times longer; and one full of document
+references, which become links (between hostile text, and cut in the middle): limits
+hold and nothing but the bot's own links is live, either way."""
 
 
 @pytest.fixture(params=list(CORPORA))
@@ -338,7 +348,7 @@ def item(memory_database_url: str, h: str) -> Iterator[tuple[Database, ActionIte
                     author=h[:255],
                     source=UpdateSource.SLACK,
                     link=url,
-                    documents=[h],
+                    documents=[h, "TD553R2"],
                     created_at=NOW - timedelta(hours=number),
                 )
             )
@@ -350,7 +360,7 @@ def item(memory_database_url: str, h: str) -> Iterator[tuple[Database, ActionIte
 
 
 def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
-    views = Views(Renderer(), GENEVA)
+    views = Views(Renderer(DOCUMENT_URL), GENEVA)
     other = [i for i in item.resolution.items if i is not item]
     found = Answer(AnswerKind.ITEM, h, items=[item, *other], current="WTSA-24")
     resolution = Answer(
@@ -387,7 +397,7 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
 
 
 def meeting_replies(h: str) -> list[Reply]:
-    views = MeetingViews(Renderer(), GENEVA, NOW, public_url=PUBLIC_URL)
+    views = MeetingViews(Renderer(DOCUMENT_URL), GENEVA, NOW, public_url=PUBLIC_URL)
     meetings = [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL, kind="irm")]
     due = [DueItem(h, h, h)] * 20
     window = Window(NOW, NOW + timedelta(days=7), h)
@@ -440,7 +450,7 @@ def meeting_replies(h: str) -> list[Reply]:
 
 
 def posts(h: str) -> list[tuple[Blocks, str]]:
-    renderer = Renderer()
+    renderer = Renderer(DOCUMENT_URL)
     found = []
     for meeting in [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL)]:
         for kind in ReminderKind:
@@ -548,7 +558,7 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
         Change(2, h, UpdateKind.NOTE, {}, {}),
         Change(3, h, UpdateKind.NOTE, {}, {}, h),
     ]
-    renderer = Renderer()
+    renderer = Renderer(DOCUMENT_URL)
     confirmed = replies.confirmation(renderer, changes, 7)
     undone = replies.confirmation(renderer, changes, 7, undone_by=h)
     statuses = [ItemStatus(h, True, h, h, h, date(2026, 12, 1), h), ItemStatus(h, False)]
@@ -581,6 +591,10 @@ def test_every_reply_keeps_hostile_text_inert(h: str, item: tuple[Database, Acti
         assert HOSTILE in everything
     assert f"<{GOOD_URL}|" in str(answers)  # and a clean address is still a link
     assert "<!date^" in str(answers)
+    if h == HOSTILE:  # (the longer texts leave no room for what follows them)
+        assert "<https://docs.example/TSAG/TD-0553R2|TD553R2>" in str(answers)  # a reference
+    if h == CORPORA["documents"]:  # and references in what people wrote
+        assert "<https://docs.example/SG17/C-0005|SG17-C5>" in str(answers)
 
 
 def test_a_reply_escapes_its_notification_text() -> None:

@@ -51,7 +51,9 @@ def parse_moment(text: str, option: str, context: Context) -> datetime:
 
 
 def _dispatcher(context: Context) -> Dispatcher:
-    return Dispatcher(context.db_with_schedule(), context.settings, Renderer())
+    return Dispatcher(
+        context.db_with_schedule(), context.settings, Renderer(context.settings.document_url)
+    )
 
 
 @click.group("meetings")

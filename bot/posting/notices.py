@@ -14,6 +14,8 @@ from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
     CHUNK,
     MAX_TEXT,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
     Mrkdwn,
     Renderer,
     blocks_to_text,
@@ -44,7 +46,12 @@ class Notice:
 
 
 def compose(
-    reminder: Reminder, *, now: datetime, tz: ZoneInfo, due: Sequence[DueItem] = ()
+    reminder: Reminder,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    due: Sequence[DueItem] = (),
+    links: DocumentLinks = PLAIN_DOCUMENTS,
 ) -> Notice:
     """The notice for ``reminder`` as read at ``now`` ("in 2 days" is counted from now)."""
     meeting = reminder.meeting
@@ -80,8 +87,8 @@ def compose(
     return Notice(
         headline=headline,
         details=details,
-        agenda=_agenda(reminder),
-        documents=[clip(Mrkdwn(", ").join(meeting.documents), CHUNK)] if meeting.documents else [],
+        agenda=_agenda(reminder, links),
+        documents=[clip(links.join(meeting.documents), CHUNK)] if meeting.documents else [],
         due=_due(due) if reminder.kind != ReminderKind.DEADLINE else [],
         footer=footer,
     )
@@ -107,7 +114,7 @@ def _where(reminder: Reminder, tz: ZoneInfo) -> list[Mrkdwn]:
     return lines
 
 
-def _agenda(reminder: Reminder) -> list[Mrkdwn]:
+def _agenda(reminder: Reminder, links: DocumentLinks) -> list[Mrkdwn]:
     if reminder.kind == ReminderKind.DEADLINE:
         return []
     items = reminder.meeting.agenda
@@ -117,7 +124,7 @@ def _agenda(reminder: Reminder) -> list[Mrkdwn]:
         )
     lines = []
     for number, item in enumerate(items[:AGENDA_LINES], start=1):
-        documents = f" ({', '.join(item.documents)})" if item.documents else ""
+        documents = mrkdwn(" ({})", links.join(item.documents)) if item.documents else ""
         lines.append(mrkdwn("{}. {}{}", number, one_line(item.title, 200), documents))
     if len(items) > AGENDA_LINES:
         lines.append(Mrkdwn(f"… and {count(len(items) - AGENDA_LINES, 'more item')}"))
@@ -149,7 +156,7 @@ def reminder_post(
     tz: ZoneInfo,
     due: Sequence[DueItem] = (),
 ) -> Post:
-    notice = compose(reminder, now=now, tz=tz, due=due)
+    notice = compose(reminder, now=now, tz=tz, due=due, links=renderer.links)
     blocks = renderer.blocks("reminder.json.j2", notice=notice)
     return Post(
         key=reminder.key,
