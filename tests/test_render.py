@@ -20,6 +20,7 @@ import pytest
 
 import bot
 from bot.meetings import questions as ask
+from bot.meetings.merge import MeetingChange, Slot
 from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer as MeetingAnswer
 from bot.meetings.questions import ItemStatus, Question, Window
@@ -33,7 +34,7 @@ from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
-from bot.posting import follow_notices
+from bot.posting import follow_notices, meeting_changes
 from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import FollowerGroup
 from bot.posting.home import Home, home_view
@@ -182,6 +183,7 @@ BUTTONS = [{"label": "Undo", "action_id": "some_action", "value": H, "style": No
 CONTEXTS: dict[str, dict[str, Any]] = {
     "digest.json.j2": {"message": {"header": HEADER, "period": H, "sections": [[H, H], [H]]}},
     "follow_notice.json.j2": {"view": {"title": H, "sections": [H, H], "more": H, "footer": H}},
+    "meeting_change.json.j2": {"view": {"headline": H, "details": [H, H], "footer": H}},
     "follow_modal.json.j2": {"view": {"hint": H, "block": H}},
     "following.json.j2": {"view": {"title": H, "lines": [H, H], "footer": H}},
     "help.json.j2": {"command": H},
@@ -461,6 +463,9 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
         found.append((message.blocks, message.text))
     notice = follow_notice(renderer, h)
     found.append((notice.blocks, notice.text))
+    for change in hostile_changes(h):
+        told = meeting_changes.notice(renderer, change, GENEVA)
+        found.append((told.blocks, told.text))
     found.append((hostile_home(renderer, h), ""))
     return found
 
@@ -485,6 +490,14 @@ def hostile_updates(h: str) -> list[StatusUpdate]:
             [(UpdateKind.NOTE, EVIL_URL), (UpdateKind.COMPLETED, GOOD_URL)], start=1
         )
     ]
+
+
+def hostile_changes(h: str) -> list[MeetingChange]:
+    """A meeting moved (to a new place and link), one given new details, one called off."""
+    before = Slot(NOW, NOW + timedelta(hours=2), False, "Europe/Zurich", h, EVIL_URL)
+    moved = Slot(NOW + timedelta(days=1), NOW + timedelta(days=2), True, h, h[::-1], GOOD_URL)
+    elsewhere = Slot(NOW, NOW + timedelta(hours=2), False, h, h[::-1], h)
+    return [MeetingChange(h, h, h, h, before, after) for after in (moved, elsewhere, None)]
 
 
 def follow_notice(renderer: Renderer, h: str) -> Post:
