@@ -232,6 +232,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "agenda": [H],
             "documents": [H, H],
             "due": [H],
+            "buttons": BUTTONS,
             "footer": H,
         }
     },

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.meetings.display import deadline_text, kind_label, mode_text, until_text, when_text
@@ -43,6 +44,8 @@ class Notice:
     documents: list[str] = field(default_factory=list)
     due: list[Mrkdwn] = field(default_factory=list)
     footer: str = ""
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+    """"Snooze 1 day" and "Got it" under a personal reminder (:mod:`bot.posting.personal`)."""
 
 
 def compose(
@@ -155,8 +158,11 @@ def reminder_post(
     now: datetime,
     tz: ZoneInfo,
     due: Sequence[DueItem] = (),
+    buttons: Sequence[dict[str, Any]] = (),
 ) -> Post:
-    notice = compose(reminder, now=now, tz=tz, due=due, links=renderer.links)
+    notice = replace(
+        compose(reminder, now=now, tz=tz, due=due, links=renderer.links), buttons=list(buttons)
+    )
     blocks = renderer.blocks("reminder.json.j2", notice=notice)
     return Post(
         key=reminder.key,
