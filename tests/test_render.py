@@ -34,7 +34,7 @@ from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
-from bot.posting import follow_notices, meeting_changes
+from bot.posting import follow_notices, meeting_changes, personal
 from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import FollowerGroup
 from bot.posting.home import Home, home_view
@@ -190,6 +190,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "home.json.j2": {
         "view": {
             **dict.fromkeys(["intro", "following", "tsag", "follow_button", "follow_value"], H),
+            **dict.fromkeys(["remind_button", "remind_value"], H),
+            "remind_label": "Remind me by DM",  # the bot's own words, not data
             **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest", "own"]},
         }
     },
@@ -459,6 +461,11 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
         for kind in ReminderKind:
             reminder = Reminder(NOW, kind, meeting, h, NOW + timedelta(days=1))
             post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(h, h, h)])
+            found.append((post.blocks, post.text))
+            reader = personal.Personal("U0READER", ZoneInfo("Asia/Tokyo"), reminder)
+            post = personal.personal_post(
+                renderer, reader, now=NOW, due_items=lambda _: [DueItem(h, h, h)]
+            )
             found.append((post.blocks, post.text))
     for message in render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))

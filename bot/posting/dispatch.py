@@ -10,6 +10,7 @@ methods put it in the outbox and deliver it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -190,6 +191,11 @@ class Dispatcher:
         """Enqueue the digest of the current slot unless it already was, then deliver."""
         self.enqueue_digest(now)
         return deliver(self.db, post, now, lease=self.settings.outbox_lease)
+
+
+def items_due_at(session: Session, tz: ZoneInfo) -> Callable[[Meeting], list[DueItem]]:
+    """The open action items due at a meeting, the plan read once for all the calls."""
+    return _ItemsDue(session, tz).at
 
 
 class _ItemsDue:

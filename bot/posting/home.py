@@ -32,6 +32,7 @@ from bot.plan.bodies import matches as responsible
 from bot.plan.ids import resolution_of
 from bot.posting.follow_notices import TOLD, change_line, matches
 from bot.posting.follows import following, label
+from bot.posting.personal import subscribed
 from bot.render import CHUNK, Mrkdwn, Renderer, chunk_lines, clip, escape, one_line
 from bot.render import mrkdwn as md
 from bot.store.models import ActionItem, Follow, Meeting, StatusUpdate
@@ -45,6 +46,7 @@ OWN = 5
 SCANNED = 300
 """Recent updates looked through for the latest ones in what the person follows."""
 FOLLOW_BUTTON = "home_follow"
+REMIND_BUTTON = "home_remind"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Home:
     due: list[DueItem]
     latest: list[StatusUpdate]
     own: list[StatusUpdate]
+    reminded: bool = False
+    """The person gets personal reminders by direct message (:mod:`bot.posting.personal`)."""
 
     @property
     def kinds(self) -> list[str]:
@@ -88,6 +92,7 @@ def home_of(session: Session, user: str, *, now: datetime, tz: ZoneInfo) -> Home
         due=due,
         latest=_latest(session, plan) if plan else [],
         own=_recent(session, StatusUpdate.author_id == user, OWN),
+        reminded=subscribed(session, user),
     )
 
 
@@ -159,6 +164,9 @@ def home_view(renderer: Renderer, home: Home) -> dict[str, Any]:
         "own": _sections([change_line(u) for u in home.own], "You have recorded no update yet."),
         "follow_button": FOLLOW_BUTTON,
         "follow_value": "follow",
+        "remind_button": REMIND_BUTTON,
+        "remind_label": "Stop DM reminders" if home.reminded else "Remind me by DM",
+        "remind_value": "off" if home.reminded else "on",
     }
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
 
