@@ -20,7 +20,7 @@ from bot.meetings.merge import merge_meetings
 from bot.meetings.service import read_meetings, store
 from bot.plan.importing import ImportFailed
 from bot.posting import meeting_changes
-from bot.posting.outbox import Outgoing
+from bot.posting.outbox import Outgoing, Post, enqueue
 from bot.posting.scheduler import SchedulerRunner
 from bot.render import Renderer, mrkdwn_to_text
 from bot.settings import Settings
@@ -53,8 +53,8 @@ def schedule(uid: str = "rg-iem-3", **changed: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -238,3 +238,50 @@ def test_the_reminders_follow_the_new_time_and_never_go_out_at_the_old_one(
         (utc(2026, 4, 2, 10, 30), ":bell: Starting in 30 minutes: R"),  # 12:30 CEST
     ]
     assert {channel for _, channel, _ in slack.posts} == {"C0ANNOUNCE", "U0ANA", "C0REGION"}
+
+
+def test_a_reminder_queued_for_the_old_time_and_not_yet_sent_is_withdrawn(
+    db: Database, settings: Settings
+) -> None:
+    load(db, settings, schedule(), EARLY)
+    moment = utc(2026, 3, 31, 10, 30)
+    with db.unit_of_work() as session:  # queued at 12:30, Slack failing since
+        enqueue(
+            session,
+            [
+                Post(
+                    f"reminder:start:rg-iem-3:{moment:%Y%m%dT%H%MZ}",
+                    "reminder-start",
+                    "C0ANNOUNCE",
+                    "x",
+                    [],
+                    moment,
+                )
+            ],
+            moment,
+        )
+        enqueue(
+            session,
+            [
+                Post(
+                    "reminder:start:other:20260331T1030Z",
+                    "reminder-start",
+                    "C0ANNOUNCE",
+                    "y",
+                    [],
+                    moment,
+                )
+            ],
+            moment,
+        )
+        session.commit()
+    load(db, settings, schedule(start="2026-03-31 14:00", end="16:00"), utc(2026, 3, 31, 10, 40))
+    with db.unit_of_work() as session:
+        rows = session.execute(
+            select(OutboxPost.key, OutboxPost.status).where(OutboxPost.kind == "reminder-start")
+        )
+        statuses = {key: status for key, status in rows}
+    assert statuses == {
+        "reminder:start:rg-iem-3:20260331T1030Z": "expired",
+        "reminder:start:other:20260331T1030Z": "pending",
+    }

@@ -54,8 +54,8 @@ READERS = {
 OPTED_IN = datetime(2026, 2, 28, tzinfo=UTC)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -258,3 +258,23 @@ def test_a_button_naming_no_reminder_is_one_line(
 ) -> None:
     with pytest.raises(personal.ButtonError, match=said):
         press(db, settings, personal.SNOOZE_BUTTON, "U0LA", value, utc(2026, 3, 20))
+
+
+@pytest.mark.usefixtures("db")
+def test_a_failing_personal_step_stops_neither_the_channel_reminders_nor_later_ticks(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> list[str]:
+        raise RuntimeError("the personal step broke")
+
+    clock = FixedClock()
+    slack = Slack(clock)
+    run = runner(settings, clock, slack)
+    with monkeypatch.context() as patched:
+        patched.setattr("bot.posting.dispatch.enqueue_personal", broken)
+        walk([run], clock, utc(2026, 3, 10, 11), utc(2026, 3, 10, 11, 31))
+    sent = len(slack.posts)
+    assert {post.channel for _, post in slack.posts} == {"C0IRM0001"}  # the agenda, the start
+    clock.now = utc(2026, 3, 10, 11, 45)
+    run.tick()  # the next tick, mended, still sends what is useful
+    assert sorted(post.channel for _, post in slack.posts[sent:]) == sorted(READERS)
