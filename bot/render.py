@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.documents.references import document_url
+
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
 MAX_HEADER = 150
@@ -160,8 +162,48 @@ def slack_date(moment: datetime, tz: ZoneInfo) -> Mrkdwn:
     )
 
 
+class DocumentLinks:
+    """How document references are shown: links where ``TSAGBOT_DOCUMENT_URL`` gives
+    them an address (``template``), escaped text otherwise (:data:`PLAIN_DOCUMENTS`)."""
+
+    def __init__(self, template: str = "") -> None:
+        self.template = template
+
+    def one(self, name: str) -> Mrkdwn:
+        """One normalised reference (``TD553R2``)."""
+        url = document_url(self.template, name)
+        return link(url, name) if url else escape(name)
+
+    def join(self, names: Iterable[str], separator: str = ", ") -> Mrkdwn:
+        return Mrkdwn(separator).join(self.one(name) for name in names)
+
+    def text(self, text: str, spans: Iterable[tuple[int, int, str]]) -> Mrkdwn:
+        """``text`` escaped, with each span (start, end, reference name) a document link.
+
+        The spans are where a reader found references in it
+        (:func:`bot.plan.updates.parse.document_spans`), in order."""
+        parts: list[str] = []
+        at = 0
+        for start, end, name in spans:
+            if start < at:
+                continue
+            url = document_url(self.template, name)
+            shown = text[start:end]
+            parts += [escape(text[at:start]), link(url, shown) if url else escape(shown)]
+            at = end
+        parts.append(escape(text[at:]))
+        return Mrkdwn("").join(parts)
+
+
+PLAIN_DOCUMENTS = DocumentLinks()
+
+
 class Renderer:
-    def __init__(self) -> None:
+    """Templates to Block Kit; ``document_url`` (``TSAGBOT_DOCUMENT_URL``) makes the
+    document references of every view links (:attr:`links`)."""
+
+    def __init__(self, document_url: str = "") -> None:
+        self.links = DocumentLinks(document_url)
         self.env = Environment(
             loader=PackageLoader("bot", "templates"),
             autoescape=False,
@@ -179,6 +221,10 @@ class Renderer:
         self.env.filters["md_join"] = lambda items, separator: Mrkdwn(separator).join(items)
         self.env.filters["clip"] = clip
         self.env.filters["one_line"] = one_line
+
+    @property
+    def document_url(self) -> str:
+        return self.links.template
 
     def blocks(self, template: str, **context: Any) -> Blocks:
         rendered = self.env.get_template(template).render(**context)

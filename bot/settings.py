@@ -14,6 +14,8 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.documents.references import check_template
+
 SLACK_API_DEFAULT = "https://slack.com/api/"
 DIGEST_CRON_DEFAULT = "0 9 * * mon"
 _WEEKDAY_TIME = re.compile(
@@ -53,6 +55,9 @@ class Settings:
     agenda_reminder: bool = True
     reminder_time: time = time(9, 0)
     public_url: str = ""
+    document_url: str = ""
+    """``TSAGBOT_DOCUMENT_URL``: a document reference's address, from ``{kind}``, ``{number}``,
+    ``{revision}`` and ``{group}`` (bot/documents/references.py); empty: references are text."""
     scheduler: bool = True
     log_format: str = "text"
     inbox_lease_seconds: int = 30
@@ -140,6 +145,7 @@ class Settings:
             agenda_reminder=_switch("TSAGBOT_AGENDA_REMINDER", env.get("TSAGBOT_AGENDA_REMINDER")),
             reminder_time=_time_of_day(env.get("TSAGBOT_REMINDER_TIME", "")),
             public_url=_public_url(env.get("TSAGBOT_PUBLIC_URL", "")),
+            document_url=_document_url(env.get("TSAGBOT_DOCUMENT_URL", "")),
             scheduler=_switch("TSAGBOT_SCHEDULER", env.get("TSAGBOT_SCHEDULER")),
             log_format=_log_format(env.get("TSAGBOT_LOG_FORMAT", "")),
             inbox_lease_seconds=_seconds(env, "TSAGBOT_INBOX_LEASE_SECONDS", 30),
@@ -229,4 +235,18 @@ def _public_url(value: str) -> str:
     text = value.strip().rstrip("/")
     if text and not text.startswith(("http://", "https://")):
         raise SettingsError(f"TSAGBOT_PUBLIC_URL={text!r} must be an http(s) URL")
+    return text
+
+
+def _document_url(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    try:
+        check_template(text)
+    except ValueError as error:
+        raise SettingsError(
+            f"TSAGBOT_DOCUMENT_URL={text!r} {error} "
+            "(try https://www.itu.int/md/T25-{group}-{kind}-{number:04d}/en)"
+        ) from error
     return text

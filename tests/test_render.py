@@ -20,6 +20,7 @@ import pytest
 
 import bot
 from bot.meetings import questions as ask
+from bot.meetings.merge import MeetingChange, Slot
 from bot.meetings.queries import DueItem
 from bot.meetings.questions import Answer as MeetingAnswer
 from bot.meetings.questions import ItemStatus, Question, Window
@@ -34,7 +35,7 @@ from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change, IncomingMessage
 from bot.plan.views import Progress, Views
 from bot.posting import digest as digests
-from bot.posting import follow_notices, meeting_form, update_form
+from bot.posting import follow_notices, meeting_changes, meeting_form, personal, update_form
 from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import FollowerGroup
 from bot.posting.home import Home, home_view
@@ -80,10 +81,13 @@ HOSTILE = (
 SHARER = "U0SHARER"
 GOOD_URL = "https://www.itu.int/go/irm"
 PUBLIC_URL = "https://tsagbot.example"
+DOCUMENT_URL = "https://docs.example/{group}/{kind}-{number:04d}{revision}"
+"""``TSAGBOT_DOCUMENT_URL`` in the checks of every reply: each reference becomes a link."""
 ALLOWED = re.compile(
     rf"!date\^\d+\^[{{}}a-z_ ]+\|[^<>|]*"  # a date token, its fallback text ours
     rf"|@{SHARER}"  # the person who shared a view (a Slack id)
     rf"|({re.escape(GOOD_URL)}|{re.escape(PUBLIC_URL)}/calendar\.ics)\|[^<>|]*"
+    r"|https://docs\.example/[A-Z0-9]+/[A-Za-z]+-[0-9]{4}(R[0-9]+)?\|[^<>|]*"  # a document
 )
 BARE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
 TEMPLATES = Path(bot.__file__).parent / "templates"
@@ -182,6 +186,7 @@ BUTTONS = [{"label": "Undo", "action_id": "some_action", "value": H, "style": No
 CONTEXTS: dict[str, dict[str, Any]] = {
     "digest.json.j2": {"message": {"header": HEADER, "period": H, "sections": [[H, H], [H]]}},
     "follow_notice.json.j2": {"view": {"title": H, "sections": [H, H], "more": H, "footer": H}},
+    "meeting_change.json.j2": {"view": {"headline": H, "details": [H, H], "footer": H}},
     "follow_modal.json.j2": {"view": {"hint": H, "block": H}},
     "form_confirmation.json.j2": {"view": {"lead": H, "text": H, "footer": H, "buttons": BUTTONS}},
     "following.json.j2": {"view": {"title": H, "lines": [H, H], "footer": H}},
@@ -191,6 +196,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             **dict.fromkeys(["intro", "following", "tsag", "follow_button", "follow_value"], H),
             **dict.fromkeys(["post_button", "post_value"], H),
             "meeting_buttons": BUTTONS,
+            **dict.fromkeys(["remind_button", "remind_value"], H),
+            "remind_label": "Remind me by DM",  # the bot's own words, not data
             **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest", "own"]},
         }
     },
@@ -250,6 +257,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "agenda": [H],
             "documents": [H, H],
             "due": [H],
+            "buttons": BUTTONS,
             "footer": H,
         }
     },
@@ -332,8 +340,15 @@ def hostile_meeting(h: str, uid: str, *, link: str = EVIL_URL, kind: str = "") -
     )
 
 
-CORPORA = {"hostile": HOSTILE, "huge": "&<>|" * 2000 + HOSTILE}
-"""The corpus, and a text that escaping makes five times longer: limits hold either way."""
+REFERENCES = "TSAG-TD 553R2, <C 91>, TD137/WP1|SG17-C5&COM17-R12 TSB Circular 65"
+CORPORA = {
+    "hostile": HOSTILE,
+    "huge": "&<>|" * 2000 + HOSTILE,
+    "documents": f"{REFERENCES} {HOSTILE} " * 30 + REFERENCES,
+}
+"""The corpus; a text that escaping makes five times longer; and one full of document
+references, which become links (between hostile text, and cut in the middle): limits
+hold and nothing but the bot's own links is live, either way."""
 
 
 @pytest.fixture(params=list(CORPORA))
@@ -372,7 +387,7 @@ def item(memory_database_url: str, h: str) -> Iterator[tuple[Database, ActionIte
                     author=h[:255],
                     source=UpdateSource.SLACK,
                     link=url,
-                    documents=[h],
+                    documents=[h, "TD553R2"],
                     created_at=NOW - timedelta(hours=number),
                 )
             )
@@ -384,7 +399,7 @@ def item(memory_database_url: str, h: str) -> Iterator[tuple[Database, ActionIte
 
 
 def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
-    views = Views(Renderer(), GENEVA)
+    views = Views(Renderer(DOCUMENT_URL), GENEVA)
     other = [i for i in item.resolution.items if i is not item]
     found = Answer(AnswerKind.ITEM, h, items=[item, *other], current="WTSA-24")
     resolution = Answer(
@@ -435,7 +450,7 @@ def plan_replies(h: str, session: Any, item: ActionItem) -> list[Reply]:
 
 
 def meeting_replies(h: str) -> list[Reply]:
-    views = MeetingViews(Renderer(), GENEVA, NOW, public_url=PUBLIC_URL)
+    views = MeetingViews(Renderer(DOCUMENT_URL), GENEVA, NOW, public_url=PUBLIC_URL)
     meetings = [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL, kind="irm")]
     due = [DueItem(h, h, h)] * 20
     window = Window(NOW, NOW + timedelta(days=7), h)
@@ -489,17 +504,25 @@ def meeting_replies(h: str) -> list[Reply]:
 
 
 def posts(h: str) -> list[tuple[Blocks, str]]:
-    renderer = Renderer()
+    renderer = Renderer(DOCUMENT_URL)
     found = []
     for meeting in [hostile_meeting(h, "a"), hostile_meeting(h, "b", link=GOOD_URL)]:
         for kind in ReminderKind:
             reminder = Reminder(NOW, kind, meeting, h, NOW + timedelta(days=1))
             post = reminder_post(renderer, reminder, now=NOW, tz=GENEVA, due=[DueItem(h, h, h)])
             found.append((post.blocks, post.text))
+            reader = personal.Personal("U0READER", ZoneInfo("Asia/Tokyo"), reminder)
+            post = personal.personal_post(
+                renderer, reader, now=NOW, due_items=lambda _: [DueItem(h, h, h)]
+            )
+            found.append((post.blocks, post.text))
     for message in render_digest(renderer, hostile_digest(h)):
         found.append((message.blocks, message.text))
     notice = follow_notice(renderer, h)
     found.append((notice.blocks, notice.text))
+    for change in hostile_changes(h):
+        told = meeting_changes.notice(renderer, change, GENEVA)
+        found.append((told.blocks, told.text))
     found.append((hostile_home(renderer, h), ""))
     return found
 
@@ -524,6 +547,14 @@ def hostile_updates(h: str) -> list[StatusUpdate]:
             [(UpdateKind.NOTE, EVIL_URL), (UpdateKind.COMPLETED, GOOD_URL)], start=1
         )
     ]
+
+
+def hostile_changes(h: str) -> list[MeetingChange]:
+    """A meeting moved (to a new place and link), one given new details, one called off."""
+    before = Slot(NOW, NOW + timedelta(hours=2), False, "Europe/Zurich", h, EVIL_URL)
+    moved = Slot(NOW + timedelta(days=1), NOW + timedelta(days=2), True, h, h[::-1], GOOD_URL)
+    elsewhere = Slot(NOW, NOW + timedelta(hours=2), False, h, h[::-1], h)
+    return [MeetingChange(h, h, h, h, before, after) for after in (moved, elsewhere, None)]
 
 
 def follow_notice(renderer: Renderer, h: str) -> Post:
@@ -597,7 +628,7 @@ def update_texts(h: str) -> list[tuple[Blocks, str]]:
         Change(2, h, UpdateKind.NOTE, {}, {}),
         Change(3, h, UpdateKind.NOTE, {}, {}, h),
     ]
-    renderer = Renderer()
+    renderer = Renderer(DOCUMENT_URL)
     confirmed = replies.confirmation(renderer, changes, 7)
     undone = replies.confirmation(renderer, changes, 7, undone_by=h)
     statuses = [
@@ -668,6 +699,10 @@ def test_every_reply_keeps_hostile_text_inert(h: str, item: tuple[Database, Acti
         assert HOSTILE in everything
     assert f"<{GOOD_URL}|" in str(answers)  # and a clean address is still a link
     assert "<!date^" in str(answers)
+    if h == HOSTILE:  # (the longer texts leave no room for what follows them)
+        assert "<https://docs.example/TSAG/TD-0553R2|TD553R2>" in str(answers)  # a reference
+    if h == CORPORA["documents"]:  # and references in what people wrote
+        assert "<https://docs.example/SG17/C-0005|SG17-C5>" in str(answers)
 
 
 def test_a_reply_escapes_its_notification_text() -> None:

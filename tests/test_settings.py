@@ -30,3 +30,19 @@ def test_a_wrong_lease_is_one_clear_line(value: str) -> None:
     assert str(wrong.value) == (
         f"TSAGBOT_INBOX_LEASE_SECONDS={value!r} must be seconds from 1 to 3600"
     )
+
+
+def test_the_document_url_is_a_template_of_the_four_parts() -> None:
+    url = "https://www.itu.int/md/T25-{group}-{kind}-{number:04d}{revision}/en"
+    assert Settings.from_env({"TSAGBOT_DOCUMENT_URL": f" {url} "}).document_url == url
+    assert Settings.from_env({}).document_url == ""
+
+
+@pytest.mark.parametrize(
+    "value", ["ftp://docs.example/{number}", "https://docs.example/{title}", "https://x/{number"]
+)
+def test_a_wrong_document_url_is_one_clear_line(value: str) -> None:
+    with pytest.raises(SettingsError) as wrong:
+        Settings.from_env({"TSAGBOT_DOCUMENT_URL": value})
+    assert str(wrong.value).startswith(f"TSAGBOT_DOCUMENT_URL={value!r} ")
+    assert "\n" not in str(wrong.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import click
 
 from bot.cli.support import Context, echo_json, fail, pass_context
 from bot.meetings.display import when_text
-from bot.meetings.merge import MergeSummary
+from bot.meetings.merge import MeetingChange, MergeSummary, Slot
 from bot.meetings.model import KIND_CHOICES, MeetingDraft, parse_kind
 from bot.meetings.queries import all_meetings
 from bot.meetings.service import (
@@ -26,6 +27,7 @@ from bot.meetings.service import (
 )
 from bot.meetings.when import TimeError, local_datetime, parse_date_time
 from bot.plan.importing import ImportFailed, read_file
+from bot.posting import meeting_changes
 from bot.posting.dispatch import DigestSlot, Dispatcher, digest_slot
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder
@@ -51,7 +53,9 @@ def parse_moment(text: str, option: str, context: Context) -> datetime:
 
 
 def _dispatcher(context: Context) -> Dispatcher:
-    return Dispatcher(context.db_with_schedule(), context.settings, Renderer())
+    return Dispatcher(
+        context.db_with_schedule(), context.settings, Renderer(context.settings.document_url)
+    )
 
 
 @click.group("meetings")
@@ -95,7 +99,12 @@ def meetings_import(context: Context, path: Path, yes: bool, ask: bool, as_json:
     if ask or not as_json:
         _list_findings(reading, err=as_json)
     chosen = _choose(reading, yes=yes, ask=ask, as_json=as_json)
-    summary = store(db, reading, context.clock, chosen) if chosen else None
+    announce = partial(
+        meeting_changes.announce,
+        renderer=Renderer(context.settings.document_url),
+        settings=context.settings,
+    )
+    summary = store(db, reading, context.clock, chosen, announce=announce) if chosen else None
     added = len(summary.added) if summary else 0
     known = sum(1 for finding in reading.findings if not finding.is_new)
     filled = _filled(reading, summary)
@@ -108,12 +117,35 @@ def meetings_import(context: Context, path: Path, yes: bool, ask: bool, as_json:
                 "imported": added,
                 "known": known,
                 "filled": [{"name": name, "fields": fields} for name, fields in filled],
+                "changed": [_change_json(change) for change in summary.changed] if summary else [],
             }
         )
         return
     click.echo(f"{path.name}: {count(added, 'meeting')} imported, {known} already known.")
     for name, fields in filled:
         click.echo(f"  {name}: filled in {', '.join(fields)}")
+    for change in summary.changed if summary else []:
+        said = mrkdwn_to_text(meeting_changes.notice(Renderer(), change, context.settings.tz).text)
+        click.echo(f"  {said} (announced)")
+
+
+def _change_json(change: MeetingChange) -> dict[str, Any]:
+    def slot(found: Slot | None) -> dict[str, Any] | None:
+        if found is None:
+            return None
+        return {
+            "start": found.start.isoformat(),
+            "end": found.end.isoformat(),
+            "place": found.place,
+            "link": found.link,
+        }
+
+    return {
+        "uid": change.uid,
+        "name": change.name,
+        "before": slot(change.before),
+        "after": slot(change.after),
+    }
 
 
 def _choose(reading: Reading, *, yes: bool, ask: bool, as_json: bool) -> list[int]:

@@ -7,6 +7,13 @@ times overlap (or one of them has no time), and, for kinds where several
 meetings can share a day, their names are alike. A known meeting is not added
 again; what the draft knows and the stored meeting does not (a link, a place,
 an agenda, the time of a meeting known only by its day) is filled in.
+
+A schedule file is the secretariat's word, so its drafts also *change* what they
+match: a new time on the same day, a new place or link. An entry with a ``uid``
+is the stored meeting of that uid whatever its day (so a file can move a meeting
+to another day), and one marked ``cancelled`` removes its meeting. Each move,
+cancellation or change of place or link of a meeting still to come is listed in
+:attr:`MergeSummary.changed`, for the caller to announce.
 """
 
 from __future__ import annotations
@@ -28,10 +35,74 @@ ONE_MEETING_A_DAY = frozenset({MeetingKind.IRM, MeetingKind.TSAG, MeetingKind.WT
 SIMILAR_NAMES = 60
 
 
+@dataclass(frozen=True)
+class Slot:
+    """When and where a meeting is, as a change notice compares it."""
+
+    start: datetime
+    end: datetime
+    all_day: bool
+    timezone: str
+    place: str
+    link: str
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> Slot:
+        return cls(
+            meeting.start,
+            meeting.end,
+            meeting.all_day,
+            meeting.timezone,
+            meeting.place,
+            meeting.link,
+        )
+
+    @property
+    def when(self) -> tuple[datetime, datetime, bool]:
+        return self.start, self.end, self.all_day
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    """A meeting still to come that an import moved, called off (``after`` None), or gave
+    another place or link."""
+
+    uid: str
+    name: str
+    kind: str
+    channel: str
+    before: Slot
+    after: Slot | None
+
+    @property
+    def moved(self) -> bool:
+        return self.after is not None and self.after.when != self.before.when
+
+    @property
+    def cancelled(self) -> bool:
+        return self.after is None
+
+    @property
+    def worth_telling(self) -> bool:
+        """Called off, moved, or given another place or link."""
+        after = self.after
+        return (
+            after is None
+            or self.moved
+            or (after.place, after.link)
+            != (
+                self.before.place,
+                self.before.link,
+            )
+        )
+
+
 @dataclass
 class MergeSummary:
     added: list[Meeting] = field(default_factory=list)
     known: list[tuple[MeetingDraft, Meeting, list[str]]] = field(default_factory=list)
+    changed: list[MeetingChange] = field(default_factory=list)
+    cancelled: list[Meeting] = field(default_factory=list)
 
     @property
     def filled(self) -> int:
@@ -47,18 +118,45 @@ def merge_meetings(
     sha256: str = "",
     kind: str = "schedule",
 ) -> MergeSummary:
-    """Add the new meetings of ``drafts`` and fill in the known ones; the caller commits."""
+    """Add the new meetings of ``drafts`` and fill in the known ones; the caller commits.
+
+    A schedule file's drafts (``kind`` "schedule") also move, change and cancel the
+    meetings they match (see the module's docstring)."""
     summary = MergeSummary()
     stored = _candidates(session, drafts)
+    by_uid = _by_uid(session, drafts)
+    authoritative = kind == "schedule"
     for draft in drafts:
-        match = next((meeting for meeting in stored if same_meeting(draft, meeting)), None)
+        match = by_uid.get(draft.uid) if draft.uid else None
         if match is None:
+            match = next((meeting for meeting in stored if same_meeting(draft, meeting)), None)
+        if match is None:
+            if draft.cancelled:
+                continue  # nothing to call off
             meeting = _new_meeting(draft, now)
             session.add(meeting)
             stored.append(meeting)
+            if draft.uid:
+                by_uid[draft.uid] = meeting
             summary.added.append(meeting)
+            continue
+        before = Slot.of(match)
+        after: Slot | None
+        if draft.cancelled and authoritative:
+            if match in stored:
+                stored.remove(match)
+            by_uid.pop(match.uid, None)
+            session.delete(match)
+            summary.cancelled.append(match)
+            after = None
         else:
+            if authoritative:
+                _change(match, draft, now)
             summary.known.append((draft, match, _fill(match, draft, now)))
+            after = Slot.of(match)
+        change = MeetingChange(match.uid, match.name, match.kind, match.channel, before, after)
+        if before.start > now and change.worth_telling:
+            summary.changed.append(change)
     session.add(
         ImportRun(
             file_name=file_name,
@@ -87,6 +185,14 @@ def _candidates(session: Session, drafts: Sequence[MeetingDraft]) -> list[Meetin
     return list(session.scalars(query))
 
 
+def _by_uid(session: Session, drafts: Sequence[MeetingDraft]) -> dict[str, Meeting]:
+    uids = {draft.uid for draft in drafts if draft.uid}
+    if not uids:
+        return {}
+    query = select(Meeting).where(Meeting.uid.in_(uids)).options(selectinload(Meeting.agenda))
+    return {meeting.uid: meeting for meeting in session.scalars(query)}
+
+
 def _local_day(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
@@ -113,7 +219,7 @@ def _overlap(draft: MeetingDraft, meeting: Meeting) -> bool:
 
 def _new_meeting(draft: MeetingDraft, now: datetime) -> Meeting:
     meeting = Meeting(
-        uid=uuid.uuid4().hex,
+        uid=draft.uid or uuid.uuid4().hex,
         name=draft.name,
         kind=str(draft.kind),
         start=draft.start,
@@ -141,6 +247,23 @@ def _agenda(draft: MeetingDraft) -> list[AgendaItem]:
         AgendaItem(position=position, title=entry.title, documents=list(entry.documents))
         for position, entry in enumerate(draft.agenda)
     ]
+
+
+def _change(meeting: Meeting, draft: MeetingDraft, now: datetime) -> None:
+    """Set in ``meeting`` the time, place and link a schedule file gives it anew (a draft
+    that leaves a place or link out changes nothing of it)."""
+    changed = []
+    when = (draft.start, draft.end, draft.all_day, draft.timezone)
+    if (meeting.start, meeting.end, meeting.all_day, meeting.timezone) != when:
+        meeting.start, meeting.end, meeting.all_day, meeting.timezone = when
+        changed.append("time")
+    for name in ("place", "link"):
+        value = getattr(draft, name)
+        if value and getattr(meeting, name) and value != getattr(meeting, name):
+            setattr(meeting, name, value)
+            changed.append(name)
+    if changed:
+        meeting.updated_at = now
 
 
 def _fill(meeting: Meeting, draft: MeetingDraft, now: datetime) -> list[str]:

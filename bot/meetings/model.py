@@ -125,6 +125,10 @@ class MeetingDraft:
     source: str = ""
     evidence: str = ""
     series: str = ""
+    uid: str = ""
+    """The stored meeting this draft is, whatever its day (a schedule file's ``uid``)."""
+    cancelled: bool = False
+    """The meeting is called off: the import removes it from the schedule."""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -18,6 +18,9 @@ YAML::
           - {title: Approval of the agenda, documents: [TD 553R2]}
         repeat: every Tuesday and Thursday until 2021-02-19
         series: IRM weekly calls     # optional: the name shared by a series' meetings
+        uid: irm-2024-3              # optional: names the meeting for good, so that a later
+                                     # file can move it to another day
+        status: cancelled            # optional: the meeting is called off (scheduled if absent)
 
 CSV has the same keys as its header; ``agenda`` items are separated by ``;``
 or line breaks, and their document references (``TD 553R2``) are found in the
@@ -77,7 +80,11 @@ KEYS = (
     "source",
     "repeat",
     "series",
+    "uid",
+    "status",
 )
+UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+STATUSES = {"scheduled": False, "cancelled": True, "canceled": True}
 END_OF_DAY = time(23, 59)
 MAX_OCCURRENCES = 500
 CHANNEL = re.compile(r"^(?:[CGD][A-Z0-9]{6,}|#?[a-z0-9][a-z0-9._-]{0,79})$")
@@ -292,6 +299,9 @@ def _drafts(entry: _Entry, file_tz: ZoneInfo, file_name: str) -> list[MeetingDra
     repeat_text = _text(fields, "repeat")
     days = _occurrences(day, repeat_text) if repeat_text else [day]
     series = tidy(_text(fields, "series")) or (name if repeat_text else "")
+    uid, cancelled = _uid(fields), _cancelled(fields)
+    if uid and repeat_text:
+        raise _EntryError("a uid names one meeting, not a series (repeat)")
     drafts = []
     for occurrence in days:
         shift = occurrence - day
@@ -300,10 +310,33 @@ def _drafts(entry: _Entry, file_tz: ZoneInfo, file_name: str) -> list[MeetingDra
         if deadline is not None and deadline > end:
             raise _EntryError(f"deadline {deadline_text!r} is after the meeting ends")
         draft = MeetingDraft(
-            start=start, end=end, all_day=all_day, deadline=deadline, series=series, **base
+            start=start,
+            end=end,
+            all_day=all_day,
+            deadline=deadline,
+            series=series,
+            uid=uid,
+            cancelled=cancelled,
+            **base,
         )
         drafts.append(replace(draft, evidence=f"{file_name}, {entry.where}"))
     return drafts
+
+
+def _uid(fields: Mapping[str, Any]) -> str:
+    uid = _text(fields, "uid").strip()
+    if uid and not UID.match(uid):
+        raise _EntryError(
+            f"uid {uid[:80]!r} must be up to 64 letters, digits and . _ : - (such as irm-2024-3)"
+        )
+    return uid
+
+
+def _cancelled(fields: Mapping[str, Any]) -> bool:
+    status = _text(fields, "status").strip().lower()
+    if status and status not in STATUSES:
+        raise _EntryError(f"status {status[:40]!r} must be scheduled or cancelled")
+    return STATUSES.get(status, False)
 
 
 def _text(fields: Mapping[str, Any], key: str) -> str:

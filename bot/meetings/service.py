@@ -9,7 +9,7 @@ already knows, and :func:`store` imports the chosen ones in one transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.documents.blocks import DocumentError
 from bot.documents.detect import ZIP_MAGIC, read_blocks
 from bot.documents.limits import LIMITS
-from bot.meetings.merge import MergeSummary, merge_meetings
+from bot.meetings.merge import MeetingChange, MergeSummary, merge_meetings
 from bot.meetings.model import MeetingDraft
 from bot.meetings.schedule_file import ScheduleFileError, is_schedule_file, read_schedule
 from bot.plan.importing import ImportFailed
@@ -86,7 +87,11 @@ def preview(db: Database, reading: Reading, now: datetime) -> Reading:
     """``reading`` with each finding marked new or known, by a merge that is rolled back."""
     with db.unit_of_work() as session:
         summary = merge_meetings(
-            session, [finding.draft for finding in reading.findings], now=now, file_name="preview"
+            session,
+            [finding.draft for finding in reading.findings],
+            now=now,
+            file_name="preview",
+            kind=reading.kind,
         )
         known = _known_names(summary)
         session.rollback()
@@ -105,21 +110,37 @@ def _known_names(summary: MergeSummary) -> dict[int, str]:
     return names
 
 
+Announce = Callable[[Session, Sequence[MeetingChange], datetime], object]
+"""Tells of the changes an import made, in its transaction (the posting layer's outbox)."""
+
+
 def store(
-    db: Database, reading: Reading, clock: Clock, chosen: Sequence[int] | None = None
+    db: Database,
+    reading: Reading,
+    clock: Clock,
+    chosen: Sequence[int] | None = None,
+    *,
+    announce: Announce | None = None,
 ) -> MergeSummary:
-    """Import the findings at the 0-based indexes ``chosen`` (all when None), all or nothing."""
+    """Import the findings at the 0-based indexes ``chosen`` (all when None), all or nothing.
+
+    ``announce`` gets the moves, cancellations and new places or links of meetings to
+    come before the import commits, so that they are told once: with the import or not
+    at all."""
     indexes = range(len(reading.findings)) if chosen is None else chosen
     drafts = [reading.findings[index].draft for index in indexes]
     with db.unit_of_work() as session:
+        now = clock()
         summary = merge_meetings(
             session,
             drafts,
-            now=clock(),
+            now=now,
             file_name=reading.file_name,
             sha256=reading.sha256,
             kind=reading.kind,
         )
+        if announce is not None and summary.changed:
+            announce(session, summary.changed, now)
         session.commit()
         for meeting in summary.added:
             session.refresh(meeting)

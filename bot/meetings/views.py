@@ -488,7 +488,7 @@ class MeetingViews:
     def _agenda_notes(self, meeting: Meeting) -> list[Mrkdwn]:
         agenda = [
             mrkdwn("{}. {}", number, one_line(item.title, 400))
-            + (mrkdwn(" ({})", ", ".join(item.documents)) if item.documents else "")
+            + (mrkdwn(" ({})", self.renderer.links.join(item.documents)) if item.documents else "")
             for number, item in enumerate(meeting.agenda, start=1)
         ]
         chunks = chunk_lines(agenda)
@@ -502,7 +502,7 @@ class MeetingViews:
         )
         if not named:
             return [Mrkdwn("_No documents are recorded for this meeting._")]
-        return [clip(mrkdwn("*Documents:* {}", ", ".join(named)), CHUNK)]
+        return [clip(mrkdwn("*Documents:* {}", self.renderer.links.join(named)), CHUNK)]
 
     def changes(self, answer: Answer, audience: Audience) -> Reply:
         """What changed in a window, net per item: its state at both ends and its notes."""
@@ -565,7 +565,7 @@ class MeetingViews:
             fields.append(("Channel", channel_link(meeting.channel)))
         agenda = [
             mrkdwn("{}. {}", number, one_line(item.title, 400))
-            + (mrkdwn(" ({})", ", ".join(item.documents)) if item.documents else "")
+            + (mrkdwn(" ({})", self.renderer.links.join(item.documents)) if item.documents else "")
             for number, item in enumerate(meeting.agenda, start=1)
         ]
         agenda_chunks = chunk_lines(agenda)
@@ -582,7 +582,7 @@ class MeetingViews:
             "header": clip(meeting.name, 150),
             "fields": [(label, clip(escape(value), 1900)) for label, value in fields],
             "agenda": agenda_chunks,
-            "documents": clip(escape(", ".join(meeting.documents)), CHUNK),
+            "documents": clip(self.renderer.links.join(meeting.documents), CHUNK),
             "due_count": f" ({len(due)})",
             "due": due_chunks,
             "source": one_line(meeting.source, 300),

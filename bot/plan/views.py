@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.plan.bodies import from_section_one, listed, responsibility, who_acts
+from bot.plan.documents import linked
 from bot.plan.filters import Filter
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import history
 from bot.render import (
     CHUNK,
     MAX_BUTTON_VALUE,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
     Mrkdwn,
     Renderer,
     Reply,
@@ -79,29 +82,33 @@ def state_word(item: ActionItem) -> str:
     return "periodic goals met" if item.periodic_goals_met else "open"
 
 
-def update_line(update: StatusUpdate, tz: ZoneInfo) -> Mrkdwn:
+def update_line(
+    update: StatusUpdate, tz: ZoneInfo, links: DocumentLinks = PLAIN_DOCUMENTS
+) -> Mrkdwn:
     line = mrkdwn(
         "• {} *{}* by {}: {}",
         slack_date(update.created_at, tz),
         update.kind,
         update.author or "someone",
-        one_line(update.words, 200),
+        linked(links, one_line(update.words, 200)),
     )
     if update.documents:
-        line += mrkdwn(" ({})", ", ".join(update.documents))
+        line += mrkdwn(" ({})", links.join(update.documents))
     if update.link:
         line += mrkdwn(" {}", link(update.link, "message"))
     return line
 
 
-def clip_middle(text: str, limit: int) -> Mrkdwn:
-    """Text escaped and cut in the middle: the status's last lines are the notes recorded lately."""
-    text = escape(text.strip())
+def clip_middle(text: str, limit: int, links: DocumentLinks = PLAIN_DOCUMENTS) -> Mrkdwn:
+    """Text escaped (its document references links) and cut in the middle: the status's
+    last lines are the notes recorded lately."""
+    text = linked(links, text.strip())
     if len(text) <= limit:
         return text
     half = (limit - 3) // 2
     head = clip(text, half).removesuffix("…")
     tail = re.sub(r"^[a-z]{0,3};", "", text[-half:])  # not the end of a cut &amp;
+    tail = re.sub(r"^[^<]*>", "", tail)  # nor the end of a cut <link|label>
     return Mrkdwn(f"{head.rstrip()}\n…\n{tail.lstrip()}")
 
 
@@ -190,9 +197,12 @@ class Views:
             "completed": yes_no(item.completed),
             "aliases": clip(escape(", ".join(item.aliases or [])), 1900),
             "who": clip(escape(who_acts(responsibility(item))), 1900),
-            "status": clip_middle(item.status, CHUNK),
+            "status": clip_middle(item.status, CHUNK, self.renderer.links),
             "updates": chunk_lines(
-                [update_line(u, self.tz) for u in history(session, item, UPDATES_ON_CARD)]
+                [
+                    update_line(u, self.tz, self.renderer.links)
+                    for u in history(session, item, UPDATES_ON_CARD)
+                ]
             )[:1],
             "see_also": clip(Mrkdwn(" · ").join(see_also), CHUNK),
             "footer": shared(

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.meetings.display import clock_text, day_text, kind_label, slack_time, zone_label
+from bot.plan.documents import linked
 from bot.posting.digest import (
     Digest,
     DueEntry,
@@ -31,6 +32,8 @@ from bot.render import (
     CHUNK,
     MAX_BLOCKS,
     MAX_TEXT,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
     Mrkdwn,
     Renderer,
     chunk_lines,
@@ -104,10 +107,10 @@ def render_digest(
     keep a real week within two or three messages; should very long lines need
     more, the caps are halved until it fits (each list then says how many it left out).
     """
-    parts = pack(sections(digest, limit, updates_shown))
+    parts = pack(sections(digest, limit, updates_shown, renderer.links))
     while len(parts) > MAX_MESSAGES and (limit or updates_shown):
         limit, updates_shown = limit // 2, updates_shown // 2
-        parts = pack(sections(digest, limit, updates_shown))
+        parts = pack(sections(digest, limit, updates_shown, renderer.links))
     tz = digest.tz
     header = f"Weekly digest — week of {_long_date(digest.start, tz)}"
     period = (
@@ -129,13 +132,16 @@ def render_digest(
 
 
 def sections(
-    digest: Digest, limit: int = LIST_LIMIT, updates_shown: int = UPDATES_SHOWN
+    digest: Digest,
+    limit: int = LIST_LIMIT,
+    updates_shown: int = UPDATES_SHOWN,
+    links: DocumentLinks = PLAIN_DOCUMENTS,
 ) -> list[Section]:
     """The digest's sections in reading order, empty ones left out."""
     tz = digest.tz
     ahead = _next_days(digest.ahead_days)
     found = [
-        _updates_section(digest, updates_shown),
+        _updates_section(digest, updates_shown, links),
         _capped(
             f"*Completed {_last_days(digest.days)}*",
             digest.completed,
@@ -181,14 +187,14 @@ def most_recent(digest: Digest, shown: int) -> list[ResolutionUpdates]:
     return [group for group in groups if group.items]
 
 
-def _updates_section(digest: Digest, shown: int) -> Section:
+def _updates_section(digest: Digest, shown: int, links: DocumentLinks) -> Section:
     if digest.quiet:
         return Section("", ["_A quiet week: nothing changed in the action plan._"])
     lines: list[str] = []
     for group in most_recent(digest, shown):
         title = mrkdwn(" – {}", one_line(group.title, 80)) if group.title else ""
         lines.append(mrkdwn("*{}*{}", group.label, title))
-        lines += [update_line(change, digest.tz) for change in group.items]
+        lines += [update_line(change, digest.tz, links) for change in group.items]
     left = digest.changed_count - min(shown, digest.changed_count)
     if left:
         lines.append(f"… and {left} more: {CHANGED_HINT}")
@@ -249,7 +255,7 @@ def _stale_section(digest: Digest, shown: int) -> Section:
     return Section(f"{title} ({len(digest.stale)})", lines)
 
 
-def update_line(change: ItemChange, tz: ZoneInfo) -> Mrkdwn:
+def update_line(change: ItemChange, tz: ZoneInfo, links: DocumentLinks = PLAIN_DOCUMENTS) -> Mrkdwn:
     """``• `50-18` *completed* with 2 notes by Ana, Bo 13 Nov 2026: latest note <link|message>``."""
     what = ", ".join(change.changes)
     if change.notes:
@@ -264,7 +270,7 @@ def update_line(change: ItemChange, tz: ZoneInfo) -> Mrkdwn:
     )
     text = one_line(change.text, 200)
     if text:
-        line += mrkdwn(": {}", text)
+        line += mrkdwn(": {}", linked(links, text))
     if change.link and len(change.link) <= MAX_LINK:
         line += mrkdwn(" {}", live_link(change.link, "message"))
     return line

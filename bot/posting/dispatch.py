@@ -10,6 +10,7 @@ methods put it in the outbox and deliver it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import enqueue_follow_notices
 from bot.posting.notices import reminder_post
 from bot.posting.outbox import Delivery, Post, PostFunction, deliver, enqueue
+from bot.posting.personal import enqueue_personal
 from bot.posting.reminders import (
     CATCH_UP,
     Reminder,
@@ -125,6 +127,13 @@ class Dispatcher:
                 enqueue(session, self.compose_reminders(session, fresh, now), now)
                 session.commit()
 
+    def enqueue_personal_reminders(self, now: datetime) -> None:
+        """Enqueue the personal reminders (by direct message, in each reader's day) due now."""
+        with self.db.unit_of_work() as session:
+            items_due = _ItemsDue(session, self.settings.tz)
+            if enqueue_personal(session, self.renderer, self.settings, now, items_due.at):
+                session.commit()
+
     def run_tick(self, post: PostFunction, now: datetime) -> Delivery:
         """What the scheduler does each minute: the reminders due at ``now`` are enqueued and
         delivered (with the retries due) with the notices to followers of the changes recorded
@@ -134,6 +143,10 @@ class Dispatcher:
             enqueue_follow_notices(self.db, self.renderer, now)
         except Exception:  # the reminders must still go out; the next tick tries again
             log.exception("queueing the notices to followers failed")
+        try:
+            self.enqueue_personal_reminders(now)
+        except Exception:  # the others must still go out; the next tick tries again
+            log.exception("queueing the personal reminders failed")
         delivery = deliver(self.db, post, now, lease=self.settings.outbox_lease)
         if self.enqueue_digest(now):
             later = deliver(self.db, post, now, lease=self.settings.outbox_lease)
@@ -178,6 +191,11 @@ class Dispatcher:
         """Enqueue the digest of the current slot unless it already was, then deliver."""
         self.enqueue_digest(now)
         return deliver(self.db, post, now, lease=self.settings.outbox_lease)
+
+
+def items_due_at(session: Session, tz: ZoneInfo) -> Callable[[Meeting], list[DueItem]]:
+    """The open action items due at a meeting, the plan read once for all the calls."""
+    return _ItemsDue(session, tz).at
 
 
 class _ItemsDue:

@@ -29,9 +29,21 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.plan.bodies import matches as responsible
 from bot.plan.bodies import responsibility
+from bot.plan.documents import linked
 from bot.posting.follows import label
 from bot.posting.outbox import Post, enqueue
-from bot.render import MAX_BLOCKS, Mrkdwn, Renderer, Reply, chunk_lines, clip, link, mention
+from bot.render import (
+    MAX_BLOCKS,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
+    Mrkdwn,
+    Renderer,
+    Reply,
+    chunk_lines,
+    clip,
+    link,
+    mention,
+)
 from bot.render import mrkdwn as md
 from bot.store.db import Database
 from bot.store.insert import insert_new
@@ -137,7 +149,7 @@ def notice(
     heard = [(update, follow) for update in updates if (follow := follower.hears_of(update))]
     if not heard:
         return None
-    lines = [change_line(update) for update, _ in heard]
+    lines = [change_line(update, renderer.links) for update, _ in heard]
     sections = chunk_lines(lines)
     more = len(sections) - MAX_SECTIONS
     topics = sorted({label(follow.topic, follow.target) for _, follow in heard})
@@ -165,7 +177,7 @@ def _changes(number: int) -> str:
     return "1 change" if number == 1 else f"{number} changes"
 
 
-def change_line(update: StatusUpdate) -> Mrkdwn:
+def change_line(update: StatusUpdate, links: DocumentLinks = PLAIN_DOCUMENTS) -> Mrkdwn:
     """``• *50-18* marked completed — @alice, message``."""
     code = update.item.code
     if update.kind == UpdateKind.COMPLETED:
@@ -175,7 +187,8 @@ def change_line(update: StatusUpdate) -> Mrkdwn:
     elif update.kind == UpdateKind.REOPENED:
         what = md("*{}* reopened", code)
     else:
-        what = md("*{}* note: {}", code, clip(" ".join(update.words.split()), NOTE_CHARACTERS))
+        words = clip(" ".join(update.words.split()), NOTE_CHARACTERS)
+        what = md("*{}* note: {}", code, linked(links, words))
     who = mention(update.author_id) if update.author_id else md("{}", update.author or "someone")
     where = md(" ({})", link(update.link, "message")) if update.link else Mrkdwn("")
     return md("• {} — {}{}", what, who, where)

@@ -32,6 +32,7 @@ from bot.plan.bodies import matches as responsible
 from bot.plan.ids import resolution_of
 from bot.posting.follow_notices import TOLD, change_line, matches
 from bot.posting.follows import following, label
+from bot.posting.personal import subscribed
 from bot.render import CHUNK, Mrkdwn, Renderer, chunk_lines, clip, escape, one_line
 from bot.render import mrkdwn as md
 from bot.store.models import ActionItem, Follow, Meeting, StatusUpdate
@@ -48,6 +49,7 @@ FOLLOW_BUTTON = "home_follow"
 POST_BUTTON = "home_post_update"
 ADD_MEETING_BUTTON = "home_add_meeting"
 EDIT_MEETING_BUTTON = "home_edit_meeting"
+REMIND_BUTTON = "home_remind"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Home:
     due: list[DueItem]
     latest: list[StatusUpdate]
     own: list[StatusUpdate]
+    reminded: bool = False
+    """The person gets personal reminders by direct message (:mod:`bot.posting.personal`)."""
 
     @property
     def kinds(self) -> list[str]:
@@ -91,6 +95,7 @@ def home_of(session: Session, user: str, *, now: datetime, tz: ZoneInfo) -> Home
         due=due,
         latest=_latest(session, plan) if plan else [],
         own=_recent(session, StatusUpdate.author_id == user, OWN),
+        reminded=subscribed(session, user),
     )
 
 
@@ -171,6 +176,9 @@ def home_view(renderer: Renderer, home: Home, *, admin: bool = False) -> dict[st
         ]
         if admin
         else [],
+        "remind_button": REMIND_BUTTON,
+        "remind_label": "Stop DM reminders" if home.reminded else "Remind me by DM",
+        "remind_value": "off" if home.reminded else "on",
     }
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
 

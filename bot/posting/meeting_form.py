@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.meetings.editing import (
@@ -23,16 +22,18 @@ from bot.meetings.editing import (
     MeetingGone,
     add_meeting,
     edit_meeting,
+    find_meeting,
     form_fields,
     meeting_label,
 )
+from bot.meetings.merge import MeetingChange, Slot
 from bot.meetings.model import KIND_LABELS, Mode
 from bot.meetings.schedule_file import FieldError, read_fields
+from bot.posting.meeting_changes import announce, withdraw_reminders
 from bot.render import Mrkdwn, Renderer, escape, mrkdwn, one_line
 from bot.settings import Settings
 from bot.store.db import Database
-from bot.store.models import Meeting, OutboxPost
-from bot.store.vocabulary import PostStatus
+from bot.store.models import Meeting
 
 MEETING_MODAL = "meeting_modal"
 CHOOSER_MODAL = "meeting_chooser"
@@ -80,6 +81,7 @@ def meeting_saved(
     user: str,
     settings: Settings,
     now: datetime,
+    renderer: Renderer,
 ) -> Saved:
     """Add the meeting the form describes, or (``uid``) change that one.
 
@@ -93,38 +95,37 @@ def meeting_saved(
             meeting = add_meeting(session, draft, now=now)
             saved = Saved(meeting.name, True, [])
         else:
+            existing = find_meeting(session, uid)
+            before = Slot.of(existing) if existing is not None else None
             try:
                 meeting, changed = edit_meeting(session, uid, draft, now=now)
             except MeetingGone as error:
                 raise FieldError("name", "That meeting is no longer in the schedule.") from error
             moved = any(name in MOVED for name in changed)
-            withdrawn = _withdraw_reminders(session, uid) if moved else 0
+            withdrawn = withdraw_reminders(session, uid) if moved else 0
+            if before is not None:
+                _announce(session, meeting, before, renderer=renderer, settings=settings, now=now)
             saved = Saved(meeting.name, False, changed, withdrawn)
         session.commit()
     return saved
 
 
-def _withdraw_reminders(session: Session, uid: str) -> int:
-    """Drop the meeting's reminders queued and not yet taken to be posted."""
-    keys = [
-        key
-        for key in session.scalars(
-            select(OutboxPost.key).where(
-                OutboxPost.key.like(f"reminder:%:{uid}:%"),
-                OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)),
-            )
-        )
-    ]
-    if keys:
-        session.execute(
-            update(OutboxPost)
-            .where(OutboxPost.key.in_(keys))
-            .values(
-                status=PostStatus.EXPIRED, last_error="the meeting changed before it was posted"
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return len(keys)
+def _announce(
+    session: Session,
+    meeting: Meeting,
+    before: Slot,
+    *,
+    renderer: Renderer,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """An edit that moves a meeting still to come, or gives it another place or link, is
+    told to its channel and its followers once, as a schedule import's change is."""
+    change = MeetingChange(
+        meeting.uid, meeting.name, meeting.kind, meeting.channel, before, Slot.of(meeting)
+    )
+    if before.start > now and change.worth_telling:
+        announce(session, [change], now, renderer=renderer, settings=settings)
 
 
 def form_view(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.meetings.display import deadline_text, kind_label, mode_text, until_text, when_text
@@ -14,6 +15,8 @@ from bot.posting.reminders import Reminder, ReminderKind
 from bot.render import (
     CHUNK,
     MAX_TEXT,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
     Mrkdwn,
     Renderer,
     blocks_to_text,
@@ -41,10 +44,17 @@ class Notice:
     documents: list[str] = field(default_factory=list)
     due: list[Mrkdwn] = field(default_factory=list)
     footer: str = ""
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+    """"Snooze 1 day" and "Got it" under a personal reminder (:mod:`bot.posting.personal`)."""
 
 
 def compose(
-    reminder: Reminder, *, now: datetime, tz: ZoneInfo, due: Sequence[DueItem] = ()
+    reminder: Reminder,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    due: Sequence[DueItem] = (),
+    links: DocumentLinks = PLAIN_DOCUMENTS,
 ) -> Notice:
     """The notice for ``reminder`` as read at ``now`` ("in 2 days" is counted from now)."""
     meeting = reminder.meeting
@@ -80,8 +90,8 @@ def compose(
     return Notice(
         headline=headline,
         details=details,
-        agenda=_agenda(reminder),
-        documents=[clip(Mrkdwn(", ").join(meeting.documents), CHUNK)] if meeting.documents else [],
+        agenda=_agenda(reminder, links),
+        documents=[clip(links.join(meeting.documents), CHUNK)] if meeting.documents else [],
         due=_due(due) if reminder.kind != ReminderKind.DEADLINE else [],
         footer=footer,
     )
@@ -107,7 +117,7 @@ def _where(reminder: Reminder, tz: ZoneInfo) -> list[Mrkdwn]:
     return lines
 
 
-def _agenda(reminder: Reminder) -> list[Mrkdwn]:
+def _agenda(reminder: Reminder, links: DocumentLinks) -> list[Mrkdwn]:
     if reminder.kind == ReminderKind.DEADLINE:
         return []
     items = reminder.meeting.agenda
@@ -117,7 +127,7 @@ def _agenda(reminder: Reminder) -> list[Mrkdwn]:
         )
     lines = []
     for number, item in enumerate(items[:AGENDA_LINES], start=1):
-        documents = f" ({', '.join(item.documents)})" if item.documents else ""
+        documents = mrkdwn(" ({})", links.join(item.documents)) if item.documents else ""
         lines.append(mrkdwn("{}. {}{}", number, one_line(item.title, 200), documents))
     if len(items) > AGENDA_LINES:
         lines.append(Mrkdwn(f"… and {count(len(items) - AGENDA_LINES, 'more item')}"))
@@ -148,8 +158,11 @@ def reminder_post(
     now: datetime,
     tz: ZoneInfo,
     due: Sequence[DueItem] = (),
+    buttons: Sequence[dict[str, Any]] = (),
 ) -> Post:
-    notice = compose(reminder, now=now, tz=tz, due=due)
+    notice = replace(
+        compose(reminder, now=now, tz=tz, due=due, links=renderer.links), buttons=list(buttons)
+    )
     blocks = renderer.blocks("reminder.json.j2", notice=notice)
     return Post(
         key=reminder.key,

@@ -118,7 +118,7 @@ def _row(post: Post, now: datetime) -> dict[str, Any]:
         "useful_until": post.useful_until,
         "status": PostStatus.PENDING if post.channel else PostStatus.NO_CHANNEL,
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": max(now, post.due_at),  # a post due later (snoozed) waits
         "last_error": "" if post.channel else "no channel: set TSAGBOT_ANNOUNCE_CHANNEL",
         "message_ts": None,
         "created_at": now,

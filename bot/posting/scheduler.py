@@ -203,7 +203,7 @@ class SchedulerRunner:
         self.retry_seconds = retry_seconds
         self.on_leading = on_leading
         """Told True when this runner starts scheduling, False when it stops (for metrics)."""
-        self.dispatcher = Dispatcher(db, settings, renderer or Renderer())
+        self.dispatcher = Dispatcher(db, settings, renderer or Renderer(settings.document_url))
         self.scheduler: BackgroundScheduler | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

@@ -40,6 +40,10 @@ class Services:
     inbox_arrived: threading.Event = field(default_factory=threading.Event)
     """Set when an event is stored, so that the inbox worker wakes at once."""
 
+    def __post_init__(self) -> None:
+        if self.settings.document_url and not self.renderer.document_url:
+            self.renderer = Renderer(self.settings.document_url)
+
     def permalink(
         self, client: WebClient, channel: str, ts: str, thread_ts: str | None
     ) -> str | None:

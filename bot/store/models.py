@@ -415,3 +415,33 @@ class FollowedUpdate(Base):
     key: Mapped[str] = mapped_column(String(32), unique=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("status_updates.id"), index=True)
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReminderSubscriber(Base):
+    """A person who asked for reminders by direct message (``/meetings remind me``).
+
+    ``timezone`` is theirs as Slack says (``users.info``), kept when they opt in and
+    refreshed when they open the App Home, so that the day-based reminders come at
+    09:00 of their own day. Only reminders falling after ``created_at`` are sent.
+    """
+
+    __tablename__ = "reminder_subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReminderDismissal(Base):
+    """ "Got it" on a personal reminder: no more of that kind for that meeting to that person."""
+
+    __tablename__ = "reminder_dismissals"
+    __table_args__ = (UniqueConstraint("user_id", "meeting_uid", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    meeting_uid: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -24,7 +24,7 @@ from bot.cli import schedule as cli_schedule
 from bot.cli.main import cli
 from bot.render import MAX_BLOCKS, MAX_HEADER, MAX_TEXT
 from bot.store.db import Database
-from bot.store.models import ImportRun, Meeting
+from bot.store.models import ImportRun, Meeting, OutboxPost
 from tests.support.cli import first_read
 from tests.support.common import SEEDS, FixedClock
 
@@ -281,7 +281,7 @@ def test_import_as_json(sqlite_url: str, tmp_path: Path) -> None:
     db = with_bundled_schedule(sqlite_url)
     yaml_file = write(tmp_path / "schedule.yaml", YAML_SCHEDULE)
     report = as_json(tsagbot(db, "meetings", "import", str(yaml_file), "--json"))
-    assert set(report) == {"file", "kind", "found", "imported", "known", "filled"}
+    assert set(report) == {"file", "kind", "found", "imported", "known", "filled", "changed"}
     assert (report["file"], report["kind"], report["imported"], report["known"]) == (
         "schedule.yaml",
         "schedule",
@@ -313,7 +313,7 @@ def test_import_as_json(sqlite_url: str, tmp_path: Path) -> None:
     )
     assert first["where"] == "schedule.yaml, meeting 1 (line 3)"
     again = as_json(tsagbot(db, "meetings", "import", str(yaml_file), "--json"))
-    assert (again["imported"], again["known"], again["filled"]) == (0, 2, [])
+    assert (again["imported"], again["known"], again["filled"], again["changed"]) == (0, 2, [], [])
     assert [(f["status"], f["known_as"]) for f in again["found"]] == [
         ("known", "TSAG plenary"),
         ("known", "Regional preparatory meeting (Americas)"),
@@ -734,3 +734,23 @@ def test_digest_is_only_a_dry_run_here(sqlite_url: str) -> None:
     bad = one_line_error(tsagbot(sqlite_url, "digest", "--dry-run", "--at", "Monday"))
     assert bad.startswith("tsagbot: --at: 'Monday' is not a date")
     assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()
+
+
+def test_an_import_that_moves_a_meeting_says_so_and_queues_its_notice(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    db = with_bundled_schedule(sqlite_url)
+    entry = "meetings:\n  - {{name: IRM-9, kind: irm, start: '{}', uid: irm-9, place: Geneva}}\n"
+    schedule = write(tmp_path / "schedule.yaml", entry.format("2099-03-31 13:00"))
+    ok(tsagbot(db, "meetings", "import", str(schedule)))
+    write(tmp_path / "schedule.yaml", entry.format("2099-04-02 13:00"))
+    env = {"TSAGBOT_ANNOUNCE_CHANNEL": "C0ANNOUNCE"}
+    said = ok(tsagbot(db, "meetings", "import", str(schedule), env=env)).stdout
+    assert "  IRM-9 moved to Thu 2 April 2099, 13:00 Geneva time (announced)" in said
+    database = Database(db)
+    with database.unit_of_work() as session:
+        queued = session.scalars(
+            select(OutboxPost.channel).where(OutboxPost.kind == "meeting-change")
+        )
+        assert list(queued) == ["C0ANNOUNCE"]
+    database.dispose()

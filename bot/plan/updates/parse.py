@@ -1035,6 +1035,16 @@ def extract_documents(text: str) -> list[str]:
     return _documents(_prepare(text).documents)
 
 
+def document_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Where plain text (a status, a note's words) names one document: start, end and the
+    normalised name, for :meth:`bot.render.Renderer.linked`. A list (``TSAG TDs 29, 199``)
+    names several and is left as text."""
+    for match in _DOCUMENT.finditer(text):
+        names = _document_names(match)
+        if len(names) == 1:
+            yield match.start(), match.end(), names[0]
+
+
 # --------------------------------------------------------------------------- message
 
 

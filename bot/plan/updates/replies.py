@@ -10,10 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.plan.documents import linked
 from bot.plan.updates.intake import UndoStatus
 from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change
-from bot.render import CHUNK, Mrkdwn, Renderer, Reply, clip, count, mention, mrkdwn
+from bot.render import (
+    CHUNK,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
+    Mrkdwn,
+    Renderer,
+    Reply,
+    clip,
+    count,
+    mention,
+    mrkdwn,
+)
 
 UNDO_BUTTON = "update_undo"
 DENIED = (
@@ -44,7 +56,7 @@ def confirmation(
     renderer: Renderer, changes: list[Change], message_id: int, *, undone_by: str | None = None
 ) -> Reply:
     """The thread reply: what changed, with an Undo button until someone undoes it."""
-    text = describe(changes) if changes else Mrkdwn("Nothing changed.")
+    text = describe(changes, links=renderer.links) if changes else Mrkdwn("Nothing changed.")
     if undone_by:
         footer = mrkdwn("Taken back by {}.", mention(undone_by))
         buttons: list[dict[str, Any]] = []
@@ -57,10 +69,13 @@ def confirmation(
     return Reply(renderer.blocks("update_confirmation.json.j2", view=view), text)
 
 
-def describe(changes: list[Change], limit: int = CHUNK) -> Mrkdwn:
+def describe(
+    changes: list[Change], limit: int = CHUNK, links: DocumentLinks = PLAIN_DOCUMENTS
+) -> Mrkdwn:
     """A line a change, or, when they are too many for one text, a line a kind of change:
-    ``412 items marked completed (was: open) — 50-1, 50-2, … and 380 more``."""
-    full = Mrkdwn("\n").join(change.describe() for change in changes)
+    ``412 items marked completed (was: open) — 50-1, 50-2, … and 380 more``. The document
+    references a note quotes are links where ``links`` gives them addresses."""
+    full = Mrkdwn("\n").join(linked(links, change.describe()) for change in changes)
     if len(full) <= limit:
         return full
     groups: dict[str, list[str]] = {}

@@ -9,10 +9,11 @@ from bot.slack.listeners import (
     meetings,
     mentions,
     messages,
+    reminders,
     update_form,
 )
 
-COMMAND_MODULES = [action, home, meetings, mentions, messages, update_form, meeting_form]
+COMMAND_MODULES = [action, home, meetings, mentions, messages, reminders, update_form, meeting_form]
 
 SLASH_COMMANDS = ("/action", meetings.COMMAND)
 """The slash commands the app answers, as ``manifest.yml`` declares them."""

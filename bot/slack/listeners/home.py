@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.posting.follows import FollowError, follow_personally
 from bot.posting.home import FOLLOW_BUTTON, home_of, home_view
+from bot.posting.personal import refresh_zone
 from bot.render import Mrkdwn
 from bot.slack.services import Services
 
@@ -39,6 +40,8 @@ def home_for(services: Services, client: WebClient, user: str) -> dict[str, Any]
     """The Home view of ``user``, in their zone (Geneva time when Slack does not say)."""
     tz = services.user_zone(client, user) or services.settings.tz
     with services.db.unit_of_work() as session:
+        refresh_zone(session, user, tz, services.clock())  # personal reminders' 09:00
+        session.commit()
         home = home_of(session, user, now=services.clock(), tz=tz)
         return home_view(services.renderer, home, admin=user in services.settings.admins)
 

@@ -103,6 +103,7 @@ def submit_meeting(ack: Ack, body: dict[str, Any], client: WebClient, context: B
             user=user,
             settings=services.settings,
             now=services.clock(),
+            renderer=services.renderer,
         )
     except FieldError as error:
         ack(response_action="errors", errors={error.key: str(error)[:300]})

@@ -26,7 +26,7 @@ from bot.meetings.views import (
     MeetingViews,
 )
 from bot.render import Reply, ViewKind, read_spec
-from bot.slack.listeners import follow
+from bot.slack.listeners import follow, reminders
 from bot.slack.listeners.action import plan_question_reply
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
@@ -116,6 +116,9 @@ def handle_meetings_command(
     text = command.get("text") or ""
     if text.strip().partition(" ")[0].lower() in follow.VERBS:
         follow.answer_follow(ack, command, services, meetings=True)
+        return
+    if text.strip().partition(" ")[0].lower() == reminders.VERB:
+        reminders.answer_remind(ack, command, services, quick(client))
         return
     try:
         reader = reader_zone(services, quick(client), command.get("user_id", ""))

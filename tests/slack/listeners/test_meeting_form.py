@@ -199,7 +199,7 @@ def test_an_admin_adds_a_meeting_and_no_one_else_may(console: Console, services:
     assert meeting.documents == ["TD553R2"]
 
 
-def test_editing_a_meeting_moves_its_reminders(console: Console, services: Services) -> None:
+def test_editing_a_meeting_moves_its_reminders_and_says_so(console: Console, services: Services) -> None:
     assert not save(console, GOOD)[0]
     uid = stored(services, "TSAG meeting").uid
 
@@ -240,6 +240,20 @@ def test_editing_a_meeting_moves_its_reminders(console: Console, services: Servi
         assert starts == [new]
         status = session.scalar(select(OutboxPost.status).where(OutboxPost.key == queued.key))
         assert status == PostStatus.EXPIRED
+        # the move is told once, in the meeting's channel, as an import's move is
+        (told,) = session.scalars(
+            select(OutboxPost).where(OutboxPost.key.like(f"meeting-change:{uid}:%"))
+        )
+        assert told.channel == "C0TSAG0001"
+        assert "moved" in told.text.lower()
+
+    body, _ = save(console, {**GOOD, "start": "2025-05-27 14:00"}, uid=uid)  # saved again
+    assert not body
+    with services.db.unit_of_work() as session:
+        changes = session.scalars(
+            select(OutboxPost.key).where(OutboxPost.key.like(f"meeting-change:{uid}:%"))
+        )
+        assert len(list(changes)) == 1  # nothing changed, nothing more is told
 
 
 def test_the_admins_are_user_ids_and_nobody_by_default() -> None:

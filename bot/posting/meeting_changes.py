@@ -1,0 +1,149 @@
+"""A meeting to come was moved, called off, or given another place or link: one notice.
+
+An import (``tsagbot meetings import``) hands the changes it made to :func:`announce`
+in its own transaction, so the notices are queued with the change or not at all. Each
+goes to the meeting's channel (or the announce channel) and to everyone following the
+meeting's kind, once: its outbox key is the meeting's uid, a digest of the change and
+the recipient. Reminders need nothing here: they are computed from the meeting's row
+at each tick, so they follow the new time (and a cancelled meeting has none); what was
+queued for the old time and not yet delivered is withdrawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.meetings.display import kind_label, when_text, zone_label
+from bot.meetings.merge import MeetingChange, Slot
+from bot.posting.outbox import Post, enqueue
+from bot.render import Mrkdwn, Renderer, Reply, clip, link, mrkdwn, one_line
+from bot.settings import Settings
+from bot.store.models import Follow, Meeting, OutboxPost
+from bot.store.vocabulary import FollowTopic, PostStatus
+
+
+def change_digest(change: MeetingChange) -> str:
+    """What tells this change from another of the same meeting (12 hex digits)."""
+    parts = [_slot_key(change.before), _slot_key(change.after) if change.after else "cancelled"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+def _slot_key(slot: Slot) -> str:
+    return (
+        f"{slot.start.isoformat()}/{slot.end.isoformat()}/{slot.all_day}/{slot.place}/{slot.link}"
+    )
+
+
+def recipients(session: Session, change: MeetingChange, announce_channel: str) -> list[str]:
+    """The meeting's channel (or the announce channel), then its kind's followers, once each."""
+    found = [change.channel or announce_channel]
+    found += session.scalars(
+        select(Follow.follower)
+        .where(Follow.topic == FollowTopic.MEETING_KIND, Follow.target == change.kind)
+        .order_by(Follow.id)
+    )
+    return [where for where in dict.fromkeys(found) if where]
+
+
+def _when(slot: Slot, tz: ZoneInfo) -> str:
+    return when_text(Meeting(start=slot.start, end=slot.end, all_day=slot.all_day), tz)
+
+
+def notice(renderer: Renderer, change: MeetingChange, tz: ZoneInfo) -> Reply:
+    """The notice's words: ``*IRM-3* moved from … to … (Geneva time)``, a new place, a link."""
+    name = one_line(change.name, 200)
+    before, after = change.before, change.after
+    details: list[Mrkdwn] = []
+    if after is None:
+        headline = mrkdwn(":x: *{}* on {} is cancelled.", name, _when(before, tz))
+        text = f"{name} on {_when(before, tz)} is cancelled"
+    elif change.moved:
+        headline = mrkdwn(
+            ":calendar: *{}* moved from {} to {} ({}).",
+            name,
+            _when(before, tz),
+            _when(after, tz),
+            zone_label(tz),
+        )
+        text = f"{name} moved to {_when(after, tz)}"
+    else:
+        headline = mrkdwn(":calendar: *{}*, {}: new details.", name, _when(after, tz))
+        text = f"{name}: new details"
+    if after is not None and after.place != before.place:
+        details.append(
+            mrkdwn("*Place*: {} (was: {})", one_line(after.place, 300), one_line(before.place, 300))
+        )
+    if after is not None and after.link != before.link:
+        details.append(mrkdwn("*Join*: {}", link(after.link, one_line(after.link, 80))))
+    view = {
+        "headline": clip(headline, 2900),
+        "details": details,
+        "footer": mrkdwn(
+            "{} · `/meetings` shows the schedule; reminders follow the new time",
+            kind_label(change.kind),
+        )
+        if after is not None
+        else mrkdwn("{} · `/meetings` shows the schedule", kind_label(change.kind)),
+    }
+    return Reply(renderer.blocks("meeting_change.json.j2", view=view), text)
+
+
+def change_posts(
+    session: Session,
+    renderer: Renderer,
+    settings: Settings,
+    change: MeetingChange,
+    now: datetime,
+) -> list[Post]:
+    reply = notice(renderer, change, settings.tz)
+    digest = change_digest(change)
+    until = max(change.before.start, change.after.start if change.after else change.before.start)
+    return [
+        Post(
+            key=f"meeting-change:{change.uid}:{digest}:{where}",
+            kind="meeting-change",
+            channel=where,
+            text=reply.text,
+            blocks=reply.blocks,
+            due_at=now,
+            useful_until=until,
+        )
+        for where in recipients(session, change, settings.announce_channel)
+    ]
+
+
+def withdraw_reminders(session: Session, uid: str) -> int:
+    """Reminders of the meeting queued and not yet delivered: they spoke of the old time;
+    how many. (Those due at the new time are queued afresh under keys of their own.)"""
+    escaped = uid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = session.execute(
+        update(OutboxPost)
+        .where(OutboxPost.key.like(f"reminder:%:{escaped}:%", escape="\\"))
+        .where(OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)))
+        .values(status=PostStatus.EXPIRED, last_error="the meeting changed before it was posted")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def announce(
+    session: Session,
+    changes: Sequence[MeetingChange],
+    now: datetime,
+    *,
+    renderer: Renderer,
+    settings: Settings,
+) -> list[str]:
+    """Queue one notice per change and recipient (the keys queued now), and withdraw the
+    reminders queued for the old times; the caller commits."""
+    posts: list[Post] = []
+    for change in changes:
+        withdraw_reminders(session, change.uid)
+        posts += change_posts(session, renderer, settings, change, now)
+    return enqueue(session, posts, now)
