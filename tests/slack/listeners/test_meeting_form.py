@@ -199,7 +199,9 @@ def test_an_admin_adds_a_meeting_and_no_one_else_may(console: Console, services:
     assert meeting.documents == ["TD553R2"]
 
 
-def test_editing_a_meeting_moves_its_reminders_and_says_so(console: Console, services: Services) -> None:
+def test_editing_a_meeting_moves_its_reminders_and_says_so(
+    console: Console, services: Services
+) -> None:
     assert not save(console, GOOD)[0]
     uid = stored(services, "TSAG meeting").uid
 
