@@ -11,14 +11,15 @@ so anything doubtful records nothing.
 
 Slack markup
     Slack escapes ``&``, ``<`` and ``>`` as ``&amp;``, ``&lt;`` and ``&gt;`` and
-    wraps markup in angle brackets. User mentions (``<@U123>``) are dropped; channel
-    links, ``<!here>``-style specials and URLs (``<https://...>``,
-    ``<https://...|label>``, and bare ``https://``/``www.`` text) are opaque: no id
-    or status word is read inside them, although a link's label is searched for
-    document references. Quoted lines (``>`` or ``&gt;`` at the start of a line;
-    ``>>>`` quotes the rest of the message), inline code, code blocks and
-    ``~strikethrough~`` are ignored: they are someone else's words, examples, or
-    retracted.
+    wraps markup in angle brackets. User mentions (``<@U123>``, shown ``@U123`` or
+    ``@label``), channel links, ``<!here>``-style specials (shown ``@here``) and URLs
+    (``<https://...>``, ``<https://...|label>`` shown ``label (https://...)``, and
+    bare ``https://``/``www.`` text) are opaque: no id or status word is read inside
+    them, although a link's label is searched for document references. What they
+    show stays in a note's text as plain words; output escapes it (bot/render.py).
+    Quoted lines (``>`` or ``&gt;`` at the start of a line; ``>>>`` quotes the rest
+    of the message), inline code, code blocks and ``~strikethrough~`` are ignored:
+    they are someone else's words, examples, or retracted.
 
 Item ids
     An id is ``\\d{1,3}-\\d{1,2}`` or ``\\d{1,3}.\\d{1,2}`` standing alone (any dash:
@@ -334,16 +335,18 @@ def _prepare(text: str) -> _Text:
 def _add_angle(out: _Builder, inner: str, whole: str) -> None:
     target, _, label = inner.partition("|")
     label = _unescape(label)
-    if target.startswith("@"):
-        return
-    if target.startswith("#"):
+    if target.startswith("@"):  # "@bob" (its label) or "@U123": read, never a live mention
+        out.add(f"@{label or target[1:]}", analysed=False, documented=False)
+    elif target.startswith("#"):
         out.add(f"#{label}" if label else "", analysed=False, documented=False)
     elif target.startswith("!"):
         name = target[1:].split("^")[0]
         fallback = f"@{name}" if name in ("here", "channel", "everyone") else ""
         out.add(label or fallback, analysed=False, documented=False)
-    elif _SCHEME.match(target):
-        out.add(label or _unescape(target), analysed=False, documented=bool(label))
+    elif _SCHEME.match(target):  # "label (https://...)": what was written, as text
+        out.add(label, analysed=False, documented=True)
+        address = _unescape(target)
+        out.add(f" ({address})" if label else address, analysed=False, documented=False)
     else:  # not Slack markup: a literal "<...>" in text that was never escaped
         out.add(_unescape(whole), analysed=True, documented=True)
 
