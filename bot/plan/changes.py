@@ -15,6 +15,7 @@ A body (``SG17``) keeps the items it is responsible for, as
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -69,11 +70,19 @@ def _state_after(
 
 
 def changes_between(
-    session: Session, start: datetime, end: datetime, *, body: str = ""
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    body: str = "",
+    resolution: str = "",
+    codes: Collection[str] = (),
 ) -> list[ItemChange]:
     """The items of the current plan whose history has entries in ``start < created_at
     <= end``, in plan order, each with its net change; ``body`` (as
-    :func:`bot.plan.bodies.body_named` names it) keeps the items it is responsible for."""
+    :func:`bot.plan.bodies.body_named` names it) keeps the items it is responsible for,
+    ``resolution`` (a key: ``2``, ``Opinion 1``) those of one Resolution, ``codes``
+    those items."""
     rows = session.scalars(
         select(StatusUpdate)
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
@@ -103,6 +112,8 @@ def changes_between(
         item = history[0].item
         notes = [u.words for u in standing if u.kind in NOTE_KINDS and u.words]
         if body and not matches(responsibility(item), body):
+            continue
+        if (resolution and item.resolution.key != resolution) or (codes and item.code not in codes):
             continue
         before = state_phrase(_state_after(item, history, start))
         after = state_phrase(_state_after(item, history, end))
