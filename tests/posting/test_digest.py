@@ -385,6 +385,21 @@ def test_a_dry_run_in_the_past_reads_the_flags_as_they_were(plan: Database) -> N
     assert "01-02" not in changes(digest_of(plan, NOW + timedelta(days=2)))  # and reopened
 
 
+def test_net_change_follows_recording_order_when_the_clock_went_back(plan: Database) -> None:
+    """``say --at`` twice: the reopening is stored after the completion with an earlier
+    time. Completed then reopened is no change; completed after a reopening is one."""
+    with plan.unit_of_work() as session:
+        add_update(session, "01-02", NOW - timedelta(hours=2), kind="completed")
+        add_update(session, "01-02", NOW - timedelta(hours=5), kind="reopened")
+        add_update(session, "01-03", NOW - timedelta(hours=1), kind="completed")
+        add_update(session, "01-03", NOW - timedelta(hours=6), kind="reopened")
+        add_update(session, "01-03", NOW - timedelta(hours=7), kind="completed")
+        session.commit()
+    found = changes(digest_of(plan))
+    assert "01-02" not in found
+    assert found["01-03"].changes == (FlagChange.COMPLETED,)
+
+
 @pytest.mark.parametrize(
     ("age", "inside"),
     [
