@@ -112,6 +112,10 @@ COMMANDS: list[tuple[str, Question]] = [
     ("deadlines this week", Question(ask.DEADLINES, window=THIS_WEEK)),
     ("help", Question(ask.HELP)),
     ("this week", Question(ask.MEETINGS, window=THIS_WEEK)),
+    (  # capped at 366 days, as the header says: the end of the 366th day after today
+        "next 400 days",
+        Question(ask.MEETINGS, window=Window(NOW, utc(2027, 3, 26, 23), "in the next 366 days")),
+    ),
     ("when is the next IRM?", Question(ask.NEXT_MEETING, (IRM,))),
     ("50-18", Question(ask.ITEM_STATUS, codes=("50-18",))),
     ("banana", Question(ask.UNKNOWN)),
