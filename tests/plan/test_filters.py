@@ -202,6 +202,19 @@ def test_a_search_counts_every_match_and_pages(session: Session, index: SearchIn
     assert seen == [hit.key for hit in found.hits]
 
 
+def test_a_word_finds_the_compounds_it_is_part_of(session: Session, index: SearchIndex) -> None:
+    """``security`` finds what says only ``cybersecurity``; the count is every item whose
+    text has the word (counted here independently of the index)."""
+    found = set(codes(ask(session, index, "security")))
+    having = {
+        document.key
+        for document in index.documents
+        if "security" in f"{document.action} {document.title} {document.status}".lower()
+    }
+    assert {"50-06", "50-08"} <= found
+    assert found == having
+
+
 def test_a_long_list_pages_within_slacks_limits(session: Session, index: SearchIndex) -> None:
     found = ask(session, index, "open")
     views = Views(Renderer(), GENEVA)
