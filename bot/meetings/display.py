@@ -109,3 +109,9 @@ def until_text(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
     if days == 1:
         return "tomorrow"
     return f"in {count(days, 'day')}"
+
+
+def milestone_text(milestone: str) -> str:
+    """A milestone on one line, its lines kept apart: ``Ongoing; Each TSAG meeting``."""
+    lines = (" ".join(line.split()) for line in milestone.splitlines())
+    return "; ".join(line.rstrip(";,.") for line in lines if line)

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from bot.meetings import queries
 from bot.meetings.changed import ChangeSpans
+from bot.meetings.display import milestone_text
 from bot.meetings.milestones import Schedule, body_of, item_due
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
@@ -512,7 +513,7 @@ def item_statuses(
                 True,
                 state=state_phrase(flags(item)),
                 action=item.action,
-                milestone=" ".join(item.milestone.split()),
+                milestone=milestone_text(item.milestone),
                 due_day=upcoming.day if upcoming and not upcoming.estimated else None,
                 due_at=upcoming.meeting.name if upcoming and upcoming.meeting else "",
             )

@@ -337,7 +337,7 @@ class MeetingViews:
                 "• `{}` {} _({})_",
                 item.code,
                 one_line(item.action, 110),
-                one_line(item.milestone, 60),
+                one_line(display.milestone_text(item.milestone), 60),
             )
             for item in due[:DUE_SHOWN]
         ]

@@ -342,7 +342,7 @@ def test_item_status(planned: Database) -> None:
             True,
             state="periodic goals met, not completed",
             action=found.items[0].action,
-            milestone="Ongoing Each TSAG meeting",
+            milestone="Ongoing; Each TSAG meeting",
             due_day=date(2026, 4, 20),
             due_at="TSAG meeting",
         ),
