@@ -115,6 +115,8 @@ MESSAGES: list[tuple[str, str]] = [
     ("50-10 fait", "completed 50-10"),
     ("50-10 c'est fait", "completed 50-10"),
     ("50-18 réalisé", "completed 50-18"),
+    ("50-18 est terminé", "completed 50-18"),
+    ("50-22 et 50-23 sont terminés", "completed 50-22 50-23"),
     ("50-19 pas fait", "hint negated 50-19"),
     ("50-19 pas encore fait", "hint negated 50-19"),
     ("50-18 fait l'objet d'une étude", "hint no_status 50-18"),

@@ -552,11 +552,17 @@ def _plausible(text: str, match: re.Match[str], previous_end: int) -> bool:
     if symbol == "§" or word.lower() in _NOT_ID_BEFORE or _is_month(word):
         return False
     following = _WORD_AFTER.match(text, end)
-    if following and (following[1].lower() in _NOT_ID_AFTER or _is_month(following[1])):
+    if following and (_not_id_after(following[1]) or _is_month(following[1])):
         return False
     # dot form: "1.5" and "3.11" are decimals far more often than items
     dotted = match["sep"] == "."
     return not (dotted and (len(resolution) < 2 or word.lower() in _NOT_ID_BEFORE_DOT))
+
+
+def _not_id_after(word: str) -> bool:
+    """A unit or time word; ``est`` only as the zone ``EST``: ``50-18 est terminé``."""
+    lowered = word.lower()
+    return lowered in _NOT_ID_AFTER and (lowered != "est" or word == "EST")
 
 
 def _canonical(match: re.Match[str]) -> str:
