@@ -73,10 +73,12 @@ def _same_clock(moment: datetime, tz: ZoneInfo, other: ZoneInfo) -> bool:
 
 
 def slack_time(moment: datetime, tz: ZoneInfo, *, with_day: bool = True) -> Mrkdwn:
-    """A Slack date token that each reader sees in their own zone; Geneva text as fallback."""
+    """A Slack date token that each reader sees in their own zone; Geneva text as fallback,
+    its zone named as :func:`bot.render.slack_date` names it (``CET``), so that a line
+    of both reads one zone: ``22 Jan 2025 13:00 CET–15:00 CET``."""
     if with_day:
         return slack_date(moment, tz)
-    fallback = f"{clock_text(moment, tz)} {zone_label(tz)}"
+    fallback = f"{clock_text(moment, tz)} {moment.astimezone(tz).tzname() or zone_label(tz)}"
     return Mrkdwn(f"<!date^{int(moment.timestamp())}^{{time}}|{fallback}>")
 
 
@@ -109,3 +111,9 @@ def until_text(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
     if days == 1:
         return "tomorrow"
     return f"in {count(days, 'day')}"
+
+
+def milestone_text(milestone: str) -> str:
+    """A milestone on one line, its lines kept apart: ``Ongoing; Each TSAG meeting``."""
+    lines = (" ".join(line.split()) for line in milestone.splitlines())
+    return "; ".join(line.rstrip(";,.") for line in lines if line)

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from bot.meetings import queries
 from bot.meetings.changed import ChangeSpans
+from bot.meetings.display import milestone_text
 from bot.meetings.milestones import Schedule, body_of, item_due
 from bot.meetings.model import MeetingKind
 from bot.meetings.queries import DueItem
@@ -57,7 +58,7 @@ from bot.meetings.when import local_date
 from bot.plan.changes import ItemChange, changes_between
 from bot.plan.filters import Changed
 from bot.plan.queries import find_item
-from bot.plan.questions import body_in
+from bot.plan.questions import body_in, resolution_in
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import active_item, flags, obsolete_where, state_phrase
 from bot.store.models import Meeting
@@ -127,6 +128,10 @@ _CHANGES = re.compile(
     r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|(?:has|have) happened|what happened"
     r"|updated|updates|progress)\b"
 )
+_CHANGED = re.compile(r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|happened)\b")
+"""Words that ask what changed even about one item ("what changed on 50-18?")."""
+_DONE_WORDS = re.compile(r"\b(?:done|completed?|finished|closed)\b")
+"""With a past window, what changed: "what has SG2 done this week?"."""
 _SINCE = re.compile(r"\bsince (?P<what>[^,;?]*)")
 """"since the last TSAG": the meeting named after "since" is where the window starts."""
 _LINK = re.compile(r"\b(?:link|join|joining|zoom|webex|url|dial-?in|connect)\b")
@@ -150,6 +155,8 @@ class Question:
     body: str = ""
     """The body asked about: "what did SG17 change?" (as
     :func:`bot.plan.bodies.body_named` names it: ``SG17``, ``TSBDir``, ``Council``)."""
+    resolution: str = ""
+    """For "what changed": the Resolution asked about ("in Resolution 2": ``2``)."""
 
 
 @dataclass(frozen=True)
@@ -249,14 +256,31 @@ def _help(asked: Asked) -> Question | None:
     return asked.question(HELP) if not asked.cleaned or _HELP_TEXT.match(asked.cleaned) else None
 
 
+def _codes(asked: Asked) -> tuple[str, ...]:
+    return tuple(parse_message(strip_mentions(asked.text)).mentioned)
+
+
+def _asks_changes(asked: Asked, *, done: bool) -> bool:
+    """ "what changed (on 50-18)", "progress this week"; with ``done``, also "what has
+    SG2 done this week" (but "is 50-18 done this week?" asks its status)."""
+    cleaned = asked.cleaned
+    if _CHANGED.search(cleaned):
+        return True
+    if not (_CHANGES.search(cleaned) or (done and _DONE_WORDS.search(cleaned))):
+        return False
+    return bool(_SINCE.search(cleaned) or asked.window(past=True))
+
+
 def _item_status(asked: Asked) -> Question | None:
-    codes = tuple(parse_message(strip_mentions(asked.text)).mentioned)
-    return asked.question(ITEM_STATUS, codes=codes) if codes else None
+    codes = _codes(asked)
+    if not codes or _asks_changes(asked, done=False):
+        return None
+    return asked.question(ITEM_STATUS, codes=codes)
 
 
 def _changes(asked: Asked) -> Question | None:
     cleaned = asked.cleaned
-    if not _CHANGES.search(cleaned):
+    if not (_CHANGES.search(cleaned) or _asks_changes(asked, done=True)):
         return None
     since = _SINCE.search(cleaned)
     anchor = find_kinds(since["what"]) if since else ()
@@ -264,9 +288,11 @@ def _changes(asked: Asked) -> Question | None:
     return asked.question(
         CHANGES,
         kinds=anchor,
+        codes=_codes(asked),
         window=window,
         past=bool(anchor),
         body=_body(cleaned, since if anchor else None),
+        resolution=resolution_in(cleaned) or "",
     )
 
 
@@ -438,7 +464,14 @@ def _answer_changes(question: Question, look: Lookup) -> Answer:
             window = Window(week.start, week.end, week.label)
         found = Answer(question, window=window)
     end = min(window.end, look.now)
-    found.changes = changes_between(look.session, window.start, end, body=question.body)
+    found.changes = changes_between(
+        look.session,
+        window.start,
+        end,
+        body=question.body,
+        resolution=question.resolution,
+        codes=question.codes,
+    )
     return found
 
 
@@ -480,7 +513,7 @@ def item_statuses(
                 True,
                 state=state_phrase(flags(item)),
                 action=item.action,
-                milestone=" ".join(item.milestone.split()),
+                milestone=milestone_text(item.milestone),
                 due_day=upcoming.day if upcoming and not upcoming.estimated else None,
                 due_at=upcoming.meeting.name if upcoming and upcoming.meeting else "",
             )

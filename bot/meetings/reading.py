@@ -6,7 +6,9 @@ from the first to the first of the next month, "in January" the whole month
 (the coming January, or the last one for a question about the past, unless a
 year is given: "March 2027"); "in the next 14 days" runs from ``now`` to the
 end of the 14th day after today, so that the days the header names are the days
-the list covers; "since Monday" from the start of the last Monday until ``now``.
+the list covers (at most :data:`MAX_WINDOW_DAYS`: "the next 5000 days" is the next
+366, and says so; "the next 0 days" is today); "since Monday" from the start of the
+last Monday until ``now``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ _KIND_TEXT = re.compile(
 )
 _PLURAL = {"working parties": "working party", "working-parties": "working party"}
 _NEXT_DAYS = re.compile(
-    r"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3})\s+(days?|weeks?)\b"
+    r"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,6})\s+(days?|weeks?)\b"
 )
 _WINDOW_TEXT = re.compile(
     r"\b(today|tomorrow|yesterday|this week|next week|last week|this month|next month"
@@ -197,10 +199,13 @@ def find_window(text: str, now: datetime, tz: ZoneInfo, *, past: bool = False) -
     if match:
         number = int(match.group(1))
         days = number * (7 if match.group(2).startswith("week") else 1)
-        if 0 < days <= MAX_WINDOW_DAYS:
-            said = count(number, match.group(2).rstrip("s"))
-            last = local_date(now, tz) + timedelta(days=days + 1)
-            return Window(now, local_midnight(last, tz), f"in the next {said}")
+        if days == 0:
+            return window_for("today", now, tz)
+        said = count(number, match.group(2).rstrip("s"))
+        if days > MAX_WINDOW_DAYS:  # capped, and the header says so
+            days, said = MAX_WINDOW_DAYS, count(MAX_WINDOW_DAYS, "day")
+        last = local_date(now, tz) + timedelta(days=days + 1)
+        return Window(now, local_midnight(last, tz), f"in the next {said}")
     since = _SINCE_DAY.search(cleaned)
     if since:
         return since_day(since["day"], now, tz)

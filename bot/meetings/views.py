@@ -337,7 +337,7 @@ class MeetingViews:
                 "• `{}` {} _({})_",
                 item.code,
                 one_line(item.action, 110),
-                one_line(item.milestone, 60),
+                one_line(display.milestone_text(item.milestone), 60),
             )
             for item in due[:DUE_SHOWN]
         ]
@@ -507,7 +507,7 @@ class MeetingViews:
     def changes(self, answer: Answer, audience: Audience) -> Reply:
         """What changed in a window, net per item: its state at both ends and its notes."""
         question, window = answer.question, answer.window
-        by = f" for {question.body}" if question.body else ""
+        by = changed_about(question)
         if window is None:
             noun = ask.kind_noun(question.kinds)
             text = f"No {noun} before now is in the schedule, so I cannot say what changed since."
@@ -653,6 +653,19 @@ def item_status_lines(items: list[ItemStatus], *, markup: bool = True) -> list[M
             line += mrkdwn(" Due next{}, {}.", where, day)
         lines.append(line)
     return lines
+
+
+def changed_about(question: Question) -> str:
+    """`` on 50-18 in Resolution 50 for SG17``: what a "what changed" question keeps."""
+    parts = []
+    if question.codes:
+        parts.append(f" on {', '.join(question.codes)}")
+    if question.resolution:
+        label = question.resolution
+        parts.append(f" in {label if label.startswith('Opinion') else 'Resolution ' + label}")
+    if question.body:
+        parts.append(f" for {question.body}")
+    return "".join(parts)
 
 
 def change_line(change: ItemChange) -> Mrkdwn:

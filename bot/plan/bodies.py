@@ -250,7 +250,7 @@ def responsibility(item: ActionItem) -> Responsibility:
 # -- naming a body in a query -------------------------------------------------------------
 
 _QUERY_BODY = re.compile(
-    r"^(?:itu-t\s+)?(?:sg|study\s*group)\s*(?P<sg>\d{1,2})$"
+    r"^(?:itu-t\s+)?(?:sg|study\s*group)\s*-?\s*(?P<sg>\d{1,2})$"
     r"|^(?P<all>all\s+(?:itu-t\s+)?(?:sgs|study\s+groups)|sgs|study\s+groups)$"
     r"|^(?P<tsbdir>tsb\s*dir(?:ector)?|director)$"
     r"|^(?P<tsb>tsb|bureau)$"
@@ -266,7 +266,7 @@ _QUERY_BODY = re.compile(
 
 
 def body_named(text: str) -> str | None:
-    """The body a query word names (``sg17``, ``SG 17``, ``Study Group 17``, ``tsb``,
+    """The body a query word names (``sg17``, ``SG 17``, ``SG-17``, ``Study Group 17``, ``tsb``,
     ``TSBDir``, ``council``...), else None."""
     match = _QUERY_BODY.match(" ".join(normalize_dashes(text).strip().split()))
     if match is None:

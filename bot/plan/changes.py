@@ -1,11 +1,13 @@
 """What changed in the plan between two moments, net per item, from the recorded history.
 
 "What changed this week?" is answered from :class:`~bot.store.models.StatusUpdate`
-rows: an item's state at a moment is the ``previous`` state of the first entry of
-its history made after that moment (every entry keeps the flags as they were
-before it), or the item's flags as they are when nothing was made since.  Comparing
-the state at both ends gives the net change: done, then reopened within the window
-is no change of state.  Notes standing (not taken back) in the window are listed
+rows, in the order they were recorded (by id: a clock moved back, as ``tsagbot say
+--at`` does, can store a later entry with an earlier time).  The entries in the
+window are those made in it; the state before them is the ``previous`` state of
+the first (every entry keeps the flags as they were before it), the state after
+them that of the entry recorded next, or the item's flags as they are when none
+was.  Comparing the two gives the net change: done, then reopened within the
+window is no change of state.  Notes standing (not taken back) in the window are listed
 with it.  Undo, edit and delete entries say nothing of their own here: they only
 move the state, which the comparison sees.
 
@@ -15,6 +17,7 @@ A body (``SG17``) keeps the items it is responsible for, as
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,35 +60,41 @@ class Span:
     label: str
 
 
-def _state_after(
-    item: ActionItem, history: list[StatusUpdate], moment: datetime
-) -> dict[str, bool]:
-    """The item's flags at ``moment``: its flags now, with each later entry's ``previous``
-    put back, latest first (an import's entry keeps only the fields it changed)."""
+def _state_from(item: ActionItem, later: list[StatusUpdate]) -> dict[str, bool]:
+    """The item's flags before ``later`` (the tail of its history, in recording order):
+    its flags now, with each entry's ``previous`` put back, latest first (an import's
+    entry keeps only the fields it changed)."""
     state = flags(item)
-    for update in reversed([u for u in history if u.created_at > moment]):
+    for update in reversed(later):
         state.update({k: bool(v) for k, v in (update.previous or {}).items() if k in state})
     return state
 
 
 def changes_between(
-    session: Session, start: datetime, end: datetime, *, body: str = ""
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    body: str = "",
+    resolution: str = "",
+    codes: Collection[str] = (),
 ) -> list[ItemChange]:
     """The items of the current plan whose history has entries in ``start < created_at
     <= end``, in plan order, each with its net change; ``body`` (as
-    :func:`bot.plan.bodies.body_named` names it) keeps the items it is responsible for."""
+    :func:`bot.plan.bodies.body_named` names it) keeps the items it is responsible for,
+    ``resolution`` (a key: ``2``, ``Opinion 1``) those of one Resolution, ``codes``
+    those items."""
+    touched = select(StatusUpdate.item_id).where(StatusUpdate.created_at > start)
     rows = session.scalars(
         select(StatusUpdate)
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
         .where(
-            StatusUpdate.created_at > start,
+            StatusUpdate.item_id.in_(touched),
             ActionItem.appendix == "",
             ActionItem.edition == current_edition(session),
         )
-        .order_by(
-            Resolution.position, ActionItem.position, StatusUpdate.created_at, StatusUpdate.id
-        )
+        .order_by(Resolution.position, ActionItem.position, StatusUpdate.id)
         .options(
             selectinload(StatusUpdate.message),
             selectinload(StatusUpdate.item).selectinload(ActionItem.resolution),
@@ -96,16 +105,20 @@ def changes_between(
         by_item.setdefault(update.item_id, []).append(update)
     found = []
     for history in by_item.values():
-        inside = [u for u in history if u.created_at <= end]
-        standing = [u for u in inside if u.active and u.kind not in BOOKKEEPING]
-        if not inside:
+        positions = [i for i, u in enumerate(history) if start < u.created_at <= end]
+        if not positions:
             continue
+        first, last = positions[0], positions[-1]
+        inside = [history[i] for i in positions]
+        standing = [u for u in inside if u.active and u.kind not in BOOKKEEPING]
         item = history[0].item
         notes = [u.words for u in standing if u.kind in NOTE_KINDS and u.words]
         if body and not matches(responsibility(item), body):
             continue
-        before = state_phrase(_state_after(item, history, start))
-        after = state_phrase(_state_after(item, history, end))
+        if (resolution and item.resolution.key != resolution) or (codes and item.code not in codes):
+            continue
+        before = state_phrase(_state_from(item, history[first:]))
+        after = state_phrase(_state_from(item, history[last + 1 :]))
         if before == after and not notes and not standing:
             continue
         found.append(

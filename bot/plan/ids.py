@@ -24,7 +24,7 @@ _WHOLE_ID = re.compile(rf"^\s*{ID_PATTERN}\s*$", re.IGNORECASE)
 _ANY_ID = re.compile(rf"(?<!\w){ID_PATTERN}(?!\w)", re.IGNORECASE)
 # What may stand between, before and after ids in ``/action 50-18, 2-3 and 50-20?``;
 # ``status`` asks for what the card shows anyway.  Anything else makes the text a search.
-_BETWEEN_IDS = re.compile(r"(?:[\s,;:&.!?]|\band\b|\bstatus\b)*", re.IGNORECASE)
+_BETWEEN_IDS = re.compile(r"(?:[\s,;:&+/.!?]|\band\b|\bet\b|\bstatus\b)*", re.IGNORECASE)
 
 
 def normalize_dashes(text: str) -> str:
@@ -46,7 +46,8 @@ def canonical_id(text: str) -> str | None:
 
 def ids_in(text: str) -> list[str]:
     """The canonical ids of text that is only ids, with separators (commas, semicolons,
-    ``and``, spaces), trailing punctuation and the word ``status``; else none.
+    ``/``, ``+``, ``and``, ``et``, spaces), trailing punctuation and the word ``status``;
+    else none.
 
     Each id once, in the order typed.
     """
@@ -58,6 +59,11 @@ def ids_in(text: str) -> list[str]:
     if not matches or not all(_BETWEEN_IDS.fullmatch(gap) for gap in gaps):
         return []
     return list(dict.fromkeys(_format(match) for match in matches))
+
+
+def ids_anywhere(text: str) -> list[str]:
+    """The canonical ids written anywhere in text (``50-18-50-20`` has two), each once."""
+    return list(dict.fromkeys(_format(match) for match in _ANY_ID.finditer(normalize_dashes(text))))
 
 
 def resolution_of(item_id: str) -> str:

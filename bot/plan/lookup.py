@@ -18,7 +18,7 @@ from bot.plan.bodies import responsibility
 from bot.plan.changes import ItemChange, Span, changes_between
 from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
 from bot.plan.filters import Changed, Filter, Overdue, keeps, never_overdue, parse_filter
-from bot.plan.ids import canonical_id, ids_in, normalize_dashes
+from bot.plan.ids import canonical_id, ids_anywhere, ids_in, normalize_dashes
 from bot.plan.queries import all_items, find_item, in_other_editions, resolution_items
 from bot.plan.search import Hit, SearchIndex
 from bot.store.models import ActionItem, Resolution
@@ -135,7 +135,23 @@ def answer(
     hits = index.citing(argument, limit=limit) or index.search(argument, limit=limit)
     if hits:
         return Answer(AnswerKind.SEARCH, argument, hits=hits, current=current)
-    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=nearest_words(index, argument))
+    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=_nearest(index, argument))
+
+
+def _nearest(index: SearchIndex, text: str, limit: int = 5) -> list[str]:
+    """What a search that found nothing suggests: for a text with ids in it
+    (``50-18-50-20``), those ids or the nearest ones, never words of the plan such as
+    ``2017-2020``; else the nearest words."""
+    codes = ids_anywhere(text)
+    if not codes:
+        return nearest_words(index, text, limit)
+    known = {document.key for document in index.documents}
+    found = [
+        near
+        for code in codes
+        for near in ([code] if code in known else nearest_ids(index, code, 2))
+    ]
+    return list(dict.fromkeys(found))[:limit]
 
 
 def filtered(

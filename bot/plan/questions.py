@@ -89,6 +89,10 @@ _PLAN_WORDS = re.compile(
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CHANGES = re.compile(r"\bchang(?:ed|es|e)\b|\bsince\b|\bupdated?\b|\bupdates\b|\bwhat'?s new\b")
 """What changed is the schedule's reader's (a span of time): "progress since the last TSAG"."""
+_RECENTLY = re.compile(
+    r"\b(?:this|last|past) (?:week|month)\b|\btoday\b|\byesterday\b|\blast \d+ days\b"
+)
+"""With a done word, a span of time: "what has SG2 done this week?" is what changed."""
 
 
 def _clean(text: str) -> str:
@@ -126,7 +130,8 @@ def _state(text: str) -> State | None:
     return None
 
 
-def _resolution(text: str) -> str | None:
+def resolution_in(text: str) -> str | None:
+    """The Resolution a question names (``2``, ``Opinion 1``), if any."""
     match = _RESOLUTION.search(text)
     if match is None:
         return None
@@ -144,7 +149,9 @@ def read_plan_question(text: str) -> PlanQuestion | None:
     show = _SHOW.match(cleaned)
     if show:
         return PlanQuestion(PlanIntent.RESOLUTION, filter=Filter(resolution=show["number"]))
-    state, resolution, body = _state(cleaned), _resolution(cleaned), body_in(cleaned)
+    state, resolution, body = _state(cleaned), resolution_in(cleaned), body_in(cleaned)
+    if state == State.DONE and _RECENTLY.search(cleaned):
+        return None
     if _PROGRESS.search(cleaned) and (state or resolution or body or _PLAN_WORDS.search(cleaned)):
         return PlanQuestion(PlanIntent.PROGRESS, filter=Filter(None, resolution, body))
     if state is None and not (body and _PLAN_WORDS.search(cleaned)):

@@ -1,7 +1,8 @@
 """Finding action items by approximate words.
 
 Each query word is matched against the vocabulary of the plan with rapidfuzz,
-so that ``cybersecurty`` still finds ``cybersecurity``; items are then ranked by
+so that ``cybersecurty`` still finds ``cybersecurity``, and with every word it is
+part of (``security`` finds ``cybersecurity``); items are then ranked by
 how many of the query's words they contain, weighted by how rare each word is
 (a word in every item says little), with matches in the action text and the
 Resolution title counting more than matches in the status text.
@@ -68,6 +69,12 @@ FIELD_WEIGHTS = {"action": 1.0, "title": 0.8, "status": 0.5, "notes": 0.5}
 MIN_SIMILARITY = 80.0
 MAX_VARIANTS = 4  # vocabulary words a query word may stand for
 SIMILARITY_SPREAD = 10.0  # variants this much less similar than the best are dropped
+MIN_COMPOUND = 5  # a query word this long also finds the words it is part of
+COMPOUND = 90.0  # the similarity of such a word: ``security`` in ``cybersecurity``
+COMBINING_FORMS = frozenset(
+    ("cyber", "e", "tele", "inter", "intra", "micro", "multi", "non", "bio", "geo", "eco")
+)
+"""What may open a compound of a query word: ``cyber`` + ``security``."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,24 @@ class SearchIndex:
                 merged[candidate] = max(merged.get(candidate, 0.0), 90.0)
         best = max(merged.values(), default=0.0)
         close = sorted(merged.items(), key=lambda pair: -pair[1])
-        return [(w, s) for w, s in close if s >= best - SIMILARITY_SPREAD][:MAX_VARIANTS]
+        kept = [(w, s) for w, s in close if s >= best - SIMILARITY_SPREAD][:MAX_VARIANTS]
+        if len(word) >= MIN_COMPOUND:  # every compound counts, so that a count is true
+            chosen = {w for w, _ in kept}
+            kept += [(w, COMPOUND) for w in self._compounds(word) if w not in chosen]
+        return kept
+
+    def _compounds(self, word: str) -> list[str]:
+        """Vocabulary words made of ``word`` and a combining form (``cybersecurity``,
+        ``e-health``) or another word joined by a hyphen (``security-related``,
+        ``ict-security``); not a word it merely sits in (``transcript``)."""
+        found = []
+        for candidate in self.vocabulary:
+            if word not in candidate or candidate == word:
+                continue
+            parts = candidate.split("-")
+            if word in parts or candidate.removesuffix(word) in COMBINING_FORMS:
+                found.append(candidate)
+        return found
 
     def citing(self, query: str, limit: int | None = 10) -> list[Hit]:
         """Items whose action, status or recorded notes cite a document the query names

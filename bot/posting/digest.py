@@ -282,8 +282,9 @@ def _updates(
 ) -> list[ResolutionUpdates]:
     """The items the period changed, by Resolution in plan order.
 
-    Every entry of an item's history since ``start`` is read (those after ``end``
-    too: the first of them says what the flags were at ``end``), in one query.
+    The whole history of each item with an entry since ``start`` is read, in recording
+    order (the entries after the period's say what the flags were at its end), in
+    one query.
     """
     rows = session.execute(
         select(
@@ -296,17 +297,13 @@ def _updates(
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
         .where(
-            StatusUpdate.created_at > start,
+            StatusUpdate.item_id.in_(
+                select(StatusUpdate.item_id).where(StatusUpdate.created_at > start)
+            ),
             ActionItem.appendix == "",
             ActionItem.edition == edition,
         )
-        .order_by(
-            Resolution.position,
-            ActionItem.position,
-            ActionItem.id,
-            StatusUpdate.created_at,
-            StatusUpdate.id,
-        )
+        .order_by(Resolution.position, ActionItem.position, ActionItem.id, StatusUpdate.id)
         .options(selectinload(StatusUpdate.message))  # the words of each message, once
     )
     taken_back = _taken_back_earlier(session, start, end)
@@ -317,7 +314,7 @@ def _updates(
         now_flags[code] = {"completed": completed, "periodic_goals_met": periodic}
     groups: dict[int, list[ItemChange]] = {}
     for (resolution_id, code), updates in history.items():
-        change = _net_change(code, updates, now_flags[code], end, taken_back)
+        change = _net_change(code, updates, now_flags[code], (start, end), taken_back)
         if change is not None:
             groups.setdefault(resolution_id, []).append(change)
     resolutions = session.scalars(select(Resolution).where(Resolution.id.in_(groups)))
@@ -347,14 +344,19 @@ def _net_change(
     code: str,
     updates: list[StatusUpdate],
     now_flags: dict[str, bool],
-    end: datetime,
+    period: tuple[datetime, datetime],
     taken_back: set[tuple[int, int | None, datetime]],
 ) -> ItemChange | None:
-    """What the period changed of one item (its entries since the period began), or None."""
-    inside = [update for update in updates if update.created_at <= end]
-    after = [update for update in updates if update.created_at > end]
-    before = _flags_at(inside, _flags_at(after, now_flags))
-    at_end = _flags_at(after, now_flags)
+    """What the period changed of one item, or None. ``updates`` is its history in
+    recording order (by id, not by time: a clock moved back stores a later entry with an
+    earlier time); the flags before the period's first entry and after its last decide."""
+    start, end = period
+    positions = [i for i, update in enumerate(updates) if start < update.created_at <= end]
+    if not positions:
+        return None
+    inside = [updates[i] for i in positions]
+    before = _flags_at(updates[positions[0] :], now_flags)
+    at_end = _flags_at(updates[positions[-1] + 1 :], now_flags)
     shown = [update for update in inside if _is_news(update, taken_back)]
     if not shown:
         return None

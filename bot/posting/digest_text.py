@@ -235,7 +235,8 @@ def _past_due_section(digest: Digest, limit: int) -> Section:
 def _stale_section(digest: Digest, shown: int) -> Section:
     """Counted, not listed: the items the last plan document speaks for in one line each
     date, the oldest few of those people updated, then how many more."""
-    title = f"*No update since {_long_date(digest.stale_since, digest.tz)}*"
+    days = round((digest.end - digest.stale_since).total_seconds() / 86400)
+    title = f"*No update in {count(days, 'day')}*"  # the one date is each line's own
     lines: list[str] = []
     by_day: dict[datetime | None, int] = {}
     for entry in digest.stale:

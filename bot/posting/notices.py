@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.meetings.display import deadline_text, kind_label, mode_text, until_text, when_text
+from bot.meetings.display import (
+    deadline_text,
+    kind_label,
+    milestone_text,
+    mode_text,
+    until_text,
+    when_text,
+)
 from bot.meetings.queries import DueItem
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
@@ -137,7 +144,10 @@ def _agenda(reminder: Reminder, links: DocumentLinks) -> list[Mrkdwn]:
 def _due(due: Sequence[DueItem]) -> list[Mrkdwn]:
     lines = [
         mrkdwn(
-            "• *{}* {} _({})_", item.code, one_line(item.action, 140), one_line(item.milestone, 60)
+            "• *{}* {} _({})_",
+            item.code,
+            one_line(item.action, 140),
+            one_line(milestone_text(item.milestone), 60),
         )
         for item in due[:DUE_LINES]
     ]

@@ -277,6 +277,23 @@ def test_schedule_files_are_imported_once(sqlite_url: str, tmp_path: Path) -> No
     assert by_name["Fourth IRM for WTSA-28"]["all_day"] is True
 
 
+@pytest.mark.usefixtures("cli_clock")
+def test_meetings_imported_today_are_there_on_a_clock_moved_back(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """A meeting's own dates decide, not when it was stored: imported on 1 March 2025,
+    the TSAG plenary of May is ahead on 1 February, in /meetings and in questions."""
+    db = with_bundled_schedule(sqlite_url)
+    ok(tsagbot(db, "meetings", "import", str(write(tmp_path / "s.yaml", YAML_SCHEDULE))))
+    moved = ("ask", "--at", "2025-02-01")
+    assert "TSAG plenary" in ok(tsagbot(db, *moved, "/meetings")).stdout
+    assert "TSAG plenary" in ok(tsagbot(db, *moved, "@tsagbot when is the next TSAG?")).stdout
+    due = ok(tsagbot(db, *moved, "@tsagbot what is due at the next TSAG?")).stdout
+    assert "The next TSAG meeting:\nTSAG plenary" in due
+    week = ok(tsagbot(db, "ask", "--at", "2025-03-10", "@tsagbot meetings this week")).stdout
+    assert "Regional preparatory meeting (Americas)" in week
+
+
 def test_import_as_json(sqlite_url: str, tmp_path: Path) -> None:
     db = with_bundled_schedule(sqlite_url)
     yaml_file = write(tmp_path / "schedule.yaml", YAML_SCHEDULE)

@@ -45,6 +45,6 @@ def test_mentioned_or_not_the_answer_is_the_same(
     plain = item_status_lines(unmentioned.items, markup=False)
     assert plain == [line.replace("`", "").replace("*", "") for line in rich]
     assert plain[0].startswith(
-        "50-18: periodic goals met, not completed (milestone: Ongoing Each TSAG"
+        "50-18: periodic goals met, not completed (milestone: Ongoing; Each TSAG"
     )
     assert plain[1:] == (["50-99 is not in the action plan."] if "50-99" in text else [])

@@ -243,7 +243,7 @@ def test_the_card() -> None:
     assert "\n2. Agenda item 2 words" in text
     assert "(TD 5)" in text
     assert "*Documents*\nTSAG-TD100, TSAG-TD101" in text
-    due_line = "• `50-18` SG17 reports _(Ongoing Each TSAG meeting)_"
+    due_line = "• `50-18` SG17 reports _(Ongoing; Each TSAG meeting)_"
     assert f"*Action items due at this meeting* (1)\n{due_line}" in text
     assert "Source: schedule.yaml" in text
     assert "<https://bot.example.org/calendar.ics|Calendar feed>" in text

@@ -82,3 +82,19 @@ def test_net_changes_per_item(db: Database) -> None:
     ]
     assert [change.code for change in by_sg17] == ["50-05", "50-06", "50-23"]
     assert later == [ItemChange("50-23", resolution, "completed", "open", [], 1)]
+
+
+def test_net_changes_follow_recording_order_when_the_clock_went_back(db: Database) -> None:
+    """``tsagbot say --at`` twice restarts the clock: the reopening is recorded after the
+    completion but stored with an earlier time. Completed, then reopened: no change."""
+    ensure_plan_once(db, FixedClock(START))
+    record(
+        db,
+        [
+            ("50-05", UpdateKind.COMPLETED, 5, OPEN, ""),
+            ("50-05", UpdateKind.REOPENED, 2, DONE, ""),
+        ],
+    )
+    with db.unit_of_work() as session:
+        found = changes_between(session, START, at(24))
+    assert found == [ItemChange("50-05", "Resolution 50", "open", "open", [], 2)]

@@ -43,6 +43,11 @@ GRAMMAR: list[tuple[str, tuple[str, str] | Filter]] = [
     ("50-18; 50-20 and 52-03!", ("items", "50-18 50-20 52-03")),
     ("50-18 & 50-20", ("items", "50-18 50-20")),
     ("50-18 , 50-18", ("item", "50-18")),
+    ("50-18 et 50-20", ("items", "50-18 50-20")),
+    ("50.18 et 50-20 !", ("items", "50-18 50-20")),
+    ("50-18 / 50-20", ("items", "50-18 50-20")),
+    ("50-18 + 50-20", ("items", "50-18 50-20")),
+    ("50-18-50-20", ("search", "50-18-50-20")),  # a range? nothing found, ids suggested
     ("50", ("resolution", "50")),
     ("res 2", ("resolution", "2")),
     ("opinion 1", ("resolution", "Opinion 1")),
@@ -59,6 +64,8 @@ GRAMMAR: list[tuple[str, tuple[str, str] | Filter]] = [
     ("opinion 1 open", Filter(OPEN, "Opinion 1")),
     ("sg17", Filter(None, None, "SG17")),
     ("SG 17", Filter(None, None, "SG17")),
+    ("SG-17", Filter(None, None, "SG17")),
+    ("sg-17 open", Filter(OPEN, None, "SG17")),
     ("study group 17 open", Filter(OPEN, None, "SG17")),
     ("sg17 overdue", Filter(LATE, None, "SG17")),
     ("overdue sg17", Filter(LATE, None, "SG17")),
@@ -124,6 +131,17 @@ def codes(found: Answer) -> list[str]:
     return [item.code for item in found.items] or [hit.key for hit in found.hits]
 
 
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [("50-18-50-20", ["50-18", "50-20"]), ("50-18-50-99", ["50-18", "50-09", "50-01"])],
+)
+def test_ids_that_find_nothing_suggest_ids_not_words(
+    session: Session, index: SearchIndex, text: str, suggested: list[str]
+) -> None:
+    found = ask(session, index, text)
+    assert (found.kind, found.suggestions) == (AnswerKind.NOT_FOUND, suggested)
+
+
 def test_filters_count_every_item_they_keep(session: Session, index: SearchIndex) -> None:
     items = active(session)
     open_50 = [i.code for i in items if i.resolution.key == "50" and not i.completed]
@@ -182,6 +200,19 @@ def test_a_search_counts_every_match_and_pages(session: Session, index: SearchIn
         labels = [e["text"]["text"] for e in more]
         assert any(label.startswith("Show more") for label in labels) == (page * 8 < total)
     assert seen == [hit.key for hit in found.hits]
+
+
+def test_a_word_finds_the_compounds_it_is_part_of(session: Session, index: SearchIndex) -> None:
+    """``security`` finds what says only ``cybersecurity``; the count is every item whose
+    text has the word (counted here independently of the index)."""
+    found = set(codes(ask(session, index, "security")))
+    having = {
+        document.key
+        for document in index.documents
+        if "security" in f"{document.action} {document.title} {document.status}".lower()
+    }
+    assert {"50-06", "50-08"} <= found
+    assert found == having
 
 
 def test_a_long_list_pages_within_slacks_limits(session: Session, index: SearchIndex) -> None:

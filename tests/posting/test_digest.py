@@ -277,8 +277,8 @@ def test_a_week_of_activity_says_what_changed(plan: Database, renderer: Renderer
         f"• {digest.past_due_before} open items past {digest.milestones_before} milestones "
         "that fell due before this week: `/action overdue`"
     ) in shown
-    assert "`01-04` " not in shown.split("No update since")[0]  # long past due: counted
-    assert f"No update since 22 May 2026 ({len(stale)})" in shown
+    assert "`01-04` " not in shown.split("No update in")[0]  # long past due: counted
+    assert f"No update in 182 days ({len(stale)})" in shown
     assert (
         f"• {len(stale)} open items with nothing since the plan document of 18 January 2024"
         in shown
@@ -385,6 +385,21 @@ def test_a_dry_run_in_the_past_reads_the_flags_as_they_were(plan: Database) -> N
     assert "01-02" not in changes(digest_of(plan, NOW + timedelta(days=2)))  # and reopened
 
 
+def test_net_change_follows_recording_order_when_the_clock_went_back(plan: Database) -> None:
+    """``say --at`` twice: the reopening is stored after the completion with an earlier
+    time. Completed then reopened is no change; completed after a reopening is one."""
+    with plan.unit_of_work() as session:
+        add_update(session, "01-02", NOW - timedelta(hours=2), kind="completed")
+        add_update(session, "01-02", NOW - timedelta(hours=5), kind="reopened")
+        add_update(session, "01-03", NOW - timedelta(hours=1), kind="completed")
+        add_update(session, "01-03", NOW - timedelta(hours=6), kind="reopened")
+        add_update(session, "01-03", NOW - timedelta(hours=7), kind="completed")
+        session.commit()
+    found = changes(digest_of(plan))
+    assert "01-02" not in found
+    assert found["01-03"].changes == (FlagChange.COMPLETED,)
+
+
 @pytest.mark.parametrize(
     ("age", "inside"),
     [
@@ -471,7 +486,7 @@ def test_due_soon_and_past_due_read_milestones_against_the_schedule(
         f"• {digest.past_due_before} open items past {digest.milestones_before} milestones "
         "that passed before this week: `/action overdue`"
     ) in shown
-    past_due = shown.split("Past due")[1].split("No update since")[0]
+    past_due = shown.split("Past due")[1].split("No update in")[0]
     assert "01-03" not in past_due  # "WTSA-24", long past: counted, not listed
 
 
@@ -519,7 +534,7 @@ def test_stale_items_count_from_the_document_date_not_the_import(
     assert digest.stale_since == datetime(2026, 5, 22, 7, 0, tzinfo=UTC)  # 09:00 CEST
     assert [entry.code for entry in digest.stale][-1] == "01-02"  # longest silent first
     shown = text_of(render_digest(renderer, digest))
-    assert f"No update since 22 May 2026 ({len(stale)})" in shown
+    assert f"No update in 182 days ({len(stale)})" in shown
     assert (
         f"• {len(stale) - 1} open items with nothing since the plan document of 18 January 2024"
     ) in shown

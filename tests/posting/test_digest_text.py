@@ -12,6 +12,7 @@ from bot.posting.digest import (
     Digest,
     FlagChange,
     ItemChange,
+    MeetingEntry,
     MilestoneDue,
     Progress,
     ResolutionUpdates,
@@ -23,10 +24,11 @@ from bot.posting.digest_text import (
     UPDATES_SHOWN,
     DigestMessage,
     Section,
+    meeting_line,
     pack,
     render_digest,
 )
-from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, blocks_to_text
+from bot.render import CHUNK, MAX_BLOCKS, MAX_TEXT, Renderer, blocks_to_text, mrkdwn_to_text
 
 GENEVA = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -139,3 +141,11 @@ def test_a_huge_digest_built_by_hand_stays_within_five_messages(
     assert (full == UPDATES_SHOWN) is all_shown
     assert 0 < full <= UPDATES_SHOWN
     assert f"… and {changes - full} more: {CHANGED_HINT}" in shown
+
+
+def test_a_meeting_line_names_one_zone_in_its_fallback_text() -> None:
+    start = datetime(2025, 1, 22, 12, tzinfo=UTC)
+    entry = MeetingEntry("IRM", "irm", start, start + timedelta(hours=2), False, "", "", None)
+    assert mrkdwn_to_text(meeting_line(entry, GENEVA)) == (
+        "• IRM (Inter-regional meeting) · 22 Jan 2025 13:00 CET–15:00 CET"
+    )

@@ -11,20 +11,21 @@ so anything doubtful records nothing.
 
 Slack markup
     Slack escapes ``&``, ``<`` and ``>`` as ``&amp;``, ``&lt;`` and ``&gt;`` and
-    wraps markup in angle brackets. User mentions (``<@U123>``) are dropped; channel
-    links, ``<!here>``-style specials and URLs (``<https://...>``,
-    ``<https://...|label>``, and bare ``https://``/``www.`` text) are opaque: no id
-    or status word is read inside them, although a link's label is searched for
-    document references. Quoted lines (``>`` or ``&gt;`` at the start of a line;
-    ``>>>`` quotes the rest of the message), inline code, code blocks and
-    ``~strikethrough~`` are ignored: they are someone else's words, examples, or
-    retracted.
+    wraps markup in angle brackets. User mentions (``<@U123>``, shown ``@U123`` or
+    ``@label``), channel links, ``<!here>``-style specials (shown ``@here``) and URLs
+    (``<https://...>``, ``<https://...|label>`` shown ``label (https://...)``, and
+    bare ``https://``/``www.`` text) are opaque: no id or status word is read inside
+    them, although a link's label is searched for document references. What they
+    show stays in a note's text as plain words; output escapes it (bot/render.py).
+    Quoted lines (``>`` or ``&gt;`` at the start of a line; ``>>>`` quotes the rest
+    of the message), inline code, code blocks and ``~strikethrough~`` are ignored:
+    they are someone else's words, examples, or retracted.
 
 Item ids
     An id is ``\\d{1,3}-\\d{1,2}`` or ``\\d{1,3}.\\d{1,2}`` standing alone (any dash:
     hyphen, non-breaking hyphen, en dash...), an explicit ``R50-18`` / ``res 50-18`` /
-    ``res 50 item 18`` / ``Resolution 50, item 18`` / ``item 18 of Resolution 50``, or
-    ``Op-01``. Canonical forms
+    ``res 50 item 18`` / ``Resolution 50, item 18`` / ``item 18 of Resolution 50``
+    (``items 22 and 23 of Resolution 50``: one id per number), or ``Op-01``. Canonical forms
     come from ``bot.plan.ids`` conventions (``50-8`` -> ``50-08``, ``1-11`` -> ``01-11``).
     A bare number pair is *not* an id when
     - either number is zero (``1-0``, ``14.00``);
@@ -50,9 +51,9 @@ Clauses
     or a single letter), and at a comma that is followed by a question word
     (``50-18 done, can someone update the tracker?``). Each clause is read on its own.
 
-Ids in one clause joined by ``,``, ``and``, ``&``, ``+``, ``/``, ``plus`` or only
-white space form one group and share one status word: ``50-22, 50-23 done`` records
-both. Groups joined by ``or``/``nor`` or written as a range (``50-18 to 50-22``)
+Ids in one clause joined by ``,``, ``and``, ``et``, ``&``, ``+``, ``/``, ``plus`` or
+only white space form one group and share one status word: ``50-22, 50-23 done`` records
+both. Groups joined by ``or``/``nor``/``ou`` or written as a range (``50-18 to 50-22``)
 record nothing: which items are meant is unclear.
 
 Questions
@@ -67,8 +68,9 @@ Questions
 
 Status words
     completed: done, complete, completed, finished, finalised, closed (in French
-    terminé, achevé, clôturé, with or without accents; ``pas`` negates), the check-mark
-    emoji (``✅``, ``✔️``, ``☑️``, ``:white_check_mark:``, ``:heavy_check_mark:``,
+    terminé, achevé, clôturé, réalisé, fait (not followed by a word: ``fait l'objet``
+    is not), with or without accents; ``pas`` negates; ``est``, ``c'est`` are filler),
+    the check-mark emoji (``✅``, ``✔️``, ``☑️``, ``:white_check_mark:``, ``:heavy_check_mark:``,
     ``:ballot_box_with_check:``). periodic: ``periodic goal(s) met/achieved/reached``,
     ``met its periodic goals``, ``on track``. reopened: reopen(ed), re-open(ed),
     ``open again``, ``not done/completed/finished/closed after all``.
@@ -333,16 +335,18 @@ def _prepare(text: str) -> _Text:
 def _add_angle(out: _Builder, inner: str, whole: str) -> None:
     target, _, label = inner.partition("|")
     label = _unescape(label)
-    if target.startswith("@"):
-        return
-    if target.startswith("#"):
+    if target.startswith("@"):  # "@bob" (its label) or "@U123": read, never a live mention
+        out.add(f"@{label or target[1:]}", analysed=False, documented=False)
+    elif target.startswith("#"):
         out.add(f"#{label}" if label else "", analysed=False, documented=False)
     elif target.startswith("!"):
         name = target[1:].split("^")[0]
         fallback = f"@{name}" if name in ("here", "channel", "everyone") else ""
         out.add(label or fallback, analysed=False, documented=False)
-    elif _SCHEME.match(target):
-        out.add(label or _unescape(target), analysed=False, documented=bool(label))
+    elif _SCHEME.match(target):  # "label (https://...)": what was written, as text
+        out.add(label, analysed=False, documented=True)
+        address = _unescape(target)
+        out.add(f" ({address})" if label else address, analysed=False, documented=False)
     else:  # not Slack markup: a literal "<...>" in text that was never escaped
         out.add(_unescape(whole), analysed=True, documented=True)
 
@@ -431,6 +435,7 @@ _INQUIRY = _words(
 _POSTFIX_FILLER = _words(
     "is are was were has have had been now all both also already finally officially "
     "formally fully successfully just marked as considered got status indeed hereby back "
+    "est sont c'est bien tous toutes "
     "' s : - , = > → ( ) [ ] * _ | \ufe0f"
 )
 _PREFIX_FILLER = _words("for the item items action actions ai ais : - = > → ( [ * _ # \ufe0f")
@@ -547,11 +552,17 @@ def _plausible(text: str, match: re.Match[str], previous_end: int) -> bool:
     if symbol == "§" or word.lower() in _NOT_ID_BEFORE or _is_month(word):
         return False
     following = _WORD_AFTER.match(text, end)
-    if following and (following[1].lower() in _NOT_ID_AFTER or _is_month(following[1])):
+    if following and (_not_id_after(following[1]) or _is_month(following[1])):
         return False
     # dot form: "1.5" and "3.11" are decimals far more often than items
     dotted = match["sep"] == "."
     return not (dotted and (len(resolution) < 2 or word.lower() in _NOT_ID_BEFORE_DOT))
+
+
+def _not_id_after(word: str) -> bool:
+    """A unit or time word; ``est`` only as the zone ``EST``: ``50-18 est terminé``."""
+    lowered = word.lower()
+    return lowered in _NOT_ID_AFTER and (lowered != "est" or word == "EST")
 
 
 def _canonical(match: re.Match[str]) -> str:
@@ -562,14 +573,42 @@ def _canonical(match: re.Match[str]) -> str:
     return f"{int(resolution):02d}-{int(item):02d}"
 
 
-def _find_ids(text: str) -> list[_Id]:
+_ITEM_LIST = re.compile(
+    r"(?=[iI])(?<![^\W_])items\s+(?P<items>[0-9]{1,2}(?:\s*(?:,|&|,?\s*and|,?\s*et)\s*[0-9]{1,2})+)"
+    r"\s+(?:of|in|from)\s+(?:the\s+)?(?:res(?:olution)?\.?\s*|r\s?)(?P<res>[0-9]{1,3})(?![^\W_])",
+    re.IGNORECASE,
+)
+_LIST_NUMBER = re.compile(r"[0-9]{1,2}")
+
+
+def _listed_ids(text: str) -> list[_Id]:
+    """``items 22 and 23 of Resolution 50``: one id per number. The first spans from
+    ``items``, the last to the Resolution's number, so what follows (``are done``)
+    reads as it does after a single ``item 22 of Resolution 50``."""
     found: list[_Id] = []
+    for match in _ITEM_LIST.finditer(text):
+        resolution = int(match["res"])
+        numbers = list(_LIST_NUMBER.finditer(text, match.start("items"), match.end("items")))
+        if resolution == 0 or any(int(number[0]) == 0 for number in numbers):
+            continue
+        for index, number in enumerate(numbers):
+            start = match.start() if index == 0 else number.start()
+            end = match.end() if index == len(numbers) - 1 else number.end()
+            found.append(_Id(start, end, f"{resolution:02d}-{int(number[0]):02d}"))
+    return found
+
+
+def _find_ids(text: str) -> list[_Id]:
+    found = _listed_ids(text)
+    spans = [(listed.start, listed.end) for listed in found]
     previous_end = -2
     for match in _ID.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
         if _plausible(text, match, previous_end):
             found.append(_Id(match.start(), match.end(), _canonical(match)))
             previous_end = match.end()
-    return found
+    return sorted(found, key=lambda found_id: found_id.start)
 
 
 # --------------------------------------------------------------------------- statuses
@@ -585,7 +624,8 @@ _STATUS = re.compile(
     r"periodic(?:al)?\s+goals?"
     r"|on\s+track)"
     r"|(?P<done>done|completed?|finished|finali[sz]ed|closed"
-    r"|termin[ée]e?s?|achev[ée]e?s?|cl[ôo]tur[ée]e?s?)"
+    r"|termin[ée]e?s?|achev[ée]e?s?|cl[ôo]tur[ée]e?s?|r[ée]alis[ée]e?s?"
+    r"|faite?s?(?![ \t]+[^\W\d_]))"  # "fait" last: "50-18 fait l'objet de..." is not
     r")(?![^\W_])(?!-[^\W_])"
     r"|(?P<emoji>\u2705|\u2714\ufe0f?|\u2611\ufe0f?"
     r"|:(?:white_check_mark|heavy_check_mark|ballot_box_with_check):))",
@@ -677,8 +717,8 @@ def _is_question_start(first: str, second: str) -> bool:
 # --------------------------------------------------------------------------- groups
 
 _JOINER = re.compile(
-    r"\s*(?:(?P<and>,|&|\+|/|and|plus|as\s+well\s+as|,\s*and|,\s*&)"
-    r"|(?P<alt>or|nor|,\s*or)|(?P<range>-|to|through|thru|till|until))?\s*",
+    r"\s*(?:(?P<and>,|&|\+|/|and|et|plus|as\s+well\s+as|,\s*and|,\s*et|,\s*&)"
+    r"|(?P<alt>or|nor|ou|,\s*or|,\s*ou)|(?P<range>-|to|through|thru|till|until))?\s*",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,7 @@ from bot.plan.updates.parse import (
     extract_documents,
     parse_message,
 )
+from bot.render import escape
 from tests.support.channel_messages import MESSAGES, expected
 
 C, P, R = "completed", "periodic", "reopened"
@@ -347,8 +348,12 @@ def test_a_hint_goes_to_messages_about_their_items(text: str, addressed: bool) -
     [
         ("50-18 done", "50-18 done"),
         ("  50-18   done,\n\n see TD206  ", "50-18 done,\nsee TD206"),
-        ("<@U123> 50-18 done &amp; dusted", "50-18 done & dusted"),
-        ("50-18 done, see <https://itu.int/md/T22|TSAG-TD206>", "50-18 done, see TSAG-TD206"),
+        ("<@U123> 50-18 done &amp; dusted", "@U123 50-18 done & dusted"),
+        ("<@U123|ana> 50-18 done", "@ana 50-18 done"),
+        (
+            "50-18 done, see <https://itu.int/md/T22|TSAG-TD206>",
+            "50-18 done, see TSAG-TD206 (https://itu.int/md/T22)",
+        ),
         ("50-18 done, see <https://itu.int/x>", "50-18 done, see https://itu.int/x"),
         ("&gt; is it done?\n50-18 done <#C1|general>", "50-18 done #general"),
         ("<!here> 50-18 done", "@here 50-18 done"),
@@ -365,13 +370,13 @@ def test_a_whole_message_parses_to_exact_values() -> None:
     text = "<@U1> 50-18 done, see TD206; update 50-20: SG2 agreed in C 91. Is 50-22 closed?"
     assert parse_message(text) == ParsedMessage(
         updates=[
-            ItemUpdate("50-18", "completed", text[6:]),
+            ItemUpdate("50-18", "completed", "@U1" + text[5:]),
             ItemUpdate("50-20", "note", "SG2 agreed in C 91."),
         ],
         question=["50-22"],
         documents=["TD206", "C91"],
         mentioned=["50-18", "50-20", "50-22"],
-        text=text[6:],
+        text="@U1" + text[5:],
         asked=True,
     )
 
@@ -508,3 +513,17 @@ def test_never_raises(text: str) -> None:
     parsed = parse_message(text)
     assert isinstance(parsed, ParsedMessage)
     assert isinstance(extract_documents(text), list)
+
+
+def test_a_note_keeps_mentions_and_links_as_plain_words() -> None:
+    text = (
+        "update 50-05: SG17 says <!channel> *urgent* ping <@U123> &amp; "
+        "<https://evil.example|click>"
+    )
+    note = parse_message(text).updates
+    assert _as_tuples(note) == [
+        ("50-05", "note", "SG17 says @channel *urgent* ping @U123 & click (https://evil.example)")
+    ]
+    assert escape(note[0].text) == (
+        "SG17 says @channel *urgent* ping @U123 &amp; click (https://evil.example)"
+    )

@@ -199,9 +199,9 @@ def test_an_edit_keeps_the_words_of_the_updates_it_takes_back(
 ) -> None:
     record(plan_db, clock, "50-18 done, see <https://x.org/td206|TD206> &amp; more")
     assert stored_text(plan_db, "1700000000.000100") == (
-        "50-18 done, see TD206 & more",  # as people read it, the words of its update
+        "50-18 done, see TD206 (https://x.org/td206) & more",  # as people read it
         0,
-        ["50-18 done, see TD206 & more"],
+        ["50-18 done, see TD206 (https://x.org/td206) & more"],
     )
     for text in ("50-18 done, see TD207", "50-20 done"):
         with plan_db.unit_of_work() as session:

@@ -455,7 +455,7 @@ def test_status_of_an_item_in_a_thread(ws: Workspace) -> None:
     answer = ws.server.reply(asked)
     assert answer.params["thread_ts"] == parent
     assert everything(answer.params).startswith(
-        "`50-18`: *periodic goals met, not completed* (milestone: Ongoing Each TSAG meeting). "
+        "`50-18`: *periodic goals met, not completed* (milestone: Ongoing; Each TSAG meeting). "
         f"Due next at {TSAG_NAME}, "
     )
 

@@ -131,7 +131,17 @@ def what_it_asks(services: Services, row: Asked) -> tuple[object, ...]:
     question = ask.classify(row.text, NOW, services.settings.tz)
     window = question.window.label if question.window else None
     kinds = tuple(kind.value for kind in question.kinds)
-    return (question.kind, question.codes, kinds, window, question.past, question.body, None, None)
+    resolution = question.resolution or None
+    return (
+        question.kind,
+        question.codes,
+        kinds,
+        window,
+        question.past,
+        question.body,
+        None,
+        resolution,
+    )
 
 
 def recorded(services: Services) -> tuple[int, int]:
