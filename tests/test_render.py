@@ -31,6 +31,7 @@ from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.search import Document, Hit, SearchIndex
 from bot.plan.updates import replies
 from bot.plan.updates.form import Prefill
+from bot.plan.updates.intake import Undone, UndoStatus
 from bot.plan.updates.parse import Silence
 from bot.plan.updates.record import Change, IncomingMessage
 from bot.plan.views import Progress, Views
@@ -38,7 +39,7 @@ from bot.posting import digest as digests
 from bot.posting import follow_notices, meeting_changes, meeting_form, personal, update_form
 from bot.posting.digest_text import render_digest
 from bot.posting.follow_notices import FollowerGroup
-from bot.posting.home import Home, home_view
+from bot.posting.home import Home, home_view, undo_notice
 from bot.posting.notices import reminder_post
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
@@ -61,7 +62,15 @@ from bot.render import (
 )
 from bot.settings import Settings
 from bot.store.db import Database
-from bot.store.models import ActionItem, AgendaItem, Follow, Meeting, Resolution, StatusUpdate
+from bot.store.models import (
+    ActionItem,
+    AgendaItem,
+    Follow,
+    Meeting,
+    Resolution,
+    SlackMessage,
+    StatusUpdate,
+)
 from bot.store.vocabulary import FollowTopic, UpdateKind, UpdateSource
 from tests.support.blockkit import assert_within_limits
 
@@ -196,9 +205,11 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             **dict.fromkeys(["intro", "following", "tsag", "follow_button", "follow_value"], H),
             **dict.fromkeys(["post_button", "post_value"], H),
             "meeting_buttons": BUTTONS,
-            **dict.fromkeys(["remind_button", "remind_value"], H),
+            "export_buttons": BUTTONS,
+            **dict.fromkeys(["remind_button", "remind_value", "notice", "undo_button"], H),
             "remind_label": "Remind me by DM",  # the bot's own words, not data
-            **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest", "own"]},
+            **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest"]},
+            "own": [{"text": H, "undo": H}, {"text": H, "undo": ""}],
         }
     },
     "item_card.json.j2": {
@@ -583,7 +594,13 @@ def hostile_home(renderer: Renderer, h: str) -> Blocks:
         hostile_updates(h),
         hostile_updates(h),
     )
-    blocks: Blocks = home_view(renderer, home)["blocks"]
+    for update in home.own:
+        update.message = SlackMessage(id=update.id, user_id="U1", channel=h, ts=h)
+        update.message_id = update.id
+    taken_back = Undone(UndoStatus.UNDONE, hostile_confirmation_changes(h))
+    blocks: Blocks = home_view(
+        renderer, home, editors=frozenset({"U1"}), notice=undo_notice(taken_back)
+    )["blocks"]
     return blocks
 
 
@@ -622,12 +639,17 @@ def hostile_digest(h: str) -> digests.Digest:
     )
 
 
-def update_texts(h: str) -> list[tuple[Blocks, str]]:
-    changes = [
+def hostile_confirmation_changes(h: str) -> list[Change]:
+    """A flag change, an empty note and a note, on a hostile item."""
+    return [
         Change(1, h, UpdateKind.COMPLETED, {"completed": False}, {"completed": True}),
         Change(2, h, UpdateKind.NOTE, {}, {}),
         Change(3, h, UpdateKind.NOTE, {}, {}, h),
     ]
+
+
+def update_texts(h: str) -> list[tuple[Blocks, str]]:
+    changes = hostile_confirmation_changes(h)
     renderer = Renderer(DOCUMENT_URL)
     confirmed = replies.confirmation(renderer, changes, 7)
     undone = replies.confirmation(renderer, changes, 7, undone_by=h)

@@ -7,7 +7,10 @@ view Slack's ``views.publish`` takes:
   follows (``/meetings follow irm for me``), or of every kind when they follow none;
 * the open items of the Resolutions and bodies they follow that are due at the next
   TSAG meeting;
-* the latest changes recorded in what they follow, and their own latest updates.
+* the latest changes recorded in what they follow, and their own latest updates, each
+  with an *Undo* button while they may still take it back (:func:`may_undo`);
+* *Export the plan* for the plan's editors (everyone when none are set), and a notice
+  on top when a button of the Home has something to say (an undo refused, a file sent).
 
 Times are written out in the reader's zone (their Slack profile's), or in Geneva
 time when Slack does not say.
@@ -30,6 +33,9 @@ from bot.meetings.queries import DueItem
 from bot.plan.bodies import from_text
 from bot.plan.bodies import matches as responsible
 from bot.plan.ids import resolution_of
+from bot.plan.updates.intake import Undone, UndoStatus, may_undo
+from bot.plan.updates.record import may_change_flags
+from bot.plan.updates.replies import UNDO_REFUSALS, describe
 from bot.posting.follow_notices import TOLD, change_line, matches
 from bot.posting.follows import following, label
 from bot.posting.personal import subscribed
@@ -50,6 +56,10 @@ POST_BUTTON = "home_post_update"
 ADD_MEETING_BUTTON = "home_add_meeting"
 EDIT_MEETING_BUTTON = "home_edit_meeting"
 REMIND_BUTTON = "home_remind"
+NOTICE = 2000
+"""Characters of the notice on top: what an Undo took back."""
+UNDO_BUTTON = "home_undo"
+EXPORT_BUTTON = "home_export"
 
 
 @dataclass(frozen=True)
@@ -131,9 +141,17 @@ def _recent(session: Session, condition: Any, limit: int) -> list[StatusUpdate]:
     )
 
 
-def home_view(renderer: Renderer, home: Home, *, admin: bool = False) -> dict[str, Any]:
+def home_view(
+    renderer: Renderer,
+    home: Home,
+    *,
+    admin: bool = False,
+    editors: frozenset[str] = frozenset(),
+    notice: Mrkdwn | None = None,
+) -> dict[str, Any]:
     """The Home tab's view (``{"type": "home", "blocks": [...]}``), within Slack's limits;
-    an admin's has *Add a meeting* and *Edit a meeting*."""
+    an admin's has *Add a meeting* and *Edit a meeting*, an editor's (``editors``, as
+    ``/action export`` reads them) *Export the plan*; ``notice`` comes first."""
     tz = home.tz
     kinds = ", ".join(kind_label(kind) for kind in home.kinds)
     meetings = [
@@ -145,6 +163,7 @@ def home_view(renderer: Renderer, home: Home, *, admin: bool = False) -> dict[st
         if m.deadline is not None
     ]
     view = {
+        "notice": notice,
         "intro": md(
             "Times in {}. {}",
             zone_label(tz),
@@ -165,7 +184,8 @@ def home_view(renderer: Renderer, home: Home, *, admin: bool = False) -> dict[st
             if home.plan_follows
             else "Follow a Resolution or a body to see its changes here.",
         ),
-        "own": _sections([change_line(u) for u in home.own], "You have recorded no update yet."),
+        "own": _own(home, editors),
+        "undo_button": UNDO_BUTTON,
         "follow_button": FOLLOW_BUTTON,
         "follow_value": "follow",
         "post_button": POST_BUTTON,
@@ -176,11 +196,39 @@ def home_view(renderer: Renderer, home: Home, *, admin: bool = False) -> dict[st
         ]
         if admin
         else [],
+        "export_buttons": [
+            {"label": "Export the plan", "action_id": EXPORT_BUTTON, "value": "docx"}
+        ]
+        if may_change_flags(home.user, editors)
+        else [],
         "remind_button": REMIND_BUTTON,
         "remind_label": "Stop DM reminders" if home.reminded else "Remind me by DM",
         "remind_value": "off" if home.reminded else "on",
     }
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
+
+
+def undo_notice(undone: Undone) -> Mrkdwn:
+    """The line on top of the Home after its *Undo*: what was taken back, or why not."""
+    if undone.status == UndoStatus.UNDONE:
+        return md("Taken back:\n{}", describe(undone.changes, limit=NOTICE))
+    return escape(UNDO_REFUSALS[undone.status])
+
+
+def _own(home: Home, editors: frozenset[str]) -> list[dict[str, Any]]:
+    """A section each of the person's latest updates, with *Undo* (its message's id) when
+    they may take it back; a message of several updates is undone whole."""
+    if not home.own:
+        return [{"text": escape("You have recorded no update yet."), "undo": ""}]
+    return [
+        {
+            "text": clip(change_line(u), CHUNK),
+            "undo": str(u.message_id)
+            if u.message is not None and may_undo(u.message, home.user, editors)
+            else "",
+        }
+        for u in home.own
+    ]
 
 
 def _following(home: Home) -> Mrkdwn:

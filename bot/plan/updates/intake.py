@@ -165,6 +165,11 @@ class Undone:
     """Where the message that was undone is."""
 
 
+def may_undo(message: SlackMessage, user_id: str, editors: frozenset[str]) -> bool:
+    """Its poster may take a message's updates back, and the editors when editors are set."""
+    return user_id == message.user_id or bool(editors and may_change_flags(user_id, editors))
+
+
 def undo(
     session: Session,
     message_id: int,
@@ -180,9 +185,7 @@ def undo(
     message = session.get(SlackMessage, message_id, with_for_update=True)
     if message is None:
         return Undone(UndoStatus.NOTHING)
-    if user_id != message.user_id and not (
-        settings.editors and may_change_flags(user_id, settings.editors)
-    ):
+    if not may_undo(message, user_id, settings.editors):
         return Undone(UndoStatus.NOT_ALLOWED)
     changes = retract_message(
         session, message, reason=UpdateKind.UNDO, actor=author, actor_id=user_id, now=now

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from bot.meetings.changed import ChangeSpans
 from bot.meetings.overdue import OverdueCheck
 from bot.plan.editions import current_edition
-from bot.plan.export.service import ExportError, ExportRefused, export_for
+from bot.plan.export.service import ExportError, ExportFile, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
 from bot.plan.questions import answer_plan_question
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
-from bot.render import Reply, ViewKind, escape, mrkdwn, read_spec
+from bot.render import Mrkdwn, Reply, ViewKind, escape, mrkdwn, read_spec
 from bot.slack.listeners import follow
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
@@ -120,6 +120,17 @@ def send_export(
     ack: Ack, respond: Respond, client: WebClient, services: Services, *, user: str, argument: str
 ) -> None:
     """``/action export [docx|xlsx|csv]``: the file goes to the asker alone, in a DM."""
+    exported, said = export_file(services, user=user, argument=argument)
+    ack(response_type="ephemeral", text=said)
+    if exported is not None and not send_by_dm(client, user, exported):
+        respond(response_type="ephemeral", replace_original=False, text=UPLOAD_FAILED)
+
+
+def export_file(
+    services: Services, *, user: str, argument: str
+) -> tuple[ExportFile | None, Mrkdwn]:
+    """The plan exported for ``user`` (None when refused or impossible), and the line that
+    tells them so (``/action export`` and the Home's *Export the plan* both say it)."""
     try:
         with services.db.unit_of_work() as session:
             exported = export_for(
@@ -130,15 +141,14 @@ def send_export(
                 now=services.clock(),
             )
     except ExportRefused as error:
-        ack(response_type="ephemeral", text=escape(str(error)))
-        return
+        return None, escape(str(error))
     except ExportError as error:
-        ack(response_type="ephemeral", text=mrkdwn("Cannot export: {}.", str(error)))
-        return
-    ack(
-        response_type="ephemeral",
-        text=mrkdwn("The action plan ({}) is sent to you in a DM.", exported.name),
-    )
+        return None, mrkdwn("Cannot export: {}.", str(error))
+    return exported, mrkdwn("The action plan ({}) is sent to you in a DM.", exported.name)
+
+
+def send_by_dm(client: WebClient, user: str, exported: ExportFile) -> bool:
+    """Upload the file in a direct message to ``user``; False when Slack did not take it."""
     try:
         channel = client.conversations_open(users=user)["channel"]["id"]
         client.files_upload_v2(
@@ -149,8 +159,9 @@ def send_export(
             initial_comment=mrkdwn("The {} action plan, as tsagbot holds it.", exported.edition),
         )
     except (SlackClientError, OSError):
-        log.exception("/action export: sending %s to %s failed", exported.name, user)
-        respond(response_type="ephemeral", replace_original=False, text=UPLOAD_FAILED)
+        log.exception("export: sending %s to %s failed", exported.name, user)
+        return False
+    return True
 
 
 def _button_value(body: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from bot.render import Reply
 from bot.slack import metrics
 from bot.slack.inbox import FROM_INBOX, event_key
 from bot.slack.listeners.meetings import question_reply
+from bot.slack.listeners.undo import undo_pressed
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -246,37 +247,11 @@ def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
     """The Undo button: acknowledged once the undo and its replies are stored; the outbox
     then updates the confirmation and takes the check mark off. A refusal is said at once
     to the person who pressed it."""
-    services = _services(context)
-    user = body.get("user", {}).get("id", "")
-    try:
-        message_id = int(body["actions"][0]["value"])
-    except (KeyError, IndexError, ValueError):
-        ack()
+    undone = undo_pressed(_services(context), context.client, body)
+    ack()
+    if undone.status != UndoStatus.UNDONE:
         respond(
             response_type="ephemeral",
             replace_original=False,
-            text=replies.UNDO_REFUSALS[UndoStatus.NOTHING],
+            text=replies.UNDO_REFUSALS[undone.status],
         )
-        return
-    author = services.display_name(context.client, user) if context.client else user
-    container = body.get("container") or {}
-    clicked = (str(container.get("channel_id") or ""), str(container.get("message_ts") or ""))
-    undone = conversation.message_undone(
-        services.db,
-        message_id,
-        user_id=user,
-        author=author,
-        settings=services.settings,
-        now=services.clock(),
-        renderer=services.renderer,
-        confirmation=clicked if all(clicked) else None,
-    )
-    ack()
-    if undone.status == UndoStatus.UNDONE:
-        services.inbox_arrived.set()  # the worker posts what the outbox now holds
-        return
-    respond(
-        response_type="ephemeral",
-        replace_original=False,
-        text=replies.UNDO_REFUSALS[undone.status],
-    )
