@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from bot.meetings.service import ensure_schedule
 from bot.plan.importing import ensure_plan
+from bot.posting.home import EXPORT_BUTTON, UNDO_BUTTON
 from bot.render import blocks_to_text
 from bot.settings import Settings
 from bot.slack.console import Console
@@ -27,7 +30,7 @@ from bot.slack.local_api import Call
 from bot.slack.requests import FORM, block_action_payload, interaction_body
 from bot.slack.services import Services
 from bot.store.db import Database
-from bot.store.models import Meeting
+from bot.store.models import ActionItem, Meeting
 from tests.support.common import FixedClock
 from tests.support.snapshots import load_once
 
@@ -171,16 +174,35 @@ def test_home_shows_what_the_reader_follows_and_their_own_updates(
     assert "• 50-20 marked completed — @U0BOB" in los_angeles  # Bob's own update
 
 
-def home_click(console: Console) -> Call:
-    """*Follow…* pressed on the Home tab: the modal Slack is asked to open."""
-    payload = block_action_payload("home_follow", "follow", user_id=ALICE, trigger_id="T.1")
+def press(console: Console, action_id: str, value: str, user: str = ALICE) -> list[Call]:
+    """A button of the Home tab pressed, in Slack's payload shape: a view for container,
+    no message, no ``response_url``. The Web API calls it caused."""
+    payload = block_action_payload(action_id, value, user_id=user, trigger_id="T.1")
     for key in ("channel", "message", "response_url"):
         del payload[key]
     payload["container"] = {"type": "view", "view_id": "V0HOME"}
     payload["view"] = {"id": "V0HOME", "type": "home", "callback_id": "", "blocks": []}
     reply = console._dispatch(interaction_body(payload), FORM)
     assert reply.status == 200
-    (opened,) = [call for call in reply.calls if call.method == "views.open"]
+    assert not reply.body  # acknowledged; what it says comes in the Home
+    return reply.calls
+
+
+def republished(calls: list[Call], user: str) -> tuple[str, dict[str, Any]]:
+    """The notice on top of the Home published again for ``user``, and that Home."""
+    (published,) = [call for call in calls if call.method == "views.publish"]
+    assert published.params["user_id"] == user
+    view: dict[str, Any] = published.params["view"]
+    check_view(view, "home")
+    notice = view["blocks"][1]
+    assert notice["type"] == "section"
+    return str(notice["text"]["text"]), view
+
+
+def home_click(console: Console) -> Call:
+    """*Follow…* pressed on the Home tab: the modal Slack is asked to open."""
+    calls = press(console, "home_follow", "follow")
+    (opened,) = [call for call in calls if call.method == "views.open"]
     assert opened.params["trigger_id"] == "T.1"
     return opened
 
@@ -240,3 +262,91 @@ def test_follow_from_the_home_tab(console: Console) -> None:
         (published,) = [call for call in calls if call.method == "views.publish"]
         check_view(published.params["view"], "home")
         assert f"You follow {followed}." in blocks_to_text(published.params["view"]["blocks"])
+
+
+def undo_buttons(view: dict[str, Any]) -> list[str]:
+    """The values (message ids) of the *Undo* buttons beside the reader's own updates."""
+    return [
+        block["accessory"]["value"]
+        for block in view["blocks"]
+        if block.get("accessory", {}).get("action_id") == UNDO_BUTTON
+    ]
+
+
+def buttons(view: dict[str, Any]) -> list[str]:
+    return [e["action_id"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def completed(services: Services, code: str) -> bool:
+    with services.db.unit_of_work() as session:
+        found = session.scalar(select(ActionItem.completed).where(ActionItem.code == code))
+        assert found is not None
+        return found
+
+
+def test_undo_from_the_home_tab_takes_the_update_back_as_its_confirmation_would(
+    console: Console, services: Services
+) -> None:
+    console.message("50-22 done", channel="C0UPDATES")
+    confirmation = console.api.messages["C0UPDATES"][-1]["ts"]
+    view = open_home(console)
+    assert EXPORT_BUTTON in buttons(view)  # no editors set: everyone may export
+    (undo,) = undo_buttons(view)
+    assert part(view, "Your latest updates").startswith("• 50-22 marked completed — @U0ALICE")
+
+    calls = press(console, UNDO_BUTTON, undo)
+    notice, home = republished(calls, ALICE)
+    assert notice == "Taken back:\n50-22 back to open (was: completed)"
+    assert completed(services, "50-22") is False
+    assert part(home, "Your latest updates") == "You have recorded no update yet."
+    assert not undo_buttons(home)
+    (updated,) = [call for call in calls if call.method == "chat.update"]
+    assert (updated.params["channel"], updated.params["ts"]) == ("C0UPDATES", confirmation)
+    assert f"Taken back by @{ALICE}." in blocks_to_text(updated.params["blocks"])
+    (unmarked,) = [call for call in calls if call.method == "reactions.remove"]
+    assert unmarked.params["name"] == "white_check_mark"
+
+    for value, said in [(undo, "Already undone."), ("forged", "Nothing to undo.")]:
+        calls = press(console, UNDO_BUTTON, value)
+        assert republished(calls, ALICE)[0] == said
+        assert not [call for call in calls if call.method in ("chat.update", "reactions.remove")]
+
+
+@pytest.fixture
+def restricted(services: Services) -> Iterator[Console]:
+    """The console of a workspace whose only editor is Alice."""
+    settings = replace(services.settings, editors=frozenset({ALICE}))
+    console = Console(replace(services, settings=settings), user=ALICE)
+    console.api.users[ALICE] = {"display_name": "Alice", "tz": "Asia/Tokyo"}
+    console.api.users[BOB] = {"display_name": "Bob", "tz": "America/Los_Angeles"}
+    yield console
+    console.close()
+
+
+def test_with_editors_set_only_they_export_and_undo_anothers_update(
+    restricted: Console, services: Services
+) -> None:
+    restricted.message("50-22 done", channel="C0UPDATES")
+    (alices,) = undo_buttons(open_home(restricted, ALICE))
+    bobs_home = open_home(restricted, BOB)
+    assert EXPORT_BUTTON not in buttons(bobs_home)
+    assert not undo_buttons(bobs_home)
+
+    calls = press(restricted, UNDO_BUTTON, alices, user=BOB)  # a forged or stale button
+    notice, _ = republished(calls, BOB)
+    assert notice == "Only the person who posted the update, or an editor, can undo it."
+    assert completed(services, "50-22") is True
+    assert not [call for call in calls if call.method in ("chat.update", "reactions.remove")]
+
+    calls = press(restricted, EXPORT_BUTTON, "docx", user=BOB)
+    assert republished(calls, BOB)[0] == "Only the action plan's editors may export it."
+    assert not [call for call in calls if call.method.startswith("files.")]
+
+    assert EXPORT_BUTTON in buttons(open_home(restricted, ALICE))
+    calls = press(restricted, EXPORT_BUTTON, "docx")
+    name = "action-plan-WTSA-20-2025-02-01.docx"
+    assert republished(calls, ALICE)[0] == f"The action plan ({name}) is sent to you in a DM."
+    (asked,) = [call for call in calls if call.method == "files.getUploadURLExternal"]
+    assert asked.params["filename"] == name
+    (sent,) = [call for call in calls if call.method == "files.completeUploadExternal"]
+    assert sent.params["channel_id"] == "D0ALICE"
