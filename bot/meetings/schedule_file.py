@@ -604,4 +604,5 @@ def read_fields(fields: Mapping[str, str], *, default_tz: ZoneInfo, source: str)
         channel=checked("channel", _channel, fields),
         source=source,
         evidence=source,
+        cancelled=checked("status", _cancelled, fields),
     )

@@ -58,6 +58,13 @@ FIELDS = (
     ("agenda", "Agenda", "One item a line", True),
 )
 """Each field of the form: its key (the schedule file's), label, placeholder, optional."""
+STATUS = ("status", "Status", "", True)
+"""The edit form's last field: *Called off* cancels the meeting (the schedule file's
+``status: cancelled``)."""
+STATUS_OPTIONS = [
+    {"value": "scheduled", "text": "Scheduled"},
+    {"value": "cancelled", "text": "Called off (cancelled)"},
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,16 @@ def meeting_saved(
         else:
             existing = find_meeting(session, uid)
             before = Slot.of(existing) if existing is not None else None
+            if draft.cancelled and existing is not None and before is not None:
+                withdrawn = withdraw_reminders(session, uid)
+                change = MeetingChange(
+                    uid, existing.name, existing.kind, existing.channel, before, None
+                )
+                if before.start > now:
+                    announce(session, [change], now, renderer=renderer, settings=settings)
+                session.delete(existing)
+                session.commit()
+                return Saved(existing.name, False, ["status"], withdrawn)
             try:
                 meeting, changed = edit_meeting(session, uid, draft, now=now)
             except MeetingGone as error:
@@ -132,7 +149,11 @@ def form_view(
     renderer: Renderer, settings: Settings, meeting: Meeting | None = None
 ) -> dict[str, Any]:
     """The form, empty (*Add a meeting*) or holding ``meeting`` (*Edit a meeting*)."""
-    values = form_fields(meeting) if meeting else {"timezone": settings.timezone}
+    values = (
+        {**form_fields(meeting), "status": "scheduled"}
+        if meeting
+        else {"timezone": settings.timezone}
+    )
     kinds = [{"value": str(kind), "text": label} for kind, label in KIND_LABELS.items()]
     modes = [{"value": str(mode), "text": str(mode).capitalize()} for mode in Mode]
     fields = [
@@ -142,10 +163,10 @@ def form_view(
             "placeholder": placeholder,
             "optional": optional,
             "value": values.get(key, "")[:MAX_VALUE],
-            "options": kinds if key == "kind" else modes if key == "mode" else [],
+            "options": {"kind": kinds, "mode": modes, "status": STATUS_OPTIONS}.get(key, []),
             "multiline": key == "agenda",
         }
-        for key, label, placeholder, optional in FIELDS
+        for key, label, placeholder, optional in ((*FIELDS, STATUS) if meeting else FIELDS)
     ]
     intro = (
         mrkdwn("Changing *{}*. Its reminders follow the change.", one_line(meeting.name, 150))

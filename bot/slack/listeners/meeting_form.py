@@ -24,6 +24,7 @@ from bot.posting.meeting_form import (
     CHOOSER_MODAL,
     FIELDS,
     MEETING_MODAL,
+    STATUS,
     chooser_view,
     form_view,
     meeting_saved,
@@ -78,7 +79,7 @@ def chosen(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 def read_fields(values: dict[str, Any]) -> dict[str, str]:
     """The form's fields by their schedule-file key (a select gives its option's value)."""
     fields = {}
-    for key, *_ in FIELDS:
+    for key, *_ in (*FIELDS, STATUS):
         state = values.get(key, {}).get(key) or {}
         if "selected_option" in state:
             fields[key] = str((state.get("selected_option") or {}).get("value") or "")

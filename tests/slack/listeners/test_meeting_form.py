@@ -125,7 +125,7 @@ def save(
     """The meeting form as Slack sends it: its selects give options, its inputs text."""
     values: dict[str, Any] = {}
     for key, value in fields.items():
-        if key in ("kind", "mode"):
+        if key in ("kind", "mode", "status"):
             option = {"text": {"type": "plain_text", "text": value}, "value": value}
             values[key] = {key: {"type": "static_select", "selected_option": option or None}}
         else:
@@ -220,7 +220,7 @@ def test_editing_a_meeting_moves_its_reminders_and_says_so(
         for b in form["blocks"]
         if b["type"] == "input"
     }
-    assert shown == {**GOOD, "documents": "TD553R2"}  # as the file would write them
+    assert shown == {**GOOD, "documents": "TD553R2", "status": "scheduled"}  # as in the file
 
     dispatcher = Dispatcher(services.db, services.settings, Renderer())
     old = datetime(2025, 5, 26, 7, 0, tzinfo=UTC)  # 30 minutes before the start
@@ -256,6 +256,35 @@ def test_editing_a_meeting_moves_its_reminders_and_says_so(
             select(OutboxPost.key).where(OutboxPost.key.like(f"meeting-change:{uid}:%"))
         )
         assert len(list(changes)) == 1  # nothing changed, nothing more is told
+
+
+def test_an_edit_may_call_a_meeting_off_and_says_so(console: Console, services: Services) -> None:
+    assert not save(console, GOOD)[0]
+    uid = stored(services, "TSAG meeting").uid
+    picked = {"type": "static_select", "selected_option": {"value": uid}}
+    body, _ = submission(console, ALICE, CHOOSER_MODAL, {CHOOSER_BLOCK: {CHOOSER_BLOCK: picked}})
+    assert isinstance(body, dict)
+    (status,) = [b for b in body["view"]["blocks"] if b.get("block_id") == "status"]
+    assert status["element"]["initial_option"]["value"] == "scheduled"
+    with services.db.unit_of_work() as session:
+        start = datetime(2025, 5, 26, 7, 0, tzinfo=UTC)
+        queued = Post(
+            f"reminder:start:{uid}:{start:%Y%m%dT%H%MZ}", "reminder", "C0TSAG0001", "", [], start
+        )
+        enqueue(session, [queued], NOW)
+        session.commit()
+
+    body, _ = save(console, {**GOOD, "status": "cancelled"}, uid=uid)
+    assert not body
+    with services.db.unit_of_work() as session:
+        assert session.scalar(select(Meeting).where(Meeting.uid == uid)) is None
+        status_of = select(OutboxPost.status).where(OutboxPost.key == queued.key)
+        assert session.scalar(status_of) == PostStatus.EXPIRED
+        (told,) = session.scalars(
+            select(OutboxPost).where(OutboxPost.key.like(f"meeting-change:{uid}:%"))
+        )
+        assert told.channel == "C0TSAG0001"
+        assert "TSAG meeting" in told.text
 
 
 def test_the_admins_are_user_ids_and_nobody_by_default() -> None:
