@@ -36,6 +36,8 @@ class State(StrEnum):
     OPEN = "open"
     DONE = "done"
     OVERDUE = "overdue"
+    NOT_OVERDUE = "not overdue"
+    """Open, and its milestone has not passed: the complement of overdue among open items."""
 
 
 _STATE_WORDS = {
@@ -58,6 +60,18 @@ _STATE_WORDS = {
     "over due": State.OVERDUE,
     "past due": State.OVERDUE,
     "late": State.OVERDUE,
+    # A negated state is its complement: "not open" is done, "not overdue" open and on time.
+    "not open": State.DONE,
+    "not pending": State.DONE,
+    "not outstanding": State.DONE,
+    "not ongoing": State.DONE,
+    "not closed": State.OPEN,
+    "not finished": State.OPEN,
+    "not yet done": State.OPEN,
+    "not yet completed": State.OPEN,
+    "not overdue": State.NOT_OVERDUE,
+    "not late": State.NOT_OVERDUE,
+    "not past due": State.NOT_OVERDUE,
 }
 
 
@@ -101,9 +115,10 @@ class Filter:
         """``52 open action items of Resolution 50 for SG17 changed this week``."""
         noun = "action item" if total == 1 else "action items"
         parts = [str(total)]
-        if self.state:
-            parts.append(self.state.value)
-        parts.append(noun)
+        if self.state == State.NOT_OVERDUE:
+            parts += ["open", noun, "not overdue"]
+        else:
+            parts += [self.state.value, noun] if self.state else [noun]
         if self.resolution:
             label = self.resolution
             parts.append(f"of {label if label.startswith('Opinion') else 'Resolution ' + label}")
@@ -186,6 +201,8 @@ def keeps(
         return item.completed
     if wanted.state == State.OVERDUE:
         return not item.completed and overdue(item)
+    if wanted.state == State.NOT_OVERDUE:
+        return not item.completed and not overdue(item)
     return True
 
 

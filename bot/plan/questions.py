@@ -9,7 +9,10 @@ the schedule's reader.
 
 * ``who_acts``: "who is responsible for 50-18?", "who acts on 50-18 and 50-20"
 * ``list``: "SG17's open actions", "what does SG17 have open", "which items of
-  Resolution 2 are not done?", "what's overdue?", "overdue for SG17"
+  Resolution 2 are not done?", "what's overdue?", "overdue for SG17"; a negated
+  state is its complement ("not open" is done, "not overdue" open and on time), a
+  list without a state word lists every item, as ``/action sg17`` does, and a
+  negation the reader cannot place ("items not for SG17") is not answered here
 * ``resolution``: "show me Resolution 50", "what is in Resolution 50?"
 * ``progress``: "how many items are completed?", "progress of Resolution 50",
   "how many open items does SG17 have?"
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -32,7 +36,7 @@ from bot.plan.filters import Filter, Overdue, State, keeps
 from bot.plan.ids import ID_PATTERN, normalize_dashes
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import all_items, find_item, resolution_items
-from bot.plan.views import Progress, Views
+from bot.plan.views import Views, progress_of
 from bot.render import Reply
 
 
@@ -53,9 +57,21 @@ class PlanQuestion:
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _ANY_ID = re.compile(rf"(?<![\w/]){ID_PATTERN}(?![\w/])", re.IGNORECASE)
 _WHO = re.compile(
-    r"\bwho(?:'s| is| are)?\b|\brespons[ai]b|\bin charge\b"
+    r"\bwho(?:'s|s|se| is| are)?\b|\brespons[ai]b|\bin charge\b"
     r"|\b(?:which|what) (?:body|bodies|group|sg)\b|\bowners?\b|\bacts? on\b|\bacting on\b"
 )
+_RESPONSIBLE = "responsible"
+
+
+def _asks_who(text: str) -> bool:
+    """Who acts, typos included: "whos responsable", "who's resposible for 50-18"."""
+    if _WHO.search(text):
+        return True
+    return any(
+        SequenceMatcher(None, word, _RESPONSIBLE).ratio() >= 0.85 for word in _TOKEN.findall(text)
+    )
+
+
 _PROGRESS = re.compile(
     r"\bhow many\b|\bprogress\b|\bhow far\b|\bnumber of\b|\bcount\b|\bstatistics\b|\bstats\b"
     r"|\bpercentage\b|\bhow much\b"
@@ -66,21 +82,32 @@ _SHOW = re.compile(
     r"(?:resolution|res\.?)\s*(?P<number>\d{1,3})$"
 )
 _RESOLUTION = re.compile(r"\b(?:resolution|res\.?|r)\s*(?P<number>\d{1,3})\b|\bopinion\s*1\b")
-# State words, negations first ("not done" is open, not done).
+_NOT = r"(?:\bnot|n't|\bno longer)(?: yet)?"
+# State words, negations first: a negated state is its complement ("not done" is open,
+# "not open" done, "not overdue" open and on time), never the state it negates.
 _STATES: tuple[tuple[re.Pattern[str], State], ...] = (
+    (
+        re.compile(rf"{_NOT} (?:overdue|over due|late|past (?:due|their milestones?))\b"),
+        State.NOT_OVERDUE,
+    ),
+    (re.compile(rf"{_NOT} (?:open|pending|outstanding|ongoing|in progress)\b"), State.DONE),
     (
         re.compile(r"\boverdue\b|\bover due\b|\bpast (?:due|their milestones?)\b|\blate\b"),
         State.OVERDUE,
     ),
     (
         re.compile(
-            r"\bnot (?:yet )?(?:done|completed?|finished|closed)\b|\bopen\b|\bpending\b"
+            rf"{_NOT} (?:done|completed?|finished|closed)\b|\bopen\b|\bpending\b"
             r"|\boutstanding\b|\bincomplete\b|\bunfinished\b|\bto do\b|\bremaining\b|\bleft\b"
+            r"|\bworking on\b"
         ),
         State.OPEN,
     ),
     (re.compile(r"\bdone\b|\bcompleted?\b|\bfinished\b|\bclosed\b"), State.DONE),
 )
+_NEGATION = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bexcept\b|\bother than\b|\bexcluding\b")
+"""A negation left once the negated states are read: the reader cannot tell what it
+negates, so it answers nothing rather than the list the negation excludes."""
 # A body named without a state is a question about the plan only with one of these.
 _PLAN_WORDS = re.compile(
     r"\bitems?\b|\bactions?\b|\btasks?\b|\bhave\b|\bhas\b|\bworking on\b|\bresponsible\b"
@@ -130,6 +157,12 @@ def _state(text: str) -> State | None:
     return None
 
 
+def _without_negated_states(text: str) -> str:
+    for pattern, _state in _STATES:
+        text = pattern.sub(lambda found: "" if _NEGATION.search(found[0]) else found[0], text)
+    return text
+
+
 def resolution_in(text: str) -> str | None:
     """The Resolution a question names (``2``, ``Opinion 1``), if any."""
     match = _RESOLUTION.search(text)
@@ -143,9 +176,11 @@ def read_plan_question(text: str) -> PlanQuestion | None:
     cleaned = _clean(text)
     if _CHANGES.search(cleaned):
         return None
+    if _NEGATION.search(_without_negated_states(cleaned)):
+        return None  # "items not for SG17": SG17's list would be the opposite answer
     codes = _codes(cleaned)
     if codes:
-        return PlanQuestion(PlanIntent.WHO_ACTS, codes) if _WHO.search(cleaned) else None
+        return PlanQuestion(PlanIntent.WHO_ACTS, codes) if _asks_who(cleaned) else None
     show = _SHOW.match(cleaned)
     if show:
         return PlanQuestion(PlanIntent.RESOLUTION, filter=Filter(resolution=show["number"]))
@@ -158,7 +193,7 @@ def read_plan_question(text: str) -> PlanQuestion | None:
         return None
     if state is None and resolution is None and _WHO.search(cleaned):
         return None  # "who is on TSAG?": not about the plan's items
-    return PlanQuestion(PlanIntent.LIST, filter=Filter(state or State.OPEN, resolution, body))
+    return PlanQuestion(PlanIntent.LIST, filter=Filter(state, resolution, body))
 
 
 def command_for(wanted: Filter) -> str:
@@ -210,12 +245,6 @@ def answer_plan_question(
         if keeps(item, wanted, overdue, responsibility(item))
     ]
     if question.intent == PlanIntent.PROGRESS:
-        counts = Progress(
-            total=len(items),
-            completed=sum(item.completed for item in items),
-            periodic=sum(item.periodic_goals_met and not item.completed for item in items),
-            overdue=sum(overdue(item) for item in items),
-        )
-        return views.progress(wanted, counts)
+        return views.progress(wanted, progress_of(items, overdue))
     listed = Answer(AnswerKind.LIST, command_for(wanted), items=items, filter=wanted)
     return views.item_list(listed, post=False)

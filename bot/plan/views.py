@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.plan.bodies import from_section_one, listed, responsibility, who_acts
 from bot.plan.documents import linked
-from bot.plan.filters import Filter
+from bot.plan.filters import Filter, Overdue, never_overdue
 from bot.plan.lookup import Answer, AnswerKind
 from bot.plan.queries import history
 from bot.render import (
@@ -54,6 +55,26 @@ class Progress:
     completed: int
     periodic: int
     overdue: int
+
+
+def open_with_periodic_goals(flags: Iterable[tuple[bool, bool]]) -> int:
+    """How many (completed, periodic goals met) pairs are open with periodic goals met.
+
+    Every count of the plan (a Resolution's view, progress, the digest) counts the
+    periodic flag among open items only, so that their numbers agree: a completed
+    item is counted once, as completed.
+    """
+    return sum(periodic and not completed for completed, periodic in flags)
+
+
+def progress_of(items: Sequence[ActionItem], overdue: Overdue = never_overdue) -> Progress:
+    """The counts of :class:`Progress` over active items."""
+    return Progress(
+        total=len(items),
+        completed=sum(item.completed for item in items),
+        periodic=open_with_periodic_goals((i.completed, i.periodic_goals_met) for i in items),
+        overdue=sum(not item.completed and overdue(item) for item in items),
+    )
 
 
 def percent(part: int, whole: int) -> str:
@@ -251,9 +272,11 @@ class Views:
         page = min(max(page, 1), pages)
         shown = lines[(page - 1) * LINES_PER_PAGE : page * LINES_PER_PAGE]
         active = [i for i in items if not i.obsolete]
+        counts = progress_of(active)
         summary = (
-            f"{count(len(active), 'action item')} · {sum(i.completed for i in active)} completed · "
-            f"{sum(i.periodic_goals_met for i in active)} with periodic goals met"
+            f"{count(counts.total, 'action item')} · {counts.completed} completed · "
+            f"{counts.total - counts.completed} open, of which {counts.periodic} "
+            "with periodic goals met"
         )
         if len(items) > len(active):
             summary += f" · {len(items) - len(active)} obsolete"

@@ -37,6 +37,7 @@ from bot.meetings.display import mode_text, when_text
 from bot.meetings.milestones import DueDate, DueState, ItemDue, Schedule, item_due
 from bot.plan.editions import current_edition
 from bot.plan.updates.record import RETRACTIONS
+from bot.plan.views import open_with_periodic_goals
 from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
@@ -253,7 +254,7 @@ def build_digest(
     digest.progress = Progress(
         total=len(items),
         completed=sum(item.completed for item in items),
-        periodic=sum(item.periodic for item in items),
+        periodic=open_with_periodic_goals((item.completed, item.periodic) for item in items),
         completed_in_period=len(digest.completed),
     )
     return digest

@@ -357,7 +357,7 @@ def progress_lines(progress: Progress, days: int) -> list[str]:
     return [
         f"{progress.completed} of {count(progress.total, 'active item')} completed "
         f"({progress.percent}%) `{bar}`",
-        f"{progress.periodic} with periodic goals met · "
+        f"{progress.periodic} open with periodic goals met · "
         f"{progress.completed_in_period} completed {_last_days(days)}",
     ]
 

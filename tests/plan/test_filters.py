@@ -28,7 +28,7 @@ from tests.support.snapshots import ensure_plan_once
 # the store's own tests run its way through PostgreSQL.
 pytestmark = pytest.mark.sqlite_only
 
-OPEN, DONE, LATE = State.OPEN, State.DONE, State.OVERDUE
+OPEN, DONE, LATE, ON_TIME = State.OPEN, State.DONE, State.OVERDUE, State.NOT_OVERDUE
 WEEK, TSAG = Changed.THIS_WEEK, Changed.SINCE_LAST_TSAG
 
 # text -> what /action makes of it: a kind and its argument, or the filter of a list.
@@ -68,6 +68,10 @@ GRAMMAR: list[tuple[str, tuple[str, str] | Filter]] = [
     ("sg-17 open", Filter(OPEN, None, "SG17")),
     ("study group 17 open", Filter(OPEN, None, "SG17")),
     ("sg17 overdue", Filter(LATE, None, "SG17")),
+    ("sg17 not overdue", Filter(ON_TIME, None, "SG17")),
+    ("not late", Filter(ON_TIME)),
+    ("50 not open", Filter(DONE, "50")),
+    ("not closed sg17", Filter(OPEN, None, "SG17")),
     ("overdue sg17", Filter(LATE, None, "SG17")),
     ("tsb open", Filter(OPEN, None, "TSB")),
     ("tsbdir", Filter(None, None, "TSBDir")),
@@ -155,6 +159,7 @@ def test_filters_count_every_item_they_keep(session: Session, index: SearchIndex
     ("text", "present", "absent"),
     [
         ("sg17 overdue", {"52-03", "94-02"}, {"50-18", "01-01"}),
+        ("sg17 not overdue", {"50-18", "50-05"}, {"52-03", "94-02", "01-01"}),
         ("sg17", {"50-18", "52-03", "58-01", "97-08"}, {"01-01"}),
         ("tsb open", {"01-01", "50-20"}, {"50-18"}),
         ("tsbdir", {"50-20"}, {"01-01"}),

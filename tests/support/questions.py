@@ -155,6 +155,7 @@ STATUS, HELP, UNKNOWN = ask.ITEM_STATUS, ask.HELP, ask.UNKNOWN
 WHO, LIST = PlanIntent.WHO_ACTS, PlanIntent.LIST
 RESOLUTION, PROGRESS = PlanIntent.RESOLUTION, PlanIntent.PROGRESS
 IS_OPEN, IS_DONE, IS_OVERDUE = State.OPEN, State.DONE, State.OVERDUE
+IS_NOT_OVERDUE = State.NOT_OVERDUE
 CANNOT = "I can't answer that yet."
 
 QUESTIONS: list[Asked] = [
@@ -484,6 +485,10 @@ QUESTIONS: list[Asked] = [
         shows=("`99-99` is not in the current action plan",),
     ),
     Asked("wich group is responsible for 52-3", WHO, codes=("52-03",), shows=("`52-03`: SG17",)),
+    Asked("whos responsable for 50-18", WHO, codes=("50-18",), shows=("`50-18`: SG17",)),
+    Asked("whos resposible for 50-18 ?", WHO, codes=("50-18",), shows=("`50-18`: SG17",)),
+    Asked("who's reponsible for 52-3", WHO, codes=("52-03",), shows=("`52-03`: SG17",)),
+    Asked("whos doing 50-18", WHO, codes=("50-18",), shows=("`50-18`: SG17",)),
     # a body's items, a Resolution's, by state
     Asked(
         "SG17's open actions",
@@ -516,10 +521,73 @@ QUESTIONS: list[Asked] = [
     Asked(
         "which items does TSAG have",
         LIST,
-        state=IS_OPEN,
         body="TSAG",
-        shows=("open action items for TSAG", "`18-01`"),
+        shows=("action items for TSAG", "/action tsag", "`18-01`"),
+        hides=("open action items",),
     ),
+    # a list without a state word lists all of the body's items, as /action sg17 does
+    Asked(
+        "list SG 17 actions",
+        LIST,
+        body="SG17",
+        shows=("action items for SG17", "/action sg17", "`50-23`", "`50-05`"),
+        hides=("open action items",),
+    ),
+    # a negated state is its complement, never the list it negates
+    Asked(
+        "what is not overdue?",
+        LIST,
+        state=IS_NOT_OVERDUE,
+        shows=("open action items not overdue", "/action not overdue"),
+        hides=("`01-02`", " overdue action items"),
+    ),
+    Asked(
+        "SG17 items that are not late",
+        LIST,
+        state=IS_NOT_OVERDUE,
+        body="SG17",
+        shows=("open action items not overdue for SG17", "`50-05`", "`50-18`"),
+        hides=("`52-03`", "`94-02`", "`50-23`"),
+    ),
+    Asked(
+        "which SG17 items are not open?",
+        LIST,
+        state=IS_DONE,
+        body="SG17",
+        shows=("1 done action item for SG17", "`50-23`"),
+        hides=("`50-05`", "`50-18`"),
+    ),
+    Asked(
+        "which items of res 50 aren't open ?",
+        LIST,
+        state=IS_DONE,
+        resolution="50",
+        shows=("done action item of Resolution 50", "`50-23`"),
+        hides=("`50-05`",),
+    ),
+    Asked(
+        "what isn't done in res 50",
+        LIST,
+        state=IS_OPEN,
+        resolution="50",
+        shows=("open action items of Resolution 50", "`50-05`"),
+        hides=("`50-23`",),
+    ),
+    Asked(
+        "SG17 items no longer pending",
+        LIST,
+        state=IS_DONE,
+        body="SG17",
+        shows=("done action item for SG17", "`50-23`"),
+        hides=("`50-05`",),
+    ),
+    Asked(
+        "which items are not for SG17?",
+        UNKNOWN,
+        shows=(CANNOT,),
+        hides=("action items for SG17",),
+    ),
+    Asked("items except SG17's", UNKNOWN, shows=(CANNOT,), hides=("action items for SG17",)),
     Asked(
         "pending actions of the TSB Director",
         LIST,

@@ -23,6 +23,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.plan.editions import current_edition
 from bot.plan.queries import find_item
 from bot.plan.updates.parse import ItemUpdate, ParsedMessage
 from bot.plan.updates.status_text import refresh_status
@@ -92,8 +93,18 @@ class Change:
     after: dict[str, bool]
     note: str = ""
     """A note's text, quoted in the confirmation so the poster sees what was recorded."""
+    namesakes: tuple[str, ...] = ()
+    """Other active items that list this item's number as their earlier number (54-04
+    lists 44-14): the confirmation names them, so the poster knows which one changed."""
 
     def describe(self) -> str:
+        said = self._said()
+        if self.namesakes and self.kind not in RETRACTIONS:
+            others = ", ".join(self.namesakes)
+            said += f" (also the earlier number of {others}; say {others} for that one)"
+        return said
+
+    def _said(self) -> str:
         if self.kind in RETRACTIONS:
             if self.before == self.after:
                 return f"{self.item}: update taken back, no change ({state_phrase(self.after)})"
@@ -189,6 +200,7 @@ def _apply(
     incoming: IncomingMessage,
     documents: list[str],
     now: datetime,
+    earlier: dict[str, list[str]],
 ) -> Change:
     # Lock the item (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)
     # so that two messages about it at the same moment each see the other's change.
@@ -214,8 +226,29 @@ def _apply(
     session.flush()
     if update.kind == UpdateKind.NOTE:
         refresh_status(session, item)
-        return Change(entry.id, item.code, update.kind, before, flags(item), update.text)
-    return Change(entry.id, item.code, update.kind, before, flags(item))
+    note = update.text if update.kind == UpdateKind.NOTE else ""
+    also = tuple(earlier.get(item.code, ()))
+    return Change(entry.id, item.code, update.kind, before, flags(item), note, also)
+
+
+def _earlier_numbers(
+    session: Session, resolved: list[tuple[ItemUpdate, ActionItem]]
+) -> dict[str, list[str]]:
+    """Each earlier number the current plan's active items list, with the items listing
+    it (``44-14``: ``54-04``) that the message does not name itself, read in one query
+    for a whole message."""
+    named = {item.code for _, item in resolved}
+    found: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(ActionItem.code, ActionItem.aliases).where(
+            ActionItem.edition == current_edition(session), ActionItem.appendix == ""
+        )
+    )
+    for code, aliases in rows:
+        for alias in aliases or ():
+            if code not in named:
+                found.setdefault(alias, []).append(code)
+    return found
 
 
 def record_message(
@@ -251,8 +284,9 @@ def record_message(
             session.flush()
     except IntegrityError:
         return Outcome(RecordStatus.DUPLICATE)
+    earlier = _earlier_numbers(session, resolved)
     changes = [
-        _apply(session, message, update, item, incoming, list(parsed.documents), now)
+        _apply(session, message, update, item, incoming, list(parsed.documents), now, earlier)
         for update, item in resolved
     ]
     return Outcome(
@@ -445,8 +479,9 @@ def edit_message(
         now=now,
     )
     _reword(message, parsed.text, now)
+    earlier = _earlier_numbers(session, resolved)
     changes += [
-        _apply(session, message, update, item, incoming, list(parsed.documents), now)
+        _apply(session, message, update, item, incoming, list(parsed.documents), now, earlier)
         for update, item in resolved
     ]
     return Outcome(

@@ -287,3 +287,24 @@ def test_an_undone_message_records_nothing_when_edited(
         ]
         (other,) = find_item(session, "50-20")
         assert other.updates == []
+
+
+def test_an_earlier_number_is_named_in_the_confirmation(
+    plan_db: Database, clock: FixedClock
+) -> None:
+    """44-14 is an item and 54-04's earlier number: the reply says which one changed,
+    as the card of 44-14 does, unless the message names 54-04 too."""
+    with plan_db.unit_of_work() as session:
+        codes = [item.code for item in find_item(session, "44-14") if not item.obsolete]
+    assert codes == ["44-14", "54-04"]
+    recorded = post(plan_db, clock, "44-14 done")
+    assert [c.describe() for c in recorded.outcome.changes] == [
+        "44-14 marked completed (was: periodic goals met) "
+        "(also the earlier number of 54-04; say 54-04 for that one)"
+    ]
+    assert state(plan_db, "54-04")[0] is False
+    both = post(plan_db, clock, "44-14 reopened, 54-04 done", ts="1700000000.000200")
+    assert [c.describe() for c in both.outcome.changes] == [
+        "44-14 reopened (was: completed)",
+        "54-04 marked completed (was: periodic goals met)",
+    ]

@@ -174,3 +174,32 @@ def test_a_question(services: Services, row: Asked) -> None:
         assert words in shown, shown
     for words in row.hides:
         assert words not in shown, shown
+
+
+def test_a_resolution_and_its_progress_count_alike(services: Services) -> None:
+    """ "show me Res. 50" and "progress of Resolution 50" give the same open and periodic
+    counts, those of the data (the periodic flag counted among open items only)."""
+    with services.db.unit_of_work() as session:
+        items = [
+            item
+            for item in session.scalars(select(ActionItem).where(ActionItem.appendix == ""))
+            if item.resolution.key == "50"
+        ]
+        both = next(item for item in items if item.code == "50-18")
+        assert both.periodic_goals_met
+        assert not both.completed
+        both.completed = True  # completed with its periodic goals met: counted once
+        session.commit()
+        still_open = [item for item in items if not item.completed]
+        periodic = sum(item.periodic_goals_met for item in still_open)
+    expected = f"{len(still_open)} open, of which {periodic} with periodic goals met"
+    try:
+        for question in ("show me Res. 50", "progress of Resolution 50"):
+            reply = question_reply(services, question, "U0CHAIR", None)
+            assert expected in blocks_to_text(reply.blocks), question
+    finally:
+        with services.db.unit_of_work() as session:
+            session.scalars(
+                select(ActionItem).where(ActionItem.code == "50-18")
+            ).one().completed = False
+            session.commit()
