@@ -482,8 +482,9 @@ class MeetingViews:
         if meeting.link:
             return [clip(mrkdwn("*Join:* ") + link(meeting.link), CHUNK)]
         where = display.mode_text(meeting)
-        said = mrkdwn("_No join link is recorded for this meeting_")
-        return [said + (mrkdwn("_ ({})._", clip(where, 300)) if where else Mrkdwn("_._"))]
+        if where:
+            return [mrkdwn("_No join link is recorded for this meeting ({})._", clip(where, 300))]
+        return [Mrkdwn("_No join link is recorded for this meeting._")]
 
     def _agenda_notes(self, meeting: Meeting) -> list[Mrkdwn]:
         agenda = [
