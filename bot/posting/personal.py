@@ -115,6 +115,23 @@ class Personal:
 
     @property
     def key(self) -> str:
+        """The person, the meeting, the reminder and the meeting's UTC moment it counts to
+        (the deadline or the start), never the local 09:00: a person whose zone changes
+        (travel, a new setting) does not get again what they were sent."""
+        reminder = self.reminder
+        meeting = reminder.meeting
+        moment = meeting.start
+        if reminder.kind == ReminderKind.DEADLINE and meeting.deadline is not None:
+            moment = meeting.deadline
+        return (
+            f"personal:{self.user}:reminder:{reminder.kind}:{meeting.uid}:"
+            f"{reminder.days_before}:{moment:%Y%m%dT%H%MZ}"
+        )
+
+    @property
+    def earlier_key(self) -> str:
+        """The key these were queued under before (with the local 09:00): one queued so
+        is not sent again."""
         return f"personal:{self.user}:{self.reminder.key}"
 
 
@@ -159,8 +176,8 @@ def due_personal(session: Session, settings: Settings, now: datetime) -> list[Pe
             mark = (subscriber.user_id, reminder.meeting.uid, str(reminder.kind))
             if reminder.at >= subscriber.created_at and mark not in dismissed:
                 found.append(Personal(subscriber.user_id, tz, _to(reminder, subscriber.user_id)))
-    queued = _queued(session, [personal.key for personal in found])
-    return [personal for personal in found if personal.key not in queued]
+    queued = _queued(session, [key for p in found for key in (p.key, p.earlier_key)])
+    return [p for p in found if p.key not in queued and p.earlier_key not in queued]
 
 
 def _to(reminder: Reminder, user: str) -> Reminder:
@@ -279,7 +296,7 @@ def snooze(
     if later >= reminder.useful_until:
         return "Not snoozed: a day from now is too late for this reminder."
     personal = Personal(user, tz, reminder)
-    key = f"{_snooze_prefix(user, pressed)}{later:%Y%m%dT%H%MZ}"
+    key = f"{_snooze_prefix(user, pressed)}{later:%Y%m%d}"  # one snoozed copy a day
     post = personal_post(renderer, personal, now=later, due_items=due_items, key=key, due_at=later)
     enqueue(session, [post], now)
     return f"Snoozed: I will remind you again {day_text(later, tz)} at {clock_text(later, tz)}."

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.meetings.service import read_meetings, store
 from bot.posting import personal
-from bot.posting.outbox import Outgoing
+from bot.posting.outbox import Outgoing, enqueue
 from bot.posting.scheduler import SchedulerRunner
 from bot.render import Renderer
 from bot.settings import Settings
@@ -203,6 +203,34 @@ def test_opting_in_brings_no_reminder_of_the_weeks_before(db: Database, settings
     assert [kind for _, kind in slack.to("U0TOKYO")] == ["IRM-1 start"]
 
 
+def test_a_zone_change_sends_no_reminder_again(db: Database, settings: Settings) -> None:
+    """Tokyo's reader now in Geneva (a trip, a new setting) does not get the deadline
+    reminder again at 09:00 Geneva; one queued under the earlier key (with the local
+    09:00) before an upgrade is not queued again under the new one."""
+    clock = FixedClock(utc(2026, 3, 3, 0))  # 09:00 in Tokyo: IRM-1's deadline in 7 days
+    slack = Slack(clock)
+    run = runner(settings, clock, slack)
+    run.tick()
+    assert slack.to("U0TOKYO") == [(clock(), "IRM-1 deadline in 7 days")]
+    with db.unit_of_work() as session:
+        personal.refresh_zone(session, "U0TOKYO", ZoneInfo("Europe/Zurich"), clock())
+        session.commit()
+    clock.now = utc(2026, 3, 3, 6)  # 09:00 in Nairobi
+    with db.unit_of_work() as session:
+        [nairobi] = [
+            p for p in personal.due_personal(session, settings, clock()) if p.user == "U0NAIROBI"
+        ]
+        post = personal.personal_post(
+            Renderer(), nairobi, now=clock(), due_items=lambda _: [], key=nairobi.earlier_key
+        )
+        enqueue(session, [post], clock())
+        session.commit()
+    for clock.now in (utc(2026, 3, 3, 6), utc(2026, 3, 3, 8)):  # 09:00 in Geneva
+        run.tick()
+    assert len(slack.to("U0TOKYO")) == 1
+    assert slack.to("U0NAIROBI") == [(utc(2026, 3, 3, 6), "IRM-1 deadline in 7 days")]
+
+
 def press(
     db: Database, settings: Settings, action: str, user: str, value: str, now: datetime
 ) -> str:
@@ -227,7 +255,8 @@ def test_snooze_sends_it_again_a_day_later_and_got_it_stops_that_kind(
     assert (snooze["text"]["text"], got_it["text"]["text"]) == ("Snooze 1 day", "Got it")
     said = press(db, settings, snooze["action_id"], "U0NAIROBI", snooze["value"], at)
     assert said == "Snoozed: I will remind you again Sun 22 March 2026 at 09:00."
-    press(db, settings, snooze["action_id"], "U0NAIROBI", snooze["value"], at)  # a double click
+    later = at + timedelta(minutes=3)  # pressed again a few minutes on: still one copy
+    press(db, settings, snooze["action_id"], "U0NAIROBI", snooze["value"], later)
     walk([run], clock, utc(2026, 3, 21, 7), utc(2026, 3, 23))
     again = [(at, kind) for at, kind in slack.to("U0NAIROBI")[1:]]
     assert again == [(utc(2026, 3, 22, 6), "RG-IEM deadline in 7 days")]  # worded that day
