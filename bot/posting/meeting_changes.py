@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.meetings.display import kind_label, when_text, zone_label
@@ -120,11 +120,17 @@ def change_posts(
 
 def withdraw_reminders(session: Session, uid: str) -> int:
     """Reminders of the meeting queued and not yet delivered: they spoke of the old time;
-    how many. (Those due at the new time are queued afresh under keys of their own.)"""
+    how many. The channel's, the personal ones and their snoozed copies. (Those due at the
+    new time are queued afresh under keys of their own.)"""
     escaped = uid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patterns = (
+        f"reminder:%:{escaped}:%",
+        f"personal:%:reminder:%:{escaped}:%",
+        f"personal-snooze:%:{escaped}:%",
+    )
     result = session.execute(
         update(OutboxPost)
-        .where(OutboxPost.key.like(f"reminder:%:{escaped}:%", escape="\\"))
+        .where(or_(*(OutboxPost.key.like(pattern, escape="\\") for pattern in patterns)))
         .where(OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)))
         .values(status=PostStatus.EXPIRED, last_error="the meeting changed before it was posted")
         .execution_options(synchronize_session=False)

@@ -10,6 +10,7 @@ time and never at the old one.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -19,8 +20,9 @@ from sqlalchemy import select
 from bot.meetings.merge import merge_meetings
 from bot.meetings.service import read_meetings, store
 from bot.plan.importing import ImportFailed
-from bot.posting import meeting_changes
+from bot.posting import meeting_changes, personal
 from bot.posting.outbox import Outgoing, Post, enqueue
+from bot.posting.reminders import ReminderKind, ReminderPolicy, reminders_for
 from bot.posting.scheduler import SchedulerRunner
 from bot.render import Renderer, mrkdwn_to_text
 from bot.settings import Settings
@@ -243,45 +245,42 @@ def test_the_reminders_follow_the_new_time_and_never_go_out_at_the_old_one(
 def test_a_reminder_queued_for_the_old_time_and_not_yet_sent_is_withdrawn(
     db: Database, settings: Settings
 ) -> None:
+    """The channel's, a person's and a person's snoozed copy; another meeting's stays."""
     load(db, settings, schedule(), EARLY)
     moment = utc(2026, 3, 31, 10, 30)
     with db.unit_of_work() as session:  # queued at 12:30, Slack failing since
-        enqueue(
-            session,
-            [
-                Post(
-                    f"reminder:start:rg-iem-3:{moment:%Y%m%dT%H%MZ}",
-                    "reminder-start",
-                    "C0ANNOUNCE",
-                    "x",
-                    [],
-                    moment,
-                )
-            ],
-            moment,
+        meeting = session.scalars(select(Meeting).where(Meeting.uid == "rg-iem-3")).one()
+        policy = ReminderPolicy.from_settings(settings)
+        [start] = [r for r in reminders_for(meeting, policy) if r.kind == ReminderKind.START]
+        mine = personal.Personal("U0ANA", settings.tz, replace(start, channel="U0ANA")).key
+        value = '{"m": "rg-iem-3", "k": "agenda", "d": 1}'
+        said = personal.snooze(
+            session, Renderer(), settings, "U0ANA", value, utc(2026, 3, 30, 8), lambda _: []
         )
+        assert said.startswith("Snoozed:")
+        keys = [
+            f"reminder:start:rg-iem-3:{moment:%Y%m%dT%H%MZ}",
+            mine,
+            "reminder:start:other:20260331T1030Z",
+            mine.replace("rg-iem-3", "other"),
+        ]
         enqueue(
-            session,
-            [
-                Post(
-                    "reminder:start:other:20260331T1030Z",
-                    "reminder-start",
-                    "C0ANNOUNCE",
-                    "y",
-                    [],
-                    moment,
-                )
-            ],
-            moment,
+            session, [Post(key, "reminder-start", "C0", "x", [], moment) for key in keys], moment
         )
         session.commit()
+    with db.unit_of_work() as session:
+        assert meeting_changes.withdraw_reminders(session, "rg-iem-3") == 3
+        session.rollback()
     load(db, settings, schedule(start="2026-03-31 14:00", end="16:00"), utc(2026, 3, 31, 10, 40))
     with db.unit_of_work() as session:
         rows = session.execute(
-            select(OutboxPost.key, OutboxPost.status).where(OutboxPost.kind == "reminder-start")
+            select(OutboxPost.key, OutboxPost.status).where(OutboxPost.kind != "meeting-change")
         )
         statuses = {key: status for key, status in rows}
     assert statuses == {
         "reminder:start:rg-iem-3:20260331T1030Z": "expired",
+        "personal:U0ANA:reminder:start:rg-iem-3:0:20260331T1100Z": "expired",
+        "personal-snooze:U0ANA:rg-iem-3:agenda:1:20260331": "expired",
         "reminder:start:other:20260331T1030Z": "pending",
+        "personal:U0ANA:reminder:start:other:0:20260331T1100Z": "pending",
     }
