@@ -271,7 +271,8 @@ def _reminder(
     raise ButtonError("That reminder is no longer in the schedule.")
 
 
-def _zone_of(session: Session, user: str, fallback: ZoneInfo) -> ZoneInfo:
+def zone_of(session: Session, user: str, fallback: ZoneInfo) -> ZoneInfo:
+    """The zone kept for ``user``'s reminders, or ``fallback`` when none is."""
     name = session.scalar(
         select(ReminderSubscriber.timezone).where(ReminderSubscriber.user_id == user)
     )
@@ -290,7 +291,7 @@ def snooze(
     """Queue the reminder again a day from ``now``; what to tell the person (one line).
     The caller commits. ButtonError if the button names no reminder now."""
     pressed = read_button(value)
-    tz = _zone_of(session, user, settings.tz)
+    tz = zone_of(session, user, settings.tz)
     reminder = _reminder(session, settings, user, pressed, tz)
     later = (now + SNOOZE).replace(second=0, microsecond=0)
     if later >= reminder.useful_until:

@@ -56,11 +56,13 @@ def home_for(
     services: Services, client: WebClient, user: str, notice: Mrkdwn | None = None
 ) -> dict[str, Any]:
     """The Home view of ``user``, in their zone (Geneva time when Slack does not say),
-    with ``notice`` on top."""
-    tz = services.user_zone(client, user) or services.settings.tz
+    with ``notice`` on top. Only a zone Slack gave is kept for the personal reminders."""
+    slack_tz = services.user_zone(client, user)
+    tz = slack_tz or services.settings.tz
     with services.db.unit_of_work() as session:
-        refresh_zone(session, user, tz, services.clock())  # personal reminders' 09:00
-        session.commit()
+        if slack_tz is not None:
+            refresh_zone(session, user, slack_tz, services.clock())  # personal reminders' 09:00
+            session.commit()
         home = home_of(session, user, now=services.clock(), tz=tz)
         settings = services.settings
         return home_view(

@@ -34,13 +34,15 @@ def register(app: App) -> None:
 
 
 def switch(services: Services, client: WebClient | None, user: str, on: bool) -> str:
-    """Opt ``user`` in (in their Slack zone) or out; what to tell them."""
-    tz = (services.user_zone(client, user) if client is not None else None) or services.settings.tz
+    """Opt ``user`` in (in their Slack zone) or out; what to tell them. When Slack does not
+    say, a new subscriber starts in the default zone and one already in keeps theirs."""
+    slack_tz = services.user_zone(client, user) if client is not None else None
     with services.db.unit_of_work() as session:
         if not on:
             removed = personal.unsubscribe(session, user)
             session.commit()
             return personal.opt_out_text(removed)
+        tz = slack_tz or personal.zone_of(session, user, services.settings.tz)
         added = personal.subscribe(session, user, tz, services.clock())
         kinds = personal.meeting_kinds_text(session, user)
         session.commit()

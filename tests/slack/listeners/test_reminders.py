@@ -133,6 +133,20 @@ def test_the_home_button_switches_reminders_and_opening_the_home_refreshes_the_z
     assert zones(services) == {}
 
 
+def test_when_slack_does_not_say_the_zone_the_kept_one_stays(
+    console: Console, services: Services
+) -> None:
+    """users.info failing: the Home shows Geneva time, the reminders keep Tokyo's 09:00."""
+    said(console, "remind me")
+    services._users.clear()  # Slack asked again, as after the cache's hours
+    console.api.fail_next("users.info", status=200, error="user_not_found", times=3)
+    (published,) = [c for c in console.home().calls if c.method == "views.publish"]
+    assert "Times in Geneva time." in blocks_to_text(published.params["view"]["blocks"])
+    assert zones(services) == {ALICE: "Asia/Tokyo"}
+    assert "at 09:00 your time (Asia/Tokyo)" in said(console, "remind me")
+    assert zones(services) == {ALICE: "Asia/Tokyo"}
+
+
 def a_reminder(services: Services) -> dict[str, Any]:
     """The agenda reminder of the meeting as Alice (in Tokyo) gets it by direct message."""
     with services.db.unit_of_work() as session:
