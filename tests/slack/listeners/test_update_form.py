@@ -378,15 +378,37 @@ def test_what_cannot_be_recorded_is_said_in_the_form(
     assert not posted(calls)
 
 
-def test_a_channel_tsagbot_is_not_in_is_refused_in_the_form(
-    console: Console, services: Services
+CHANNELS = [
+    # (channel, what conversations.info knows of it, refused)
+    ("G0HIDDEN", {"is_private": True, "is_member": False}, True),  # channel_not_found
+    ("C0LOCKED", None, True),  # not_in_channel
+    ("C0ELSEWHERE", {"is_member": False}, False),  # public: chat:write.public posts there
+]
+
+
+@pytest.mark.parametrize(("channel", "facts", "refused"), CHANNELS)
+def test_a_channel_tsagbot_cannot_post_in_is_refused_in_the_form(
+    console: Console,
+    services: Services,
+    channel: str,
+    facts: dict[str, Any] | None,
+    refused: bool,
 ) -> None:
-    console.api.channels["C0ELSEWHERE"] = {"is_member": False}
-    body, calls = submit(console, ALICE, ["50-22"], "completed", channel="C0ELSEWHERE")
-    assert isinstance(body, dict)
-    assert "not in that channel" in body["errors"][Field.CONFIRM.value]
-    assert not updates(services)
-    assert not posted(calls)
+    if facts is None:
+        console.api.fail_next("conversations.info", status=200, error="not_in_channel")
+    else:
+        console.api.channels[channel] = facts
+    body, calls = submit(console, ALICE, ["50-22"], "completed", channel=channel)
+    if refused:
+        assert isinstance(body, dict)
+        assert list(body["errors"]) == [Field.CONFIRM.value]
+        assert "invite @tsagbot to that channel" in body["errors"][Field.CONFIRM.value]
+        assert not updates(services)
+        assert not posted(calls)
+    else:
+        assert not body
+        assert len(updates(services)) == 1
+        assert [call.params["channel"] for call in posted(calls)] == [channel]
 
 
 def test_a_form_sent_twice_records_once(console: Console, services: Services) -> None:
