@@ -134,7 +134,7 @@ def submit_form(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
         channel=channel or user,
         ts=form_ts(str(view["id"])),
         user_id=user,
-        author=services.known_name(reporter) or reporter,
+        author=services.known_name(user) or user,
         text=form.note,
         permalink=metadata.get("link"),
         reporter_id=reporter if reporter != user else "",
@@ -162,10 +162,10 @@ def submit_form(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
         return  # the same form sent again: recorded the first time
     metrics.UPDATES_RECORDED.inc(len(outcome.changes))
     services.inbox_arrived.set()  # the worker posts the confirmation the outbox now holds
-    if incoming.author == reporter:
-        name = services.display_name(client, reporter)
-        if name != reporter:
-            intake.name_author(services.db, outcome.message_id, reporter, name)
+    if incoming.author == user:
+        name = services.display_name(client, user)
+        if name != user:
+            intake.name_author(services.db, outcome.message_id, user, name)
 
 
 def _metadata(text: Any) -> dict[str, str]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from bot.plan.importing import ensure_plan
 from bot.plan.updates.form import Field
 from bot.plan.updates.replies import DENIED, UNDO_BUTTON
+from bot.plan.views import update_line
 from bot.posting.home import POST_BUTTON
 from bot.posting.update_form import UPDATE_MODAL
 from bot.render import blocks_to_text
@@ -422,7 +423,7 @@ def test_a_form_sent_twice_records_once(console: Console, services: Services) ->
         assert session.scalar(select(func.count()).select_from(SlackMessage)) == 1
 
 
-def test_undo_takes_a_forms_update_back_and_a_reported_message_keeps_its_reporter(
+def test_undo_takes_a_forms_update_back_and_a_reported_message_is_the_submitters_with_its_reporter(
     console: Console, services: Services
 ) -> None:
     link = "https://console.slack.com/archives/C0UPDATES/p1738400000000100"
@@ -430,9 +431,14 @@ def test_undo_takes_a_forms_update_back_and_a_reported_message_keeps_its_reporte
     body, calls = submit(console, ALICE, ["50-22"], "completed", metadata=metadata)
     assert not body
     (confirmed,) = posted(calls)
-    assert f"as <@{BOB}> reported" in confirmed.params["text"]
+    assert f"reported by <@{BOB}>" in confirmed.params["text"]
     (done,) = updates(services)
-    assert (done.author_id, done.author, done.link) == (BOB, "Bob", link)
+    # the submitter wrote the update (and may Undo it); the message's author reported it
+    assert (done.author_id, done.author, done.reporter_id, done.link) == (ALICE, "Alice", BOB, link)
+    with services.db.unit_of_work() as session:
+        line = update_line(session.get_one(StatusUpdate, done.id), UTC)
+    assert "by Alice: " in line
+    assert f"(reported by <@{BOB}>)" in line
 
     blocks = confirmed.params["blocks"]
     (undo,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
