@@ -151,7 +151,7 @@ def confirmation(
         lead = mrkdwn("{}, reported by {}", lead, mention(incoming.reporter_id))
     if incoming.permalink:
         lead = mrkdwn("{} ({})", lead, link(incoming.permalink, "message"))
-    text = describe(changes) if changes else Mrkdwn("Nothing changed.")
+    text = describe(changes, links=renderer.links) if changes else Mrkdwn("Nothing changed.")
     view = {
         "lead": mrkdwn("{}.", lead),
         "text": text,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -455,3 +456,19 @@ def test_undo_takes_a_forms_update_back_and_a_reported_message_is_the_submitters
     assert updated.params["text"] == "50-22 back to open (was: completed)"
     assert f"Taken back by @{ALICE}." in blocks_to_text(updated.params["blocks"])
     assert not [call for call in calls if call.method.startswith("reactions.")]
+
+
+def test_the_forms_confirmation_links_its_documents_where_a_template_is_set(
+    services: Services,
+) -> None:
+    template = "https://www.itu.int/md/T25-{group}-{kind}-{number:04d}{revision}/en"
+    settings = replace(services.settings, document_url=template)
+    console = Console(replace(services, settings=settings), user=ALICE)
+    try:
+        body, calls = submit(console, ALICE, ["50-18"], "note", note="sent to TSB in TD 553R2")
+        assert not body
+        (confirmed,) = posted(calls)
+        link = "<https://www.itu.int/md/T25-TSAG-TD-0553R2/en|TD 553R2>"
+        assert link in json.dumps(confirmed.params["blocks"])
+    finally:
+        console.close()
