@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -437,7 +438,7 @@ def test_undo_takes_a_forms_update_back_and_a_reported_message_is_the_submitters
     # the submitter wrote the update (and may Undo it); the message's author reported it
     assert (done.author_id, done.author, done.reporter_id, done.link) == (ALICE, "Alice", BOB, link)
     with services.db.unit_of_work() as session:
-        line = update_line(session.get_one(StatusUpdate, done.id), UTC)
+        line = update_line(session.get_one(StatusUpdate, done.id), ZoneInfo("UTC"))
     assert "by Alice: " in line
     assert f"(reported by <@{BOB}>)" in line
 
