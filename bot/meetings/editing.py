@@ -35,9 +35,10 @@ def find_meeting(session: Session, uid: str) -> Meeting | None:
     )
 
 
-def add_meeting(session: Session, draft: MeetingDraft, *, now: datetime) -> Meeting:
-    """A new meeting as ``draft`` says (the caller commits)."""
-    meeting = Meeting(uid=uuid.uuid4().hex, series="", created_at=now, source=draft.source)
+def add_meeting(session: Session, draft: MeetingDraft, *, now: datetime, uid: str = "") -> Meeting:
+    """A new meeting as ``draft`` says (the caller commits); ``uid`` when the caller
+    derives it (a form's id: the form sent twice adds the meeting once)."""
+    meeting = Meeting(uid=uid or uuid.uuid4().hex, series="", created_at=now, source=draft.source)
     _apply(meeting, draft, now)
     session.add(meeting)
     session.flush()

@@ -132,6 +132,7 @@ def update_as_json(update: StatusUpdate) -> dict[str, Any]:
         "text": update.words,
         "author": update.author,
         "author_id": update.author_id,
+        "reporter_id": update.reporter_id,
         "source": update.source,
         "link": update.link,
         "documents": list(update.documents or []),

@@ -29,6 +29,7 @@ from bot.render import (
     count,
     escape,
     link,
+    mention,
     mrkdwn,
     one_line,
     post_button,
@@ -113,6 +114,8 @@ def update_line(
         update.author or "someone",
         linked(links, one_line(update.words, 200)),
     )
+    if update.reporter_id:
+        line += mrkdwn(" (reported by {})", mention(update.reporter_id))
     if update.documents:
         line += mrkdwn(" ({})", links.join(update.documents))
     if update.link:

@@ -39,7 +39,17 @@ from bot.plan.updates.replies import UNDO_REFUSALS, describe
 from bot.posting.follow_notices import TOLD, change_line, matches
 from bot.posting.follows import following, label
 from bot.posting.personal import subscribed
-from bot.render import CHUNK, Mrkdwn, Renderer, chunk_lines, clip, escape, one_line
+from bot.render import (
+    CHUNK,
+    PLAIN_DOCUMENTS,
+    DocumentLinks,
+    Mrkdwn,
+    Renderer,
+    chunk_lines,
+    clip,
+    escape,
+    one_line,
+)
 from bot.render import mrkdwn as md
 from bot.store.models import ActionItem, Follow, Meeting, StatusUpdate
 from bot.store.vocabulary import FollowTopic
@@ -179,12 +189,12 @@ def home_view(
         else Mrkdwn("Due at the next TSAG meeting"),
         "due": _sections(_due_lines(home), _due_empty(home)),
         "latest": _sections(
-            [change_line(u) for u in home.latest],
+            [change_line(u, renderer.links) for u in home.latest],
             "Nothing recorded lately in what you follow."
             if home.plan_follows
             else "Follow a Resolution or a body to see its changes here.",
         ),
-        "own": _own(home, editors),
+        "own": _own(home, editors, renderer.links),
         "undo_button": UNDO_BUTTON,
         "follow_button": FOLLOW_BUTTON,
         "follow_value": "follow",
@@ -208,21 +218,21 @@ def home_view(
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
 
 
-def undo_notice(undone: Undone) -> Mrkdwn:
+def undo_notice(undone: Undone, links: DocumentLinks = PLAIN_DOCUMENTS) -> Mrkdwn:
     """The line on top of the Home after its *Undo*: what was taken back, or why not."""
     if undone.status == UndoStatus.UNDONE:
-        return md("Taken back:\n{}", describe(undone.changes, limit=NOTICE))
+        return md("Taken back:\n{}", describe(undone.changes, limit=NOTICE, links=links))
     return escape(UNDO_REFUSALS[undone.status])
 
 
-def _own(home: Home, editors: frozenset[str]) -> list[dict[str, Any]]:
+def _own(home: Home, editors: frozenset[str], links: DocumentLinks) -> list[dict[str, Any]]:
     """A section each of the person's latest updates, with *Undo* (its message's id) when
     they may take it back; a message of several updates is undone whole."""
     if not home.own:
         return [{"text": escape("You have recorded no update yet."), "undo": ""}]
     return [
         {
-            "text": clip(change_line(u), CHUNK),
+            "text": clip(change_line(u, links), CHUNK),
             "undo": str(u.message_id)
             if u.message is not None and may_undo(u.message, home.user, editors)
             else "",

@@ -11,6 +11,7 @@ is withdrawn, as it speaks of what the meeting was.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,8 @@ from bot.store.db import Database
 from bot.store.models import Meeting
 
 MEETING_MODAL = "meeting_modal"
+FORM_UIDS = uuid.UUID("5a2f3b8e-6c1d-4e7a-9b0f-2d4c6e8a1b3c")
+"""The namespace of the uids of meetings added with the form (from the form's view id)."""
 CHOOSER_MODAL = "meeting_chooser"
 CHOOSER_BLOCK = "meeting_choice"
 CHOICES = 100
@@ -89,17 +92,23 @@ def meeting_saved(
     settings: Settings,
     now: datetime,
     renderer: Renderer,
+    form_id: str = "",
 ) -> Saved:
     """Add the meeting the form describes, or (``uid``) change that one.
 
-    :class:`FieldError` for a field that is wrong, or a user who may not; nothing is
-    saved then."""
+    A new meeting's uid comes from ``form_id`` (Slack's view id), so that the same form
+    sent again (a retry, a double click) adds nothing. :class:`FieldError` for a field
+    that is wrong, or a user who may not; nothing is saved then."""
     if not is_admin(settings, user):
         raise FieldError("name", DENIED)
     draft = read_fields(fields, default_tz=settings.tz, source=f"Slack, by {user}")
     with db.unit_of_work() as session:
         if not uid:
-            meeting = add_meeting(session, draft, now=now)
+            new_uid = uuid.uuid5(FORM_UIDS, form_id).hex if form_id else ""
+            added = find_meeting(session, new_uid) if new_uid else None
+            if added is not None:
+                return Saved(added.name, True, [])  # the same form sent again: added once
+            meeting = add_meeting(session, draft, now=now, uid=new_uid)
             saved = Saved(meeting.name, True, [])
         else:
             existing = find_meeting(session, uid)

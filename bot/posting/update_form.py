@@ -148,10 +148,10 @@ def confirmation(
     """What was recorded, by whom, from which message, with an Undo button."""
     lead = mrkdwn("{} recorded with *Post an update*", mention(incoming.user_id))
     if incoming.reporter_id and incoming.reporter_id != incoming.user_id:
-        lead = mrkdwn("{}, as {} reported", lead, mention(incoming.reporter_id))
+        lead = mrkdwn("{}, reported by {}", lead, mention(incoming.reporter_id))
     if incoming.permalink:
         lead = mrkdwn("{} ({})", lead, link(incoming.permalink, "message"))
-    text = describe(changes) if changes else Mrkdwn("Nothing changed.")
+    text = describe(changes, links=renderer.links) if changes else Mrkdwn("Nothing changed.")
     view = {
         "lead": mrkdwn("{}.", lead),
         "text": text,

@@ -178,7 +178,8 @@ class LocalWebApi:
         Unknown ids get a made-up user in ``default_tz``."""
         self.channels: dict[str, dict[str, Any]] = {}
         """Channels by id for ``conversations.info``; keys are merged into the channel
-        object (``name``, ``is_private``, ``is_member``, ...)."""
+        object (``name``, ``is_private``, ``is_member``, ...). A private channel tsagbot
+        is not a member of answers ``channel_not_found``, as Slack does."""
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._calls: list[Call] = []
@@ -643,6 +644,8 @@ class LocalWebApi:
             del channel["name"]
             channel["user"] = "U" + channel_id[1:]
         channel.update(self.channels.get(channel_id, {}))
+        if channel["is_private"] and not channel["is_member"]:
+            return {"ok": False, "error": "channel_not_found"}  # Slack hides it from tsagbot
         return {"ok": True, "channel": channel}
 
     def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:

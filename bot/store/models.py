@@ -184,6 +184,8 @@ class StatusUpdate(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(255), default="")
     author_id: Mapped[str] = mapped_column(String(64), default="")
+    reporter_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """Who wrote the message recorded with *Record as update*, when not its author."""
     source: Mapped[UpdateSource] = mapped_column(Words(UpdateSource, 16))
     link: Mapped[str | None] = mapped_column(Text, nullable=True)
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -62,7 +62,8 @@ class IncomingMessage:
     permalink: str | None = None
     reporter_id: str = ""
     """Who reported the updates, when not the one recording them (the *Record as update*
-    shortcut: the message's author); ``author`` is then the reporter's name."""
+    shortcut: the message's author). ``author`` stays the one recording them: they wrote
+    the update and may Undo it; the reporter is shown as "reported by"."""
 
 
 def flags(item: ActionItem) -> dict[str, bool]:
@@ -213,7 +214,8 @@ def _apply(
         kind=update.kind,
         text=own_text(update),
         author=incoming.author,
-        author_id=incoming.reporter_id or incoming.user_id,
+        author_id=incoming.user_id,
+        reporter_id=incoming.reporter_id,
         source=UpdateSource.SLACK,
         link=incoming.permalink,
         documents=documents,

@@ -105,7 +105,7 @@ def handle_action_command(
         send_export(ack, respond, client, services, user=command["user_id"], argument=rest)
         return
     if verb.lower() in follow.VERBS:
-        follow.answer_follow(ack, command, services, meetings=False)
+        follow.answer_follow(ack, command, services, client, meetings=False)
         return
     try:
         reply = action_reply(services, command.get("text") or "", command=command["command"])

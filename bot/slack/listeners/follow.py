@@ -11,33 +11,44 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk import WebClient
 
-from bot.posting.follows import VERBS, Answer, FollowError, Outcome, label, run_command
+from bot.posting.follows import (
+    VERBS,
+    Answer,
+    FollowError,
+    Outcome,
+    follower_of,
+    label,
+    run_command,
+)
 from bot.render import Mrkdwn, Reply, channel_link, clip, escape, mrkdwn
+from bot.slack.membership import can_post
 from bot.slack.services import Services
 from bot.store.vocabulary import FollowTopic
 
 __all__ = ["VERBS", "answer_follow", "follow_reply"]
 
 log = logging.getLogger(__name__)
+NOT_IN = "Invite @tsagbot to this channel first: it cannot post the changes here."
 SORRY = "Sorry, that did not work: tsagbot could not change what is followed just now. Try again."
 
 LISTED = 100
 """Follows listed (a label is at most about 30 characters: well within one text)."""
 
 
-def answer_follow(ack: Ack, command: dict[str, Any], services: Services, *, meetings: bool) -> None:
+def answer_follow(
+    ack: Ack, command: dict[str, Any], services: Services, client: WebClient, *, meetings: bool
+) -> None:
     """Acknowledge a follow command (``follow``, ``unfollow``, ``following``) with its reply."""
     verb, _, rest = (command.get("text") or "").strip().partition(" ")
+    user, channel = str(command.get("user_id", "")), str(command.get("channel_id", ""))
     try:
-        reply = follow_reply(
-            services,
-            verb,
-            rest,
-            user=str(command.get("user_id", "")),
-            channel=str(command.get("channel_id", "")),
-            meetings=meetings,
-        )
+        follower, _ = follower_of(rest, user=user, channel=channel)
+        if verb.lower() == "follow" and not follower.personal and not can_post(client, channel):
+            ack(response_type="ephemeral", text=NOT_IN)  # its notices could never be posted
+            return
+        reply = follow_reply(services, verb, rest, user=user, channel=channel, meetings=meetings)
     except Exception:
         log.exception("%s %r failed", command.get("command"), command.get("text"))
         ack(response_type="ephemeral", text=SORRY)

@@ -125,7 +125,7 @@ def undo_from_home(ack: Ack, body: dict[str, Any], client: WebClient, context: B
     outbox then updates, with the check mark taken off), and the Home says so."""
     ack()
     services: Services = context["services"]
-    notice = undo_notice(undo_pressed(services, client, body))
+    notice = undo_notice(undo_pressed(services, client, body), services.renderer.links)
     publish(services, client, str(body["user"]["id"]), notice)
 
 

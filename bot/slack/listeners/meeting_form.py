@@ -105,6 +105,7 @@ def submit_meeting(ack: Ack, body: dict[str, Any], client: WebClient, context: B
             settings=services.settings,
             now=services.clock(),
             renderer=services.renderer,
+            form_id=str(view.get("id") or ""),
         )
     except FieldError as error:
         ack(response_action="errors", errors={error.key: str(error)[:300]})

@@ -115,7 +115,7 @@ def handle_meetings_command(
     services: Services = context["services"]
     text = command.get("text") or ""
     if text.strip().partition(" ")[0].lower() in follow.VERBS:
-        follow.answer_follow(ack, command, services, meetings=True)
+        follow.answer_follow(ack, command, services, client, meetings=True)
         return
     if text.strip().partition(" ")[0].lower() == reminders.VERB:
         reminders.answer_remind(ack, command, services, quick(client))

@@ -17,7 +17,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.plan.updates import intake
 from bot.plan.updates.form import (
@@ -34,6 +33,7 @@ from bot.plan.updates.record import IncomingMessage, RecordStatus
 from bot.posting.home import POST_BUTTON
 from bot.posting.update_form import UPDATE_MODAL, Source, form_submitted, form_view
 from bot.slack import metrics
+from bot.slack.membership import can_post
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -118,12 +118,12 @@ def submit_form(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
     user = str(body["user"]["id"])
     view = body["view"]
     form, channel = read_values(view["state"]["values"])
-    if channel and not _member_of(client, channel):
+    if channel and not can_post(client, channel):
         ack(
             response_action="errors",
             errors={
-                Field.CONFIRM.value: "tsagbot is not in that channel: invite it "
-                "(/invite @tsagbot), or leave this empty to be told by direct message."
+                Field.CONFIRM.value: "tsagbot cannot post there: invite @tsagbot to that "
+                "channel, or leave this empty to be told only by direct message."
             },
         )
         return
@@ -134,7 +134,7 @@ def submit_form(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
         channel=channel or user,
         ts=form_ts(str(view["id"])),
         user_id=user,
-        author=services.known_name(reporter) or reporter,
+        author=services.known_name(user) or user,
         text=form.note,
         permalink=metadata.get("link"),
         reporter_id=reporter if reporter != user else "",
@@ -162,21 +162,10 @@ def submit_form(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
         return  # the same form sent again: recorded the first time
     metrics.UPDATES_RECORDED.inc(len(outcome.changes))
     services.inbox_arrived.set()  # the worker posts the confirmation the outbox now holds
-    if incoming.author == reporter:
-        name = services.display_name(client, reporter)
-        if name != reporter:
-            intake.name_author(services.db, outcome.message_id, reporter, name)
-
-
-def _member_of(client: WebClient, channel: str) -> bool:
-    """Whether tsagbot can post its confirmation there (when Slack cannot say: yes, and
-    the outbox reports a failure)."""
-    try:
-        found = client.conversations_info(channel=channel).get("channel") or {}
-    except SlackApiError as error:
-        log.warning("could not ask whether tsagbot is in %s: %s", channel, error)
-        return True
-    return bool(found.get("is_member", True))
+    if incoming.author == user:
+        name = services.display_name(client, user)
+        if name != user:
+            intake.name_author(services.db, outcome.message_id, user, name)
 
 
 def _metadata(text: Any) -> dict[str, str]:

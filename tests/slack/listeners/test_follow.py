@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -189,6 +190,41 @@ def test_follow_commands_say_what_they_did_and_change_only_that(console: Console
         assert text.startswith(said), (line, text)
         expected = expected if after is None else after
         assert follows(services) == expected, line
+
+
+NOT_A_MEMBER = [
+    # (channel, how conversations.info answers, the command, refused)
+    ("G0SECRET", {"is_private": True, "is_member": False}, "/action follow 50", True),
+    ("C0LOCKED", "not_in_channel", "/action follow sg17", True),
+    (
+        "G0SHOWN",
+        {"id": "G0SHOWN", "is_private": True, "is_member": False},
+        "/action follow 50",
+        True,
+    ),
+    ("C0OPEN", {"is_member": False}, "/action follow 50", False),  # chat:write.public
+    ("G0SECRET", {"is_private": True, "is_member": False}, "/action follow 50 for me", False),
+]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("channel", "answer", "line", "refused"), NOT_A_MEMBER)
+def test_a_channel_tsagbot_is_not_in_cannot_follow(
+    console: Console, channel: str, answer: dict[str, Any] | str, line: str, refused: bool
+) -> None:
+    if isinstance(answer, str):
+        console.api.fail_next("conversations.info", status=200, error=answer)
+    elif "id" in answer:  # Slack shows the channel, saying tsagbot is not in it
+        console.api.respond("conversations.info", {"channel": answer})
+    else:
+        console.api.channels[channel] = answer
+    text = command(console, line, channel=channel)
+    if refused:
+        assert text == "Invite @tsagbot to this channel first: it cannot post the changes here."
+        assert not follows(console.services)
+    else:
+        assert "now follow" in text
+        assert len(follows(console.services)) == 1
 
 
 # -- the notices ---------------------------------------------------------------------------

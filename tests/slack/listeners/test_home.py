@@ -350,3 +350,28 @@ def test_with_editors_set_only_they_export_and_undo_anothers_update(
     assert asked.params["filename"] == name
     (sent,) = [call for call in calls if call.method == "files.completeUploadExternal"]
     assert sent.params["channel_id"] == "D0ALICE"
+
+
+def test_the_homes_updates_link_their_documents_where_a_template_is_set(
+    services: Services,
+) -> None:
+    template = "https://www.itu.int/md/T25-{group}-{kind}-{number:04d}{revision}/en"
+    settings = replace(services.settings, document_url=template)
+    console = Console(replace(services, settings=settings), user=ALICE)
+    console.api.users[ALICE] = {"display_name": "Alice", "tz": "Asia/Tokyo"}
+    try:
+        console.command("/action", "follow 50 for me")
+        console.message("50-18 note: sent to TSB in TD 553R2", channel="C0UPDATES")
+        view = open_home(console)
+        link = "<https://www.itu.int/md/T25-TSAG-TD-0553R2/en|TD 553R2>"
+        shown = [  # the line in "Latest in what you follow" and in "Your latest updates"
+            text
+            for text in _texts(view["blocks"])
+            if "50-18" in text and "sent to TSB" in text and "@U0ALICE" in text
+        ]
+        assert len(shown) == 2
+        assert all(link in text for text in shown), shown
+        for title in ("Latest in what you follow", "Your latest updates"):
+            assert "TD 553R2" in part(view, title)
+    finally:
+        console.close()

@@ -93,7 +93,12 @@ def click(console: Console, action_id: str) -> dict[str, Any]:
 
 
 def submission(
-    console: Console, user: str, callback: str, values: dict[str, Any], metadata: str = ""
+    console: Console,
+    user: str,
+    callback: str,
+    values: dict[str, Any],
+    metadata: str = "",
+    view_id: str = "V0MEETING",
 ) -> tuple[dict[str, Any] | str, list[Call]]:
     payload = {
         "type": "view_submission",
@@ -103,7 +108,7 @@ def submission(
         "token": "console",
         "trigger_id": "T.submit",
         "view": {
-            "id": "V0MEETING",
+            "id": view_id,
             "team_id": CONSOLE_TEAM,
             "type": "modal",
             "callback_id": callback,
@@ -120,7 +125,12 @@ def submission(
 
 
 def save(
-    console: Console, fields: dict[str, str], *, user: str = ALICE, uid: str = ""
+    console: Console,
+    fields: dict[str, str],
+    *,
+    user: str = ALICE,
+    uid: str = "",
+    view_id: str = "V0MEETING",
 ) -> tuple[dict[str, Any] | str, list[Call]]:
     """The meeting form as Slack sends it: its selects give options, its inputs text."""
     values: dict[str, Any] = {}
@@ -130,7 +140,7 @@ def save(
             values[key] = {key: {"type": "static_select", "selected_option": option or None}}
         else:
             values[key] = {key: {"type": "plain_text_input", "value": value or None}}
-    return submission(console, user, MEETING_MODAL, values, json.dumps({"uid": uid}))
+    return submission(console, user, MEETING_MODAL, values, json.dumps({"uid": uid}), view_id)
 
 
 def stored(services: Services, name: str) -> Meeting:
@@ -197,6 +207,15 @@ def test_an_admin_adds_a_meeting_and_no_one_else_may(console: Console, services:
     assert meeting.deadline == datetime(2025, 5, 12, 21, 59, tzinfo=UTC)  # 23:59 in Geneva
     assert (meeting.kind, meeting.mode, meeting.channel) == ("tsag", "hybrid", "C0TSAG0001")
     assert meeting.documents == ["TD553R2"]
+
+    again, _ = save(console, GOOD)  # the same form sent again (a retry): added once
+    assert not again
+    assert stored(services, "TSAG meeting").uid == meeting.uid
+    other, _ = save(console, {**GOOD, "name": "TSAG meeting"}, view_id="V0OTHER")
+    assert not other
+    with services.db.unit_of_work() as session:
+        found = session.scalars(select(Meeting).where(Meeting.name == "TSAG meeting")).all()
+        assert len(found) == 2  # another form adds another meeting
 
 
 def test_editing_a_meeting_moves_its_reminders_and_says_so(

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from bot.plan.importing import ensure_plan
 from bot.plan.updates.form import Field
 from bot.plan.updates.replies import DENIED, UNDO_BUTTON
+from bot.plan.views import update_line
 from bot.posting.home import POST_BUTTON
 from bot.posting.update_form import UPDATE_MODAL
 from bot.render import blocks_to_text
@@ -378,15 +381,37 @@ def test_what_cannot_be_recorded_is_said_in_the_form(
     assert not posted(calls)
 
 
-def test_a_channel_tsagbot_is_not_in_is_refused_in_the_form(
-    console: Console, services: Services
+CHANNELS = [
+    # (channel, what conversations.info knows of it, refused)
+    ("G0HIDDEN", {"is_private": True, "is_member": False}, True),  # channel_not_found
+    ("C0LOCKED", None, True),  # not_in_channel
+    ("C0ELSEWHERE", {"is_member": False}, False),  # public: chat:write.public posts there
+]
+
+
+@pytest.mark.parametrize(("channel", "facts", "refused"), CHANNELS)
+def test_a_channel_tsagbot_cannot_post_in_is_refused_in_the_form(
+    console: Console,
+    services: Services,
+    channel: str,
+    facts: dict[str, Any] | None,
+    refused: bool,
 ) -> None:
-    console.api.channels["C0ELSEWHERE"] = {"is_member": False}
-    body, calls = submit(console, ALICE, ["50-22"], "completed", channel="C0ELSEWHERE")
-    assert isinstance(body, dict)
-    assert "not in that channel" in body["errors"][Field.CONFIRM.value]
-    assert not updates(services)
-    assert not posted(calls)
+    if facts is None:
+        console.api.fail_next("conversations.info", status=200, error="not_in_channel")
+    else:
+        console.api.channels[channel] = facts
+    body, calls = submit(console, ALICE, ["50-22"], "completed", channel=channel)
+    if refused:
+        assert isinstance(body, dict)
+        assert list(body["errors"]) == [Field.CONFIRM.value]
+        assert "invite @tsagbot to that channel" in body["errors"][Field.CONFIRM.value]
+        assert not updates(services)
+        assert not posted(calls)
+    else:
+        assert not body
+        assert len(updates(services)) == 1
+        assert [call.params["channel"] for call in posted(calls)] == [channel]
 
 
 def test_a_form_sent_twice_records_once(console: Console, services: Services) -> None:
@@ -400,7 +425,7 @@ def test_a_form_sent_twice_records_once(console: Console, services: Services) ->
         assert session.scalar(select(func.count()).select_from(SlackMessage)) == 1
 
 
-def test_undo_takes_a_forms_update_back_and_a_reported_message_keeps_its_reporter(
+def test_undo_takes_a_forms_update_back_and_a_reported_message_is_the_submitters_with_its_reporter(
     console: Console, services: Services
 ) -> None:
     link = "https://console.slack.com/archives/C0UPDATES/p1738400000000100"
@@ -408,9 +433,14 @@ def test_undo_takes_a_forms_update_back_and_a_reported_message_keeps_its_reporte
     body, calls = submit(console, ALICE, ["50-22"], "completed", metadata=metadata)
     assert not body
     (confirmed,) = posted(calls)
-    assert f"as <@{BOB}> reported" in confirmed.params["text"]
+    assert f"reported by <@{BOB}>" in confirmed.params["text"]
     (done,) = updates(services)
-    assert (done.author_id, done.author, done.link) == (BOB, "Bob", link)
+    # the submitter wrote the update (and may Undo it); the message's author reported it
+    assert (done.author_id, done.author, done.reporter_id, done.link) == (ALICE, "Alice", BOB, link)
+    with services.db.unit_of_work() as session:
+        line = update_line(session.get_one(StatusUpdate, done.id), ZoneInfo("UTC"))
+    assert "by Alice: " in line
+    assert f"(reported by <@{BOB}>)" in line
 
     blocks = confirmed.params["blocks"]
     (undo,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
@@ -427,3 +457,19 @@ def test_undo_takes_a_forms_update_back_and_a_reported_message_keeps_its_reporte
     assert updated.params["text"] == "50-22 back to open (was: completed)"
     assert f"Taken back by @{ALICE}." in blocks_to_text(updated.params["blocks"])
     assert not [call for call in calls if call.method.startswith("reactions.")]
+
+
+def test_the_forms_confirmation_links_its_documents_where_a_template_is_set(
+    services: Services,
+) -> None:
+    template = "https://www.itu.int/md/T25-{group}-{kind}-{number:04d}{revision}/en"
+    settings = replace(services.settings, document_url=template)
+    console = Console(replace(services, settings=settings), user=ALICE)
+    try:
+        body, calls = submit(console, ALICE, ["50-18"], "note", note="sent to TSB in TD 553R2")
+        assert not body
+        (confirmed,) = posted(calls)
+        link = "<https://www.itu.int/md/T25-TSAG-TD-0553R2/en|TD 553R2>"
+        assert link in json.dumps(confirmed.params["blocks"])
+    finally:
+        console.close()
