@@ -16,8 +16,9 @@ def test_the_manifest_declares_the_home_tab_events_scopes_and_commands() -> None
     features, settings = manifest["features"], manifest["settings"]
     assert features["app_home"]["home_tab_enabled"] is True
     assert features["app_home"]["messages_tab_enabled"] is True  # notices come by DM
-    # DMs typed to tsagbot are not read: the Messages tab is read-only, no message.im
-    assert features["app_home"]["messages_tab_read_only_enabled"] is True
+    # The Messages tab takes slash commands (`/meetings remind me`, `/action follow 50`,
+    # personal there); a read-only tab would hide its composer. Plain DMs are not read.
+    assert features["app_home"]["messages_tab_read_only_enabled"] is False
     assert "message.im" not in settings["event_subscriptions"]["bot_events"]
     assert {"app_home_opened", "app_mention", "message.channels"} <= set(
         settings["event_subscriptions"]["bot_events"]
