@@ -695,6 +695,7 @@ def test_done_with_a_document_is_recorded_and_confirmed_in_the_thread(ws: Worksp
         "text": "50-18 done, see TD206",
         "author": "Alice",
         "author_id": ALICE,
+        "reporter_id": "",  # the poster reported it: no one else's words
         "source": "slack",
         "link": permalink(CHANNEL, event["ts"]),
         "documents": ["TD206"],
