@@ -18,6 +18,7 @@ cancellation or change of place or link of a meeting still to come is listed in
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings.model import MeetingDraft, MeetingKind
-from bot.store.models import AgendaItem, ImportRun, Meeting
+from bot.store.models import AgendaItem, ImportRun, Meeting, ScheduleEntry
 
 ONE_MEETING_A_DAY = frozenset({MeetingKind.IRM, MeetingKind.TSAG, MeetingKind.WTSA})
 SIMILAR_NAMES = 60
@@ -126,12 +127,19 @@ def merge_meetings(
     stored = _candidates(session, drafts)
     by_uid = _by_uid(session, drafts)
     authoritative = kind == "schedule"
+    read_before = _read_before(session, drafts) if authoritative else {}
+    read_now: dict[str, str] = {}
     for draft in drafts:
+        said = fingerprint(draft)
+        if said in read_before:
+            _as_read_before(session, draft, read_before[said], summary)
+            continue
         match = by_uid.get(draft.uid) if draft.uid else None
         if match is None:
             match = next((meeting for meeting in stored if same_meeting(draft, meeting)), None)
         if match is None:
             if draft.cancelled:
+                read_now[said] = ""
                 continue  # nothing to call off
             meeting = _new_meeting(draft, now)
             session.add(meeting)
@@ -139,7 +147,9 @@ def merge_meetings(
             if draft.uid:
                 by_uid[draft.uid] = meeting
             summary.added.append(meeting)
+            read_now[said] = meeting.uid
             continue
+        read_now[said] = match.uid
         before = Slot.of(match)
         after: Slot | None
         if draft.cancelled and authoritative:
@@ -157,6 +167,8 @@ def merge_meetings(
         change = MeetingChange(match.uid, match.name, match.kind, match.channel, before, after)
         if before.start > now and change.worth_telling:
             summary.changed.append(change)
+    for said, uid in read_now.items() if authoritative else ():
+        session.add(ScheduleEntry(fingerprint=said, meeting_uid=uid, created_at=now))
     session.add(
         ImportRun(
             file_name=file_name,
@@ -169,6 +181,47 @@ def merge_meetings(
     )
     session.flush()
     return summary
+
+
+def fingerprint(draft: MeetingDraft) -> str:
+    """What a schedule file's entry says (not where it was read), as a SHA-256."""
+    said = [
+        draft.name,
+        str(draft.kind),
+        draft.start.isoformat(),
+        draft.end.isoformat(),
+        draft.timezone,
+        str(draft.all_day),
+        str(draft.mode or ""),
+        draft.place,
+        draft.link,
+        draft.deadline.isoformat() if draft.deadline else "",
+        repr(draft.agenda),
+        repr(draft.documents),
+        draft.channel,
+        draft.uid,
+        str(draft.cancelled),
+    ]
+    return hashlib.sha256("\x1f".join(said).encode("utf-8")).hexdigest()
+
+
+def _as_read_before(session: Session, draft: MeetingDraft, uid: str, summary: MergeSummary) -> None:
+    """An entry word for word as an earlier import read it says nothing new: what an admin
+    did since in the meeting form (moved the meeting, called it off) stands."""
+    earlier = session.scalar(select(Meeting).where(Meeting.uid == uid)) if uid else None
+    if earlier is not None:
+        summary.known.append((draft, earlier, []))
+
+
+def _read_before(session: Session, drafts: Sequence[MeetingDraft]) -> dict[str, str]:
+    """The drafts' entries read in an earlier import: fingerprint -> the meeting's uid."""
+    prints = {fingerprint(draft) for draft in drafts}
+    rows = session.execute(
+        select(ScheduleEntry.fingerprint, ScheduleEntry.meeting_uid).where(
+            ScheduleEntry.fingerprint.in_(prints)
+        )
+    )
+    return {print_: uid for print_, uid in rows}
 
 
 def _candidates(session: Session, drafts: Sequence[MeetingDraft]) -> list[Meeting]:

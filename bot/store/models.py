@@ -447,3 +447,18 @@ class ReminderDismissal(Base):
     meeting_uid: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScheduleEntry(Base):
+    """A schedule file's entry as last read, by its fingerprint, and the meeting it made.
+
+    A file is read again whenever any of it changed; an entry it still holds word for word
+    says nothing new, so what an admin did since in the meeting form (moved the meeting,
+    called it off) stands: the import neither re-adds nor reverts it.
+    """
+
+    __tablename__ = "schedule_entries"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    meeting_uid: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
