@@ -424,27 +424,28 @@ def _answer_item_status(question: Question, look: Lookup) -> Answer:
 
 
 def _answer_deadlines(question: Question, look: Lookup) -> Answer:
-    start, until = _span(question.window, look.now)
-    deadlines, more = _page(
-        lambda limit: queries.deadlines(
-            look.session, start, kinds=_kind_values(question), until=until, limit=limit
-        ),
-        look.page,
-    )
+    deadlines, more = _in_window(question, look, queries.deadlines)
     found = Answer(question, deadlines=deadlines, page=look.page, more=more)
     return found if question.window else _nothing_ahead(found, look)
 
 
 def _answer_meetings(question: Question, look: Lookup) -> Answer:
-    start, until = _span(question.window, look.now)
-    meetings, more = _page(
-        lambda limit: queries.upcoming(
-            look.session, start, kinds=_kind_values(question), until=until, limit=limit
-        ),
-        look.page,
-    )
+    meetings, more = _in_window(question, look, queries.upcoming)
     found = Answer(question, meetings=meetings, page=look.page, more=more)
     return found if question.window else _nothing_ahead(found, look)
+
+
+def _in_window(
+    question: Question, look: Lookup, query: Callable[..., list[Meeting]]
+) -> tuple[list[Meeting], bool]:
+    """The page asked of the meetings (or deadlines) ``query`` finds in the question's
+    window, of the kinds it names, and whether there are more."""
+    start, until = _span(question.window, look.now)
+    kinds = _kind_values(question)
+    return _page(
+        lambda limit: query(look.session, start, kinds=kinds, until=until, limit=limit),
+        look.page,
+    )
 
 
 def _answer_changes(question: Question, look: Lookup) -> Answer:
