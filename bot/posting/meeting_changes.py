@@ -16,16 +16,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.meetings.display import kind_label, when_text, zone_label
 from bot.meetings.merge import MeetingChange, Slot
-from bot.posting.outbox import Post, enqueue
+from bot.posting.outbox import Post, enqueue, like_literal, withdraw_matching
 from bot.render import Mrkdwn, Renderer, Reply, clip, link, mrkdwn, one_line
 from bot.settings import Settings
-from bot.store.models import Follow, Meeting, OutboxPost
-from bot.store.vocabulary import FollowTopic, PostStatus
+from bot.store.models import Follow, Meeting
+from bot.store.vocabulary import FollowTopic
 
 
 def change_digest(change: MeetingChange) -> str:
@@ -122,20 +122,13 @@ def withdraw_reminders(session: Session, uid: str) -> int:
     """Reminders of the meeting queued and not yet delivered: they spoke of the old time;
     how many. The channel's, the personal ones and their snoozed copies. (Those due at the
     new time are queued afresh under keys of their own.)"""
-    escaped = uid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_literal(uid)
     patterns = (
         f"reminder:%:{escaped}:%",
         f"personal:%:reminder:%:{escaped}:%",
         f"personal-snooze:%:{escaped}:%",
     )
-    result = session.execute(
-        update(OutboxPost)
-        .where(or_(*(OutboxPost.key.like(pattern, escape="\\") for pattern in patterns)))
-        .where(OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)))
-        .values(status=PostStatus.EXPIRED, last_error="the meeting changed before it was posted")
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return withdraw_matching(session, patterns, "the meeting changed before it was posted")
 
 
 def announce(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.db import Database
@@ -266,6 +266,29 @@ def sent_ts(session: Session, key: str) -> str | None:
     )
 
 
+WAITING = (PostStatus.PENDING, PostStatus.FAILED)
+"""Posts no process has claimed yet: they may still be given new words or withdrawn."""
+
+
+def like_literal(text: str) -> str:
+    """``text`` as a literal part of a LIKE pattern escaped with a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def withdraw_matching(session: Session, patterns: Sequence[str], reason: str) -> int:
+    """Drop the posts no process has claimed yet whose keys match one of the LIKE
+    ``patterns`` (their literal parts made with :func:`like_literal`); how many. The caller
+    commits."""
+    result = session.execute(
+        update(OutboxPost)
+        .where(or_(*(OutboxPost.key.like(pattern, escape="\\") for pattern in patterns)))
+        .where(OutboxPost.status.in_(WAITING))
+        .values(status=PostStatus.EXPIRED, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def revise_waiting(session: Session, key: str, text: str, blocks: list[dict[str, Any]]) -> bool:
     """Give a post that no process has claimed yet new words; False if it is on its way or
     gone. The caller commits."""
@@ -273,7 +296,7 @@ def revise_waiting(session: Session, key: str, text: str, blocks: list[dict[str,
         update(OutboxPost)
         .where(
             OutboxPost.key == key,
-            OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)),
+            OutboxPost.status.in_(WAITING),
         )
         .values(text=text, blocks=blocks)
         .execution_options(synchronize_session=False)
@@ -287,7 +310,7 @@ def withdraw_waiting(session: Session, key: str) -> bool:
         update(OutboxPost)
         .where(
             OutboxPost.key == key,
-            OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)),
+            OutboxPost.status.in_(WAITING),
         )
         .values(status=PostStatus.EXPIRED, last_error="withdrawn before it was posted")
         .execution_options(synchronize_session=False)

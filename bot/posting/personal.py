@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from bot.meetings.display import clock_text, day_text, kind_label
 from bot.meetings.queries import DueItem
 from bot.posting.notices import reminder_post
-from bot.posting.outbox import Post, enqueue
+from bot.posting.outbox import Post, enqueue, like_literal, withdraw_matching
 from bot.posting.reminders import (
     CATCH_UP,
     Reminder,
@@ -48,7 +48,7 @@ from bot.store.models import (
     ReminderDismissal,
     ReminderSubscriber,
 )
-from bot.store.vocabulary import FollowTopic, PostStatus
+from bot.store.vocabulary import FollowTopic
 
 SNOOZE_BUTTON = "reminder_snooze"
 GOT_IT_BUTTON = "reminder_got_it"
@@ -324,14 +324,8 @@ def got_it(session: Session, user: str, value: str, now: datetime) -> str:
         ],
         ["user_id", "meeting_uid", "kind"],
     )
-    prefix = _snooze_prefix(user, pressed).replace("%", "\\%").replace("_", "\\_")
-    session.execute(
-        update(OutboxPost)
-        .where(OutboxPost.key.like(prefix + "%", escape="\\"))
-        .where(OutboxPost.status.in_((PostStatus.PENDING, PostStatus.FAILED)))
-        .values(status=PostStatus.EXPIRED, last_error="got it before it was posted")
-        .execution_options(synchronize_session=False)
-    )
+    snoozed = like_literal(_snooze_prefix(user, pressed)) + "%"
+    withdraw_matching(session, [snoozed], "got it before it was posted")
     what = {
         ReminderKind.DEADLINE: "contribution deadline reminders",
         ReminderKind.AGENDA: "agenda reminder",
