@@ -28,13 +28,9 @@ from scripts.build_docx_fixtures import (
     sub,
     write_table,
 )
-from tests.support.common import SEEDS
+from tests.support.common import SEEDS, utc
 
 GENEVA = ZoneInfo("Europe/Zurich")
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def seed(prefix: str) -> Path:

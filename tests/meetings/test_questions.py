@@ -20,7 +20,7 @@ from bot.meetings.questions import ItemStatus, Question, Window
 from bot.plan.importing import ensure_plan
 from bot.store.db import Database
 from bot.store.models import ActionItem, AgendaItem, Meeting
-from tests.support.common import FixedClock
+from tests.support.common import FixedClock, utc
 from tests.support.snapshots import load_once
 
 # On SQLite alone: this is about what a question means and how its answer reads, not the database
@@ -31,10 +31,6 @@ GENEVA = ZoneInfo("Europe/Zurich")
 IRM, TSAG, WTSA = MeetingKind.IRM, MeetingKind.TSAG, MeetingKind.WTSA
 WP, RG, REGIONAL = MeetingKind.WORKING_PARTY, MeetingKind.RAPPORTEUR_GROUP, MeetingKind.REGIONAL
 NOW = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)  # Wednesday 11:00 in Geneva (CET)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 THIS_WEEK = Window(utc(2026, 3, 22, 23), utc(2026, 3, 29, 22), "this week")  # 167 hours

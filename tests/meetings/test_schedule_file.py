@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from bot.documents.limits import LIMITS, Limits
 from bot.meetings.model import AgendaEntry, MeetingKind, Mode
 from bot.meetings.schedule_file import ScheduleFileError, read_schedule
+from tests.support.common import utc
 
 GENEVA = ZoneInfo("Europe/Zurich")
 
@@ -45,10 +45,6 @@ meetings:
 
 def read(data: bytes, name: str = "schedule.yaml") -> list:
     return read_schedule(data, name, default_tz=GENEVA)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def test_yaml_example_reads_every_field() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ from bot.posting.outbox import Outgoing
 from bot.posting.scheduler import SchedulerRunner
 from bot.settings import Settings
 from bot.store.db import Database
-from tests.support.common import FixedClock
+from tests.support.common import FixedClock, utc
 from tests.support.snapshots import load_once
 
 SCHEDULE = b"""\
@@ -34,10 +34,6 @@ meetings:
     agenda:
       - Review of WTSA-24 outcomes (TD 521)
 """
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 class Slack:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 import pytest
@@ -29,7 +29,7 @@ from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import Follow, Meeting, OutboxPost
 from bot.store.vocabulary import FollowTopic
-from tests.support.common import FixedClock
+from tests.support.common import FixedClock, utc
 
 pytestmark = pytest.mark.sqlite_only  # the outbox's keys on PostgreSQL: tests/posting/test_outbox
 
@@ -53,10 +53,6 @@ def schedule(uid: str = "rg-iem-3", **changed: str) -> bytes:
     if uid:
         lines.append(f"    uid: {uid}")
     return ("\n".join(lines) + "\n").encode()
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import Follow, OutboxPost
 from bot.store.vocabulary import FollowTopic
-from tests.support.common import FixedClock
+from tests.support.common import FixedClock, utc
 from tests.support.snapshots import load_once
 
 pytestmark = pytest.mark.sqlite_only  # the outbox's keys on PostgreSQL: tests/posting/test_outbox
@@ -52,10 +52,6 @@ READERS = {
     "U0LA": "America/Los_Angeles",
 }
 OPTED_IN = datetime(2026, 2, 28, tzinfo=UTC)
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +10,10 @@ import pytest
 from bot.posting.notices import compose
 from bot.posting.reminders import ReminderPolicy, due_now, reminders_between, reminders_for
 from bot.store.models import Meeting
+from tests.support.common import utc
 
 GENEVA = ZoneInfo("Europe/Zurich")
 POLICY = ReminderPolicy(tz=GENEVA, announce_channel="C0ANNOUNCE")
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def meeting(

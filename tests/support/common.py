@@ -28,6 +28,13 @@ if not PLAN_SEED.exists():
 POSTGRES_URL = os.environ.get("TSAGBOT_TEST_POSTGRES_URL", "")
 
 
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    """A moment in UTC, as the tests write them."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
 class FixedClock:
     """A clock that tests move by hand."""
 

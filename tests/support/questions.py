@@ -19,12 +19,9 @@ from bot.meetings import questions as ask
 from bot.plan.filters import State
 from bot.plan.questions import PlanIntent
 from bot.store.vocabulary import UpdateKind
+from tests.support.common import utc
 
 NOW = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)  # Wednesday 11:00 in Geneva (CET)
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
