@@ -30,7 +30,8 @@ from bot.meetings.editing import (
 from bot.meetings.merge import MeetingChange, Slot
 from bot.meetings.model import KIND_LABELS, Mode
 from bot.meetings.schedule_file import FieldError, read_fields
-from bot.posting.meeting_changes import announce, withdraw_reminders
+from bot.posting.meeting_changes import change_posts, withdraw_reminders
+from bot.posting.outbox import enqueue
 from bot.render import Mrkdwn, Renderer, escape, mrkdwn, one_line
 from bot.settings import Settings
 from bot.store.db import Database
@@ -118,8 +119,7 @@ def meeting_saved(
                 change = MeetingChange(
                     uid, existing.name, existing.kind, existing.channel, before, None
                 )
-                if before.start > now:
-                    announce(session, [change], now, renderer=renderer, settings=settings)
+                _tell(session, change, renderer=renderer, settings=settings, now=now)
                 session.delete(existing)
                 session.commit()
                 return Saved(existing.name, False, ["status"], withdrawn)
@@ -130,28 +130,28 @@ def meeting_saved(
             moved = any(name in MOVED for name in changed)
             withdrawn = withdraw_reminders(session, uid) if moved else 0
             if before is not None:
-                _announce(session, meeting, before, renderer=renderer, settings=settings, now=now)
+                change = MeetingChange(
+                    uid, meeting.name, meeting.kind, meeting.channel, before, Slot.of(meeting)
+                )
+                _tell(session, change, renderer=renderer, settings=settings, now=now)
             saved = Saved(meeting.name, False, changed, withdrawn)
         session.commit()
     return saved
 
 
-def _announce(
+def _tell(
     session: Session,
-    meeting: Meeting,
-    before: Slot,
+    change: MeetingChange,
     *,
     renderer: Renderer,
     settings: Settings,
     now: datetime,
 ) -> None:
-    """An edit that moves a meeting still to come, or gives it another place or link, is
-    told to its channel and its followers once, as a schedule import's change is."""
-    change = MeetingChange(
-        meeting.uid, meeting.name, meeting.kind, meeting.channel, before, Slot.of(meeting)
-    )
-    if before.start > now and change.worth_telling:
-        announce(session, [change], now, renderer=renderer, settings=settings)
+    """An edit that moves a meeting still to come, calls it off, or gives it another place
+    or link is told to its channel and its followers once, as a schedule import's change
+    is (its queued reminders are withdrawn by the caller)."""
+    if change.before.start > now and change.worth_telling:
+        enqueue(session, change_posts(session, renderer, settings, change, now), now)
 
 
 def form_view(
