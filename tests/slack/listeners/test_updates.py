@@ -1271,7 +1271,9 @@ def test_undo_clicked_twice_at_once_counts_once(ws: Workspace) -> None:
 # -- Slack failing ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True, scope="module")
 def test_a_rate_limited_reply_waits_and_is_posted_once(ws: Workspace) -> None:
+    """Slack's pause is the client's, whatever the database (it waits a real second)."""
     ws.fake.fail_next("chat.postMessage", status=429, retry_after=1)
     event = ws.say("50-18 done")
     reply = ws.reply(event, timeout=10)
