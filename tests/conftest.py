@@ -99,6 +99,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             metafunc.parametrize(name, backends, indirect=True, scope=scope)  # type: ignore[arg-type]
 
 
+@pytest.hookimpl(trylast=True)  # after pytest has grouped each file's tests by fixture
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the files as ``scripts/test``'s workers should take them (``--dist loadfile``
+    hands out whole files in this order): the end-to-end ones first, as they have few tests
+    but each starts ``tsagbot serve`` and waits for it, then the others, most tests first.
+    Run last, one of them left a worker finishing alone while the other had nothing to do."""
+    sizes: dict[Path, int] = {}
+    for item in items:
+        sizes[item.path] = sizes.get(item.path, 0) + 1
+    end_to_end = Path(__file__).parent / "e2e"
+
+    def weight(item: pytest.Item) -> tuple[bool, int, str]:
+        return (not item.path.is_relative_to(end_to_end), -sizes[item.path], str(item.path))
+
+    items.sort(key=weight)
+
+
 @pytest.fixture
 def database_url(
     request: pytest.FixtureRequest, sqlite_url: str, migrated_sqlite: Path
