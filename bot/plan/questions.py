@@ -220,9 +220,8 @@ def answer_plan_question(
     if question.intent == PlanIntent.WHO_ACTS:
         rows = []
         for code in question.codes:
-            named = [
-                item for item in find_item(session, code, edition=edition) if not item.obsolete
-            ]
+            # An item of the current plan first; else an obsolete one, which says so.
+            named = sorted(find_item(session, code, edition=edition), key=lambda i: i.obsolete)
             rows.append((code, named[0] if named else None))
         return views.who_acts(rows)
     wanted = question.filter

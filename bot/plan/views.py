@@ -500,6 +500,13 @@ class Views:
                     one_line(item.action, 200),
                 )
             )
+            if item.obsolete:
+                lines.append(
+                    mrkdwn(
+                        "   _Obsolete: in {}, not in the current action plan._",
+                        one_line(item.appendix, 120),
+                    )
+                )
             section = from_section_one(item.resolution)
             if section.acts and not found.from_section_one:
                 lines.append(

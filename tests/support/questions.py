@@ -858,5 +858,11 @@ QUESTIONS: list[Asked] = [
         "is 50-18 done or not?", STATUS, codes=("50-18",), shows=("`50-18`: periodic goals met",)
     ),
     Asked("when was the last TSAG meeting held ?", LAST, ("tsag",), past=True, shows=("January",)),
-    Asked("who acts on 44-08?", WHO, codes=("44-08",), shows=("`44-08` is not in the current",)),
+    Asked(
+        "who acts on 44-08?",
+        WHO,
+        codes=("44-08",),
+        shows=("`44-08`: TSBDir", "Obsolete: in Appendix II (WTSA-12), not in the current"),
+    ),
+    Asked("who acts on 99-99?", WHO, codes=("99-99",), shows=("`99-99` is not in the current",)),
 ]
