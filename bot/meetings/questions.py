@@ -125,8 +125,8 @@ _PAST = re.compile(
 )
 _NEXT = re.compile(r"\b(?:next|upcoming|coming)\b")
 _CHANGES = re.compile(
-    r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|(?:has|have) happened|what happened"
-    r"|updated|updates|progress)\b"
+    r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|anything new|(?:has|have) happened"
+    r"|what happened|updated|updates|progress)\b"
 )
 _CHANGED = re.compile(r"\b(?:chang(?:ed|es|e)|what'?s new|what is new|happened)\b")
 """Words that ask what changed even about one item ("what changed on 50-18?")."""

@@ -8,7 +8,8 @@ year is given: "March 2027"); "in the next 14 days" runs from ``now`` to the
 end of the 14th day after today, so that the days the header names are the days
 the list covers (at most :data:`MAX_WINDOW_DAYS`: "the next 5000 days" is the next
 366, and says so; "the next 0 days" is today); "since Monday" from the start of the
-last Monday until ``now``.
+last Monday until ``now``, and "since 1 March", "since March", "since last week" from
+the start of the day, month or week named until ``now``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ _MONTH = re.compile(
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_DAY = re.compile(rf"\bsince (?:last )?(?P<day>{'|'.join(WEEKDAYS)}|yesterday|today)\b")
+_SINCE = re.compile(r"\bsince\s+(?P<rest>\S.*)")
+_ANY_MONTH = "|".join([*MONTHS, *_SHORT_MONTHS])
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_ANY_MONTH})"
+    rf"|(?P<month_first>{_ANY_MONTH})\s+(?P<day_after>\d{{1,2}})(?:st|nd|rd|th)?)\b"
+    r"(?:,?\s+(?P<year>20\d\d)\b)?"
+)
+_ISO_DAY = re.compile(r"\b(?P<year>20\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _YEAR = re.compile(r"\b(?:in|during|for|of)\s+(?P<year>20\d\d)\b")
 
 # Words a question is made of; another word one slip away from one of these (two for
@@ -188,6 +197,46 @@ def since_day(name: str, now: datetime, tz: ZoneInfo) -> Window:
     return Window(local_midnight(first, tz), now, f"since {name.capitalize()}")
 
 
+def since_start(text: str, now: datetime, tz: ZoneInfo) -> Window | None:
+    """ "since 1 March", "since 2026-11-20", "since March", "since last week": from the
+    start of the day, month or week named (the last one, for a day or month without a
+    year) until ``now``; None if ``text`` names no such time."""
+    day = _named_day(text, now, tz)
+    if day is not None:
+        label = f"{day.day} {MONTHS[day.month - 1].capitalize()} {day.year}"
+        return Window(local_midnight(day, tz), now, f"since {label}")
+    named = find_window(f"in {text}", now, tz, past=True)  # "since May" starts "in May"
+    if named is None:
+        return None
+    return Window(named.start, now, f"since {named.label.removeprefix('in ')}")
+
+
+def _named_day(text: str, now: datetime, tz: ZoneInfo) -> date | None:
+    """The day a text names by its date, the last one up to today when it gives no year
+    (29 February: the last leap year's)."""
+    iso = _ISO_DAY.search(text)
+    found = iso or _DAY_OF_MONTH.search(text)
+    if found is None:
+        return None
+    if iso:
+        years, month, number = [int(iso["year"])], int(iso["month"]), int(iso["day"])
+    else:
+        month = _month_number(found["month"] or found["month_first"])
+        number = int(found["day"] or found["day_after"])
+        today = local_date(now, tz)
+        years = (
+            [int(found["year"])] if found["year"] else list(range(today.year, today.year - 8, -1))
+        )
+    for year in years:
+        try:
+            day = date(year, month, number)
+        except ValueError:
+            continue
+        if len(years) == 1 or day <= local_date(now, tz):
+            return day
+    return None
+
+
 def _month_number(word: str) -> int:
     return next(n for n, name in enumerate(MONTHS, start=1) if name.startswith(word[:3]))
 
@@ -209,6 +258,11 @@ def find_window(text: str, now: datetime, tz: ZoneInfo, *, past: bool = False) -
     since = _SINCE_DAY.search(cleaned)
     if since:
         return since_day(since["day"], now, tz)
+    since = _SINCE.search(cleaned)
+    if since:
+        found = since_start(since["rest"], now, tz)
+        if found is not None:
+            return found
     named = _WINDOW_TEXT.search(cleaned)
     if named:
         return window_for(named.group(1), now, tz)

@@ -152,6 +152,27 @@ def test_windows_are_local_days(now: datetime, name: str, start: datetime, end: 
     assert window == Window(start, end, name)
 
 
+SINCE = [
+    # a day without a year is the last one: 1 March 2026 is before NOW (25 March 2026)...
+    ("since 1 March", utc(2026, 2, 28, 23), "since 1 March 2026"),
+    # ...and 1 April is not, so it is the one of 2025 (summer time in Geneva)
+    ("since April 1st", utc(2025, 3, 31, 22), "since 1 April 2025"),
+    ("since 29 February", utc(2024, 2, 28, 23), "since 29 February 2024"),
+    ("since 2026-03-02", utc(2026, 3, 1, 23), "since 2 March 2026"),
+    ("since 2 of march 2025", utc(2025, 3, 1, 23), "since 2 March 2025"),
+    ("since May", utc(2025, 4, 30, 22), "since May 2025"),
+    ("since last month", utc(2026, 1, 31, 23), "since last month"),
+    ("since 2025", utc(2024, 12, 31, 23), "since 2025"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "label"), SINCE)
+def test_since_a_day_month_or_week_runs_until_now(text: str, start: datetime, label: str) -> None:
+    assert ask.find_window(f"what changed {text}", NOW, GENEVA, past=True) == Window(
+        start, NOW, label
+    )
+
+
 def test_a_week_with_a_clock_change_is_not_seven_times_24_hours() -> None:
     spring = ask.window_for("this week", NOW, GENEVA)
     autumn = ask.window_for("this week", utc(2026, 10, 21, 12), GENEVA)
