@@ -22,7 +22,8 @@ from bot.plan.export.service import ExportError, ExportFormat, export_plan, pars
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    help="File (or folder) to write; default: action-plan-<edition>-<date>.<format> here.",
+    help="File (or folder) to write, - for standard output; default: "
+    "action-plan-<edition>-<date>.<format> here.",
 )
 @click.option(
     "--edition", metavar="E", help="The Assembly's plan, e.g. WTSA-20 (default: current)."
@@ -42,6 +43,11 @@ def export_command(
             )
     except ExportError as error:
         fail(str(error))
+    summary = f"({exported.edition}, {exported.items} items)"
+    if out == Path("-"):
+        click.echo(exported.data, nl=False)  # bytes: written to the binary stream
+        click.echo(f"Wrote the {chosen.value} to standard output {summary}.", err=True)
+        return
     path = out or Path(exported.name)
     if path.is_dir():
         path = path / exported.name
@@ -49,4 +55,4 @@ def export_command(
         path.write_bytes(exported.data)
     except OSError as error:
         fail(f"{path}: cannot be written ({error.strerror or error})")
-    click.echo(f"Wrote {path} ({exported.edition}, {exported.items} items).")
+    click.echo(f"Wrote {path} {summary}.")

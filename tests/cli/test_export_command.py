@@ -49,6 +49,17 @@ def test_formats_and_out(planned_url: str, tmp_path: Path, fmt: str, start: byte
     assert out.read_bytes().startswith(start)
 
 
+def test_out_dash_writes_the_file_to_standard_output(
+    planned_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--out", "-", db=planned_url)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.startswith(b"PK")
+    assert "Wrote the docx to standard output (WTSA-20, 473 items)." in result.stderr
+    assert list(tmp_path.glob("*.docx")) == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
