@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.meetings.display import kind_label, when_text, zone_label
+from bot.meetings.display import kind_label, when_text
 from bot.meetings.merge import MeetingChange, Slot
 from bot.posting.outbox import Post, enqueue, like_literal, withdraw_matching
+from bot.posting.personal import zone_of
 from bot.render import Mrkdwn, Renderer, Reply, clip, link, mrkdwn, one_line
 from bot.settings import Settings
 from bot.store.models import Follow, Meeting
@@ -56,7 +57,8 @@ def _when(slot: Slot, tz: ZoneInfo) -> str:
 
 
 def notice(renderer: Renderer, change: MeetingChange, tz: ZoneInfo) -> Reply:
-    """The notice's words: ``*IRM-3* moved from … to … (Geneva time)``, a new place, a link."""
+    """The notice's words: ``*IRM-3* moved from … to …``, a new place, a link; times in
+    ``tz`` (each says its zone: ``14:00–16:00 Geneva time``)."""
     name = one_line(change.name, 200)
     before, after = change.before, change.after
     details: list[Mrkdwn] = []
@@ -65,11 +67,7 @@ def notice(renderer: Renderer, change: MeetingChange, tz: ZoneInfo) -> Reply:
         text = f"{name} on {_when(before, tz)} is cancelled"
     elif change.moved:
         headline = mrkdwn(
-            ":calendar: *{}* moved from {} to {} ({}).",
-            name,
-            _when(before, tz),
-            _when(after, tz),
-            zone_label(tz),
+            ":calendar: *{}* moved from {} to {}.", name, _when(before, tz), _when(after, tz)
         )
         text = f"{name} moved to {_when(after, tz)}"
     else:
@@ -101,21 +99,31 @@ def change_posts(
     change: MeetingChange,
     now: datetime,
 ) -> list[Post]:
-    reply = notice(renderer, change, settings.tz)
+    """The notice for each recipient: a channel's in Geneva time, a person's in the zone
+    kept for their reminders (Geneva time if they have none)."""
     digest = change_digest(change)
     until = max(change.before.start, change.after.start if change.after else change.before.start)
-    return [
-        Post(
-            key=f"meeting-change:{change.uid}:{digest}:{where}",
-            kind="meeting-change",
-            channel=where,
-            text=reply.text,
-            blocks=reply.blocks,
-            due_at=now,
-            useful_until=until,
+    posts = []
+    for where in recipients(session, change, settings.announce_channel):
+        tz = zone_of(session, where, settings.tz) if is_person(where) else settings.tz
+        reply = notice(renderer, change, tz)
+        posts.append(
+            Post(
+                key=f"meeting-change:{change.uid}:{digest}:{where}",
+                kind="meeting-change",
+                channel=where,
+                text=reply.text,
+                blocks=reply.blocks,
+                due_at=now,
+                useful_until=until,
+            )
         )
-        for where in recipients(session, change, settings.announce_channel)
-    ]
+    return posts
+
+
+def is_person(where: str) -> bool:
+    """A user id (``U…``, ``W…``) rather than a channel (``C…``, ``G…``, ``D…``)."""
+    return where[:1] in ("U", "W")
 
 
 def withdraw_reminders(session: Session, uid: str) -> int:

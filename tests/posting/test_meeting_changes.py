@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -152,9 +153,24 @@ def test_the_notice_says_from_when_to_when_and_what_is_new(
     with db.unit_of_work() as session:
         row = session.scalars(select(OutboxPost).where(OutboxPost.channel == "U0ANA")).one()
         shown = "\n".join(mrkdwn_to_text(b["text"]["text"]) for b in row.blocks if "text" in b)
-    assert "moved from Tue 31 March 2026, 13:00–15:00 Geneva time to " in shown
-    assert "Thu 2 April 2026, 14:00–16:00 Geneva time (Geneva time)" in shown
+    assert (
+        "moved from Tue 31 March 2026, 13:00–15:00 Geneva time to "
+        "Thu 2 April 2026, 14:00–16:00 Geneva time." in shown
+    )
     assert "Place: Kigali (was: Geneva)" in shown
+
+
+def test_a_follower_reads_the_times_in_the_zone_kept_for_their_reminders(
+    db: Database, settings: Settings
+) -> None:
+    with db.unit_of_work() as session:
+        personal.subscribe(session, "U0ANA", ZoneInfo("Asia/Tokyo"), EARLY)
+        session.commit()
+    load(db, settings, schedule(), EARLY)
+    load(db, settings, schedule(start="2026-04-02 14:00", end="16:00"), EARLY)
+    told = dict(notices(db))
+    assert told["U0ANA"] == "RG-IEM meeting moved to Thu 2 April 2026, 21:00–23:00 Tokyo time"
+    assert told["C0REGION"] == "RG-IEM meeting moved to Thu 2 April 2026, 14:00–16:00 Geneva time"
 
 
 def test_a_meeting_in_the_past_or_left_alone_is_not_announced(
