@@ -562,9 +562,9 @@ def hostile_updates(h: str) -> list[StatusUpdate]:
 
 def hostile_changes(h: str) -> list[MeetingChange]:
     """A meeting moved (to a new place and link), one given new details, one called off."""
-    before = Slot(NOW, NOW + timedelta(hours=2), False, "Europe/Zurich", h, EVIL_URL)
-    moved = Slot(NOW + timedelta(days=1), NOW + timedelta(days=2), True, h, h[::-1], GOOD_URL)
-    elsewhere = Slot(NOW, NOW + timedelta(hours=2), False, h, h[::-1], h)
+    before = Slot(NOW, NOW + timedelta(hours=2), False, "Europe/Zurich", h, EVIL_URL, NOW)
+    moved = Slot(NOW + timedelta(days=1), NOW + timedelta(days=2), True, h, h[::-1], GOOD_URL, NOW)
+    elsewhere = Slot(NOW, NOW + timedelta(hours=2), False, h, h[::-1], h, NOW)
     return [MeetingChange(h, h, h, h, before, after) for after in (moved, elsewhere, None)]
 
 

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings.model import MeetingDraft, MeetingKind
@@ -46,6 +46,9 @@ class Slot:
     timezone: str
     place: str
     link: str
+    changed_at: datetime
+    """When the meeting's row was last changed: a move back to a time it had before is a
+    change of its own, told again."""
 
     @classmethod
     def of(cls, meeting: Meeting) -> Slot:
@@ -56,6 +59,7 @@ class Slot:
             meeting.timezone,
             meeting.place,
             meeting.link,
+            meeting.updated_at,
         )
 
     @property
@@ -168,7 +172,8 @@ def merge_meetings(
         if before.start > now and change.worth_telling:
             summary.changed.append(change)
     for said, uid in read_now.items() if authoritative else ():
-        session.add(ScheduleEntry(fingerprint=said, meeting_uid=uid, created_at=now))
+        # merge: an entry read before, since replaced and now read again, is the last again
+        session.merge(ScheduleEntry(fingerprint=said, meeting_uid=uid, created_at=now))
     session.add(
         ImportRun(
             file_name=file_name,
@@ -214,14 +219,25 @@ def _as_read_before(session: Session, draft: MeetingDraft, uid: str, summary: Me
 
 
 def _read_before(session: Session, drafts: Sequence[MeetingDraft]) -> dict[str, str]:
-    """The drafts' entries read in an earlier import: fingerprint -> the meeting's uid."""
+    """The drafts' entries that are word for word the last a file said of their meeting:
+    fingerprint -> the meeting's uid.  An entry read before but replaced since (the
+    meeting was moved there, then back) is not among them: read again, it is a change."""
     prints = {fingerprint(draft) for draft in drafts}
     rows = session.execute(
-        select(ScheduleEntry.fingerprint, ScheduleEntry.meeting_uid).where(
-            ScheduleEntry.fingerprint.in_(prints)
+        select(
+            ScheduleEntry.fingerprint, ScheduleEntry.meeting_uid, ScheduleEntry.created_at
+        ).where(ScheduleEntry.fingerprint.in_(prints))
+    ).all()
+    uids = {uid for _, uid, _ in rows if uid}
+    latest = {
+        uid: read
+        for uid, read in session.execute(
+            select(ScheduleEntry.meeting_uid, func.max(ScheduleEntry.created_at))
+            .where(ScheduleEntry.meeting_uid.in_(uids))
+            .group_by(ScheduleEntry.meeting_uid)
         )
-    )
-    return {print_: uid for print_, uid in rows}
+    }
+    return {print_: uid for print_, uid, read in rows if not uid or read >= latest[uid]}
 
 
 def _candidates(session: Session, drafts: Sequence[MeetingDraft]) -> list[Meeting]:

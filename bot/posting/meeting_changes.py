@@ -30,8 +30,15 @@ from bot.store.vocabulary import FollowTopic
 
 
 def change_digest(change: MeetingChange) -> str:
-    """What tells this change from another of the same meeting (12 hex digits)."""
-    parts = [_slot_key(change.before), _slot_key(change.after) if change.after else "cancelled"]
+    """What tells this change from another of the same meeting (12 hex digits): where it
+    was, since when, and where it went (moved there, back, and there again is told each
+    time; the same change handed over twice is told once)."""
+    before = change.before
+    parts = [
+        _slot_key(before),
+        before.changed_at.isoformat(),
+        _slot_key(change.after) if change.after else "cancelled",
+    ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 

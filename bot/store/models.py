@@ -452,9 +452,10 @@ class ReminderDismissal(Base):
 class ScheduleEntry(Base):
     """A schedule file's entry as last read, by its fingerprint, and the meeting it made.
 
-    A file is read again whenever any of it changed; an entry it still holds word for word
-    says nothing new, so what an admin did since in the meeting form (moved the meeting,
-    called it off) stands: the import neither re-adds nor reverts it.
+    A file is read again whenever any of it changed; an entry that is word for word the
+    last one read for its meeting says nothing new, so what an admin did since in the
+    meeting form (moved the meeting, called it off) stands: the import neither re-adds nor
+    reverts it.  An older entry read again (the meeting moved back) is a change.
     """
 
     __tablename__ = "schedule_entries"

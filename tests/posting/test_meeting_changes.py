@@ -199,6 +199,21 @@ def test_without_a_uid_a_file_changes_the_meeting_of_the_same_day(
         assert session.scalars(select(Meeting)).all() == []
 
 
+def test_moved_there_back_and_there_again_is_told_each_time(
+    db: Database, settings: Settings
+) -> None:
+    load(db, settings, schedule(), EARLY)
+    there, back = dict(start="2026-04-02 14:00", end="16:00"), dict(BEFORE)
+    for day, moved in enumerate([there, back, there], start=1):
+        load(db, settings, schedule(**moved), EARLY + timedelta(days=day))
+    told = [text for channel, text in notices(db) if channel == "C0ANNOUNCE"]
+    assert told == [
+        "RG-IEM meeting moved to Thu 2 April 2026, 14:00–16:00 Geneva time",
+        "RG-IEM meeting moved to Tue 31 March 2026, 13:00–15:00 Geneva time",
+        "RG-IEM meeting moved to Thu 2 April 2026, 14:00–16:00 Geneva time",
+    ]
+
+
 def test_two_replicas_announcing_one_change_queue_it_once(db: Database, settings: Settings) -> None:
     load(db, settings, schedule(), EARLY)
     reading = read_meetings(schedule(place="Kigali"), "schedule.yaml", settings.tz)
