@@ -197,7 +197,6 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "follow_notice.json.j2": {"view": {"title": H, "sections": [H, H], "more": H, "footer": H}},
     "meeting_change.json.j2": {"view": {"headline": H, "details": [H, H], "footer": H}},
     "follow_modal.json.j2": {"view": {"hint": H, "block": H}},
-    "form_confirmation.json.j2": {"view": {"lead": H, "text": H, "footer": H, "buttons": BUTTONS}},
     "following.json.j2": {"view": {"title": H, "lines": [H, H], "footer": H}},
     "help.json.j2": {"command": H},
     "home.json.j2": {
@@ -289,7 +288,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "buttons": BUTTONS,
         }
     },
-    "update_confirmation.json.j2": {"view": {"text": H, "footer": H, "buttons": BUTTONS}},
+    "update_confirmation.json.j2": {
+        "view": {"lead": H, "text": H, "footer": H, "buttons": BUTTONS}
+    },
     "update_modal.json.j2": {
         "view": {
             "intro": H,

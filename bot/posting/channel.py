@@ -39,10 +39,10 @@ from bot.posting.outbox import (
     sent_ts,
     withdraw_waiting,
 )
-from bot.render import Renderer, Reply
+from bot.render import Mrkdwn, Renderer, Reply
 from bot.settings import Settings
 from bot.store.db import Database
-from bot.store.models import OutboxPost
+from bot.store.models import OutboxPost, SlackMessage
 from bot.store.vocabulary import PostMethod
 
 RECORDED_REACTION = "white_check_mark"
@@ -138,7 +138,10 @@ def message_undone(
             session, message_id, user_id=user_id, author=author, settings=settings, now=now
         )
         if undone.status == UndoStatus.UNDONE:
-            reply = replies.confirmation(renderer, undone.changes, message_id, undone_by=user_id)
+            lead = _form_lead(session, message_id) if is_form(undone.ts) else None
+            reply = replies.confirmation(
+                renderer, undone.changes, message_id, undone_by=user_id, lead=lead
+            )
             where = confirmation or (undone.channel, sent_ts(session, reply_key(message_id)))
             posts = []
             if not is_form(undone.ts):  # a form's record has no message to take the mark off
@@ -159,6 +162,15 @@ def message_undone(
             enqueue(session, posts, now)
         session.commit()
     return undone
+
+
+def _form_lead(session: Session, message_id: int) -> Mrkdwn | None:
+    """A form's confirmation keeps its first line when it is taken back."""
+    message = session.get(SlackMessage, message_id)
+    if message is None:
+        return None
+    reporter = next((update.reporter_id for update in message.updates if update.reporter_id), "")
+    return replies.form_lead(message.user_id, reporter, message.permalink)
 
 
 def queue_answer(

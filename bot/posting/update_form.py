@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.plan.search import SearchIndex
-from bot.plan.updates import intake
+from bot.plan.updates import intake, replies
 from bot.plan.updates.form import (
     DOCUMENTS_LENGTH,
     KINDS,
@@ -31,10 +31,10 @@ from bot.plan.updates.form import (
 )
 from bot.plan.updates.intake import IndexOf, Recorded
 from bot.plan.updates.record import Change, IncomingMessage, RecordStatus
-from bot.plan.updates.replies import DENIED, UNDO_BUTTON, describe
+from bot.plan.updates.replies import DENIED, form_lead
 from bot.posting.channel import reply_key
 from bot.posting.outbox import Post, enqueue
-from bot.render import Mrkdwn, Renderer, Reply, link, mention, mrkdwn, one_line
+from bot.render import Mrkdwn, Renderer, Reply, mention, mrkdwn, one_line
 from bot.settings import Settings
 from bot.store.db import Database
 
@@ -146,21 +146,9 @@ def confirmation(
     renderer: Renderer, changes: list[Change], message_id: int, incoming: IncomingMessage
 ) -> Reply:
     """What was recorded, by whom, from which message, with an Undo button."""
-    lead = mrkdwn("{} recorded with *Post an update*", mention(incoming.user_id))
-    if incoming.reporter_id and incoming.reporter_id != incoming.user_id:
-        lead = mrkdwn("{}, reported by {}", lead, mention(incoming.reporter_id))
-    if incoming.permalink:
-        lead = mrkdwn("{} ({})", lead, link(incoming.permalink, "message"))
-    text = describe(changes, links=renderer.links) if changes else Mrkdwn("Nothing changed.")
-    view = {
-        "lead": mrkdwn("{}.", lead),
-        "text": text,
-        "footer": Mrkdwn(
-            "Recorded in the action plan. `/action ID` shows an item and its history."
-        ),
-        "buttons": [
-            {"label": "Undo", "action_id": UNDO_BUTTON, "value": str(message_id), "style": None}
-        ],
-    }
-    blocks = renderer.blocks("form_confirmation.json.j2", view=view)
-    return Reply(blocks, mrkdwn("{} {}", view["lead"], text))
+    return replies.confirmation(
+        renderer,
+        changes,
+        message_id,
+        lead=form_lead(incoming.user_id, incoming.reporter_id, incoming.permalink),
+    )

@@ -23,6 +23,7 @@ from bot.render import (
     Reply,
     clip,
     count,
+    link,
     mention,
     mrkdwn,
 )
@@ -52,10 +53,27 @@ SUMMARY_CODES = 1200
 """Characters of item ids a summary lists, shared among its lines; the rest are counted."""
 
 
+def form_lead(user_id: str, reporter_id: str = "", permalink: str | None = None) -> Mrkdwn:
+    """Who recorded with the form (and who reported it, when someone else did), and the
+    message it came from: the line above a form's confirmation."""
+    lead = mrkdwn("{} recorded with *Post an update*", mention(user_id))
+    if reporter_id and reporter_id != user_id:
+        lead = mrkdwn("{}, reported by {}", lead, mention(reporter_id))
+    if permalink:
+        lead = mrkdwn("{} ({})", lead, link(permalink, "message"))
+    return mrkdwn("{}.", lead)
+
+
 def confirmation(
-    renderer: Renderer, changes: list[Change], message_id: int, *, undone_by: str | None = None
+    renderer: Renderer,
+    changes: list[Change],
+    message_id: int,
+    *,
+    undone_by: str | None = None,
+    lead: Mrkdwn | None = None,
 ) -> Reply:
-    """The thread reply: what changed, with an Undo button until someone undoes it."""
+    """The thread reply: what changed, with an Undo button until someone undoes it; a
+    form's (``lead``) says first who recorded it."""
     text = describe(changes, links=renderer.links) if changes else Mrkdwn("Nothing changed.")
     if undone_by:
         footer = mrkdwn("Taken back by {}.", mention(undone_by))
@@ -65,8 +83,9 @@ def confirmation(
         buttons = [
             {"label": "Undo", "action_id": UNDO_BUTTON, "value": str(message_id), "style": None}
         ]
-    view = {"text": text, "footer": footer, "buttons": buttons}
-    return Reply(renderer.blocks("update_confirmation.json.j2", view=view), text)
+    view = {"lead": lead, "text": text, "footer": footer, "buttons": buttons}
+    blocks = renderer.blocks("update_confirmation.json.j2", view=view)
+    return Reply(blocks, mrkdwn("{} {}", lead, text) if lead else text)
 
 
 def describe(

@@ -454,7 +454,9 @@ def test_undo_takes_a_forms_update_back_and_a_reported_message_is_the_submitters
     assert item(services, "50-22").completed is False
     (updated,) = [call for call in calls if call.method == "chat.update"]
     assert updated.params["ts"] == ts
-    assert updated.params["text"] == "50-22 back to open (was: completed)"
+    assert updated.params["text"].startswith(f"<@{ALICE}> recorded with *Post an update*")
+    assert updated.params["text"].endswith(". 50-22 back to open (was: completed)")
+    assert f"@{ALICE} recorded with Post an update" in blocks_to_text(updated.params["blocks"])
     assert f"Taken back by @{ALICE}." in blocks_to_text(updated.params["blocks"])
     assert not [call for call in calls if call.method.startswith("reactions.")]
 
