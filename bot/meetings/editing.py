@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings.model import MeetingDraft
-from bot.meetings.schedule_file import END_OF_DAY
+from bot.meetings.schedule_file import AGENDA_DOCUMENTS, END_OF_DAY
+from bot.plan.updates.parse import extract_documents
 from bot.store.models import AgendaItem, Meeting
 
 TIME = "%Y-%m-%d %H:%M"
@@ -113,10 +114,18 @@ def form_fields(meeting: Meeting) -> dict[str, str]:
         "mode": meeting.mode,
         "link": meeting.link,
         "deadline": deadline,
-        "agenda": "\n".join(item.title for item in meeting.agenda),
+        "agenda": "\n".join(_agenda_line(item) for item in meeting.agenda),
         "documents": ", ".join(meeting.documents),
         "channel": meeting.channel,
     }
+
+
+def _agenda_line(item: AgendaItem) -> str:
+    """An agenda item as the form shows it: its title, and the documents it does not
+    cite after ``— documents:`` (:func:`bot.meetings.schedule_file.form_agenda`)."""
+    cited = set(extract_documents(item.title))
+    others = [document for document in item.documents if document not in cited]
+    return item.title + (AGENDA_DOCUMENTS + ", ".join(others) if others else "")
 
 
 def meeting_label(meeting: Meeting, limit: int = 75) -> str:

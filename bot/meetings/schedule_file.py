@@ -533,6 +533,26 @@ def _agenda(value: Any) -> tuple[AgendaEntry, ...]:
     return tuple(entries)
 
 
+AGENDA_DOCUMENTS = " — documents: "
+"""In a form's agenda, what parts an item's title from the documents it does not cite."""
+_AGENDA_DOCUMENTS = re.compile(r"\s+(?:—|--?|\|)\s*documents?\s*:\s*(?P<documents>.*)$", re.I)
+
+
+def form_agenda(text: str) -> list[dict[str, Any]]:
+    """A form's agenda: an item a line (a ``;`` is part of its title), the documents it
+    does not cite after ``— documents:`` (:func:`bot.meetings.editing.form_fields`)."""
+    items: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        split = _AGENDA_DOCUMENTS.search(line)
+        title = line[: split.start()] if split else line
+        if not title.strip():
+            continue
+        cited = list(extract_documents(title))
+        named = [*cited, *_documents(split["documents"])] if split else []
+        items.append({"title": title, "documents": named})
+    return items
+
+
 def _documents(value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
@@ -599,7 +619,7 @@ def read_fields(fields: Mapping[str, str], *, default_tz: ZoneInfo, source: str)
         place=tidy(fields.get("place") or ""),
         link=checked("link", _link, fields),
         deadline=deadline,
-        agenda=checked("agenda", _agenda, fields.get("agenda") or ""),
+        agenda=checked("agenda", _agenda, form_agenda(fields.get("agenda") or "")),
         documents=checked("documents", _documents, fields.get("documents") or ""),
         channel=checked("channel", _channel, fields),
         source=source,

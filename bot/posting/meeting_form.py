@@ -59,9 +59,11 @@ FIELDS = (
     ("deadline", "Contribution deadline", "2025-05-12, or 2025-05-12 12:00", True),
     ("channel", "Channel", "C0123456789 or #tsag (its reminders go there)", True),
     ("documents", "Documents", "TD 553R2, C 91", True),
-    ("agenda", "Agenda", "One item a line", True),
+    ("agenda", "Agenda", "One item a line; — documents: TD 553R2 after it", True),
 )
 """Each field of the form: its key (the schedule file's), label, placeholder, optional."""
+MODE_NOT_SAID = "not-said"
+"""The Mode menu's first choice: a menu cannot be emptied once chosen, so this clears it."""
 STATUS = ("status", "Status", "", True)
 """The edit form's last field: *Called off* cancels the meeting (the schedule file's
 ``status: cancelled``)."""
@@ -102,6 +104,8 @@ def meeting_saved(
     that is wrong, or a user who may not; nothing is saved then."""
     if not is_admin(settings, user):
         raise FieldError("name", DENIED)
+    if fields.get("mode") == MODE_NOT_SAID:
+        fields = {**fields, "mode": ""}
     draft = read_fields(fields, default_tz=settings.tz, source=f"Slack, by {user}")
     with db.unit_of_work() as session:
         if not uid:
@@ -164,7 +168,10 @@ def form_view(
         else {"timezone": settings.timezone}
     )
     kinds = [{"value": str(kind), "text": label} for kind, label in KIND_LABELS.items()]
-    modes = [{"value": str(mode), "text": str(mode).capitalize()} for mode in Mode]
+    modes = [
+        {"value": MODE_NOT_SAID, "text": "Not said"},
+        *({"value": str(mode), "text": str(mode).capitalize()} for mode in Mode),
+    ]
     fields = [
         {
             "key": key,

@@ -18,7 +18,14 @@ from sqlalchemy import select
 from bot.meetings.service import ensure_schedule
 from bot.posting.dispatch import Dispatcher
 from bot.posting.home import ADD_MEETING_BUTTON, EDIT_MEETING_BUTTON
-from bot.posting.meeting_form import CHOOSER_BLOCK, CHOOSER_MODAL, DENIED, MEETING_MODAL
+from bot.posting.meeting_form import (
+    CHOOSER_BLOCK,
+    CHOOSER_MODAL,
+    DENIED,
+    MEETING_MODAL,
+    MODE_NOT_SAID,
+    form_view,
+)
 from bot.posting.outbox import Post, enqueue
 from bot.render import Renderer
 from bot.settings import Settings
@@ -275,6 +282,20 @@ def test_editing_a_meeting_moves_its_reminders_and_says_so(
             select(OutboxPost.key).where(OutboxPost.key.like(f"meeting-change:{uid}:%"))
         )
         assert len(list(changes)) == 1  # nothing changed, nothing more is told
+
+
+def test_an_edit_may_clear_the_mode_a_menu_cannot_empty(
+    console: Console, services: Services
+) -> None:
+    assert not save(console, GOOD)[0]
+    uid = stored(services, "TSAG meeting").uid
+    with services.db.unit_of_work() as session:
+        edited = session.scalars(select(Meeting).where(Meeting.uid == uid)).one()
+        form = form_view(Renderer(), services.settings, edited)
+    (mode,) = [b for b in form["blocks"] if b.get("block_id") == "mode"]
+    assert mode["element"]["options"][0]["value"] == MODE_NOT_SAID
+    assert not save(console, {**GOOD, "mode": MODE_NOT_SAID}, uid=uid)[0]
+    assert stored(services, "TSAG meeting").mode == ""
 
 
 def test_an_edit_may_call_a_meeting_off_and_says_so(console: Console, services: Services) -> None:
