@@ -89,7 +89,8 @@ class InboxWorker:
         self._tidied_at: datetime | None = None
 
     def run_once(self) -> int:
-        """Handle the events that are due, then deliver the outbox; how many were handled."""
+        """Handle the events that are due, then deliver the outbox; how many events were
+        handled and posts went out (0: nothing is left to do now)."""
         with self._changed:
             self._busy += 1
         try:
@@ -118,10 +119,15 @@ class InboxWorker:
             handled += 1
         # stopping: the events claimed and not begun go back at once, for any replica
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
+        delivered = 0
         if not self._stopping.is_set():  # stopping: posts wait for the next process
-            deliver(services.db, self.post, services.clock(), lease=settings.outbox_lease)
+            delivery = deliver(
+                services.db, self.post, services.clock(), lease=settings.outbox_lease
+            )
+            # a batch at a time: more may wait, so the caller comes back without pausing
+            delivered = len(delivery.sent) + len(delivery.expired)
         self._tidy(services.clock())
-        return handled
+        return handled + delivered
 
     def _tidy(self, now: datetime) -> None:
         """Once an hour, forget the events handled long ago."""
@@ -164,11 +170,11 @@ class InboxWorker:
         arrived = self.services.inbox_arrived
         while not self._stopping.is_set():
             try:
-                handled = self.run_once()
+                done = self.run_once()
             except SQLAlchemyError as error:
                 log.warning("the inbox worker cannot reach the database: %s", error)
-                handled = 0
-            if not handled:
+                done = 0
+            if not done:
                 arrived.wait(self.poll)
                 arrived.clear()
 

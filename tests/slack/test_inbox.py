@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from bot.posting import inbox
 from bot.posting.inbox import FIRST_PAUSE, GIVE_UP_AFTER, KEEP_DONE
+from bot.posting.outbox import Post, enqueue
 from bot.settings import Settings
 from bot.slack import metrics
 from bot.slack.app import create_app
@@ -244,6 +245,17 @@ def test_the_worker_handles_a_stored_event_then_posts_its_replies(each_bot: Bot)
         statuses = session.scalars(select(OutboxPost.status)).all()
     assert set(statuses) == {PostStatus.SENT}
     assert bot.worker.run_once() == 0  # nothing left
+
+
+def test_draining_posts_everything_due_however_many_batches_it_takes(bot: Bot) -> None:
+    now = bot.clock.now
+    posts = [Post(f"test:{n}", "reply", "C0UPDATES", f"post {n}", [], now) for n in range(120)]
+    with bot.services.db.unit_of_work() as session:
+        enqueue(session, posts, now)
+        session.commit()
+    bot.worker.drain()
+    assert len(bot.slack.calls_to("chat.postMessage")) == 120
+    assert bot.worker.run_once() == 0
 
 
 def test_handled_events_are_forgotten_by_the_worker_after_two_days(bot: Bot) -> None:
