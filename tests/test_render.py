@@ -206,12 +206,22 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             **dict.fromkeys(["post_button", "post_value"], H),
             "meeting_buttons": BUTTONS,
             "export_buttons": BUTTONS,
+            "round_buttons": BUTTONS,
+            "round": {"title": H, "lines": [H, H]},
             **dict.fromkeys(["remind_button", "remind_value", "notice", "undo_button"], H),
             "remind_label": "Remind me by DM",  # the bot's own words, not data
             **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest"]},
             "own": [{"text": H, "undo": H}, {"text": H, "undo": ""}],
         }
     },
+    "round_request.json.j2": {
+        "view": {
+            **dict.fromkeys(["lead", "hint", "report_button", "nothing_new_button"], H),
+            "nothing_new_value": H,
+            "items": [{"text": H, "value": H}, {"text": H, "value": H}],
+        }
+    },
+    "round_summary.json.j2": {"sections": [H, H]},
     "item_card.json.j2": {
         "card": {
             **dict.fromkeys(["obsolete", "edition_note", "action", "milestone", "periodic"], H),
