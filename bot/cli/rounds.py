@@ -128,7 +128,9 @@ def bodies_list(context: Context, as_json: bool) -> None:
     """The bodies acting on the plan's items (as read on import) and where each is asked."""
     with context.db_with_plan().unit_of_work() as session:
         counted = plan_bodies(session)
-        known = contacts(session)
+        known = {
+            name: (c.channel, list(c.users), _where(c)) for name, c in contacts(session).items()
+        }
     names = sorted(set(counted) | set(known), key=lambda name: (-counted[name], name))
     if as_json:
         echo_json(
@@ -136,15 +138,16 @@ def bodies_list(context: Context, as_json: bool) -> None:
                 {
                     "body": name,
                     "items": counted[name],
-                    "channel": known[name].channel if name in known else "",
-                    "users": known[name].users if name in known else [],
+                    "channel": known[name][0] if name in known else "",
+                    "users": known[name][1] if name in known else [],
                 }
                 for name in names
             ]
         )
         return
     for name in names:
-        click.echo(f"{name:<18} {count(counted[name], 'item'):>10}  {_where(known.get(name))}")
+        where = known[name][2] if name in known else _where(None)
+        click.echo(f"{name:<18} {count(counted[name], 'item'):>10}  {where}")
 
 
 @click.group("round")
@@ -304,7 +307,4 @@ def round_close(context: Context, meeting: str | None, out: Path | None) -> None
     for line in summary_lines(closed.progress, settings.tz):
         click.echo(mrkdwn_to_text(line))
     click.echo(f"Wrote {path} ({closed.exported.edition}, {closed.exported.items} items).")
-    if closed.told:
-        click.echo(f"The summary goes to {', '.join(closed.told)} by DM.")
-    else:
-        click.echo("No TSAGBOT_ADMINS set: the summary is sent to nobody.")
+    click.echo(f"The summary goes to {', '.join(closed.told)} by DM.")

@@ -39,6 +39,7 @@ from bot.store.vocabulary import UpdateSource
 DEADLINE_DAYS = 12
 """Without a contribution deadline in the schedule, a round closes this many days before
 the meeting (the same time of day as its start): ITU-T's usual deadline for contributions."""
+NO_ADMINS = "no admins to hand the round's summary to: set TSAGBOT_ADMINS=U1,U2"
 UNASSIGNED = ""
 """The "body" of an item whose text and Section I name nobody: no one is asked for it."""
 
@@ -228,6 +229,8 @@ def start_round(
 ) -> Started:
     """Start the round for ``meeting`` and queue each body's message; the caller commits."""
     tz = settings.tz
+    if not settings.admins:
+        raise RoundError(NO_ADMINS)
     if meeting.start <= now:
         raise RoundError(f"{meeting.name} has started already")
     taken = session.scalar(
@@ -381,6 +384,8 @@ def close_round(
     admin (``where`` says where the file is). The caller commits."""
     if found.closed_at is not None:
         raise RoundError(f"the reporting round for {found.meeting_name} is closed already")
+    if not settings.admins:
+        raise RoundError(NO_ADMINS)
     exported = export_plan(session, ExportFormat.DOCX, now=now, edition=found.edition)
     found.closed_at = now
     found.closed_by = by
