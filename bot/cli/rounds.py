@@ -228,6 +228,7 @@ def _progress_json(state: RoundProgress) -> dict[str, Any]:
                 "total": tally.total,
                 "reporters": list(tally.reporters),
                 "missing": list(tally.missing),
+                "nothing_new": list(tally.nothing_new),
             }
             for tally in found
         ]

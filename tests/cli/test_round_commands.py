@@ -114,8 +114,17 @@ def test_a_round_started_answered_followed_and_closed_from_the_shell(
     status = as_json(run("round", "status", "--json", db=url))
     tsb = next(tally for tally in status["bodies"] if tally["name"] == "TSB")
     assert (tsb["reported"], tsb["total"], tsb["missing"]) == (1, 4, ["32-02", "44-01", "70-02"])
-    assert status["reported"] >= 1
+    assert (status["reported"], status["total"]) == (1, 75)
     assert status["closed_at"] is None
+    said = ok(run("round", "status", db=url)).stdout
+    assert "• TSB: 1 of 4 reported, by U0TSB; not reported: 32-02, 44-01, 70-02\n" in said
+    assert "• Resolution 1: 1 of 10 (missing 01-02, " in said
+    digest = ok(run("digest", "--dry-run", "--at", "2026-03-30 09:00", db=url)).stdout
+    assert (
+        "Reporting round\nTSAG meeting: 1 of 75 items reported; still to report: SG13, SG16, "
+        "SG17, SG20, All SGs, SCV, Secretary-General, TSAG, TSB, TSBDir; answers due Wed 15 "
+        "April 2026, 09:30 Geneva time\n"
+    ) in digest
 
     before = items_state(Database(url))
     out = tmp_path / "closing.docx"

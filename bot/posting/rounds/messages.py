@@ -17,7 +17,16 @@ from zoneinfo import ZoneInfo
 
 from bot.meetings.display import deadline_text
 from bot.posting.outbox import Post
-from bot.render import Mrkdwn, Renderer, chunk_lines, count, escape, mrkdwn, one_line
+from bot.render import (
+    Mrkdwn,
+    Renderer,
+    chunk_lines,
+    count,
+    escape,
+    mention,
+    mrkdwn,
+    one_line,
+)
 from bot.store.models import ReportingRound
 
 if TYPE_CHECKING:
@@ -134,6 +143,9 @@ def summary_lines(state: RoundProgress, tz: ZoneInfo) -> list[Mrkdwn]:
         line = mrkdwn("• {}: {} of {} reported", name, tally.reported, tally.total)
         if tally.reporters:
             line = mrkdwn("{}, by {}", line, ", ".join(tally.reporters))
+        if tally.nothing_new:
+            people = Mrkdwn(", ".join(mention(user) for user in tally.nothing_new))
+            line = mrkdwn("{}; nothing new from {}", line, people)
         if tally.missing:
             line = mrkdwn("{}; *not reported*: {}", line, ", ".join(tally.missing))
         lines.append(one_line(line, 1500))

@@ -81,14 +81,16 @@ class ItemState:
 
 @dataclass(frozen=True)
 class Tally:
-    """A body's or a Resolution's items in a round: how many were reported, who reported,
-    and the ones still missing."""
+    """A body's or a Resolution's items in a round: how many were reported, who reported
+    (the updates' authors; the user ids of those who said "Nothing new"), and the ones
+    still missing."""
 
     name: str
     reported: int
     total: int
     reporters: tuple[str, ...]
     missing: tuple[str, ...]
+    nothing_new: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,12 @@ class RoundProgress:
         return _tallies(list(unique.values()), lambda state: state.resolution, _resolution_order)
 
     def unreported_bodies(self) -> dict[str, list[ItemState]]:
+        """The bodies with items not reported yet, in :func:`body_order`, and those items."""
         found: dict[str, list[ItemState]] = defaultdict(list)
         for state in self.items:
             if not state.reported and state.body != UNASSIGNED:
                 found[state.body].append(state)
-        return found
+        return {body: found[body] for body in sorted(found, key=body_order)}
 
 
 def _tallies(
@@ -139,6 +142,7 @@ def _tallies(
             len(group),
             tuple(dict.fromkeys(r for state in group for r in state.reporters)),
             tuple(state.code for state in group if not state.reported),
+            tuple(dict.fromkeys(s.nothing_new_by for s in group if s.nothing_new_by)),
         )
         for name, group in sorted(groups.items(), key=lambda pair: order(pair[0]))
     ]
@@ -279,8 +283,17 @@ def start_round(
 # -- following ----------------------------------------------------------------------------
 
 
-def open_round(session: Session, meeting: str | None = None) -> ReportingRound:
-    """The open round (the one for ``meeting`` when named); :class:`RoundError` if none."""
+def open_round(
+    session: Session, meeting: str | None = None, *, round_id: int | None = None
+) -> ReportingRound:
+    """The round numbered ``round_id``, or the one for ``meeting`` when named, or else the
+    open round whose deadline comes first (the one the Home tab shows); :class:`RoundError`
+    if none."""
+    if round_id is not None:
+        numbered = session.get(ReportingRound, round_id)
+        if numbered is None:
+            raise RoundError("that reporting round is gone")
+        return numbered
     query = select(ReportingRound).order_by(ReportingRound.started_at.desc())
     rounds = list(session.scalars(query))
     if meeting:
@@ -289,9 +302,9 @@ def open_round(session: Session, meeting: str | None = None) -> ReportingRound:
         if not rounds:
             raise RoundError(f"no reporting round for {meeting.strip()[:60]!r}")
         return rounds[0]
-    for found in rounds:
-        if found.closed_at is None:
-            return found
+    ahead = open_rounds(session)
+    if ahead:
+        return ahead[0]
     raise RoundError("no reporting round is open (start one: tsagbot round start --meeting NAME)")
 
 

@@ -140,11 +140,11 @@ def start_from_home(
 def close_from_home(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """Close the open round: the summary to each admin through the outbox, the .docx
-    uploaded to each of them by DM."""
+    """Close the round the Home shows (its id is the button's value): the summary to each
+    admin through the outbox, the .docx uploaded to each of them by DM."""
     ack()
     services: Services = context["services"]
-    user, _ = _pressed(body)
+    user, value = _pressed(body)
     if user not in services.settings.admins:
         publish(services, client, user, ADMINS_ONLY)
         return
@@ -154,7 +154,9 @@ def close_from_home(
                 session,
                 services.renderer,
                 services.settings,
-                open_round(session),
+                open_round(session, round_id=int(value))
+                if value.isdigit()
+                else open_round(session),
                 by=user,
                 now=services.clock(),
                 where="The updated plan (.docx) is in this conversation.",

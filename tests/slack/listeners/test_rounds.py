@@ -255,7 +255,7 @@ def test_a_round_five_weeks_before_tsag_is_answered_by_every_path_and_the_late_r
         ).one()
         text, channel = blocks_to_text(summary.blocks), summary.channel
     assert "• TSB: 1 of 4 reported, by Tom; not reported: 01-01, 44-01, 70-02" in text
-    assert "• SG17: 3 of 3 reported, by Chair, Rita" in text
+    assert "• SG17: 3 of 3 reported, by Chair, Rita; nothing new from @U0CHAIR" in text
     assert channel == ADMIN
 
     # the closing export imports back to what the bot holds
