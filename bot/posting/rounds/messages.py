@@ -74,9 +74,9 @@ def ask_posts(
         lead = mrkdwn(
             "*Reporting round for {}*: {} of {} {} due at that meeting. Please report on "
             "each by {}.",
-            found.meeting_name,
+            one_line(found.meeting_name, 150),
             count(len(items), "action item"),
-            body,
+            one_line(body, 64),
             "is" if len(items) == 1 else "are",
             deadline,
         )
@@ -85,9 +85,9 @@ def ask_posts(
         lead = mrkdwn(
             "*Reminder — reporting round for {}*: {} of {} still {} no update. The round "
             "closes {}.",
-            found.meeting_name,
+            one_line(found.meeting_name, 150),
             count(len(items), "action item"),
-            body,
+            one_line(body, 64),
             "has" if len(items) == 1 else "have",
             deadline,
         )
@@ -101,7 +101,7 @@ def ask_posts(
             "hint": HINT,
             "items": [
                 {
-                    "text": mrkdwn("*{}* {}", item.code, one_line(item.action, 250)),
+                    "text": mrkdwn("*{}* {}", one_line(item.code, 20), one_line(item.action, 250)),
                     "value": item.code,
                 }
                 for item in part
