@@ -5,7 +5,8 @@ in the schedule: the round started from the admin's Home tab five weeks before (
 23 March, 09:00 CET) closes 12 days before the meeting, and its reminders fall after
 Geneva moves its clocks (29 March): 09:00 CEST is 07:00 UTC. SG17 answers with the
 *Report* button (the update form) and *Nothing new*, SG13 with a channel message, TSB
-(asked by DM) late and partly; two replicas tick.
+(asked by DM) late and partly; two replicas tick, on each backend (the outbox's keys
+keep each reminder to one post).
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ SG17, SG13 = "C0SG17", "C0SG13"
 STARTED = utc(2026, 3, 23, 8)  # 09:00 in Geneva, five weeks before the meeting
 MEETING = utc(2026, 4, 27, 7, 30)  # 09:30 in Geneva (summer time)
 DEADLINE = MEETING - timedelta(days=12)
-
-pytestmark = pytest.mark.sqlite_only
 
 
 @pytest.fixture
