@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings import queries
@@ -256,7 +257,11 @@ def start_round(
         started_at=now,
         closed_by="",
     )
-    session.add(new)
+    try:  # another replica may have started it since the check above
+        with session.begin_nested():
+            session.add(new)
+    except IntegrityError:
+        raise RoundError(f"a reporting round for {meeting.name} was started already") from None
     groups: dict[str, list[ActionItem]] = defaultdict(list)
     unassigned = []
     for item in items_due(session, meeting, tz, now):
