@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.meetings.display import deadline_text
+from bot.meetings.display import deadline_text, slack_time
 from bot.posting.outbox import Post
 from bot.render import (
     Mrkdwn,
@@ -67,37 +67,22 @@ def ask_posts(
     now: datetime,
     reminder_days: int | None = None,
 ) -> list[Post]:
-    """A body's request (or, with ``reminder_days``, its reminder) to each of ``to``."""
-    deadline = deadline_text(found.deadline, tz)
-    if reminder_days is None:
-        step = "ask"
-        lead = mrkdwn(
-            "*Reporting round for {}*: {} of {} {} due at that meeting. Please report on "
-            "each by {}.",
-            one_line(found.meeting_name, 150),
-            count(len(items), "action item"),
-            one_line(body, 64),
-            "is" if len(items) == 1 else "are",
-            deadline,
-        )
-    else:
-        step = f"remind-{reminder_days}"
-        lead = mrkdwn(
-            "*Reminder — reporting round for {}*: {} of {} still {} no update. The round "
-            "closes {}.",
-            one_line(found.meeting_name, 150),
-            count(len(items), "action item"),
-            one_line(body, 64),
-            "has" if len(items) == 1 else "have",
-            deadline,
-        )
+    """A body's request (or, with ``reminder_days``, its reminder) to each of ``to``; the
+    deadline in each reader's zone in the message, in Geneva time in its notification."""
+    step = "ask" if reminder_days is None else f"remind-{reminder_days}"
+    shown = _lead(found, body, len(items), reminder_days, slack_time(found.deadline, tz))
+    lead = _lead(found, body, len(items), reminder_days, escape(deadline_text(found.deadline, tz)))
     posts = []
     parts = [items[i : i + ITEMS_PER_MESSAGE] for i in range(0, len(items), ITEMS_PER_MESSAGE)]
     for number, part in enumerate(parts, start=1):
         value = json.dumps({"r": found.id, "b": body, "i": [item.code for item in part]})
-        said = lead if len(parts) == 1 else mrkdwn("{} (part {} of {})", lead, number, len(parts))
+        said, heading = lead, shown
+        if len(parts) > 1:
+            said, heading = (
+                mrkdwn("{} (part {} of {})", t, number, len(parts)) for t in (lead, shown)
+            )
         view = {
-            "lead": said,
+            "lead": heading,
             "hint": HINT,
             "items": [
                 {
@@ -124,6 +109,29 @@ def ask_posts(
                 )
             )
     return posts
+
+
+def _lead(
+    found: ReportingRound, body: str, items: int, reminder_days: int | None, deadline: Mrkdwn
+) -> Mrkdwn:
+    if reminder_days is None:
+        return mrkdwn(
+            "*Reporting round for {}*: {} of {} {} due at that meeting. Please report on "
+            "each by {}.",
+            one_line(found.meeting_name, 150),
+            count(items, "action item"),
+            one_line(body, 64),
+            "is" if items == 1 else "are",
+            deadline,
+        )
+    return mrkdwn(
+        "*Reminder — reporting round for {}*: {} of {} still {} no update. The round closes {}.",
+        one_line(found.meeting_name, 150),
+        count(items, "action item"),
+        one_line(body, 64),
+        "has" if items == 1 else "have",
+        deadline,
+    )
 
 
 def summary_lines(state: RoundProgress, tz: ZoneInfo) -> list[Mrkdwn]:

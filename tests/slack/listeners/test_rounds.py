@@ -177,6 +177,8 @@ def test_a_round_five_weeks_before_tsag_is_answered_by_every_path_and_the_late_r
     assert codes(sg13.blocks) == ["94-02"]
     assert codes(tsb.blocks) == ["01-01", "32-02", "44-01", "70-02"]
     assert "Please report on each by Wed 15 April 2026, 09:30 Geneva time" in sg17.text
+    deadline = int(DEADLINE.timestamp())
+    assert f"Please report on each by <!date^{deadline}^" in sg17.blocks[0]["text"]["text"]
 
     # SG17: Report on 50-18 opens the form with it; the chair records a note
     calls = click(console, CHAIR, REPORT_BUTTON, "50-18")
