@@ -52,6 +52,8 @@ class Settings:
     digest_cron: str = DIGEST_CRON_DEFAULT
     reminder_before_minutes: int = 30
     deadline_reminder_days: tuple[int, ...] = (7, 1)
+    round_reminder_days: tuple[int, ...] = (7, 2)
+    """Days before a reporting round's deadline when the bodies yet to report are reminded."""
     agenda_reminder: bool = True
     reminder_time: time = time(9, 0)
     public_url: str = ""
@@ -142,6 +144,9 @@ class Settings:
             digest_cron=digest_cron(env.get("TSAGBOT_DIGEST_CRON", ""), timezone),
             reminder_before_minutes=_minutes(env.get("TSAGBOT_REMINDER_BEFORE_MINUTES", "")),
             deadline_reminder_days=_days(env.get("TSAGBOT_DEADLINE_REMINDER_DAYS")),
+            round_reminder_days=_days(
+                env.get("TSAGBOT_ROUND_REMINDER_DAYS"), "TSAGBOT_ROUND_REMINDER_DAYS", (7, 2)
+            ),
             agenda_reminder=_switch("TSAGBOT_AGENDA_REMINDER", env.get("TSAGBOT_AGENDA_REMINDER")),
             reminder_time=_time_of_day(env.get("TSAGBOT_REMINDER_TIME", "")),
             public_url=_public_url(env.get("TSAGBOT_PUBLIC_URL", "")),
@@ -195,14 +200,18 @@ def _minutes(value: str) -> int:
     return int(text)
 
 
-def _days(value: str | None) -> tuple[int, ...]:
+def _days(
+    value: str | None,
+    name: str = "TSAGBOT_DEADLINE_REMINDER_DAYS",
+    default: tuple[int, ...] = (7, 1),
+) -> tuple[int, ...]:
     if value is None:
-        return (7, 1)
+        return default
     parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
     if any(not part.isdigit() or not 0 < int(part) <= 60 for part in parts):
         raise SettingsError(
-            f"TSAGBOT_DEADLINE_REMINDER_DAYS={value.strip()!r} must be days before the deadline, "
-            "such as 7,1 (empty: no deadline reminders)"
+            f"{name}={value.strip()!r} must be days before the deadline, "
+            "such as 7,1 (empty: no reminders)"
         )
     return tuple(sorted({int(part) for part in parts}, reverse=True))
 

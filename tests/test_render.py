@@ -43,6 +43,8 @@ from bot.posting.home import Home, home_view, undo_notice
 from bot.posting.notices import reminder_post
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder, ReminderKind
+from bot.posting.rounds import messages as round_messages
+from bot.posting.rounds.service import ItemState, RoundProgress
 from bot.posting.update_form import Source, form_view
 from bot.render import (
     MAX_TEXT,
@@ -67,6 +69,7 @@ from bot.store.models import (
     AgendaItem,
     Follow,
     Meeting,
+    ReportingRound,
     Resolution,
     SlackMessage,
     StatusUpdate,
@@ -205,12 +208,22 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             **dict.fromkeys(["post_button", "post_value"], H),
             "meeting_buttons": BUTTONS,
             "export_buttons": BUTTONS,
+            "round_buttons": BUTTONS,
+            "round": {"title": H, "lines": [H, H]},
             **dict.fromkeys(["remind_button", "remind_value", "notice", "undo_button"], H),
             "remind_label": "Remind me by DM",  # the bot's own words, not data
             **{part: [H, H] for part in ["meetings", "deadlines", "due", "latest"]},
             "own": [{"text": H, "undo": H}, {"text": H, "undo": ""}],
         }
     },
+    "round_request.json.j2": {
+        "view": {
+            **dict.fromkeys(["lead", "hint", "report_button", "nothing_new_button"], H),
+            "nothing_new_value": H,
+            "items": [{"text": H, "value": H}, {"text": H, "value": H}],
+        }
+    },
+    "round_summary.json.j2": {"sections": [H, H]},
     "item_card.json.j2": {
         "card": {
             **dict.fromkeys(["obsolete", "edition_note", "action", "milestone", "periodic"], H),
@@ -536,7 +549,34 @@ def posts(h: str) -> list[tuple[Blocks, str]]:
         told = meeting_changes.notice(renderer, change, GENEVA)
         found.append((told.blocks, told.text))
     found.append((hostile_home(renderer, h), ""))
+    found += [(post.blocks, post.text) for post in hostile_round_posts(renderer, h)]
     return found
+
+
+def hostile_round(h: str, *, closed: bool = False) -> RoundProgress:
+    """A round whose every text is ``h``, but its item codes: the plan's are at most 16
+    characters (``<!here>&1`` is the most hostile of those)."""
+    states = [
+        ItemState("<!here>&1", h, h, h, (h, h), ""),
+        ItemState("<!here>&2", h, h, h, (), "U0SHARER"),
+        ItemState("<!here>&3", h, h, h, (), h),
+        ItemState("<!here>&4", h, "", h, (), ""),
+    ]
+    return RoundProgress(7, h, NOW, NOW, NOW if closed else None, states)
+
+
+def hostile_round_posts(renderer: Renderer, h: str) -> list[Post]:
+    asked = ReportingRound(id=7, meeting_name=h, deadline=NOW + timedelta(days=9))
+    state = hostile_round(h, closed=True)
+    return [
+        *round_messages.ask_posts(
+            renderer, asked, h[:64], state.items, ["C0SG17"], tz=GENEVA, now=NOW
+        ),
+        *round_messages.ask_posts(
+            renderer, asked, h[:64], state.items, ["U0TSB"], tz=GENEVA, now=NOW, reminder_days=2
+        ),
+        *round_messages.summary_posts(renderer, state, ["U0ADMIN"], where=h, tz=GENEVA),
+    ]
 
 
 def hostile_updates(h: str) -> list[StatusUpdate]:
@@ -594,13 +634,14 @@ def hostile_home(renderer: Renderer, h: str) -> Blocks:
         [DueItem(h, h, h)] * 20,
         hostile_updates(h),
         hostile_updates(h),
+        round=hostile_round(h),
     )
     for update in home.own:
         update.message = SlackMessage(id=update.id, user_id="U1", channel=h, ts=h)
         update.message_id = update.id
     taken_back = Undone(UndoStatus.UNDONE, hostile_confirmation_changes(h))
     blocks: Blocks = home_view(
-        renderer, home, editors=frozenset({"U1"}), notice=undo_notice(taken_back)
+        renderer, home, admin=True, editors=frozenset({"U1"}), notice=undo_notice(taken_back)
     )["blocks"]
     return blocks
 
@@ -637,6 +678,7 @@ def hostile_digest(h: str) -> digests.Digest:
         meetings=[meeting, whole_day],
         deadlines=[meeting],
         progress=digests.Progress(10, 3, 2, 1),
+        rounds=[hostile_round(h)],
     )
 
 

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.cli.export import export_command
+from bot.cli.rounds import bodies_group, round_group
 from bot.cli.schedule import digest_command, meetings_group, parse_moment, reminders_command
 from bot.cli.support import DB_HELP, Context, echo_json, fail, pass_context, share_db_option
 from bot.clock import moved_clock, system_clock
@@ -431,6 +432,8 @@ cli.add_command(export_command)
 cli.add_command(meetings_group)
 cli.add_command(reminders_command)
 cli.add_command(digest_command)
+cli.add_command(bodies_group)
+cli.add_command(round_group)
 share_db_option(cli)
 
 

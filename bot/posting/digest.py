@@ -38,6 +38,8 @@ from bot.meetings.milestones import DueDate, DueState, ItemDue, Schedule, item_d
 from bot.plan.editions import current_edition
 from bot.plan.updates.record import RETRACTIONS
 from bot.plan.views import open_with_periodic_goals
+from bot.posting.rounds.service import RoundProgress, open_rounds
+from bot.posting.rounds.service import progress as round_progress
 from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
@@ -183,6 +185,8 @@ class Digest:
     meetings: list[MeetingEntry] = field(default_factory=list)
     deadlines: list[MeetingEntry] = field(default_factory=list)
     progress: Progress = field(default_factory=lambda: Progress(0, 0, 0, 0))
+    rounds: list[RoundProgress] = field(default_factory=list)
+    """The reporting rounds open at the digest's time."""
 
     @property
     def changed_count(self) -> int:
@@ -257,6 +261,7 @@ def build_digest(
         periodic=open_with_periodic_goals((item.completed, item.periodic) for item in items),
         completed_in_period=len(digest.completed),
     )
+    digest.rounds = [round_progress(session, found) for found in open_rounds(session)]
     return digest
 
 

@@ -15,7 +15,14 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.meetings.display import clock_text, day_text, kind_label, slack_time, zone_label
+from bot.meetings.display import (
+    clock_text,
+    day_text,
+    deadline_text,
+    kind_label,
+    slack_time,
+    zone_label,
+)
 from bot.plan.documents import linked
 from bot.posting.digest import (
     Digest,
@@ -28,6 +35,7 @@ from bot.posting.digest import (
     ResolutionUpdates,
     StaleEntry,
 )
+from bot.posting.rounds.service import RoundProgress
 from bot.render import (
     CHUNK,
     MAX_BLOCKS,
@@ -170,9 +178,24 @@ def sections(
             limit,
             MEETINGS_HINT,
         ),
+        Section("*Reporting round*", [round_line(found, tz) for found in digest.rounds]),
         Section("*Progress*", progress_lines(digest.progress, digest.days)),
     ]
     return [section for section in found if section.lines]
+
+
+def round_line(found: RoundProgress, tz: ZoneInfo) -> Mrkdwn:
+    """``TSAG meeting: 12 of 40 items reported; still to report: SG17, TSB; answers due …``"""
+    line = mrkdwn(
+        "{}: {} of {} reported",
+        one_line(found.meeting, 100),
+        found.reported,
+        count(found.total, "item"),
+    )
+    missing = list(found.unreported_bodies())
+    if missing:
+        line = mrkdwn("{}; still to report: {}", line, one_line(", ".join(missing), 500))
+    return mrkdwn("{}; answers due {}", line, deadline_text(found.deadline, tz))
 
 
 def most_recent(digest: Digest, shown: int) -> list[ResolutionUpdates]:

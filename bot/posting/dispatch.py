@@ -36,6 +36,7 @@ from bot.posting.reminders import (
     meetings_near,
     reminders_between,
 )
+from bot.posting.rounds.reminders import enqueue_round_reminders
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.store.db import Database
@@ -134,10 +135,17 @@ class Dispatcher:
             if enqueue_personal(session, self.renderer, self.settings, now, items_due.at):
                 session.commit()
 
+    def enqueue_round_reminders(self, now: datetime) -> None:
+        """Enqueue the reminders of the open reporting rounds due at ``now``."""
+        with self.db.unit_of_work() as session:
+            if enqueue_round_reminders(session, self.renderer, self.settings, now):
+                session.commit()
+
     def run_tick(self, post: PostFunction, now: datetime) -> Delivery:
         """What the scheduler does each minute: the reminders due at ``now`` are enqueued and
         delivered (with the retries due) with the notices to followers of the changes recorded
-        since the last tick, then the digest, if its time came, after them."""
+        since the last tick and the reporting rounds' reminders, then the digest, if its time
+        came, after them."""
         self.enqueue_reminders(now)
         try:
             enqueue_follow_notices(self.db, self.renderer, now)
@@ -147,6 +155,10 @@ class Dispatcher:
             self.enqueue_personal_reminders(now)
         except Exception:  # the others must still go out; the next tick tries again
             log.exception("queueing the personal reminders failed")
+        try:
+            self.enqueue_round_reminders(now)
+        except Exception:  # the others must still go out; the next tick tries again
+            log.exception("queueing the reporting round reminders failed")
         delivery = deliver(self.db, post, now, lease=self.settings.outbox_lease)
         if self.enqueue_digest(now):
             later = deliver(self.db, post, now, lease=self.settings.outbox_lease)

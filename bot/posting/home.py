@@ -10,7 +10,9 @@ view Slack's ``views.publish`` takes:
 * the latest changes recorded in what they follow, and their own latest updates, each
   with an *Undo* button while they may still take it back (:func:`may_undo`);
 * *Export the plan* for the plan's editors (everyone when none are set), and a notice
-  on top when a button of the Home has something to say (an undo refused, a file sent).
+  on top when a button of the Home has something to say (an undo refused, a file sent);
+* for the admins, the open reporting round's progress per body, and *Start a reporting
+  round* (for the next TSAG meeting) or *Close the reporting round*.
 
 Times are written out in the reader's zone (their Slack profile's), or in Geneva
 time when Slack does not say.
@@ -39,6 +41,7 @@ from bot.plan.updates.replies import UNDO_REFUSALS, describe
 from bot.posting.follow_notices import TOLD, change_line, matches
 from bot.posting.follows import following, label
 from bot.posting.personal import subscribed
+from bot.posting.rounds.service import RoundProgress, open_rounds, progress
 from bot.render import (
     CHUNK,
     PLAIN_DOCUMENTS,
@@ -70,6 +73,8 @@ NOTICE = 2000
 """Characters of the notice on top: what an Undo took back."""
 UNDO_BUTTON = "home_undo"
 EXPORT_BUTTON = "home_export"
+START_ROUND_BUTTON = "home_start_round"
+CLOSE_ROUND_BUTTON = "home_close_round"
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class Home:
     own: list[StatusUpdate]
     reminded: bool = False
     """The person gets personal reminders by direct message (:mod:`bot.posting.personal`)."""
+    round: RoundProgress | None = None
+    """The open reporting round, read for admins only."""
 
     @property
     def kinds(self) -> list[str]:
@@ -95,8 +102,11 @@ class Home:
         return [f for f in self.follows if f.topic != FollowTopic.MEETING_KIND]
 
 
-def home_of(session: Session, user: str, *, now: datetime, tz: ZoneInfo) -> Home:
-    """What ``user``'s Home tab shows at ``now``, with times in ``tz`` (theirs)."""
+def home_of(
+    session: Session, user: str, *, now: datetime, tz: ZoneInfo, admin: bool = False
+) -> Home:
+    """What ``user``'s Home tab shows at ``now``, with times in ``tz`` (theirs); an admin's
+    has the open reporting round."""
     follows = following(session, user)
     kinds = [f.target for f in follows if f.topic == FollowTopic.MEETING_KIND]
     plan = [f for f in follows if f.topic != FollowTopic.MEETING_KIND]
@@ -116,7 +126,13 @@ def home_of(session: Session, user: str, *, now: datetime, tz: ZoneInfo) -> Home
         latest=_latest(session, plan) if plan else [],
         own=_recent(session, StatusUpdate.author_id == user, OWN),
         reminded=subscribed(session, user),
+        round=_round(session) if admin else None,
     )
+
+
+def _round(session: Session) -> RoundProgress | None:
+    rounds = open_rounds(session)
+    return progress(session, rounds[0]) if rounds else None
 
 
 def _due_item_matches(follow: Follow, item: DueItem) -> bool:
@@ -206,6 +222,8 @@ def home_view(
         ]
         if admin
         else [],
+        "round_buttons": _round_buttons(home) if admin else [],
+        "round": _round_part(home, tz) if admin and home.round else None,
         "export_buttons": [
             {"label": "Export the plan", "action_id": EXPORT_BUTTON, "value": "docx"}
         ]
@@ -216,6 +234,32 @@ def home_view(
         "remind_value": "off" if home.reminded else "on",
     }
     return {"type": "home", "blocks": renderer.blocks("home.json.j2", view=view)}
+
+
+def _round_buttons(home: Home) -> list[dict[str, str]]:
+    if home.round is None:
+        return [
+            {"label": "Start a reporting round", "action_id": START_ROUND_BUTTON, "value": "start"}
+        ]
+    value = str(home.round.round_id)
+    return [{"label": "Close the reporting round", "action_id": CLOSE_ROUND_BUTTON, "value": value}]
+
+
+def _round_part(home: Home, tz: ZoneInfo) -> dict[str, Any]:
+    found = home.round
+    assert found is not None
+    lines = [
+        md("• {}: {} of {} reported", tally.name or "No body named", tally.reported, tally.total)
+        for tally in found.by_body()
+    ]
+    title = md(
+        "Reporting round for {} ({} of {} items reported; deadline {})",
+        one_line(found.meeting, 100),
+        found.reported,
+        found.total,
+        deadline_text(found.deadline, tz),
+    )
+    return {"title": title, "lines": _sections(lines, "No items in this round.")}
 
 
 def undo_notice(undone: Undone, links: DocumentLinks = PLAIN_DOCUMENTS) -> Mrkdwn:

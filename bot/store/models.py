@@ -463,3 +463,61 @@ class ScheduleEntry(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
     meeting_uid: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BodyContact(Base):
+    """Where a responsible body (``SG17``, ``TSB``) is asked for its updates in a reporting
+    round: its channel, or by direct message its people (chairs, rapporteurs)."""
+
+    __tablename__ = "body_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(64), default="")
+    users: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportingRound(Base):
+    """The bodies asked for their updates before one meeting (one round per meeting).
+
+    Whether an item was reported is not stored: any update recorded on it since
+    ``started_at`` (a channel message, the form, the console) says so, whichever path
+    recorded it; only a body's "Nothing new" is kept, on its :class:`RoundItem`.
+    """
+
+    __tablename__ = "reporting_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_uid: Mapped[str] = mapped_column(String(64), unique=True)
+    meeting_name: Mapped[str] = mapped_column(Text)
+    edition: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_by: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_by: Mapped[str] = mapped_column(String(64), default="")
+
+    items: Mapped[list[RoundItem]] = relationship(
+        back_populates="round", order_by="RoundItem.id", cascade="all, delete-orphan"
+    )
+
+
+class RoundItem(Base):
+    """One item a round asks one body about; ``nothing_new_at`` when the body said so."""
+
+    __tablename__ = "round_items"
+    __table_args__ = (UniqueConstraint("round_id", "item_id", "body"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_rounds.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"))
+    body: Mapped[str] = mapped_column(String(64))
+    nothing_new_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    nothing_new_by: Mapped[str] = mapped_column(String(64), default="")
+
+    round: Mapped[ReportingRound] = relationship(back_populates="items")
+    item: Mapped[ActionItem] = relationship()

@@ -10,10 +10,21 @@ from bot.slack.listeners import (
     mentions,
     messages,
     reminders,
+    rounds,
     update_form,
 )
 
-COMMAND_MODULES = [action, home, meetings, mentions, messages, reminders, update_form, meeting_form]
+COMMAND_MODULES = [
+    action,
+    home,
+    meetings,
+    mentions,
+    messages,
+    reminders,
+    update_form,
+    meeting_form,
+    rounds,
+]
 
 SLASH_COMMANDS = ("/action", meetings.COMMAND)
 """The slash commands the app answers, as ``manifest.yml`` declares them."""

@@ -63,12 +63,13 @@ def home_for(
         if slack_tz is not None:
             refresh_zone(session, user, slack_tz, services.clock())  # personal reminders' 09:00
             session.commit()
-        home = home_of(session, user, now=services.clock(), tz=tz)
         settings = services.settings
+        admin = user in settings.admins
+        home = home_of(session, user, now=services.clock(), tz=tz, admin=admin)
         return home_view(
             services.renderer,
             home,
-            admin=user in settings.admins,
+            admin=admin,
             editors=settings.editors,
             notice=notice,
         )
