@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store import changes
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -78,6 +80,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url, create_folder=create_folder)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.committed_revision = 0
+        """The newest plan revision this process committed (``bot.store.changes``)."""
+        changes.track(self._sessions, self._committed)
+
+    def _committed(self, revision: int) -> None:
+        self.committed_revision = max(self.committed_revision, revision)
 
     def upgrade(self) -> None:
         """Bring the schema up to date (creates it in an empty database)."""

@@ -490,3 +490,25 @@ class ScheduleEntry(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
     meeting_uid: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlanRevision(Base):
+    """One row: the plan's revision, bumped by every transaction that changes what
+    search reads (``bot.store.changes``).  Its row lock orders those transactions, so
+    revisions become visible in the order they were taken."""
+
+    __tablename__ = "plan_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanChange(Base):
+    """Which item a revision changed (``item_id`` None: possibly every item), so that
+    each process updates its search index for those items alone."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
