@@ -79,7 +79,7 @@ def warm_up(services: Services) -> None:
     """Build the search index, then freeze what the process holds so far (the index,
     the templates, the imported modules): full garbage collections no longer walk
     those long-lived objects, which made the pauses that set ``/action``'s tail."""
-    with services.db.unit_of_work() as session:
+    with services.db.unit_of_work(write=False) as session:
         services.search_index(session)
     gc.collect()
     gc.freeze()
