@@ -145,58 +145,43 @@ class SearchIndex:
         self, put: Iterable[tuple[Document, int]] = (), removed: Iterable[str] = ()
     ) -> SearchIndex:
         """A new index with each ``(document, position)`` put in place of the one with
-        its key (or added), and the documents keyed ``removed`` taken out."""
+        its key (or added), and the documents keyed ``removed`` taken out.
+
+        Each word's postings (and each document's citing list) that the change touches
+        is copied once, whatever the number of documents: the cost grows with what
+        changes, not with the plan times the change."""
         new = copy.copy(self)
         new._slots, new._order = list(self._slots), list(self._order)
-        new._slot_of, new.postings, new.cited = (
-            dict(self._slot_of),
-            dict(self.postings),
-            dict(self.cited),
-        )
-        touched: set[str] = set()
+        new._slot_of = dict(self._slot_of)
+        edit = _Edit(dict(self.postings), dict(self.cited))
         for key in removed:
             slot = new._slot_of.pop(key, None)
             if slot is not None:
-                touched |= new._take_out(slot)
+                edit.take_out(slot, new._slots[slot])
+                new._slots[slot] = None
         for document, position in put:
             slot = new._slot_of.get(document.key)
             if slot is None:
                 slot = new._slot_of[document.key] = len(new._slots)
                 new._slots.append(None)
                 new._order.append(position)
-            touched |= new._take_out(slot)
+            edit.take_out(slot, new._slots[slot])
             new._slots[slot], new._order[slot] = document, position
-            for word, weight in _weights(document).items():
-                new.postings[word] = {**new.postings.get(word, {}), slot: weight}
-                touched.add(word)
-            for core in _cores(document):
-                new.cited[core] = sorted([*new.cited.get(core, []), slot])
+            edit.put_in(slot, document)
         new._live = len(new._slot_of)
-        gone = {word for word in touched if not new.postings.get(word)}
-        added = {word for word in touched if word not in self.postings and word not in gone}
+        new.postings, new.cited = edit.postings, edit.cited
+        gone = {word for word in edit.words if not new.postings[word]}
+        added = {word for word in edit.words if word not in self.postings and word not in gone}
         for word in gone:
-            new.postings.pop(word, None)
+            del new.postings[word]
+        for core in [core for core in edit.cores if not new.cited[core]]:
+            del new.cited[core]
         if gone or added:
             new.vocabulary = list(new.postings)
             new.sorted_vocabulary = sorted(
                 [word for word in self.sorted_vocabulary if word not in gone] + sorted(added)
             )
         return new
-
-    def _take_out(self, slot: int) -> set[str]:
-        """Forget the document in ``slot`` (of this index's own copies); its words."""
-        document = self._slots[slot]
-        if document is None:
-            return set()
-        self._slots[slot] = None
-        found = _weights(document)
-        for word in found:
-            self.postings[word] = {n: w for n, w in self.postings[word].items() if n != slot}
-        for core in _cores(document):
-            self.cited[core] = [n for n in self.cited[core] if n != slot]
-            if not self.cited[core]:
-                del self.cited[core]
-        return set(found)
 
     def _idf(self, word: str) -> float:
         """How rare a word is: a word in every item says little."""
@@ -302,6 +287,45 @@ class SearchIndex:
                 )
             )
         return hits
+
+
+class _Edit:
+    """The postings and citing lists of an index being updated: each word's or
+    document's entry is copied the first time the update touches it, then changed in
+    place (the index the update started from keeps its own)."""
+
+    def __init__(self, postings: dict[str, dict[int, float]], cited: dict[str, list[int]]):
+        self.postings, self.cited = postings, cited
+        self.words: set[str] = set()
+        self.cores: set[str] = set()
+
+    def _postings(self, word: str) -> dict[int, float]:
+        if word not in self.words:
+            self.words.add(word)
+            self.postings[word] = dict(self.postings.get(word, {}))
+        return self.postings[word]
+
+    def _cited(self, core: str) -> list[int]:
+        if core not in self.cores:
+            self.cores.add(core)
+            self.cited[core] = list(self.cited.get(core, []))
+        return self.cited[core]
+
+    def take_out(self, slot: int, document: Document | None) -> None:
+        if document is None:
+            return
+        for word in _weights(document):
+            self._postings(word).pop(slot, None)
+        for core in _cores(document):
+            numbers = self._cited(core)
+            if slot in numbers:
+                numbers.remove(slot)
+
+    def put_in(self, slot: int, document: Document) -> None:
+        for word, weight in _weights(document).items():
+            self._postings(word)[slot] = weight
+        for core in _cores(document):
+            self._cited(core).append(slot)
 
 
 def _weights(document: Document) -> dict[str, float]:
