@@ -25,6 +25,7 @@ from bot.posting.scheduler import SchedulerRunner
 from bot.slack.app import create_app
 from bot.slack.inbox import InboxWorker
 from bot.slack.metrics import scheduler_leading
+from bot.slack.plan_index import PlanIndex
 from bot.slack.poster import posting_client, slack_poster
 from bot.slack.services import Services
 
@@ -37,16 +38,19 @@ grace period before SIGKILL is 90 s and 10 s)."""
 
 @dataclass
 class Background:
-    """The inbox worker and the scheduler of one serving process."""
+    """The inbox worker, the scheduler and the search index's refresher of one serving
+    process."""
 
     worker: InboxWorker
     scheduler: SchedulerRunner | None
+    index: PlanIndex
 
     @classmethod
     def start(cls, services: Services) -> Background:
         """Warm up (:func:`warm_up`), then start the worker and the scheduler; the
         server listens after this, so ``/readyz`` never waits for the index."""
         warm_up(services)
+        services.plan_index.start_refreshing()
         settings = services.settings
         post = slack_poster(posting_client(settings))
         handler = create_app(
@@ -64,7 +68,7 @@ class Background:
                 on_leading=scheduler_leading,
             )
             scheduler.start()
-        return cls(worker, scheduler)
+        return cls(worker, scheduler, services.plan_index)
 
     def stop(self, started: float, within: float = STOP_WITHIN) -> None:
         """Stop both, by ``started`` (``time.monotonic()``) + ``within`` seconds at most."""
@@ -73,6 +77,7 @@ class Background:
             log.warning("the inbox worker did not finish in time; its event will be retried")
         if self.scheduler is not None:
             self.scheduler.stop()
+        self.index.stop_refreshing()
 
 
 def warm_up(services: Services) -> None:

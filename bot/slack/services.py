@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, system_clock
-from bot.plan.editions import current_edition
-from bot.plan.search import Document, SearchIndex
+from bot.plan.search import SearchIndex
 from bot.plan.views import Views
 from bot.render import Renderer
 from bot.settings import Settings
-from bot.store.changes import changes_since, current_revision
+from bot.slack.plan_index import PlanIndex
+from bot.slack.plan_index import build_index as build_index
 from bot.store.db import Database
-from bot.store.models import ActionItem, Resolution, StatusUpdate
-from bot.store.vocabulary import UpdateSource
 
 USER_TTL = 6 * 3600.0
 
@@ -36,20 +32,14 @@ class Services:
     renderer: Renderer = field(default_factory=Renderer)
     index_interval: float = 1.0
     """Seconds between two reads of the plan's revision (another process's changes)."""
-    index_builds: int = 0
-    """How many times the whole index was built (the rest are updates in place)."""
-    _index: SearchIndex | None = None
-    _index_revision: int = 0
-    _index_edition: str = ""
-    _index_codes: dict[int, str] = field(default_factory=dict)
-    _checked_at: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _plan_index: PlanIndex = field(init=False)
     _users: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
     _workspace_url: str | None = None
     inbox_arrived: threading.Event = field(default_factory=threading.Event)
     """Set when an event is stored, so that the inbox worker wakes at once."""
 
     def __post_init__(self) -> None:
+        self._plan_index = PlanIndex(self.db, self.index_interval)
         if self.settings.document_url and not self.renderer.document_url:
             self.renderer = Renderer(self.settings.document_url)
 
@@ -113,115 +103,23 @@ class Services:
 
     @property
     def index_built(self) -> bool:
-        return self._index is not None
+        return self._plan_index.built
+
+    @property
+    def index_builds(self) -> int:
+        """How many times the whole search index was built (the rest are updates)."""
+        return self._plan_index.builds
+
+    @property
+    def plan_index(self) -> PlanIndex:
+        return self._plan_index
 
     def search_index(self, session: Session) -> SearchIndex:
-        """The index of the current plan's active items: built once (at start-up), then
-        updated in place for the items changed since, which this process learns at once
-        for its own changes and, for other processes', by reading the plan's revision
-        at most every :attr:`index_interval` seconds.  Built again only when the
-        current edition changes, a bulk statement changed any item, or more than half
-        of the items changed."""
-        with self._lock:
-            now = time.monotonic()
-            if self._index is None:
-                self._build(session)
-            elif (
-                self.db.committed_revision > self._index_revision
-                or now - self._checked_at >= self.index_interval
-            ):
-                self._catch_up(session)
-            self._checked_at = now
-            assert self._index is not None
-            return self._index
-
-    def _build(self, session: Session) -> None:
-        revision, edition = current_revision(session), current_edition(session)
-        found = indexed_items(session, edition)
-        self._index = SearchIndex(
-            (document for _, document, _ in found), (position for _, _, position in found)
-        )
-        self._index_codes = {item_id: document.key for item_id, document, _ in found}
-        self._index_revision, self._index_edition = revision, edition
-        self.index_builds += 1
-
-    def _catch_up(self, session: Session) -> None:
-        assert self._index is not None
-        newest, changed = changes_since(session, self._index_revision)
-        if newest <= self._index_revision:
-            return
-        ids = {item_id for item_id in changed if item_id is not None}
-        if (
-            None in changed
-            or len(ids) * 2 > len(self._index_codes)
-            or current_edition(session) != self._index_edition
-        ):
-            self._build(session)
-            return
-        found = indexed_items(session, self._index_edition, ids)
-        still = {item_id for item_id, _, _ in found}
-        removed = [self._index_codes.pop(i) for i in ids - still if i in self._index_codes]
-        self._index = self._index.updated(
-            [(document, position) for _, document, position in found], removed
-        )
-        self._index_codes.update((item_id, document.key) for item_id, document, _ in found)
-        self._index_revision = newest
+        """The index of the current plan's active items (:mod:`bot.slack.plan_index`)."""
+        return self._plan_index.get(session)
 
 
 def _name(user: dict[str, Any], user_id: str) -> str:
     profile = user.get("profile", {})
     name = profile.get("display_name") or profile.get("real_name") or user.get("name")
     return str(name or user_id)
-
-
-def build_index(session: Session) -> SearchIndex:
-    """The index of the current plan's active items, with what people recorded on them
-    (the words and document references of every update still standing, from Slack or
-    the command line) so that ``/action TD206`` finds a note citing it."""
-    found = indexed_items(session, current_edition(session))
-    return SearchIndex(
-        (document for _, document, _ in found), (position for _, _, position in found)
-    )
-
-
-def indexed_items(
-    session: Session, edition: str, ids: Collection[int] | None = None
-) -> list[tuple[int, Document, int]]:
-    """The active items of ``edition`` (of them, those with ``ids``) as the index holds
-    them: each item's id, its document and its position, in plan order."""
-    query = (
-        select(
-            ActionItem.id,
-            ActionItem.code,
-            ActionItem.action,
-            Resolution.title,
-            ActionItem.status,
-            ActionItem.position,
-        )
-        .join(Resolution)
-        .where(ActionItem.appendix == "", ActionItem.edition == edition)
-        .order_by(ActionItem.position)
-    )
-    updates = (
-        select(StatusUpdate)
-        .join(ActionItem)
-        .where(ActionItem.appendix == "", ActionItem.edition == edition)
-        .where(StatusUpdate.retracted_at.is_(None), StatusUpdate.source != UpdateSource.IMPORT)
-        .options(selectinload(StatusUpdate.message))
-        .order_by(StatusUpdate.id)
-    )
-    if ids is not None:
-        query = query.where(ActionItem.id.in_(ids))
-        updates = updates.where(StatusUpdate.item_id.in_(ids))
-    rows = session.execute(query).all()
-    notes: dict[int, list[str]] = {}
-    for update in session.scalars(updates):
-        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
-    return [
-        (
-            item_id,
-            Document(code, action, title, status, "\n".join(notes.get(item_id, []))),
-            position,
-        )
-        for item_id, code, action, title, status, position in rows
-    ]
