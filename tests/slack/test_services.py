@@ -11,6 +11,7 @@ from bot.plan.importing import import_bytes
 from bot.plan.updates.parse import parse_message
 from bot.plan.updates.record import (
     IncomingMessage,
+    edit_message,
     find_message,
     record_message,
     retract_message,
@@ -33,12 +34,13 @@ def services(database_url: str, plan_text: str, clock: FixedClock) -> Iterator[S
     db.dispose()
 
 
-def record(db: Database, clock: FixedClock, text: str) -> None:
+def record(db: Database, clock: FixedClock, text: str, *, edit: bool = False) -> None:
     incoming = IncomingMessage(
         team_id="T1", channel="C1", ts=TS, user_id="U1", author="A", text=text
     )
+    use = edit_message if edit else record_message
     with db.unit_of_work() as session:
-        record_message(session, incoming, parse_message(text), editors=frozenset(), now=clock())
+        use(session, incoming, parse_message(text), editors=frozenset(), now=clock())
         session.commit()
 
 
@@ -95,3 +97,15 @@ def test_an_import_updates_the_items_it_changed_in_place(
         for query in ("structure of WTSA proposal", "TD206", "cybersecurty", "quixotic"):
             assert index.search(query) == fresh.search(query)
             assert index.citing(query) == fresh.citing(query)
+
+
+def test_an_edited_message_s_new_words_are_found_instead(
+    services: Services, clock: FixedClock
+) -> None:
+    assert found(services, "zanzibarian") == []
+    record(services.db, clock, "50-18 done, the zanzibarian liaison is sent")
+    assert found(services, "zanzibarian") == ["50-18"]
+    record(services.db, clock, "50-18 done, the quixotic liaison is sent", edit=True)
+    assert found(services, "quixotic") == ["50-18"]
+    assert found(services, "zanzibarian") == []
+    assert services.index_builds == 1
