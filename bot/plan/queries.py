@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.plan.editions import current_edition
 from bot.plan.ids import canonical_id
-from bot.store.models import ActionItem, Resolution, StatusUpdate
+from bot.store.models import ActionItem, ItemAlias, Resolution, StatusUpdate
 
 
 def plan_is_empty(session: Session) -> bool:
@@ -74,16 +74,17 @@ def item_by_key(
 
 
 def _by_alias(session: Session, code: str, edition: str) -> list[ActionItem]:
-    # The JSON list is searched as text, which SQLite and PostgreSQL both allow;
-    # the exact check in Python then drops any accidental substring match.
-    candidates = session.scalars(
-        select(ActionItem)
-        .where(ActionItem.edition == edition)
-        .where(cast(ActionItem.aliases, String).contains(f'"{code}"'))
-        .options(selectinload(ActionItem.resolution))
-        .order_by(ActionItem.appendix != "", ActionItem.position)
+    """The items of an edition listing ``code`` as an earlier number (by the indexed
+    ``item_aliases``)."""
+    return list(
+        session.scalars(
+            select(ActionItem)
+            .join(ItemAlias, ItemAlias.item_id == ActionItem.id)
+            .where(ItemAlias.code == code, ActionItem.edition == edition)
+            .options(selectinload(ActionItem.resolution))
+            .order_by(ActionItem.appendix != "", ActionItem.position)
+        )
     )
-    return [row for row in candidates if code in (row.aliases or [])]
 
 
 def in_other_editions(session: Session, code: str, edition: str) -> list[ActionItem]:

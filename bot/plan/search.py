@@ -11,6 +11,7 @@ Resolution title counting more than matches in the status text.
 from __future__ import annotations
 
 import bisect
+import copy
 import heapq
 import math
 import re
@@ -108,29 +109,91 @@ def words(text: str) -> list[str]:
 
 
 class SearchIndex:
-    """An in-memory index of the plan, built once and asked many times."""
+    """An in-memory index of the plan, built once and asked many times.
 
-    def __init__(self, documents: Iterable[Document]) -> None:
-        self.documents = list(documents)
+    :meth:`updated` gives a new index with some documents put in or taken out, sharing
+    what they do not touch, so that a plan change never rebuilds the whole index and a
+    search running meanwhile keeps reading the index it started with.  Documents are
+    ranked, and cited in, the order of their ``positions`` (by default, as given).
+    """
+
+    def __init__(self, documents: Iterable[Document], positions: Iterable[int] = ()) -> None:
+        self._slots: list[Document | None] = list(documents)
+        given = list(positions)
+        self._order = given if len(given) == len(self._slots) else list(range(len(self._slots)))
+        self._slot_of = {document.key: n for n, document in enumerate(self._slots) if document}
+        self._live = len(self._slot_of)
         postings: dict[str, dict[int, float]] = defaultdict(dict)
-        for number, document in enumerate(self.documents):
-            for field_name, weight in FIELD_WEIGHTS.items():
-                for word in set(words(getattr(document, field_name))):
-                    best = postings[word].get(number, 0.0)
-                    postings[word][number] = max(best, weight)
-        self.postings = dict(postings)
         cited: dict[str, list[int]] = defaultdict(list)
-        for number, document in enumerate(self.documents):
-            references = extract_documents(
-                f"{document.action}\n{document.status}\n{document.notes}"
-            )
-            for core in dict.fromkeys(document_core(r) for r in references):
-                cited[core].append(number)
+        for number, document in enumerate(self._slots):
+            if document is not None:
+                for word, weight in _weights(document).items():
+                    postings[word][number] = weight
+                for core in _cores(document):
+                    cited[core].append(number)
+        self.postings = dict(postings)
         self.cited = dict(cited)
         self.vocabulary = list(self.postings)
         self.sorted_vocabulary = sorted(self.vocabulary)
-        total = max(len(self.documents), 1)
-        self.idf = {w: math.log(1 + total / len(docs)) for w, docs in self.postings.items()}
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every document, in the order they were given (new ones last)."""
+        return [document for document in self._slots if document is not None]
+
+    def updated(
+        self, put: Iterable[tuple[Document, int]] = (), removed: Iterable[str] = ()
+    ) -> SearchIndex:
+        """A new index with each ``(document, position)`` put in place of the one with
+        its key (or added), and the documents keyed ``removed`` taken out.
+
+        Each word's postings (and each document's citing list) that the change touches
+        is copied once, whatever the number of documents: the cost grows with what
+        changes, not with the plan times the change."""
+        new = copy.copy(self)
+        new._slots, new._order = list(self._slots), list(self._order)
+        new._slot_of = dict(self._slot_of)
+        edit = _Edit(dict(self.postings), dict(self.cited))
+        for key in removed:
+            slot = new._slot_of.pop(key, None)
+            if slot is not None:
+                edit.take_out(slot, new._slots[slot])
+                new._slots[slot] = None
+        for document, position in put:
+            slot = new._slot_of.get(document.key)
+            if slot is None:
+                slot = new._slot_of[document.key] = len(new._slots)
+                new._slots.append(None)
+                new._order.append(position)
+            edit.take_out(slot, new._slots[slot])
+            new._slots[slot], new._order[slot] = document, position
+            edit.put_in(slot, document)
+        new._live = len(new._slot_of)
+        new.postings, new.cited = edit.postings, edit.cited
+        gone = {word for word in edit.words if not new.postings[word]}
+        added = {word for word in edit.words if word not in self.postings and word not in gone}
+        for word in gone:
+            del new.postings[word]
+        for core in [core for core in edit.cores if not new.cited[core]]:
+            del new.cited[core]
+        if gone or added:
+            new.vocabulary = list(new.postings)
+            new.sorted_vocabulary = sorted(
+                [word for word in self.sorted_vocabulary if word not in gone] + sorted(added)
+            )
+        return new
+
+    def _idf(self, word: str) -> float:
+        """How rare a word is: a word in every item says little."""
+        return math.log(1 + max(self._live, 1) / max(len(self.postings[word]), 1))
+
+    def _rank(self, number: int) -> tuple[int, int]:
+        return self._order[number], number
+
+    def _document(self, number: int) -> Document:
+        document = self._slots[number]
+        assert document is not None, "postings name only the slots that hold a document"
+        return document
 
     def _similar_words(self, word: str) -> list[tuple[str, float]]:
         """Vocabulary words close to ``word``: itself, its best misspelling matches, and
@@ -176,13 +239,13 @@ class SearchIndex:
         (``TD206`` finds ``TSAG-TD206``, ``TD 206``, ``TD206R1``), in plan order; else
         none.  ``limit=None``: every one."""
         cores = list(dict.fromkeys(document_core(r) for r in extract_documents(query)))
-        numbers = sorted({n for core in cores for n in self.cited.get(core, [])})
+        numbers = sorted({n for core in cores for n in self.cited.get(core, [])}, key=self._rank)
         matched = {core.lower() for core in cores} | {core.lstrip("TDC") for core in cores}
         return [
             Hit(
-                key=self.documents[n].key,
+                key=self._document(n).key,
                 score=1.0,
-                excerpt=excerpt(self.documents[n], matched),
+                excerpt=excerpt(self._document(n), matched),
                 matched=tuple(sorted(matched)),
             )
             for n in numbers[:limit]
@@ -199,7 +262,7 @@ class SearchIndex:
             best_for_doc: dict[int, float] = {}
             for candidate, similarity in self._similar_words(word):
                 variants.append(candidate)
-                weight = self.idf[candidate] * (similarity / 100.0) ** 2
+                weight = self._idf(candidate) * (similarity / 100.0) ** 2
                 for number, field_weight in self.postings[candidate].items():
                     value = weight * field_weight
                     if value > best_for_doc.get(number, 0.0):
@@ -210,20 +273,74 @@ class SearchIndex:
         ranked = heapq.nlargest(
             len(scores) if limit is None else limit,
             scores,
-            key=lambda n: (scores[n] * (1 + coverage[n]), -n),
+            key=lambda n: (scores[n] * (1 + coverage[n]), -self._order[n], -n),
         )
         hits = []
         for n in ranked:
             matched = {v for v in variants if n in self.postings[v]}
             hits.append(
                 Hit(
-                    key=self.documents[n].key,
+                    key=self._document(n).key,
                     score=round(scores[n], 3),
-                    excerpt=excerpt(self.documents[n], matched),
+                    excerpt=excerpt(self._document(n), matched),
                     matched=tuple(sorted(matched)),
                 )
             )
         return hits
+
+
+class _Edit:
+    """The postings and citing lists of an index being updated: each word's or
+    document's entry is copied the first time the update touches it, then changed in
+    place (the index the update started from keeps its own)."""
+
+    def __init__(self, postings: dict[str, dict[int, float]], cited: dict[str, list[int]]):
+        self.postings, self.cited = postings, cited
+        self.words: set[str] = set()
+        self.cores: set[str] = set()
+
+    def _postings(self, word: str) -> dict[int, float]:
+        if word not in self.words:
+            self.words.add(word)
+            self.postings[word] = dict(self.postings.get(word, {}))
+        return self.postings[word]
+
+    def _cited(self, core: str) -> list[int]:
+        if core not in self.cores:
+            self.cores.add(core)
+            self.cited[core] = list(self.cited.get(core, []))
+        return self.cited[core]
+
+    def take_out(self, slot: int, document: Document | None) -> None:
+        if document is None:
+            return
+        for word in _weights(document):
+            self._postings(word).pop(slot, None)
+        for core in _cores(document):
+            numbers = self._cited(core)
+            if slot in numbers:
+                numbers.remove(slot)
+
+    def put_in(self, slot: int, document: Document) -> None:
+        for word, weight in _weights(document).items():
+            self._postings(word)[slot] = weight
+        for core in _cores(document):
+            self._cited(core).append(slot)
+
+
+def _weights(document: Document) -> dict[str, float]:
+    """Each word of a document with the weight of the best field it is in."""
+    found: dict[str, float] = {}
+    for field_name, weight in FIELD_WEIGHTS.items():
+        for word in words(getattr(document, field_name)):
+            found[word] = max(found.get(word, 0.0), weight)
+    return found
+
+
+def _cores(document: Document) -> list[str]:
+    """The documents an item cites (its action, status and notes), each once."""
+    references = extract_documents(f"{document.action}\n{document.status}\n{document.notes}")
+    return list(dict.fromkeys(document_core(r) for r in references))
 
 
 def excerpt(document: Document, matched: set[str], width: int = 160) -> str:

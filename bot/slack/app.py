@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
+from bot.slack.early import EarlyApp
 from bot.slack.inbox import store_events
 from bot.slack.listeners import COMMAND_MODULES
 from bot.slack.metrics import InstrumentedWebClient, instrument_context_client
@@ -61,24 +62,29 @@ def create_app(
 
     Events are stored in the inbox and acknowledged (:mod:`bot.slack.inbox`); an
     :class:`~bot.slack.inbox.InboxWorker` runs them through an app built with
-    ``process_before_response=True``. ``services`` defaults to a database opened
-    (and migrated) from ``settings``;
-    ``client`` to a Web API client for ``SLACK_API_URL``; ``listener_executor``
-    (where listeners run after the acknowledgement) to Bolt's own thread pool.
+    ``process_before_response=True``. Without it, commands, shortcuts and block actions
+    are answered the moment they acknowledge (:mod:`bot.slack.early`), the work after
+    the acknowledgement going on in ``listener_executor`` (by default a pool of ten
+    threads, as Bolt's own). ``services`` defaults to a database opened (and migrated)
+    from ``settings``; ``client`` to a Web API client for ``SLACK_API_URL``.
     """
     services = services or Services.create(settings)
     bolt_log = logging.getLogger("slack_bolt.App")
     if not any(isinstance(existing, _NoTokenWarning) for existing in bolt_log.filters):
         bolt_log.addFilter(_NoTokenWarning())
-    app = App(
-        client=client or make_client(settings),
-        signing_secret=settings.slack_signing_secret or "",
-        token_verification_enabled=token_verification,
-        process_before_response=process_before_response,
-        listener_executor=listener_executor,
-        raise_error_for_unhandled_request=False,
-        name="tsagbot",
-    )
+    options: dict[str, Any] = {
+        "client": client or make_client(settings),
+        "signing_secret": settings.slack_signing_secret or "",
+        "token_verification_enabled": token_verification,
+        "raise_error_for_unhandled_request": False,
+        "name": "tsagbot",
+    }
+    app: App
+    if process_before_response:
+        app = App(process_before_response=True, listener_executor=listener_executor, **options)
+    else:
+        executor = listener_executor or ThreadPoolExecutor(10, thread_name_prefix="listener")
+        app = EarlyApp(listener_executor=executor, **options)
 
     def inject_services(context: BoltContext, next: Any) -> None:
         context["services"] = services

@@ -172,7 +172,7 @@ class DatabaseCollector(Collector):
         counts = dict.fromkeys(OUTBOX_STATUSES, 0)
         up = GaugeMetricFamily("tsagbot_database_up", "1 when the database answered this scrape.")
         try:
-            with self._db.unit_of_work() as session:
+            with self._db.unit_of_work(write=False) as session:
                 query = select(OutboxPost.status, func.count()).group_by(OutboxPost.status)
                 counts.update({str(status): int(n) for status, n in session.execute(query)})
                 waiting = backlog(session)

@@ -14,6 +14,7 @@ by a process that could not stop in time is claimed again when its lease ends.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import time
@@ -24,6 +25,7 @@ from bot.posting.scheduler import SchedulerRunner
 from bot.slack.app import create_app
 from bot.slack.inbox import InboxWorker
 from bot.slack.metrics import scheduler_leading
+from bot.slack.plan_index import PlanIndex
 from bot.slack.poster import posting_client, slack_poster
 from bot.slack.services import Services
 
@@ -36,13 +38,19 @@ grace period before SIGKILL is 90 s and 10 s)."""
 
 @dataclass
 class Background:
-    """The inbox worker and the scheduler of one serving process."""
+    """The inbox worker, the scheduler and the search index's refresher of one serving
+    process."""
 
     worker: InboxWorker
     scheduler: SchedulerRunner | None
+    index: PlanIndex
 
     @classmethod
     def start(cls, services: Services) -> Background:
+        """Warm up (:func:`warm_up`), then start the worker and the scheduler; the
+        server listens after this, so ``/readyz`` never waits for the index."""
+        warm_up(services)
+        services.plan_index.start_refreshing()
         settings = services.settings
         post = slack_poster(posting_client(settings))
         handler = create_app(
@@ -60,7 +68,7 @@ class Background:
                 on_leading=scheduler_leading,
             )
             scheduler.start()
-        return cls(worker, scheduler)
+        return cls(worker, scheduler, services.plan_index)
 
     def stop(self, started: float, within: float = STOP_WITHIN) -> None:
         """Stop both, by ``started`` (``time.monotonic()``) + ``within`` seconds at most."""
@@ -69,6 +77,17 @@ class Background:
             log.warning("the inbox worker did not finish in time; its event will be retried")
         if self.scheduler is not None:
             self.scheduler.stop()
+        self.index.stop_refreshing()
+
+
+def warm_up(services: Services) -> None:
+    """Build the search index, then freeze what the process holds so far (the index,
+    the templates, the imported modules): full garbage collections no longer walk
+    those long-lived objects, which made the pauses that set ``/action``'s tail."""
+    with services.db.unit_of_work(write=False) as session:
+        services.search_index(session)
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass

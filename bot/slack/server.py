@@ -160,7 +160,7 @@ def ready_route(services: Services) -> Route:
 
 def _index_built(services: Services) -> str | None:
     try:
-        with services.db.unit_of_work() as session:
+        with services.db.unit_of_work(write=False) as session:
             services.search_index(session)
     except Exception as error:
         return f"the search index cannot be built ({type(error).__name__})"
@@ -228,7 +228,7 @@ class CalendarCache:
 
     def _feed(self, kinds: tuple[str, ...]) -> _Feed:
         services = self.services
-        with services.db.unit_of_work() as session:
+        with services.db.unit_of_work(write=False) as session:
             version = schedule_version(session)
             with self._lock:
                 if version != self._version:

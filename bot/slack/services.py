@@ -10,18 +10,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, system_clock
-from bot.plan.editions import current_edition
-from bot.plan.search import Document, SearchIndex
+from bot.plan.search import SearchIndex
 from bot.plan.views import Views
 from bot.render import Renderer
 from bot.settings import Settings
+from bot.slack.plan_index import PlanIndex
+from bot.slack.plan_index import build_index as build_index
 from bot.store.db import Database
-from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
-from bot.store.vocabulary import UpdateSource
 
 USER_TTL = 6 * 3600.0
 
@@ -32,15 +30,16 @@ class Services:
     db: Database
     clock: Clock = system_clock
     renderer: Renderer = field(default_factory=Renderer)
-    _index: SearchIndex | None = None
-    _index_version: tuple[int, int, int] | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    index_interval: float = 1.0
+    """Seconds between two reads of the plan's revision (another process's changes)."""
+    _plan_index: PlanIndex = field(init=False)
     _users: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
     _workspace_url: str | None = None
     inbox_arrived: threading.Event = field(default_factory=threading.Event)
     """Set when an event is stored, so that the inbox worker wakes at once."""
 
     def __post_init__(self) -> None:
+        self._plan_index = PlanIndex(self.db, self.index_interval)
         if self.settings.document_url and not self.renderer.document_url:
             self.renderer = Renderer(self.settings.document_url)
 
@@ -104,60 +103,23 @@ class Services:
 
     @property
     def index_built(self) -> bool:
-        return self._index is not None
+        return self._plan_index.built
+
+    @property
+    def index_builds(self) -> int:
+        """How many times the whole search index was built (the rest are updates)."""
+        return self._plan_index.builds
+
+    @property
+    def plan_index(self) -> PlanIndex:
+        return self._plan_index
 
     def search_index(self, session: Session) -> SearchIndex:
-        """The index of active items, rebuilt only when the plan has changed."""
-        version = plan_version(session)
-        with self._lock:
-            if self._index is None or self._index_version != version:
-                self._index = build_index(session)
-                self._index_version = version
-            return self._index
+        """The index of the current plan's active items (:mod:`bot.slack.plan_index`)."""
+        return self._plan_index.get(session)
 
 
 def _name(user: dict[str, Any], user_id: str) -> str:
     profile = user.get("profile", {})
     name = profile.get("display_name") or profile.get("real_name") or user.get("name")
     return str(name or user_id)
-
-
-def plan_version(session: Session) -> tuple[int, int, int]:
-    row = session.execute(
-        select(
-            select(func.count(ActionItem.id)).scalar_subquery(),
-            select(func.coalesce(func.max(ImportRun.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(StatusUpdate.id), 0)).scalar_subquery(),
-        )
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
-
-
-def build_index(session: Session) -> SearchIndex:
-    """The index of the current plan's active items, with what people recorded on them
-    (the words and document references of every update still standing, from Slack or
-    the command line) so that ``/action TD206`` finds a note citing it."""
-    edition = current_edition(session)
-    rows = session.execute(
-        select(
-            ActionItem.id, ActionItem.code, ActionItem.action, Resolution.title, ActionItem.status
-        )
-        .join(Resolution)
-        .where(ActionItem.appendix == "", ActionItem.edition == edition)
-        .order_by(ActionItem.position)
-    ).all()
-    notes: dict[int, list[str]] = {}
-    updates = session.scalars(
-        select(StatusUpdate)
-        .join(ActionItem)
-        .where(ActionItem.appendix == "", ActionItem.edition == edition)
-        .where(StatusUpdate.retracted_at.is_(None), StatusUpdate.source != UpdateSource.IMPORT)
-        .options(selectinload(StatusUpdate.message))
-        .order_by(StatusUpdate.id)
-    )
-    for update in updates:
-        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
-    return SearchIndex(
-        Document(code, action, title, status, "\n".join(notes.get(item_id, [])))
-        for item_id, code, action, title, status in rows
-    )

@@ -12,7 +12,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+from bot.store import changes
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -33,8 +35,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ = "tsagbot_read"
+"""The execution option of a unit of work that only reads (:meth:`Database.unit_of_work`)."""
+
+
+class WriteInRead(Exception):
+    """A unit of work opened to read tried to write: open it with ``write=True``."""
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader begins deferred: in WAL mode it reads its snapshot while a writer holds
+    # the lock.  A writer takes the lock up front: a deferred transaction that writes
+    # later would have to upgrade, and fail with SQLITE_BUSY if another wrote meanwhile.
+    reading = connection.get_execution_options().get(READ, False)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _refuse_writes(*_args: Any) -> None:
+    raise WriteInRead("a unit of work opened to read cannot write")
+
+
+def _refuse_bulk_writes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _refuse_writes()
 
 
 def make_engine(url: str, *, create_folder: bool = False) -> Engine:
@@ -78,6 +101,17 @@ class Database:
         self.url = url
         self.engine = make_engine(url, create_folder=create_folder)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            self.engine.execution_options(**{READ: True}), expire_on_commit=False
+        )
+        event.listen(self._readers, "before_flush", _refuse_writes)
+        event.listen(self._readers, "do_orm_execute", _refuse_bulk_writes)
+        self.committed_revision = 0
+        """The newest plan revision this process committed (``bot.store.changes``)."""
+        changes.track(self._sessions, self._committed)
+
+    def _committed(self, revision: int) -> None:
+        self.committed_revision = max(self.committed_revision, revision)
 
     def upgrade(self) -> None:
         """Bring the schema up to date (creates it in an empty database)."""
@@ -92,9 +126,14 @@ class Database:
         return make_url(self.url).render_as_string(hide_password=True)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """A session whose work is rolled back unless the caller commits it."""
-        session = self._sessions()
+    def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
+        """A session whose work is rolled back unless the caller commits it.
+
+        ``write=False`` for a unit of work that only reads: on SQLite it does not wait
+        for a writer (nor make one wait), and any write in it raises
+        :class:`WriteInRead` rather than taking the lock half-way.
+        """
+        session = (self._sessions if write else self._readers)()
         try:
             yield session
         finally:

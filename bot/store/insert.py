@@ -50,7 +50,11 @@ def insert_unless(
 
 
 def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
+    return dialect_insert(session.get_bind().dialect.name)
+
+
+def dialect_insert(dialect: str) -> Any:
+    """The ``insert`` of a dialect, which has ``on_conflict_do_nothing``."""
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql
 

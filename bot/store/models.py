@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from bot.store.vocabulary import (
     FollowTopic,
@@ -154,10 +154,38 @@ class ActionItem(Base):
     updates: Mapped[list[StatusUpdate]] = relationship(
         back_populates="item", order_by="StatusUpdate.id"
     )
+    alias_rows: Mapped[list[ItemAlias]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def obsolete(self) -> bool:
         return bool(self.appendix)
+
+    @validates("aliases")
+    def _index_aliases(self, _key: str, aliases: list[str]) -> list[str]:
+        """Keep :class:`ItemAlias` in step with the list, whoever assigns it (an import,
+        a merge): the rows of the numbers still listed stay, the others go."""
+        kept = {row.code: row for row in self.alias_rows if row.code in aliases}
+        self.alias_rows = [
+            kept.get(code) or ItemAlias(code=code) for code in dict.fromkeys(aliases)
+        ]
+        return aliases
+
+
+class ItemAlias(Base):
+    """One earlier number an item lists (``ActionItem.aliases``), indexed, so that an
+    id is found among the aliases without reading every item's list."""
+
+    __tablename__ = "item_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("action_items.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(16), index=True)
+
+    item: Mapped[ActionItem] = relationship(back_populates="alias_rows")
 
 
 # The kinds of update that a message makes about an item as a whole: they say what
@@ -521,3 +549,25 @@ class RoundItem(Base):
 
     round: Mapped[ReportingRound] = relationship(back_populates="items")
     item: Mapped[ActionItem] = relationship()
+
+
+class PlanRevision(Base):
+    """One row: the plan's revision, bumped by every transaction that changes what
+    search reads (``bot.store.changes``).  Its row lock orders those transactions, so
+    revisions become visible in the order they were taken."""
+
+    __tablename__ = "plan_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanChange(Base):
+    """Which item a revision changed (``item_id`` None: possibly every item), so that
+    each process updates its search index for those items alone."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from bot.plan.importing import ImportFailed, ensure_plan, import_bytes
 from bot.plan.queries import find_item, item_as_json
 from bot.store.db import Database
-from bot.store.models import ActionItem, ImportRun, StatusUpdate
+from bot.store.models import ActionItem, ImportRun, ItemAlias, StatusUpdate
 from tests.support.common import FixedClock
 from tests.support.snapshots import import_once
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to show that a failed import changed nothing."""
-    tables = ["resolutions", "action_items", "status_updates", "import_runs"]
+    tables = ["resolutions", "action_items", "item_aliases", "status_updates", "import_runs"]
     with db.engine.connect() as connection:
         return {
             name: [
@@ -126,6 +126,21 @@ def test_a_new_version_of_the_document_wins_where_it_changed(
             "completed": False,
             "status": "Proposal drafted (said in Slack)",
         }
+
+
+def test_a_new_earlier_number_is_found_and_the_dropped_one_no_longer(
+    db: Database, plan_text: str, clock: FixedClock
+) -> None:
+    import_bytes(db, plan_text.encode(), "v1.txt", clock)
+    changed = plan_text.replace("\t54-04\n(44-14)\n", "\t54-04\n(44-99)\n")
+    assert changed != plan_text
+    import_bytes(db, changed.encode(), "v2.txt", clock)
+    with db.unit_of_work() as session:
+        assert [i.code for i in find_item(session, "44-99")] == ["54-04"]
+        assert [i.code for i in find_item(session, "44-14")] == ["44-14"]
+        assert session.scalars(
+            select(ItemAlias.code).where(ItemAlias.code.in_(["44-14", "44-99"]))
+        ).all() == ["44-99"]
 
 
 BAD_FILES = {

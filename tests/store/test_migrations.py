@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 
+from bot.plan.queries import find_item
 from bot.posting.inbox import admit, claim_due
 from bot.posting.outbox import Outgoing, Post, deliver, enqueue
 from bot.store.db import Database, alembic_config
@@ -232,4 +233,26 @@ def test_posts_already_queued_are_messages_and_the_inbox_comes_and_goes(
     with database.unit_of_work() as session:
         methods = session.scalars(select(OutboxPost.method).order_by(OutboxPost.id)).all()
         assert methods == [PostMethod.MESSAGE] * 3  # what 0005 could not keep is a message
+    database.dispose()
+
+
+def test_the_aliases_items_already_list_are_found_after_0013(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
+    config = alembic_config(database.engine)
+    command.upgrade(config, "0011")
+    with database.engine.begin() as connection:
+        connection.execute(insert(Resolution.__table__).values(id=1, key="54", title="T"))
+        connection.execute(
+            insert(ActionItem.__table__),
+            [
+                {"code": "54-04", "resolution_id": 1, "aliases": ["44-14", "44-15"]},
+                {"code": "54-05", "resolution_id": 1, "aliases": []},
+            ],
+        )
+    command.upgrade(config, "head")
+    with database.unit_of_work() as session:
+        assert [item.code for item in find_item(session, "44-15", edition="WTSA-20")] == ["54-04"]
+        assert find_item(session, "54-06", edition="WTSA-20") == []
+    command.downgrade(config, "0011")
+    assert "item_aliases" not in inspect(database.engine).get_table_names()
     database.dispose()

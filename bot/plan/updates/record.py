@@ -28,7 +28,7 @@ from bot.plan.queries import find_item
 from bot.plan.updates.parse import ItemUpdate, ParsedMessage
 from bot.plan.updates.status_text import refresh_status
 from bot.render import one_line
-from bot.store.models import READS_ITS_MESSAGE, ActionItem, SlackMessage, StatusUpdate
+from bot.store.models import READS_ITS_MESSAGE, ActionItem, ItemAlias, SlackMessage, StatusUpdate
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
 NOTE_QUOTE = 120
@@ -242,14 +242,14 @@ def _earlier_numbers(
     named = {item.code for _, item in resolved}
     found: dict[str, list[str]] = {}
     rows = session.execute(
-        select(ActionItem.code, ActionItem.aliases).where(
-            ActionItem.edition == current_edition(session), ActionItem.appendix == ""
-        )
+        select(ItemAlias.code, ActionItem.code)
+        .join(ActionItem, ItemAlias.item_id == ActionItem.id)
+        .where(ActionItem.edition == current_edition(session), ActionItem.appendix == "")
+        .order_by(ActionItem.position, ItemAlias.id)
     )
-    for code, aliases in rows:
-        for alias in aliases or ():
-            if code not in named:
-                found.setdefault(alias, []).append(code)
+    for alias, code in rows:
+        if code not in named:
+            found.setdefault(alias, []).append(code)
     return found
 
 

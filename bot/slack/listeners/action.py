@@ -46,7 +46,7 @@ def action_reply(
 ) -> Reply:
     """The reply to ``/action TEXT`` (the function the console and tests call too)."""
     views = services.views(command)
-    with services.db.unit_of_work() as session:
+    with services.db.unit_of_work(write=False) as session:
         found = _answer(services, session, text)
         return views.for_answer(session, found, page=page)
 
@@ -73,7 +73,7 @@ def render_spec(
     kind, argument, page = view.kind, view.argument, view.page
     shared_by = shared_by or view.shared_by
     views = services.views()
-    with services.db.unit_of_work() as session:
+    with services.db.unit_of_work(write=False) as session:
         if kind == ViewKind.ITEM:
             # [code, appendix, edition]; buttons made before editions name no edition.
             code, appendix, *edition = json.loads(argument)

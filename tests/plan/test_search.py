@@ -1,0 +1,35 @@
+"""An index updated in place answers as one built afresh from the same documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.plan.search import Document, SearchIndex
+
+pytestmark = pytest.mark.sqlite_only
+
+BEFORE = [
+    Document("50-01", "Promote cybersecurity awareness", "Security", "see TSAG-TD101"),
+    Document("50-02", "Organize the roadmap workshop", "Workshops", ""),
+    Document("50-03", "Report on quantum networks", "Quantum", "TD303 sent"),
+]
+AFTER = [
+    Document("50-02", "Organize the roadmap workshop again", "Workshops", "", "see TD202R1"),
+    Document("50-03", "Report on quantum networks", "Quantum", "TD303 sent"),
+    Document("50-04", "Study zanzibarian cybersecurity", "Security", ""),
+]
+QUERIES = ["cybersecurity", "cybersecurty", "roadmap workshop", "TD101", "TD202", "zanzibar"]
+
+
+def test_an_updated_index_answers_as_a_fresh_one() -> None:
+    updated = SearchIndex(BEFORE).updated(
+        [(AFTER[0], 1), (AFTER[2], 3)], removed=["50-01", "50-99"]
+    )
+    fresh = SearchIndex(AFTER)
+    for query in QUERIES:
+        assert updated.search(query) == fresh.search(query), query
+        assert updated.citing(query) == fresh.citing(query), query
+    assert updated.documents == fresh.documents
+    assert sorted(updated.vocabulary) == fresh.sorted_vocabulary == updated.sorted_vocabulary
+    assert "awareness" not in updated.postings
+    assert [hit.key for hit in SearchIndex(BEFORE).search("awareness")] == ["50-01"]
