@@ -38,7 +38,6 @@ from bot.render import count
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
-from bot.slack.health import database_revisions
 from bot.slack.logs import configure_logging
 from bot.slack.poster import posting_client
 from bot.slack.runtime import Background, stop_on_signals
@@ -330,7 +329,7 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
 def migrate_command(context: Context) -> None:
     """Bring the database schema up to date, then exit (run once per release, before serve)."""
     db = context.db
-    revisions = ", ".join(sorted(database_revisions(db)))
+    revisions = ", ".join(sorted(db.revisions()))
     click.echo(f"database {db.safe_url} is at schema revision {revisions}")
 
 
