@@ -19,16 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.plan.dating import document_date
 from bot.plan.editions import ensure_edition
-from bot.plan.interpret import ParsedItem, ParsedPlan
 from bot.plan.section_one import Summary
 from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
+
+if TYPE_CHECKING:
+    from bot.plan.interpret import ParsedItem, ParsedPlan
 
 DOCUMENT_FIELDS = ("action", "milestone", "aliases", "position")
 TRACKED = (
