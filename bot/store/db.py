@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0012"
 """The revision the migrations end in. A database already there is not handed to
 Alembic at all: importing Alembic (with Mako and Pygments) would cost every
 command a good part of its start. tests/store/test_migrations.py checks that this
