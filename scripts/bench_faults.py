@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_events import fresh_postgres  # noqa: E402
-from benchkit import Process, running, spread, write_readme  # noqa: E402
+from benchkit import Process, load_average, running, spread, write_readme  # noqa: E402
 from sqlalchemy import Engine, create_engine, func, select  # noqa: E402
 
 from bot.slack.local_api import LocalWebApi  # noqa: E402
@@ -315,7 +315,7 @@ def one_run(scenario: str, backend: str, database_url: str, args: argparse.Names
                 count(run, engine, slack)
             finally:
                 engine.dispose()
-    run.load = os.getloadavg()[0]
+    run.load = load_average()
     return run
 
 
