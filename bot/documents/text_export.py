@@ -25,7 +25,7 @@ than that, and these rules were learnt from the WTSA-20 action plan:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from bot.documents.blocks import Block, Paragraph, Table, nested_row_line
 
@@ -144,8 +144,14 @@ class _Reader:
 
 def read_text_export(text: str) -> list[Block]:
     """Split a text export into paragraphs and tables (see the module docstring)."""
+    return read_text_lines(_lines(text))
+
+
+def read_text_lines(lines: Iterable[str]) -> list[Block]:
+    """:func:`read_text_export` of the export's lines (split at each ``\n``), read one at
+    a time so that a large file need not be held whole as text."""
     reader = _Reader()
-    for number, line in enumerate(_lines(text), start=1):
+    for number, line in enumerate(lines, start=1):
         reader.line(line.rstrip("\r"), number)
     reader.end_table()
     return reader.blocks
