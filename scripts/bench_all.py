@@ -17,6 +17,8 @@ and imported by ``tsagbot import`` into a fresh SQLite file. Measured:
   ``python -c "import slack_bolt"``, run in turn (bytecode written once before);
 * ``tsagbot import`` of N items: the process's time and peak RSS (the 20 MB document
   cap raised for the benchmark: 100,000 items of the real plan's length are 51 MB);
+* ``/action`` on the smallest plan while ``tsagbot import`` writes a plan of 10,000
+  items into its database (p99 of requests sent one after another meanwhile);
 * the weekly digest (build and render) with 32,000 updates in the week, 10,000 items.
 
 Each figure is the median of ``--runs`` runs with its min–max; the load average is
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -85,10 +88,11 @@ class Sizes:
     cli_pairs: int  # per run
     digest_items: int
     digest_updates: int
+    during_import: int  # /action on the smallest plan while a plan of this many is imported
 
 
-FULL = Sizes(3, (400, 10_000, 100_000), 200, 3, 10_000, 300, 5, 10_000, 32_000)
-QUICK = Sizes(1, (400,), 10, 1, 400, 20, 1, 400, 500)
+FULL = Sizes(3, (400, 10_000, 100_000), 200, 3, 10_000, 300, 5, 10_000, 32_000, 10_000)
+QUICK = Sizes(1, (400,), 10, 1, 400, 20, 1, 400, 500, 400)
 
 
 def say(message: str) -> None:
@@ -156,7 +160,10 @@ TSAGBOT, BARE, FLOOR = "tsagbot serve", "bare Bolt", "bare Bolt, process_before_
 
 
 @contextmanager
-def three_servers(url: str, folder: Path) -> Iterator[dict[str, Process]]:
+def three_servers(
+    url: str, folder: Path, names: tuple[str, ...] = (TSAGBOT, BARE, FLOOR)
+) -> Iterator[dict[str, Process]]:
+    """tsagbot serve on ``url`` and the two bare Bolt apps (or those of ``names``)."""
     with LocalWebApi() as slack, ExitStack() as stack:
         env = child_env(
             SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -174,8 +181,7 @@ def three_servers(url: str, folder: Path) -> Iterator[dict[str, Process]]:
             FLOOR: [*bare, "--process-before-response"],
         }
         yield {
-            name: stack.enter_context(running(name, args, env, folder))
-            for name, args in commands.items()
+            name: stack.enter_context(running(name, commands[name], env, folder)) for name in names
         }
 
 
@@ -268,6 +274,42 @@ def http_runs(url: str, folder: Path, sizes: Sizes) -> list[HttpRun]:
     return runs
 
 
+def during_import(url: str, folder: Path, items: int, runs: int) -> list[float]:
+    """p99 of ``/action`` (seconds) while ``tsagbot import`` writes a plan of ``items``
+    into the database (a fresh copy of ``url``'s SQLite file each run), sent one after
+    the other for as long as the import runs."""
+    plan = folder / f"during-{items}.txt"
+    plan.write_text(make_plan(items), "utf-8")
+    source = Path(url.removeprefix("sqlite:///"))
+    expect = f"{CODE}: ".encode()
+    p99s = []
+    for run in range(runs):
+        copy = folder / f"during-{run}.sqlite3"
+        shutil.copyfile(source, copy)
+        copy_url = f"sqlite:///{copy}"
+        with three_servers(copy_url, folder, (TSAGBOT,)) as servers:
+            server = servers[TSAGBOT]
+            client = Client()
+            client.warm(server, expect)
+            args = ["-c", IMPORT_UNCAPPED, "import", str(plan), "--yes", "--db", copy_url]
+            importing = subprocess.Popen(
+                [sys.executable, *args],
+                cwd=ROOT,
+                env=child_env(HOME=str(folder)),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            latencies = []
+            while importing.poll() is None:
+                latencies.append(client.action(server, expect))
+            if importing.returncode != 0:
+                raise SystemExit(f"the import during /action failed ({importing.returncode})")
+        p99s.append(percentile(latencies, 0.99))
+        say(f"  /action during the import, run {run + 1}: p99 {ms(p99s[-1])} ms")
+    return p99s
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
@@ -354,11 +396,12 @@ class Results:
     search: list[float]
     cli: list[tuple[float, float, float]]
     digest: list[float]
+    during_import: list[float]
     loads: list[float]
 
 
 def measure(sizes: Sizes) -> Results:
-    results = Results({}, {}, [], [], [], [load_average()])
+    results = Results({}, {}, [], [], [], [], [load_average()])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for items in sizes.plans:
@@ -371,6 +414,9 @@ def measure(sizes: Sizes) -> Results:
             say(f"/action over HTTP at {items:,} items")
             results.http[items] = http_runs(url, folder, sizes)
             results.loads.append(load_average())
+            if items == min(sizes.plans):
+                say(f"/action at {items:,} items while {sizes.during_import:,} are imported")
+                results.during_import = during_import(url, folder, sizes.during_import, sizes.runs)
         for run in range(sizes.runs):
             say(f"fuzzy search at {sizes.search_items:,} items, run {run + 1}")
             results.search.append(search_p99(sizes.search_items, sizes.queries))
@@ -426,6 +472,10 @@ def tables(results: Results, sizes: Sizes) -> str:
             f"| {each((r[0] for r in runs), 1, 1)} s, {each((r[1] for r in runs), 1, 0)} MB "
             "| RSS ≤ 300 MB at 100,000; time linear |"
         )
+    lines.append(
+        f"| `/action` p99 at {min(sizes.plans):,} items while `tsagbot import` writes "
+        f"{sizes.during_import:,} | {each(results.during_import)} ms | ≤ 100 ms |"
+    )
     lines.append(
         f"| weekly digest, {sizes.digest_updates:,} updates in the week, "
         f"{sizes.digest_items:,} items | {each(results.digest, 1, 2)} s | ≤ 0.5 s |"
