@@ -20,6 +20,10 @@ and imported by ``tsagbot import`` into a fresh SQLite file. Measured:
   cap raised for the benchmark: 100,000 items of the real plan's length are 51 MB);
 * ``/action`` on the smallest plan while ``tsagbot import`` writes a plan of 10,000
   items into its database (p99 of requests sent one after another meanwhile);
+* channel messages at 500 events/s for 30 s (``scripts/bench_events.py``'s load) on a
+  copy of the 10,000-item database, and on a fresh PostgreSQL database with
+  ``--postgres``/TSAGBOT_TEST_POSTGRES_URL: ack p99, updates lost and doubled, and
+  the server's RSS at the end;
 * the weekly digest (build and render) with 32,000 updates in the week, 10,000 items.
 
 Each figure is the median of ``--runs`` runs with its min–max; the load average is
@@ -30,7 +34,8 @@ stderr. Not a test: the figures depend on the machine.
 
 Usage::
 
-    python scripts/bench_all.py [--runs 3] [--plans 400,10000,100000] [--write-readme]
+    python scripts/bench_all.py [--runs 3] [--plans 400,10000,100000] [--postgres URL]
+                                [--write-readme]
     python scripts/bench_all.py --quick
 """
 
@@ -90,10 +95,12 @@ class Sizes:
     digest_items: int
     digest_updates: int
     during_import: int  # /action on the smallest plan while a plan of this many is imported
+    event_rate: float  # channel events a second, to serve on the plan nearest 10,000 items
+    event_seconds: float
 
 
-FULL = Sizes(3, (400, 10_000, 100_000), 200, 3, 10_000, 300, 5, 10_000, 32_000, 10_000)
-QUICK = Sizes(1, (400,), 10, 1, 400, 20, 1, 400, 500, 400)
+FULL = Sizes(3, (400, 10_000, 100_000), 200, 3, 10_000, 300, 5, 10_000, 32_000, 10_000, 500, 30)
+QUICK = Sizes(1, (400,), 10, 1, 400, 20, 1, 400, 500, 400, 20, 1)
 
 
 def say(message: str) -> None:
@@ -307,6 +314,33 @@ def during_import(url: str, folder: Path, items: int, runs: int) -> list[tuple[f
     return p99s
 
 
+@dataclass
+class EventsRun:
+    ack_p99: float  # seconds, from each event's send to its 200
+    lost: int
+    doubled: int
+    rss_mb: float | None  # tsagbot serve's, once every listener is done
+
+
+def events_run(backend: str, url: str | None, sizes: Sizes) -> EventsRun:
+    """bench_events' load (one message in 20 an update, one update in 5 delivered twice)
+    on ``url`` (None: a fresh SQLite file with the bundled plan)."""
+    from bench_events import bench, lost_and_doubled
+
+    load = argparse.Namespace(
+        rate=sizes.event_rate,
+        seconds=sizes.event_seconds,
+        clients=32,
+        update_every=20,
+        duplicate_every=5,
+    )
+    run = bench(backend, url, load)
+    lost, doubled = lost_and_doubled(run)
+    ack_p99 = percentile([sent.from_send for sent in run.sent], 0.99)
+    failed = sum(sent.status != 200 for sent in run.sent)
+    return EventsRun(ack_p99, lost + failed, doubled, run.server_rss_mb)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
@@ -394,11 +428,14 @@ class Results:
     cli: list[tuple[float, float, float]]
     digest: list[float]
     during_import: list[tuple[float, float]]
+    events: dict[str, list[EventsRun]]
     loads: list[float]
+    events_items: int = 0
 
 
-def measure(sizes: Sizes) -> Results:
-    results = Results({}, {}, [], [], [], [], [load_average()])
+def measure(sizes: Sizes, postgres: str) -> Results:
+    results = Results({}, {}, [], [], [], [], {}, [load_average()])
+    urls: dict[int, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for items in sizes.plans:
@@ -408,12 +445,31 @@ def measure(sizes: Sizes) -> Results:
                 where.mkdir()
                 url, seconds, peak = import_plan(where, items)
                 results.imports.setdefault(items, []).append((seconds, peak))
+            urls[items] = url
             say(f"/action over HTTP at {items:,} items")
             results.http[items] = http_runs(url, folder, sizes)
             results.loads.append(load_average())
             if items == min(sizes.plans):
                 say(f"/action at {items:,} items while {sizes.during_import:,} are imported")
                 results.during_import = during_import(url, folder, sizes.during_import, sizes.runs)
+        events_items = min(urls, key=lambda items: abs(items - 10_000))
+        results.events_items = events_items
+        for run in range(sizes.runs):
+            say(f"{sizes.event_rate:g} channel events/s on SQLite, {events_items:,} items")
+            copy = folder / f"events-{run}.sqlite3"
+            shutil.copyfile(urls[events_items].removeprefix("sqlite:///"), copy)
+            results.events.setdefault("SQLite", []).append(
+                events_run("SQLite", f"sqlite:///{copy}", sizes)
+            )
+            if postgres:
+                from bench_events import fresh_postgres
+
+                say(f"{sizes.event_rate:g} channel events/s on PostgreSQL, the bundled plan")
+                with fresh_postgres(postgres) as url:
+                    results.events.setdefault("PostgreSQL", []).append(
+                        events_run("PostgreSQL", url, sizes)
+                    )
+            results.loads.append(load_average())
         for run in range(sizes.runs):
             say(f"fuzzy search at {sizes.search_items:,} items, run {run + 1}")
             results.search.append(search_p99(sizes.search_items, sizes.queries))
@@ -474,6 +530,21 @@ def tables(results: Results, sizes: Sizes) -> str:
         f"{sizes.during_import:,}: p99 (max) | {each(r[0] for r in results.during_import)} ms "
         f"({each(r[1] for r in results.during_import)} ms) | p99 ≤ 100 ms |"
     )
+    events = int(sizes.event_rate * sizes.event_seconds)
+    for backend, event_runs in results.events.items():
+        plan = f"{results.events_items:,} items" if backend == "SQLite" else "the bundled plan"
+        lines.append(
+            f"| {sizes.event_rate:g} channel events/s for {sizes.event_seconds:g} s, {backend}, "
+            f"{plan}: ack p99; lost; doubled | {each(r.ack_p99 for r in event_runs)} ms; "
+            f"{sum(r.lost for r in event_runs)}; {sum(r.doubled for r in event_runs)} "
+            "| ack p99 ≤ 50 ms, 0 lost, 0 doubled |"
+        )
+        rss = [r.rss_mb for r in event_runs if r.rss_mb is not None]
+        if backend == "SQLite" and rss:
+            lines.append(
+                f"| `tsagbot serve` RSS, {plan}, after {events:,} events "
+                f"| {spread(rss)} MB | ≤ 150 MB (10,000 items, 10,000 events) |"
+            )
     lines.append(
         f"| weekly digest, {sizes.digest_updates:,} updates in the week, "
         f"{sizes.digest_items:,} items | {each(results.digest, 1, 2)} s | ≤ 0.5 s |"
@@ -486,6 +557,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="runs of each measure (3; --quick: 1)")
     parser.add_argument("--quick", action="store_true", help="small sizes, one run")
     parser.add_argument("--write-readme", action="store_true", help="replace README's tables")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get("TSAGBOT_TEST_POSTGRES_URL", ""),
+        help="run the channel events on a fresh PostgreSQL database of this server too "
+        "(default: TSAGBOT_TEST_POSTGRES_URL)",
+    )
     parser.add_argument(
         "--plans", metavar="N,N", help="plan sizes served and imported (400,10000,100000)"
     )
@@ -504,7 +582,7 @@ def main() -> None:
             parser.error("--plans: 400 items at least (bench_all asks for 50-05)")
         sizes = replace(sizes, plans=plans)
     started = time.monotonic()
-    text = tables(measure(sizes), sizes)
+    text = tables(measure(sizes, args.postgres), sizes)
     say(f"done in {time.monotonic() - started:.0f} s")
     print(text)
     if args.write_readme:
