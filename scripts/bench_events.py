@@ -66,7 +66,7 @@ CHATTER = [
     "{id} not done yet, the LS is still with SG2",
     "{id} will be done next week",
     "maybe {id} done, checking with the rapporteur",
-    "the draft for {id} is in TD 553R2, comments welcome",
+    "the draft is in TD 553R2, comments welcome",
     "meeting moved to 14:00-15:30 CET, room K",
     "I think {id} and {id2} need another round",
     "<@U0BENCH02> could you take {id}?",
@@ -109,6 +109,7 @@ class Run:
     replies: Counter[str] = field(default_factory=Counter)
     reactions: Counter[str] = field(default_factory=Counter)
     server_cpu: float | None = None
+    server_rss_mb: float | None = None  # once the listeners are done
 
 
 # -- the load ---------------------------------------------------------------------------------
@@ -240,6 +241,16 @@ def count_database(url: str) -> tuple[Counter[str], Counter[str]]:
     return messages, updates
 
 
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB (Linux), else None."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(kilobytes) / 1024
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process (Linux), else None."""
     try:
@@ -313,6 +324,7 @@ def bench(backend: str, database_url: str | None, args: argparse.Namespace) -> R
         drain = wait_for_listeners(slack, updates, timeout=120)
         cpu_after = cpu_seconds(server.process.pid)
         run = Run(backend, planned, sent, elapsed, drain)
+        run.server_rss_mb = rss_mb(server.process.pid)
         if cpu_before is not None and cpu_after is not None:
             run.server_cpu = cpu_after - cpu_before
         run.recorded_messages, run.recorded_updates = count_database(database_url)
@@ -346,6 +358,17 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
+
+
+def lost_and_doubled(run: Run) -> tuple[int, int]:
+    """Update messages sent but not recorded (as a message or as an update), and those
+    recorded more than once."""
+    updates = {p.ts for p in run.planned if p.kind == "update"}
+    lost = len(updates - set(run.recorded_updates)) + len(updates - set(run.recorded_messages))
+    doubled = sum(n > 1 for n in run.recorded_updates.values()) + sum(
+        n > 1 for n in run.recorded_messages.values()
+    )
+    return lost, doubled
 
 
 def report(runs: list[Run], args: argparse.Namespace) -> bool:
@@ -382,10 +405,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> bool:
         kinds = Counter(p.kind for p in run.planned)
         updates = {p.ts for p in run.planned if p.kind == "update"}
         recorded = set(run.recorded_updates)
-        lost = len(updates - recorded) + len(updates - set(run.recorded_messages))
-        doubled = sum(n > 1 for n in run.recorded_updates.values()) + sum(
-            n > 1 for n in run.recorded_messages.values()
-        )
+        lost, doubled = lost_and_doubled(run)
         stray = len(recorded - updates) + len(set(run.recorded_messages) - updates)
         replies_ok = set(run.replies) == updates and all(n == 1 for n in run.replies.values())
         reactions_ok = set(run.reactions) == updates and all(n == 1 for n in run.reactions.values())

@@ -39,7 +39,6 @@ import contextlib
 import os
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -55,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_events import fresh_postgres  # noqa: E402
-from benchkit import Process, running  # noqa: E402
+from benchkit import Process, load_average, running, spread, write_readme  # noqa: E402
 from sqlalchemy import Engine, create_engine, func, select  # noqa: E402
 
 from bot.slack.local_api import LocalWebApi  # noqa: E402
@@ -69,8 +68,6 @@ CODES = ("50-18", "50-20", "50-22", "50-23", "50-27", "1-01", "2-01", "11-01")
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
 LEASES = {"TSAGBOT_INBOX_LEASE_SECONDS": "2", "TSAGBOT_OUTBOX_LEASE_SECONDS": "2"}
 SCENARIOS = ("SIGTERM", "kill -9", "two replicas, one killed", "Slack faults")
-README = ROOT / "README.md"
-BEGIN, END = "<!-- bench_faults: begin -->", "<!-- bench_faults: end -->"
 _stamps = iter(range(1, 10**9))
 
 
@@ -318,7 +315,7 @@ def one_run(scenario: str, backend: str, database_url: str, args: argparse.Names
                 count(run, engine, slack)
             finally:
                 engine.dispose()
-    run.load = os.getloadavg()[0]
+    run.load = load_average()
     return run
 
 
@@ -354,15 +351,6 @@ def figures(run: Run) -> Figures:
     )
 
 
-def spread(values: list[float], digits: int = 0) -> str:
-    def fmt(value: float) -> str:
-        return f"{value:.{digits}f}"
-
-    low, high = min(values), max(values)
-    middle = fmt(statistics.median(values))
-    return middle if fmt(low) == fmt(high) else f"{middle} ({fmt(low)}–{fmt(high)})"
-
-
 def table(runs: list[Run], args: argparse.Namespace) -> str:
     groups: dict[tuple[str, str], list[Run]] = {}
     for run in runs:
@@ -393,15 +381,6 @@ def table(runs: list[Run], args: argparse.Namespace) -> str:
             label += f" ({spread([float(run.faults) for run in group])} injected)"
         lines.append(f"| {label} | {backend} | {' | '.join(cells)} | {drained} s |")
     return "\n".join(lines) + "\n"
-
-
-def write_readme(text: str) -> None:
-    readme = README.read_text(encoding="utf-8")
-    head, found, rest = readme.partition(BEGIN)
-    _, found_end, tail = rest.partition(END)
-    if not (found and found_end):
-        raise SystemExit(f"README.md has no {BEGIN} ... {END} markers")
-    README.write_text(f"{head}{BEGIN}\n{text}{END}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -437,7 +416,7 @@ def main() -> None:
     text = table(runs, args)
     print(text)
     if args.write_readme:
-        write_readme(text)
+        write_readme(text, "bench_faults")
     bad = [
         run
         for run in runs

@@ -15,7 +15,8 @@ Usage::
 
     python scripts/bench_slack.py [--rate 50] [--seconds 10] [--clients 16]
                                   [--items 10000] [--queries 500]
-    python scripts/bench_slack.py --bare-server PORT   # (internal) the bare server
+    python scripts/bench_slack.py --bare-server PORT [--process-before-response]
+                                  # (internal) the bare server
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ SLACK_DEADLINE = 3.0
 # -- the bare server ------------------------------------------------------------------------
 
 
-def bare_server(port: int) -> None:
-    """A Bolt app that only acknowledges /action, behind the stack tsagbot serve uses."""
+def bare_server(port: int, *, process_before_response: bool = False) -> None:
+    """A Bolt app that only acknowledges /action, behind the stack tsagbot serve uses;
+    in Bolt's default mode, or with ``process_before_response`` (no wait on Bolt's
+    10 ms poll for the acknowledgement: the floor of any Bolt app on this stack)."""
     from slack_bolt import Ack, App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
@@ -63,6 +66,7 @@ def bare_server(port: int) -> None:
         client=client,
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         raise_error_for_unhandled_request=False,
+        process_before_response=process_before_response,
         name="bare",
     )
 
@@ -317,6 +321,7 @@ def bench_search(items: int, queries: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--process-before-response", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=50.0, help="requests per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each run")
     parser.add_argument("--clients", type=int, default=16, help="client threads")
@@ -324,7 +329,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=500, help="search queries to time")
     args = parser.parse_args()
     if args.bare_server:
-        bare_server(args.bare_server)
+        bare_server(args.bare_server, process_before_response=args.process_before_response)
         return
     if not 0 < args.rate * args.seconds <= 100_000:
         parser.error("--rate × --seconds must be between 1 and 100000 requests")

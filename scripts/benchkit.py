@@ -1,4 +1,5 @@
-"""What the benchmarks share: a server process on a free loopback port, waited for.
+"""What the benchmarks share: a server process on a free loopback port, waited for; a
+median with its range; the README's tables between a script's markers.
 
 Run from ``scripts/`` (each benchmark puts the repository root on ``sys.path``).
 """
@@ -6,7 +7,9 @@ Run from ``scripts/`` (each benchmark puts the repository root on ``sys.path``).
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 
 
 def free_port() -> int:
@@ -77,3 +81,30 @@ def running(name: str, args: list[str], env: dict[str, str], folder: Path) -> It
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    """The median of ``values``, with their min–max when the two differ as printed."""
+
+    def fmt(value: float) -> str:
+        return f"{value:.{digits}f}"
+
+    low, high = min(values), max(values)
+    middle = fmt(statistics.median(values))
+    return middle if fmt(low) == fmt(high) else f"{middle} ({fmt(low)}–{fmt(high)})"
+
+
+def load_average() -> float:
+    """The machine's load average over the last minute."""
+    return os.getloadavg()[0]
+
+
+def write_readme(text: str, script: str) -> None:
+    """Put ``text`` in README.md between ``<!-- script: begin -->`` and ``<!-- script: end -->``."""
+    begin, end = f"<!-- {script}: begin -->", f"<!-- {script}: end -->"
+    readme = README.read_text(encoding="utf-8")
+    head, found, rest = readme.partition(begin)
+    _, found_end, tail = rest.partition(end)
+    if not (found and found_end):
+        raise SystemExit(f"README.md has no {begin} ... {end} markers")
+    README.write_text(f"{head}{begin}\n{text}{end}{tail}", encoding="utf-8")

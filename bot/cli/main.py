@@ -10,45 +10,47 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import click
-from slack_bolt.error import BoltError
-from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
-from bot.cli.export import export_command
-from bot.cli.rounds import bodies_group, round_group
-from bot.cli.schedule import digest_command, meetings_group, parse_moment, reminders_command
-from bot.cli.support import DB_HELP, Context, echo_json, fail, pass_context, share_db_option
-from bot.clock import moved_clock, system_clock
-from bot.plan.editions import current_edition, edition_name, known_editions
-from bot.plan.importing import ImportFailed, import_path
-from bot.plan.merge import FieldChange, ImportSummary
-from bot.plan.queries import (
-    all_items,
-    find_item,
-    history,
-    in_other_editions,
-    item_as_json,
-    update_as_json,
+from bot.cli.support import (
+    DB_HELP,
+    Context,
+    LazyGroup,
+    echo_json,
+    fail,
+    pass_context,
+    share_db_option,
 )
-from bot.plan.views import state_word
+from bot.clock import system_clock
 from bot.render import count
 from bot.settings import Settings, SettingsError
-from bot.slack.app import create_app
-from bot.slack.console import CONSOLE_CHANNEL, CONSOLE_USER, Console, split_command
-from bot.slack.health import database_revisions
-from bot.slack.logs import configure_logging
-from bot.slack.poster import posting_client
-from bot.slack.runtime import Background, stop_on_signals
-from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
-from bot.slack.services import Services
-from bot.store.models import StatusUpdate
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.orm import Session
+
+    from bot.plan.merge import FieldChange, ImportSummary
+    from bot.slack.console import Console
+    from bot.slack.services import Services
+    from bot.store.models import StatusUpdate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+    lazy_commands={
+        "export": "bot.cli.export:export_command",
+        "meetings": "bot.cli.schedule:meetings_group",
+        "reminders": "bot.cli.schedule:reminders_command",
+        "digest": "bot.cli.schedule:digest_command",
+        "bodies": "bot.cli.rounds:bodies_group",
+        "round": "bot.cli.rounds:round_group",
+    },
+)
 @click.option(
     "--db",
     "database_url",
@@ -101,6 +103,8 @@ def import_command(
     changes nothing, and neither does one that would clear the flags or status
     text of more than 5% of the items, unless --yes says so.
     """
+    from bot.plan.importing import ImportFailed, import_path
+
     try:
         summary = import_path(
             context.db,
@@ -193,6 +197,9 @@ def _shorten(text: str, width: int = 160) -> str:
 @pass_context
 def items_command(context: Context, as_json: bool, active: bool, edition: str | None) -> None:
     """List every action item of the plan."""
+    from bot.plan.queries import all_items, item_as_json
+    from bot.plan.views import state_word
+
     with context.db_with_plan().unit_of_work() as session:
         items = all_items(session, include_obsolete=not active, edition=_edition(session, edition))
         if as_json:
@@ -210,6 +217,8 @@ def items_command(context: Context, as_json: bool, active: bool, edition: str | 
 @pass_context
 def show_command(context: Context, item_id: str, as_json: bool, edition: str | None) -> None:
     """Show one action item (50-18, 50.18, R50-18 ...) with its history."""
+    from bot.plan.queries import find_item, history, in_other_editions, item_as_json, update_as_json
+
     with context.db_with_plan().unit_of_work() as session:
         chosen = _edition(session, edition)
         found = find_item(session, item_id, edition=chosen)
@@ -238,6 +247,8 @@ def show_command(context: Context, item_id: str, as_json: bool, edition: str | N
 
 def _edition(session: Session, given: str | None) -> str:
     """The edition ``--edition`` names (checked), else the current one."""
+    from bot.plan.editions import current_edition, edition_name, known_editions
+
     if not given:
         return current_edition(session)
     name = edition_name(given)
@@ -248,6 +259,8 @@ def _edition(session: Session, given: str | None) -> str:
 
 
 def _describe(item: Any, updates: list[StatusUpdate], tz: ZoneInfo) -> str:
+    from bot.plan.queries import item_as_json
+
     data = item_as_json(item)
     yes = {True: "yes", False: "no"}
     title = f"{item.resolution.label} – {data['title']}".strip(" –")
@@ -273,6 +286,8 @@ def _describe(item: Any, updates: list[StatusUpdate], tz: ZoneInfo) -> str:
 
 
 def _services(context: Context) -> Services:
+    from bot.slack.services import Services
+
     return Services(settings=context.settings, db=context.db_with_schedule(), clock=context.clock)
 
 
@@ -291,6 +306,15 @@ def _services(context: Context) -> Services:
 def serve_command(context: Context, port: int, host: str, socket: bool, threads: int) -> None:
     """Run the Slack app: HTTP at POST /slack/events (GET /healthz, /readyz, /metrics,
     /calendar.ics), or Socket Mode."""
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.app import create_app
+    from bot.slack.logs import configure_logging
+    from bot.slack.poster import posting_client
+    from bot.slack.runtime import Background, stop_on_signals
+    from bot.slack.server import HttpLimits, make_wsgi_app, serve_http
+
     settings = context.settings
     try:
         settings.require_socket() if socket else settings.require_http()
@@ -331,7 +355,7 @@ def serve_command(context: Context, port: int, host: str, socket: bool, threads:
 def migrate_command(context: Context) -> None:
     """Bring the database schema up to date, then exit (run once per release, before serve)."""
     db = context.db
-    revisions = ", ".join(sorted(database_revisions(db)))
+    revisions = ", ".join(sorted(db.revisions()))
     click.echo(f"database {db.safe_url} is at schema revision {revisions}")
 
 
@@ -346,23 +370,31 @@ def at_option(command: Callable[..., None]) -> Callable[..., None]:
     return click.option("--at", "at", metavar="DATETIME", help=AT_HELP)(command)
 
 
-def _console(context: Context, at: str | None, *, user: str = CONSOLE_USER) -> Console:
-    """The console, on the clock ``--at`` moved (said on stderr), else the real one."""
+def _console(context: Context, at: str | None, *, user: str | None = None) -> Console:
+    """The console, on the clock ``--at`` moved (said on stderr), else the real one;
+    ``user`` defaults to the console's own."""
+    from bot.slack.console import CONSOLE_USER, Console
+
     if at:
+        from bot.cli.schedule import parse_moment
+        from bot.clock import moved_clock
+
         moment = parse_moment(at, "--at", context)
         context.clock = moved_clock(moment)
         shown = moment.astimezone(context.settings.tz)
         click.echo(f"(the clock reads {shown:%a %d %b %Y %H:%M %Z}, moved by --at)", err=True)
-    return Console(_services(context), user=user)
+    return Console(_services(context), user=user or CONSOLE_USER)
 
 
 @cli.command("ask")
 @click.argument("line")
 @click.option("--json", "as_json", is_flag=True, help="Print the Block Kit payload.")
-@click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id to ask as.")
+@click.option("--user", help="Slack user id to ask as (default: the console's user).")
 @at_option
 @pass_context
-def ask_command(context: Context, line: str, as_json: bool, user: str, at: str | None) -> None:
+def ask_command(
+    context: Context, line: str, as_json: bool, user: str | None, at: str | None
+) -> None:
     """Run one Slack command, or ask a question, locally: tsagbot ask "/action 50-18",
     tsagbot ask "@tsagbot when was the last IRM?" (the @tsagbot may be left out)."""
     console = _console(context, at, user=user)
@@ -377,13 +409,18 @@ def ask_command(context: Context, line: str, as_json: bool, user: str, at: str |
 
 @cli.command("say")
 @click.argument("text")
-@click.option("--user", default=CONSOLE_USER, show_default=True, help="Slack user id posting.")
-@click.option("--channel", default=CONSOLE_CHANNEL, show_default=True, help="Slack channel id.")
+@click.option("--user", help="Slack user id posting (default: the console's user).")
+@click.option("--channel", help="Slack channel id (default: the console's channel).")
 @click.option("--json", "as_json", is_flag=True, help="Print the Web API calls as JSON.")
 @at_option
 @pass_context
 def say_command(
-    context: Context, text: str, user: str, channel: str, as_json: bool, at: str | None
+    context: Context,
+    text: str,
+    user: str | None,
+    channel: str | None,
+    as_json: bool,
+    at: str | None,
 ) -> None:
     """Post a channel message locally, e.g. tsagbot say "50-18 done, see TD206"."""
     console = _console(context, at, user=user)
@@ -402,6 +439,8 @@ def say_command(
 def console_command(context: Context, at: str | None = None) -> None:
     """Talk to the bot here, as in Slack: /action 50-18, /meetings, @tsagbot and a question,
     or any other line, posted as a channel message (50-18 done), as tsagbot say does."""
+    from bot.slack.console import split_command
+
     console = _console(context, at)
     click.echo(
         "tsagbot console: type /action 50-18, /meetings irm, /home, "
@@ -428,12 +467,6 @@ def console_command(context: Context, at: str | None = None) -> None:
         click.echo(console.command(*split_command(line)).as_text())
 
 
-cli.add_command(export_command)
-cli.add_command(meetings_group)
-cli.add_command(reminders_command)
-cli.add_command(digest_command)
-cli.add_command(bodies_group)
-cli.add_command(round_group)
 share_db_option(cli)
 
 

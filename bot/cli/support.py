@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import dataclass
@@ -10,8 +11,6 @@ from typing import Any, NoReturn
 import click
 
 from bot.clock import Clock
-from bot.meetings.service import ensure_schedule
-from bot.plan.importing import ImportFailed, ensure_plan
 from bot.render import count
 from bot.settings import Settings
 from bot.store.db import Database, DatabaseError
@@ -39,6 +38,8 @@ class Context:
 
     def db_with_plan(self) -> Database:
         """The database, with the bundled plan loaded first if it has none."""
+        from bot.plan.importing import ImportFailed, ensure_plan
+
         try:
             loaded = ensure_plan(self.db, self.clock)
         except ImportFailed as error:
@@ -53,6 +54,9 @@ class Context:
 
     def db_with_schedule(self) -> Database:
         """The database with the bundled plan, and the bundled schedule if it never had one."""
+        from bot.meetings.service import ensure_schedule
+        from bot.plan.importing import ImportFailed
+
         db = self.db_with_plan()
         try:
             loaded = ensure_schedule(db, self.clock, self.settings.tz)
@@ -96,14 +100,41 @@ def share_db_option(group: click.Group) -> None:
     The group's own ``--db`` is the default; click reads a subcommand's options
     after the group's callback has made the :class:`Context`."""
     for command in group.commands.values():
-        command.params.append(
-            click.Option(
-                ["--db"],
-                metavar="URL",
-                expose_value=False,
-                callback=_db_after_command,
-                help=DB_HELP,
-            )
+        _give_db_option(command)
+
+
+def _give_db_option(command: click.Command) -> None:
+    command.params.append(
+        click.Option(
+            ["--db"],
+            metavar="URL",
+            expose_value=False,
+            callback=_db_after_command,
+            help=DB_HELP,
         )
-        if isinstance(command, click.Group):
-            share_db_option(command)
+    )
+    if isinstance(command, click.Group):
+        share_db_option(command)
+
+
+class LazyGroup(click.Group):
+    """A group whose ``lazy_commands`` (name: ``"module:attribute"``) are imported when
+    first used, so that ``tsagbot ask`` does not pay for what ``tsagbot export`` imports.
+    A command loaded so gets the ``--db`` option the others have (:func:`share_db_option`).
+    """
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy_commands.pop(cmd_name, None)
+        if target is not None:
+            module, attribute = target.split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            _give_db_option(command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)

@@ -25,6 +25,7 @@ than that, and these rules were learnt from the WTSA-20 action plan:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from bot.documents.blocks import Block, Paragraph, Table, nested_row_line
 
@@ -143,8 +144,24 @@ class _Reader:
 
 def read_text_export(text: str) -> list[Block]:
     """Split a text export into paragraphs and tables (see the module docstring)."""
+    return read_text_lines(_lines(text))
+
+
+def read_text_lines(lines: Iterable[str]) -> list[Block]:
+    """:func:`read_text_export` of the export's lines (split at each ``\n``), read one at
+    a time so that a large file need not be held whole as text."""
     reader = _Reader()
-    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         reader.line(line.rstrip("\r"), number)
     reader.end_table()
     return reader.blocks
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` split at each newline, as ``text.split("\n")`` gives them but
+    one at a time: a large export is not held a second and a third time as a list."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]

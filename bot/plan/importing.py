@@ -6,19 +6,21 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.documents.blocks import DocumentError
-from bot.documents.detect import read_blocks
 from bot.documents.limits import LIMITS, LimitError, read_capped
 from bot.plan.editions import current_edition, edition_name, edition_year, known_editions
-from bot.plan.interpret import ParsedPlan, interpret
 from bot.plan.merge import ImportSummary, merge_plan
 from bot.plan.queries import plan_is_empty
 from bot.store.db import Database
+
+if TYPE_CHECKING:
+    from bot.plan.interpret import ParsedPlan
 
 BUNDLED_PLAN = "wtsa20-action-plan.txt"
 
@@ -31,7 +33,13 @@ class LoadedPlan:
 
 
 def load_plan(data: bytes) -> LoadedPlan:
-    """Parse an action-plan file; DocumentError says in one line why it cannot be."""
+    """Parse an action-plan file; DocumentError says in one line why it cannot be.
+
+    The readers (lxml) and the interpreter are imported here, so that a command that
+    only opens a database holding a plan does not pay for them."""
+    from bot.documents.detect import read_blocks
+    from bot.plan.interpret import interpret
+
     blocks, kind = read_blocks(data)
     return LoadedPlan(interpret(blocks), kind, hashlib.sha256(data).hexdigest())
 

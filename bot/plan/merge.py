@@ -19,16 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.plan.dating import document_date
 from bot.plan.editions import ensure_edition
-from bot.plan.interpret import ParsedItem, ParsedPlan
 from bot.plan.section_one import Summary
 from bot.store.models import ActionItem, ImportRun, Resolution, StatusUpdate
+
+if TYPE_CHECKING:
+    from bot.plan.interpret import ParsedItem, ParsedPlan
 
 DOCUMENT_FIELDS = ("action", "milestone", "aliases", "position")
 TRACKED = (
@@ -170,6 +172,10 @@ def _field_changes(
     return changes
 
 
+FLUSH_EVERY = 1_000
+"""New items written (not committed) at a time."""
+
+
 def merge_plan(
     session: Session, plan: ParsedPlan, *, file_name: str, kind: str, sha256: str, now: datetime
 ) -> ImportSummary:
@@ -194,12 +200,15 @@ def merge_plan(
         for row in session.scalars(select(ActionItem).where(ActionItem.edition == plan.edition))
     }
     summary.items_before = len(existing)
+    session.flush()  # the Resolutions' ids, which new items name
     for parsed in plan.items:
         resolution = resolutions[parsed.resolution]
         row = existing.pop((parsed.id, parsed.appendix), None)
         if row is None:
             session.add(_new_item(parsed, resolution, plan.edition))
             summary.created.append(_label(parsed))
+            if len(summary.created) % FLUSH_EVERY == 0:
+                session.flush()  # written and let go: memory stays bounded (same transaction)
             continue
         previous = _caught_up(row, parsed, _tracked_changes(row, parsed))
         summary.note(_field_changes(row, parsed, resolution, previous))
@@ -236,11 +245,14 @@ def merge_plan(
 
 
 def _new_item(parsed: ParsedItem, resolution: Resolution, edition: str) -> ActionItem:
+    """A new row naming its Resolution by id: set through the relationship, it would join
+    the Resolution's ``items`` and stay in memory until the commit, every item of a large
+    plan at once."""
     return ActionItem(
         edition=edition,
         code=parsed.id,
         appendix=parsed.appendix,
-        resolution=resolution,
+        resolution_id=resolution.id,
         aliases=list(parsed.aliases),
         action=parsed.action,
         milestone=parsed.milestone,

@@ -27,10 +27,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.meetings import queries
 from bot.meetings.display import mode_text, when_text
@@ -40,7 +41,15 @@ from bot.plan.updates.record import RETRACTIONS
 from bot.plan.views import open_with_periodic_goals
 from bot.posting.rounds.service import RoundProgress, open_rounds
 from bot.posting.rounds.service import progress as round_progress
-from bot.store.models import ActionItem, ImportRun, Meeting, Resolution, StatusUpdate
+from bot.store.models import (
+    READS_ITS_MESSAGE,
+    ActionItem,
+    ImportRun,
+    Meeting,
+    Resolution,
+    SlackMessage,
+    StatusUpdate,
+)
 from bot.store.vocabulary import UpdateKind, UpdateSource
 
 # An undo or a deletion is news only when what it took back was in an earlier
@@ -283,6 +292,22 @@ def _active_items(session: Session, edition: str) -> list[_Item]:
     return [_Item(*row) for row in rows]
 
 
+class _Entry(NamedTuple):
+    """What the digest reads of one status update: its columns, no ORM object (a busy
+    week's 30,000 updates would cost seconds to build as objects)."""
+
+    item_id: int
+    kind: UpdateKind
+    source: UpdateSource
+    words: str
+    author: str
+    link: str | None
+    previous: dict[str, Any]
+    created_at: datetime
+    message_id: int | None
+    retracted_at: datetime | None
+
+
 def _updates(
     session: Session, edition: str, start: datetime, end: datetime
 ) -> list[ResolutionUpdates]:
@@ -290,7 +315,7 @@ def _updates(
 
     The whole history of each item with an entry since ``start`` is read, in recording
     order (the entries after the period's say what the flags were at its end), in
-    one query.
+    one query, with the words of each message joined in (what ``StatusUpdate.words`` says).
     """
     rows = session.execute(
         select(
@@ -298,10 +323,21 @@ def _updates(
             ActionItem.code,
             ActionItem.completed,
             ActionItem.periodic_goals_met,
-            StatusUpdate,
+            StatusUpdate.item_id,
+            StatusUpdate.kind,
+            StatusUpdate.source,
+            StatusUpdate.text,
+            SlackMessage.text,
+            StatusUpdate.author,
+            StatusUpdate.link,
+            StatusUpdate.previous,
+            StatusUpdate.created_at,
+            StatusUpdate.message_id,
+            StatusUpdate.retracted_at,
         )
         .join(ActionItem, StatusUpdate.item_id == ActionItem.id)
         .join(Resolution, ActionItem.resolution_id == Resolution.id)
+        .outerjoin(SlackMessage, StatusUpdate.message_id == SlackMessage.id)
         .where(
             StatusUpdate.item_id.in_(
                 select(StatusUpdate.item_id).where(StatusUpdate.created_at > start)
@@ -310,13 +346,42 @@ def _updates(
             ActionItem.edition == edition,
         )
         .order_by(Resolution.position, ActionItem.position, ActionItem.id, StatusUpdate.id)
-        .options(selectinload(StatusUpdate.message))  # the words of each message, once
     )
     taken_back = _taken_back_earlier(session, start, end)
-    history: dict[tuple[int, str], list[StatusUpdate]] = {}
+    history: dict[tuple[int, str], list[_Entry]] = {}
     now_flags: dict[str, dict[str, bool]] = {}
-    for resolution_id, code, completed, periodic, update in rows:
-        history.setdefault((resolution_id, code), []).append(update)
+    for (
+        resolution_id,
+        code,
+        completed,
+        periodic,
+        item_id,
+        kind,
+        source,
+        text,
+        message_text,
+        author,
+        link,
+        previous,
+        created_at,
+        message_id,
+        retracted_at,
+    ) in rows:
+        reads_message = not text and message_id is not None and kind in READS_ITS_MESSAGE
+        words = message_text if reads_message and message_text is not None else text
+        entry = _Entry(
+            item_id,
+            kind,
+            source,
+            words,
+            author,
+            link,
+            previous,
+            created_at,
+            message_id,
+            retracted_at,
+        )
+        history.setdefault((resolution_id, code), []).append(entry)
         now_flags[code] = {"completed": completed, "periodic_goals_met": periodic}
     groups: dict[int, list[ItemChange]] = {}
     for (resolution_id, code), updates in history.items():
@@ -331,7 +396,7 @@ def _updates(
     ]
 
 
-def _flags_at(updates: Iterable[StatusUpdate], otherwise: dict[str, bool]) -> dict[str, bool]:
+def _flags_at(updates: Iterable[_Entry], otherwise: dict[str, bool]) -> dict[str, bool]:
     """The flags before the first of ``updates`` that recorded them (``otherwise`` if none).
 
     Every entry keeps the flags it found (``previous``); an import's keeps only
@@ -348,7 +413,7 @@ def _flags_at(updates: Iterable[StatusUpdate], otherwise: dict[str, bool]) -> di
 
 def _net_change(
     code: str,
-    updates: list[StatusUpdate],
+    updates: list[_Entry],
     now_flags: dict[str, bool],
     period: tuple[datetime, datetime],
     taken_back: set[tuple[int, int | None, datetime]],
@@ -392,7 +457,7 @@ def _net_change(
     )
 
 
-def _is_news(update: StatusUpdate, taken_back: set[tuple[int, int | None, datetime]]) -> bool:
+def _is_news(update: _Entry, taken_back: set[tuple[int, int | None, datetime]]) -> bool:
     """A standing update people made, or the taking back of one made before the period."""
     if update.source == UpdateSource.IMPORT or update.kind == UpdateKind.EDIT:
         return False

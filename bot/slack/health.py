@@ -8,39 +8,18 @@ out of the load balancer rather than failing on the first request.
 
 from __future__ import annotations
 
-from functools import cache
-
-from alembic.script import ScriptDirectory
-from sqlalchemy import column, inspect, select, table
-
-from bot.store.db import MIGRATIONS, Database
-
-VERSION_TABLE = "alembic_version"
-"""Where Alembic keeps the database's revision (read directly: Alembic's own reader logs
-two lines each time, and the load balancer asks every few seconds)."""
+from bot.store.db import SCHEMA_HEAD, Database
 
 
-@cache
 def migration_heads() -> frozenset[str]:
-    """The revisions the migrations of this release end in (read once from the package)."""
-    script = ScriptDirectory(str(MIGRATIONS))
-    return frozenset(script.get_heads())
-
-
-def database_revisions(db: Database) -> frozenset[str]:
-    """The revisions the database is at (none for an empty one); raises if it does not answer."""
-    with db.engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
-            return frozenset()
-        return frozenset(
-            connection.scalars(select(column("version_num")).select_from(table(VERSION_TABLE)))
-        )
+    """The revisions the migrations of this release end in."""
+    return frozenset({SCHEMA_HEAD})
 
 
 def readiness(db: Database) -> str | None:
     """None when ready, else the reason, one short line."""
     try:
-        current = database_revisions(db)
+        current = db.revisions()
     except Exception as error:
         return f"the database does not answer ({type(error).__name__})"
     if current != migration_heads():

@@ -5,18 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, column, create_engine, event, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bot.store import changes
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+SCHEMA_HEAD = "0015"
+"""The revision the migrations end in. A database already there is not handed to
+Alembic at all: importing Alembic (with Mako and Pygments) would cost every
+command a good part of its start. tests/store/test_migrations.py checks that this
+is Alembic's own head, so a new migration cannot leave it behind."""
+VERSION_TABLE = "alembic_version"
+"""Where Alembic keeps the database's revision (read directly: Alembic's own reader
+is slow to import and logs two lines each time)."""
 
 
 class DatabaseError(Exception):
@@ -88,6 +97,8 @@ def make_engine(url: str, *, create_folder: bool = False) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -113,9 +124,24 @@ class Database:
     def _committed(self, revision: int) -> None:
         self.committed_revision = max(self.committed_revision, revision)
 
+    def revisions(self) -> frozenset[str]:
+        """The revisions the schema is at (none for an empty database); raises if the
+        database does not answer."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table(VERSION_TABLE):
+                return frozenset()
+            return frozenset(
+                connection.scalars(select(column("version_num")).select_from(table(VERSION_TABLE)))
+            )
+
     def upgrade(self) -> None:
-        """Bring the schema up to date (creates it in an empty database)."""
+        """Bring the schema up to date (creates it in an empty database); a schema at
+        :data:`SCHEMA_HEAD` already is left alone without asking Alembic."""
         try:
+            if self.revisions() == {SCHEMA_HEAD}:
+                return
+            from alembic import command
+
             command.upgrade(alembic_config(self.engine), "head")
         except OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)

@@ -218,12 +218,12 @@ class StatusUpdate(Base):
     link: Mapped[str | None] = mapped_column(Text, nullable=True)
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("slack_messages.id"), nullable=True, index=True
     )
     channel: Mapped[str] = mapped_column(String(64), default="")
-    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     retracted_by: Mapped[str] = mapped_column(String(32), default="")  # undo, edit, delete
 
     item: Mapped[ActionItem] = relationship(back_populates="updates")
@@ -288,6 +288,7 @@ class ImportRun(Base):
     """
 
     __tablename__ = "import_runs"
+    __table_args__ = (Index("ix_import_runs_edition_created", "edition", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file_name: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.documents.blocks import Paragraph, Table
+from bot.documents.detect import read_blocks
 from bot.documents.text_export import read_text_export
 
 NESTED = (
@@ -32,3 +35,19 @@ def test_rows_of_another_shape_are_not_folded() -> None:
         Table([["", "status", "", "", ""], ["", "other", "Ongoing"]], 1),
         Paragraph("After", 12),
     ]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Résumé – 50-18\r\n\tA\r\n\tB\n".encode(), "Résumé – 50-18\r\n\tA\r\n\tB\n"),
+        (b"\xef\xbb\xbfTitle\n\tcell\n", "Title\n\tcell\n"),
+        ("Café – Word\n\tx\r\n".encode("cp1252"), "Café – Word\n\tx\r\n"),
+        ("UTF-16 – export\r\n\tcell\r\n".encode("utf-16"), "UTF-16 – export\r\n\tcell\r\n"),
+    ],
+)
+def test_bytes_read_line_by_line_read_as_the_whole_text(data: bytes, text: str) -> None:
+    """UTF-8 (with or without its BOM) and cp1252 exports are decoded a line at a time (a
+    large plan is not held whole as text); the blocks are those of the decoded text."""
+    assert read_blocks(data) == (read_text_export(text), "text")

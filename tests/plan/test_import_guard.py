@@ -131,3 +131,35 @@ def test_cells_not_understood_keep_what_the_database_holds(db: Database, clock: 
         assert unread_flags.updates == []
         (unread_status,) = find_item(session, "50-10")
         assert unread_status.status == "Compendium updated."
+
+
+def test_an_import_written_in_batches_is_still_all_or_nothing(
+    db: Database, plan_text: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New items are flushed a batch at a time (memory stays bounded at 100,000 items);
+    a failure after some batches, or a dry run, still leaves the database as it was."""
+    from bot.plan import merge
+    from bot.plan.interpret import ParsedItem
+
+    monkeypatch.setattr(merge, "FLUSH_EVERY", 7)
+    labels = merge._label
+    calls = 0
+
+    def failing_late(item: ParsedItem) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 300:
+            raise RuntimeError("the disk is full")
+        return labels(item)
+
+    before = snapshot(db)
+    with monkeypatch.context() as patch:
+        patch.setattr(merge, "_label", failing_late)
+        with pytest.raises(RuntimeError):
+            import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    assert snapshot(db) == before
+    summary = import_bytes(db, plan_text.encode(), "plan.txt", clock, dry_run=True)
+    assert len(summary.created) > 300
+    assert snapshot(db) == before
+    summary = import_bytes(db, plan_text.encode(), "plan.txt", clock)
+    assert len(snapshot(db)["action_items"]) == len(summary.created)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from alembic import command
 from sqlalchemy import insert, inspect, select, text
 
 from bot.plan.queries import find_item
 from bot.posting.inbox import admit, claim_due
 from bot.posting.outbox import Outgoing, Post, deliver, enqueue
-from bot.store.db import Database, alembic_config
+from bot.store.db import MIGRATIONS, SCHEMA_HEAD, Database, alembic_config
 from bot.store.models import (
     ActionItem,
     Edition,
@@ -255,4 +256,30 @@ def test_the_aliases_items_already_list_are_found_after_0013(empty_database_url:
         assert find_item(session, "54-06", edition="WTSA-20") == []
     command.downgrade(config, "0011")
     assert "item_aliases" not in inspect(database.engine).get_table_names()
+
+
+@pytest.mark.sqlite_only
+def test_schema_head_is_alembics_head() -> None:
+    """The constant that spares a database at head from Alembic is Alembic's own head."""
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory(str(MIGRATIONS)).get_heads() == [SCHEMA_HEAD]
+
+
+def test_upgrade_migrates_an_old_database_and_leaves_one_at_head_to_itself(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(empty_database_url)
+    command.upgrade(alembic_config(database.engine), "0003")
+    _seed_0003(database)
+    database.upgrade()
+    assert database.revisions() == {SCHEMA_HEAD}
+    with database.unit_of_work() as session:
+        assert session.scalars(select(ActionItem.edition)).one() == "WTSA-20"
+
+    def refused(*_args: object) -> None:
+        raise AssertionError("Alembic was asked to upgrade a database at head")
+
+    monkeypatch.setattr(command, "upgrade", refused)
+    database.upgrade()
     database.dispose()
