@@ -355,13 +355,16 @@ class LocalWebApi:
             handler.close_connection = True
             return
         data = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode()
-        handler.send_response(answer.status)
-        handler.send_header("Content-Type", answer.content_type)
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in answer.headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
+        try:
+            handler.send_response(answer.status)
+            handler.send_header("Content-Type", answer.content_type)
+            handler.send_header("Content-Length", str(len(data)))
+            for name, value in answer.headers.items():
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            handler.close_connection = True  # the client stopped waiting, as it may of Slack
 
     def _dispatch(self, target: str, headers: dict[str, str], raw: bytes) -> _Answer:
         split = urlsplit(target)
