@@ -102,16 +102,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.hookimpl(trylast=True)  # after pytest has grouped each file's tests by fixture
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Order the files as ``scripts/test``'s workers should take them (``--dist loadfile``
-    hands out whole files in this order): the end-to-end ones first, as they have few tests
-    but each starts ``tsagbot serve`` and waits for it, then the others, most tests first.
-    Run last, one of them left a worker finishing alone while the other had nothing to do."""
+    hands out whole files in this order): the ones that start processes first (the end-to-end
+    tests' ``tsagbot serve``, the benchmarks' smoke run), as they have few tests but take long,
+    then the others, most tests first.  Run last, one of them left a worker finishing alone
+    while the other had nothing to do."""
     sizes: dict[Path, int] = {}
     for item in items:
         sizes[item.path] = sizes.get(item.path, 0) + 1
-    end_to_end = Path(__file__).parent / "e2e"
+    here = Path(__file__).parent
+    slow = (here / "e2e", here / "scripts")
 
     def weight(item: pytest.Item) -> tuple[bool, int, str]:
-        return (not item.path.is_relative_to(end_to_end), -sizes[item.path], str(item.path))
+        starts_processes = any(item.path.is_relative_to(folder) for folder in slow)
+        return (not starts_processes, -sizes[item.path], str(item.path))
 
     items.sort(key=weight)
 
