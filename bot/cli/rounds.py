@@ -59,17 +59,31 @@ def bodies_group() -> None:
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="A YAML file of bodies: 'SG17: {channel: C…, users: [U1, U2]}'.",
 )
+@click.option("--clear", is_flag=True, help="Stop asking BODY: forget its channel and people.")
 @pass_context
 def bodies_set(
-    context: Context, body: str | None, channel: str | None, users: str | None, path: Path | None
+    context: Context,
+    body: str | None,
+    channel: str | None,
+    users: str | None,
+    path: Path | None,
+    clear: bool,
 ) -> None:
     """Say where BODY (SG17, TSB, Membership…) is asked for its updates in a round; the
     round posts to its channel, else by DM to each of its people."""
     wanted: list[tuple[str, str | None, list[str] | None]] = []
+    if channel is not None and not channel.strip():
+        fail("--channel is empty: give a channel id (C…), or --clear to stop asking the body")
+    if users is not None and not _ids(users):
+        fail("--users names nobody: give user ids (U1,U2), or --clear to stop asking the body")
     if path is not None:
-        if body or channel or users:
-            fail("give BODY with --channel/--users, or --file, not both")
+        if body or channel or users or clear:
+            fail("give BODY with --channel/--users/--clear, or --file, not both")
         wanted = _read_file(path)
+    elif body and clear:
+        if channel or users:
+            fail("--clear forgets the body's channel and people: give it alone")
+        wanted = [(body, "", [])]
     elif body:
         wanted = [(body, channel, _ids(users))]
     else:
@@ -82,6 +96,10 @@ def bodies_set(
             ]
         except RoundError as error:
             fail(str(error))
+        names = [contact.body for contact in done]
+        twice = next((name for name in names if names.count(name) > 1), None)
+        if twice is not None:
+            fail(f"{path}: {twice} is given twice")
         for contact in done:
             click.echo(f"{contact.body}: {_where(contact)}")
         session.commit()

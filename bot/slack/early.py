@@ -65,13 +65,16 @@ def answer_early(listener: Listener, executor: Executor) -> Callable[[Args], Non
     """``listener`` run in ``executor``; the request thread returns once it acknowledged.
 
     A failure before the acknowledgement is raised in the request thread (Bolt's error
-    handler then answers); one after it is logged, as Bolt logs a listener's failure.
+    handler then answers); one after it, or after the request stopped waiting for the
+    acknowledgement, is logged, as Bolt logs a listener's failure.
     """
     wanted = list(inspect.signature(listener).parameters)
 
     def early(args: Args) -> None:
         answered = threading.Event()
         failed: list[BaseException] = []
+        handing_over = threading.Lock()
+        waiting = [True]  # the request thread still takes a failure from before the ack
 
         def ack(*ack_args: Any, **ack_kwargs: Any) -> Any:
             try:
@@ -84,17 +87,21 @@ def answer_early(listener: Listener, executor: Executor) -> Callable[[Args], Non
             try:
                 listener(**kwargs)
             except Exception as error:
-                if answered.is_set():
+                with handing_over:
+                    handed = waiting[0] and not answered.is_set()
+                    if handed:
+                        failed.append(error)
+                if not handed:  # acknowledged already, or too late for the request: logged
                     log.exception("listener failed: %s", error)
-                else:
-                    failed.append(error)
             finally:
                 answered.set()
 
         executor.submit(run)
         answered.wait(ACK_WITHIN)
-        if failed:
-            raise failed[0]
+        with handing_over:
+            waiting[0] = False
+            if failed:
+                raise failed[0]
 
     early.__name__ = early.__qualname__ = getattr(listener, "__name__", "listener")
     return early

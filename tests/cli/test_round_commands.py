@@ -83,6 +83,15 @@ def test_a_round_started_answered_followed_and_closed_from_the_shell(
     assert said == "TSB: by DM to U0TSB\nSG13: channel C0SG13\n"
     listed = {entry["body"]: entry for entry in as_json(run("bodies", "list", "--json", db=url))}
     assert (listed["SG17"]["channel"], listed["TSB"]["users"]) == ("C0SG17", ["U0TSB"])
+    (tmp_path / "twice.yml").write_text("SG2: {channel: C0SG2}\nsg 2: {channel: C0OTHER}\n")
+    twice = run("bodies", "set", "--file", str(tmp_path / "twice.yml"), db=url)
+    assert (twice.exit_code, twice.stderr) == (
+        2,
+        f"tsagbot: {tmp_path / 'twice.yml'}: SG2 is given twice\n",
+    )
+    ok(run("bodies", "set", "SG11", "--users", "U0ONE", db=url))
+    cleared = ok(run("bodies", "set", "SG11", "--clear", db=url)).stdout
+    assert cleared == "SG11: not asked (no channel or people set)\n"
 
     started = as_json(
         run("round", "start", "--meeting", "tsag meeting", "--json", db=url, env=ADMINS)
@@ -117,6 +126,7 @@ def test_a_round_started_answered_followed_and_closed_from_the_shell(
     assert (status["reported"], status["total"]) == (1, 75)
     assert status["closed_at"] is None
     said = ok(run("round", "status", db=url)).stdout
+    assert ok(run("round", "status", "--meeting", "tsag", db=url)).stdout == said  # a part
     assert "• TSB: 1 of 4 reported, by U0TSB; not reported: 32-02, 44-01, 70-02\n" in said
     assert "• Resolution 1: 1 of 10 (missing 01-02, " in said
     digest = ok(run("digest", "--dry-run", "--at", "2026-03-30 09:00", db=url)).stdout
@@ -150,7 +160,7 @@ def test_a_round_started_answered_followed_and_closed_from_the_shell(
         (
             ["round", "start", "--meeting", "WTSA-99"],
             ADMINS,
-            "no meeting ahead is named 'WTSA-99' (see tsagbot meetings)",
+            "no meeting ahead is named 'WTSA-99' (see tsagbot meetings list --upcoming)",
         ),
         (
             ["round", "start"],
@@ -172,6 +182,17 @@ def test_a_round_started_answered_followed_and_closed_from_the_shell(
             {},
             "'#general' is not a Slack channel id (C… or G…)",
         ),
+        (
+            ["bodies", "set", "SG17", "--users", " , "],
+            {},
+            "--users names nobody: give user ids (U1,U2), or --clear to stop asking the body",
+        ),
+        (
+            ["bodies", "set", "SG17", "--channel", ""],
+            {},
+            "--channel is empty: give a channel id (C…), or --clear to stop asking the body",
+        ),
+        (["round", "start", "--meeting", " "], ADMINS, "--meeting is empty: name the meeting"),
         (
             ["bodies", "set", "Bob"],
             {},

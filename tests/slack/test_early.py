@@ -11,6 +11,7 @@ import pytest
 from slack_bolt import Ack, BoltRequest
 from slack_sdk import WebClient
 
+from bot.slack import early
 from bot.slack.early import EarlyApp
 from bot.slack.local_api import LocalWebApi
 
@@ -57,3 +58,21 @@ def test_a_failure_before_the_acknowledgement_is_the_request_s() -> None:
         app = early_app(pool, slack)
         app.command("/action")(listener)
         assert app.dispatch(command_request("50-18")).status == 500
+
+
+def test_a_failure_after_the_request_stopped_waiting_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(early, "ACK_WITHIN", 0.05)
+    late = threading.Event()
+
+    def listener(command: dict[str, Any]) -> None:
+        late.wait(10)
+        raise RuntimeError(f"late failure on {command['text']}")
+
+    with LocalWebApi() as slack, ThreadPoolExecutor(2) as pool:
+        app = early_app(pool, slack)
+        app.command("/action")(listener)
+        app.dispatch(command_request("50-18"))
+        late.set()
+    assert "late failure on 50-18" in caplog.text

@@ -106,7 +106,17 @@ class RoundProgress:
     @property
     def reported(self) -> int:
         """Items (counted once however many bodies act on them) with an answer."""
-        return len({state.code for state in self.items if state.reported})
+        return sum(1 for state in self.per_item() if state.reported)
+
+    def per_item(self) -> list[ItemState]:
+        """One state an item, answered once every body asked about it answered: an update
+        answers for them all, a "Nothing new" for the body that said it."""
+        merged: dict[str, ItemState] = {}
+        for state in self.items:
+            first = merged.get(state.code)
+            if first is None or (first.reported and not state.reported):
+                merged[state.code] = state
+        return list(merged.values())
 
     @property
     def total(self) -> int:
@@ -116,8 +126,7 @@ class RoundProgress:
         return _tallies(self.items, lambda state: state.body, body_order)
 
     def by_resolution(self) -> list[Tally]:
-        unique = {state.code: state for state in self.items}
-        return _tallies(list(unique.values()), lambda state: state.resolution, _resolution_order)
+        return _tallies(self.per_item(), lambda state: state.resolution, _resolution_order)
 
     def unreported_bodies(self) -> dict[str, list[ItemState]]:
         """The bodies with items not reported yet, in :func:`body_order`, and those items."""
@@ -168,7 +177,9 @@ def _resolution_order(label: str) -> tuple[int, str]:
 def find_meeting(session: Session, name: str | None, now: datetime) -> Meeting:
     """The meeting ahead that ``name`` names (its uid, its name, or a part of its name);
     without a name, the next TSAG meeting."""
-    if not name:
+    if name is not None and not name.strip():
+        raise RoundError("--meeting is empty: name the meeting")
+    if name is None:
         found = queries.next_meeting(session, now, kinds=[MeetingKind.TSAG.value])
         if found is None:
             raise RoundError("no TSAG meeting ahead in the schedule")
@@ -178,7 +189,10 @@ def find_meeting(session: Session, name: str | None, now: datetime) -> Meeting:
     exact = [m for m in ahead if text in (m.uid.lower(), " ".join(m.name.split()).lower())]
     found_all = exact or [m for m in ahead if text in m.name.lower()]
     if not found_all:
-        raise RoundError(f"no meeting ahead is named {name.strip()[:60]!r} (see tsagbot meetings)")
+        raise RoundError(
+            f"no meeting ahead is named {name.strip()[:60]!r} "
+            "(see tsagbot meetings list --upcoming)"
+        )
     if len(found_all) > 1 and not exact:
         names = "; ".join(m.name for m in found_all[:3])
         raise RoundError(f"{name.strip()[:60]!r} names {len(found_all)} meetings ({names}…)")
@@ -301,12 +315,18 @@ def open_round(
         return numbered
     query = select(ReportingRound).order_by(ReportingRound.started_at.desc())
     rounds = list(session.scalars(query))
-    if meeting:
+    if meeting is not None:
         text = " ".join(meeting.split()).lower()
-        rounds = [r for r in rounds if text in (r.meeting_uid.lower(), r.meeting_name.lower())]
-        if not rounds:
+        if not text:
+            raise RoundError("--meeting is empty: name the meeting")
+        exact = [r for r in rounds if text in (r.meeting_uid.lower(), r.meeting_name.lower())]
+        named = exact or [r for r in rounds if text in r.meeting_name.lower()]
+        if not named:
             raise RoundError(f"no reporting round for {meeting.strip()[:60]!r}")
-        return rounds[0]
+        if len({r.meeting_uid for r in named}) > 1:
+            names = "; ".join(dict.fromkeys(r.meeting_name for r in named[:3]))
+            raise RoundError(f"{meeting.strip()[:60]!r} names rounds of several meetings ({names})")
+        return named[0]
     ahead = open_rounds(session)
     if ahead:
         return ahead[0]
@@ -362,16 +382,20 @@ def nothing_new(
 ) -> int:
     """``body`` has nothing new on these items: the ones not yet reported count as reported
     now; how many. The caller commits."""
-    found = session.get(ReportingRound, round_id)
+    found = session.get(ReportingRound, round_id, with_for_update=True)  # against a close
     if found is None or found.closed_at is not None:
         raise RoundError("This reporting round is closed.")
-    reported = {state.code for state in progress(session, found).items if state.reported}
+    answered = {
+        state.code
+        for state in progress(session, found).items
+        if state.body == body and state.reported
+    }
     marked = 0
     for row in found.items:
-        if row.body == body and row.item.code in codes and row.item.code not in reported:
+        if row.body == body and row.item.code in codes and row.item.code not in answered:
             row.nothing_new_at = now
             row.nothing_new_by = user
-            reported.add(row.item.code)
+            answered.add(row.item.code)
             marked += 1
     return marked
 
@@ -400,6 +424,8 @@ def close_round(
     """Close the round: the plan's ``.docx`` (updates since the last import as tracked
     changes in their authors' names) and a summary of who reported, queued by DM to each
     admin (``where`` says where the file is). The caller commits."""
+    # Locked and read again: of two admins closing at once, the second is told it is closed.
+    session.refresh(found, with_for_update=True)
     if found.closed_at is not None:
         raise RoundError(f"the reporting round for {found.meeting_name} is closed already")
     if not settings.admins:
