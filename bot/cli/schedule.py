@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.posting import meeting_changes
 from bot.posting.dispatch import DigestSlot, Dispatcher, digest_slot
 from bot.posting.outbox import Post
 from bot.posting.reminders import Reminder
+from bot.posting.rounds.reminders import round_reminder_posts
 from bot.render import Renderer, blocks_to_text, count, mrkdwn_to_text
 
 
@@ -355,13 +357,20 @@ def reminders_command(
     with dispatcher.db.unit_of_work() as session:
         due = dispatcher.due_reminders(session, now)
         posts = list(zip(due, dispatcher.compose_reminders(session, due, now), strict=True))
-        _print_reminders(context, posts, as_json, whole=True)
+        rounds = round_reminder_posts(session, Renderer(), context.settings, now)
+        _print_reminders(context, posts, as_json, whole=True, rounds=rounds)
 
 
 def _print_reminders(
-    context: Context, posts: list[tuple[Reminder, Post]], as_json: bool, *, whole: bool
+    context: Context,
+    posts: list[tuple[Reminder, Post]],
+    as_json: bool,
+    *,
+    whole: bool,
+    rounds: Sequence[Post] = (),
 ) -> None:
-    """The reminders as rows; ``whole`` prints each message as posted, not only its first line."""
+    """The reminders as rows (then a reporting round's, ``rounds``); ``whole`` prints each
+    message as posted, not only its first line."""
     tz = context.settings.tz
     rows = [
         {
@@ -380,16 +389,35 @@ def _print_reminders(
         }
         for reminder, post in posts
     ]
+    rows += [
+        {
+            "at": post.due_at.astimezone(tz).isoformat(),
+            "kind": "round",
+            "channel": post.channel,
+            "key": post.key,
+            "text": mrkdwn_to_text(post.text),
+            "blocks": post.blocks,
+        }
+        for post in rounds
+    ]
     if as_json:
         echo_json(rows)
         return
-    for (reminder, post), row in zip(posts, rows, strict=True):
+    for (reminder, post), row in zip(posts, rows, strict=False):
         channel = reminder.channel or "(no channel: set TSAGBOT_ANNOUNCE_CHANNEL)"
         at = reminder.at.astimezone(tz)
         click.echo(f"{at:%Y-%m-%d %H:%M}  {row['kind']:<12} {reminder.meeting.name}  -> {channel}")
-        text = blocks_to_text(post.blocks) if whole else mrkdwn_to_text(post.text)
-        click.echo("\n".join(f"    {line}" for line in text.splitlines()))
+        _print_text(post, whole)
+    for post in rounds:
+        at = post.due_at.astimezone(tz)
+        click.echo(f"{at:%Y-%m-%d %H:%M}  {'round':<12} reporting round  -> {post.channel}")
+        _print_text(post, whole)
     click.echo(f"({count(len(rows), 'reminder')})")
+
+
+def _print_text(post: Post, whole: bool) -> None:
+    text = blocks_to_text(post.blocks) if whole else mrkdwn_to_text(post.text)
+    click.echo("\n".join(f"    {line}" for line in text.splitlines()))
 
 
 @click.command("digest")

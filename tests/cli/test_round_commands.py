@@ -129,6 +129,11 @@ def test_a_round_started_answered_followed_and_closed_from_the_shell(
     assert ok(run("round", "status", "--meeting", "tsag", db=url)).stdout == said  # a part
     assert "• TSB: 1 of 4 reported, by U0TSB; not reported: 32-02, 44-01, 70-02\n" in said
     assert "• Resolution 1: 1 of 10 (missing 01-02, " in said
+    # a week before the deadline (Wed 15 April, 09:30 Geneva time) at 09:00 Geneva time
+    shown = as_json(run("reminders", "--dry-run", "--at", "2026-04-08 09:00", "--json", db=url))
+    round_reminders = {(row["kind"], row["channel"]) for row in shown if row["kind"] == "round"}
+    assert round_reminders == {("round", "U0TSB"), ("round", "C0SG17"), ("round", "C0SG13")}
+    assert round_posts(url) == asked  # shown, not queued
     digest = ok(run("digest", "--dry-run", "--at", "2026-03-30 09:00", db=url)).stdout
     assert (
         "Reporting round\nTSAG meeting: 1 of 75 items reported; still to report: SG13, SG16, "

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.meetings.when import local_date, local_datetime
-from bot.posting.outbox import enqueue, like_literal
+from bot.posting.outbox import Post, enqueue, like_literal
 from bot.posting.rounds.contacts import contacts, destinations
 from bot.posting.rounds.messages import ask_posts
 from bot.posting.rounds.service import open_rounds, progress
@@ -37,12 +37,12 @@ def reminder_times(found: ReportingRound, settings: Settings) -> list[tuple[int,
     ]
 
 
-def enqueue_round_reminders(
+def round_reminder_posts(
     session: Session, renderer: Renderer, settings: Settings, now: datetime
-) -> list[str]:
-    """Queue the round reminders due at ``now`` not queued before; the keys queued now.
-    The caller commits."""
-    queued: list[str] = []
+) -> list[Post]:
+    """The round reminders due at ``now`` and not queued before (what
+    :func:`enqueue_round_reminders` queues, and ``tsagbot reminders --dry-run`` shows)."""
+    posts: list[Post] = []
     for found in open_rounds(session):
         if found.deadline <= now:
             continue
@@ -51,7 +51,7 @@ def enqueue_round_reminders(
                 continue
             known = contacts(session)
             missing = progress(session, found).unreported_bodies()
-            posts = [
+            posts += [
                 post
                 for body, items in missing.items()
                 for post in ask_posts(
@@ -65,8 +65,15 @@ def enqueue_round_reminders(
                     reminder_days=days,
                 )
             ]
-            queued += enqueue(session, posts, now)
-    return queued
+    return posts
+
+
+def enqueue_round_reminders(
+    session: Session, renderer: Renderer, settings: Settings, now: datetime
+) -> list[str]:
+    """Queue the round reminders due at ``now`` not queued before; the keys queued now.
+    The caller commits."""
+    return enqueue(session, round_reminder_posts(session, renderer, settings, now), now)
 
 
 def _sent(session: Session, round_id: int, days: int) -> bool:
