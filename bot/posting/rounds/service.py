@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, selectinload
 from bot.meetings import queries
 from bot.meetings.milestones import due_dates, names_meeting, parse_milestone
 from bot.meetings.model import MeetingKind
-from bot.meetings.when import local_date
+from bot.meetings.schedule_file import END_OF_DAY
+from bot.meetings.when import local_date, local_datetime
 from bot.plan.bodies import responsibility
 from bot.plan.editions import current_edition
 from bot.plan.export.service import ExportFile, ExportFormat, export_plan
@@ -200,9 +201,13 @@ def find_meeting(session: Session, name: str | None, now: datetime) -> Meeting:
 
 
 def default_deadline(meeting: Meeting, tz: ZoneInfo) -> datetime:
-    """The meeting's contribution deadline, else :data:`DEADLINE_DAYS` days before it."""
+    """The meeting's contribution deadline, else :data:`DEADLINE_DAYS` days before it (for
+    a meeting of whole days, the end of the day before: 23:59, as a date alone reads)."""
     if meeting.deadline is not None:
         return meeting.deadline
+    if meeting.all_day:
+        day = local_date(meeting.start, tz) - timedelta(days=DEADLINE_DAYS + 1)
+        return local_datetime(day, END_OF_DAY, tz)
     return (meeting.start.astimezone(tz) - timedelta(days=DEADLINE_DAYS)).astimezone(UTC)
 
 
