@@ -372,7 +372,7 @@ def _print_reminders(
     """The reminders as rows (then a reporting round's, ``rounds``); ``whole`` prints each
     message as posted, not only its first line."""
     tz = context.settings.tz
-    rows = [
+    meeting_rows = [
         {
             "at": reminder.at.astimezone(tz).isoformat(),
             "kind": reminder.kind
@@ -389,7 +389,7 @@ def _print_reminders(
         }
         for reminder, post in posts
     ]
-    rows += [
+    round_rows = [
         {
             "at": post.due_at.astimezone(tz).isoformat(),
             "kind": "round",
@@ -400,10 +400,11 @@ def _print_reminders(
         }
         for post in rounds
     ]
+    rows = meeting_rows + round_rows
     if as_json:
         echo_json(rows)
         return
-    for (reminder, post), row in zip(posts, rows, strict=False):
+    for (reminder, post), row in zip(posts, meeting_rows, strict=True):
         channel = reminder.channel or "(no channel: set TSAGBOT_ANNOUNCE_CHANNEL)"
         at = reminder.at.astimezone(tz)
         click.echo(f"{at:%Y-%m-%d %H:%M}  {row['kind']:<12} {reminder.meeting.name}  -> {channel}")

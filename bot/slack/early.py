@@ -74,7 +74,7 @@ def answer_early(listener: Listener, executor: Executor) -> Callable[[Args], Non
         answered = threading.Event()
         failed: list[BaseException] = []
         handing_over = threading.Lock()
-        waiting = [True]  # the request thread still takes a failure from before the ack
+        gave_up = threading.Event()  # the request thread no longer takes a failure
 
         def ack(*ack_args: Any, **ack_kwargs: Any) -> Any:
             try:
@@ -88,7 +88,7 @@ def answer_early(listener: Listener, executor: Executor) -> Callable[[Args], Non
                 listener(**kwargs)
             except Exception as error:
                 with handing_over:
-                    handed = waiting[0] and not answered.is_set()
+                    handed = not gave_up.is_set() and not answered.is_set()
                     if handed:
                         failed.append(error)
                 if not handed:  # acknowledged already, or too late for the request: logged
@@ -99,7 +99,7 @@ def answer_early(listener: Listener, executor: Executor) -> Callable[[Args], Non
         executor.submit(run)
         answered.wait(ACK_WITHIN)
         with handing_over:
-            waiting[0] = False
+            gave_up.set()
             if failed:
                 raise failed[0]
 
