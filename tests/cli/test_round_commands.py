@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,12 @@ from click.testing import Result
 from sqlalchemy import select
 
 from bot.store.db import Database
-from bot.store.models import Meeting, OutboxPost, ReportingRound
+from bot.store.models import OutboxPost, ReportingRound
 from tests.plan.export.conftest import items_state
 from tests.support.cli import first_read, run
-from tests.support.common import FixedClock, utc
+from tests.support.common import FixedClock
+from tests.support.rounds import STARTED, tsag_meeting
 
-STARTED = utc(2026, 3, 23, 8)  # Monday, 09:00 in Geneva
-MEETING = utc(2026, 4, 27, 7, 30)
 ADMINS = {"TSAGBOT_ADMINS": "U0ADMIN"}
 
 pytestmark = pytest.mark.sqlite_only
@@ -38,18 +36,7 @@ def url(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     first_read(sqlite_url, schedule=True)
     db = Database(sqlite_url)
     with db.unit_of_work() as session:
-        session.add(
-            Meeting(
-                uid="tsag-2026-04",
-                name="TSAG meeting",
-                kind="tsag",
-                start=MEETING,
-                end=MEETING + timedelta(days=4, hours=8),
-                timezone="Europe/Zurich",
-                created_at=STARTED,
-                updated_at=STARTED,
-            )
-        )
+        session.add(tsag_meeting())
         session.commit()
     db.dispose()
     return sqlite_url

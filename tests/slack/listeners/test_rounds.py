@@ -33,17 +33,16 @@ from bot.slack.local_api import Call
 from bot.slack.requests import FORM, block_action_payload, interaction_body
 from bot.slack.services import Services
 from bot.store.db import Database
-from bot.store.models import Meeting, OutboxPost
+from bot.store.models import OutboxPost
 from tests.plan.export.conftest import items_state
 from tests.slack.listeners.test_home import open_home
 from tests.slack.listeners.test_update_form import element, submit
 from tests.support.common import FixedClock, utc
+from tests.support.rounds import MEETING, STARTED, tsag_meeting
 from tests.support.snapshots import load_once
 
 ADMIN, CHAIR, RAPPORTEUR, TSB_PERSON = "U0ADMIN", "U0CHAIR", "U0SG13", "U0TSB"
 SG17, SG13 = "C0SG17", "C0SG13"
-STARTED = utc(2026, 3, 23, 8)  # 09:00 in Geneva, five weeks before the meeting
-MEETING = utc(2026, 4, 27, 7, 30)  # 09:30 in Geneva (summer time)
 DEADLINE = MEETING - timedelta(days=12)
 
 
@@ -53,18 +52,7 @@ def services(memory_database_url: str) -> Iterator[Services]:
     db = Database(memory_database_url)
     load_once(db, ("plan", STARTED.isoformat()), lambda: ensure_plan(db, clock))
     with db.unit_of_work() as session:
-        session.add(
-            Meeting(
-                uid="tsag-2026-04",
-                name="TSAG meeting",
-                kind="tsag",
-                start=MEETING,
-                end=MEETING + timedelta(days=4, hours=8),
-                timezone="Europe/Zurich",
-                created_at=STARTED,
-                updated_at=STARTED,
-            )
-        )
+        session.add(tsag_meeting())
         for body, channel, users in (("SG17", SG17, None), ("SG13", SG13, None)):
             set_contact(session, body, channel=channel, users=users, by=ADMIN, now=STARTED)
         set_contact(session, "tsb", channel=None, users=[TSB_PERSON], by=ADMIN, now=STARTED)
