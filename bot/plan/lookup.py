@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.plan.bodies import responsibility
@@ -20,8 +20,15 @@ from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
 from bot.plan.filters import Changed, Filter, Overdue, keeps, never_overdue, parse_filter
 from bot.plan.ids import canonical_id, ids_anywhere, ids_in, normalize_dashes
 from bot.plan.queries import all_items, find_item, in_other_editions, resolution_items
-from bot.plan.search import Hit, SearchIndex
 from bot.store.models import ActionItem, Resolution
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from bot.plan.search import Hit, SearchIndex
+
+    Indexed: TypeAlias = SearchIndex | Callable[[], SearchIndex]
+    """The plan's search index, or the function that gives it (see :func:`answer`)."""
 
 RESOLUTION_QUERY = re.compile(
     r"^\s*(?:(?P<opinion>op(?:inion)?\.?\s*)|(?:res(?:olution)?\.?|r)\s*)?(?P<number>\d{1,3})\s*$",
@@ -106,7 +113,7 @@ def classify(text: str) -> tuple[AnswerKind, str]:
 
 def answer(
     session: Session,
-    index: SearchIndex,
+    indexed: Indexed,
     text: str,
     *,
     limit: int | None = None,
@@ -115,7 +122,14 @@ def answer(
 ) -> Answer:
     """What ``/action TEXT`` finds.  ``overdue`` says which items are overdue and
     ``spans`` where "changed" starts (the schedule's, which this layer cannot
-    import); a search keeps every hit unless ``limit`` says how many."""
+    import); a search keeps every hit unless ``limit`` says how many.
+
+    ``indexed`` is the plan's search index, or the function that gives it: an answer
+    by id or by Resolution reads the database alone (the ``item_aliases`` table for
+    earlier numbers) and needs the index only to suggest ids when nothing was found,
+    so a caller whose index costs time to build (a command-line process starting
+    cold) passes the function, called at most once."""
+    index = _once(indexed)
     current = current_edition(session)
     rest, named = split_edition(text)
     lookups = (AnswerKind.ITEM, AnswerKind.ITEMS, AnswerKind.RESOLUTION)
@@ -131,11 +145,26 @@ def answer(
     if kind == AnswerKind.HELP:
         return Answer(kind, text)
     if kind == AnswerKind.LIST:
-        return filtered(session, index, argument, overdue, current, spans)
-    hits = index.citing(argument, limit=limit) or index.search(argument, limit=limit)
+        return filtered(session, index(), argument, overdue, current, spans)
+    searched = index()
+    hits = searched.citing(argument, limit=limit) or searched.search(argument, limit=limit)
     if hits:
         return Answer(AnswerKind.SEARCH, argument, hits=hits, current=current)
-    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=_nearest(index, argument))
+    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=_nearest(searched, argument))
+
+
+def _once(indexed: Indexed) -> Callable[[], SearchIndex]:
+    """The index as a function that builds it on its first call, if it is to be built."""
+    if not callable(indexed):
+        return lambda: indexed
+    built: list[SearchIndex] = []
+
+    def index() -> SearchIndex:
+        if not built:
+            built.append(indexed())
+        return built[0]
+
+    return index
 
 
 def _nearest(index: SearchIndex, text: str, limit: int = 5) -> list[str]:
@@ -193,7 +222,7 @@ def filtered(
 
 def _in_edition(
     session: Session,
-    index: SearchIndex,
+    index: Callable[[], SearchIndex],
     kind: AnswerKind,
     argument: str,
     edition: str,
@@ -213,7 +242,7 @@ def _in_edition(
         elsewhere = in_other_editions(session, argument, edition)
         if elsewhere:  # not in this edition, but in another: show that one, saying so
             return Answer(kind, argument, items=elsewhere, edition=edition, current=current)
-        suggestions = nearest_ids(index, argument) if edition == current else []
+        suggestions = nearest_ids(index(), argument) if edition == current else []
         return Answer(AnswerKind.NOT_FOUND, argument, suggestions=suggestions, current=current)
     resolution, items = resolution_items(session, argument, edition=edition)
     if resolution is not None:
@@ -230,6 +259,8 @@ def _in_edition(
 
 def nearest_ids(index: SearchIndex, code: str, limit: int = 5) -> list[str]:
     """Ids that look most like ``code``: same Resolution first, then by spelling."""
+    from rapidfuzz import fuzz, process
+
     keys = [document.key for document in index.documents]
     head = code.split("-")[0]
     same = [key for key in keys if key.split("-")[0] == head]
@@ -238,6 +269,8 @@ def nearest_ids(index: SearchIndex, code: str, limit: int = 5) -> list[str]:
 
 
 def nearest_words(index: SearchIndex, text: str, limit: int = 5) -> list[str]:
+    from rapidfuzz import fuzz, process
+
     vocabulary = [word for word in index.vocabulary if len(word) >= 3 and not word.isdigit()]
     found = process.extract(text.lower(), vocabulary, scorer=fuzz.ratio, limit=limit)
     return [word for word, score, _ in found if score >= 60]

@@ -52,10 +52,14 @@ def action_reply(
 
 
 def _answer(services: Services, session: Session, text: str) -> Answer:
+    """The answer to ``/action TEXT``; the search index is asked for only when the text
+    needs it (a search, a filter, an id not found), so that a lookup by id in a process
+    just started does not wait for the index to be built."""
     now, tz = services.clock(), services.settings.tz
-    index = services.search_index(session)
     overdue, spans = OverdueCheck(session, now, tz), ChangeSpans(session, now, tz)
-    return answer(session, index, text, overdue=overdue, spans=spans)
+    return answer(
+        session, lambda: services.search_index(session), text, overdue=overdue, spans=spans
+    )
 
 
 def plan_question_reply(services: Services, session: Session, text: str) -> Reply | None:
