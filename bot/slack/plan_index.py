@@ -16,16 +16,19 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.plan.editions import current_edition
-from bot.plan.search import Document, SearchIndex
 from bot.store.changes import changes_since, current_revision
 from bot.store.db import Database
 from bot.store.models import ActionItem, Resolution, StatusUpdate
 from bot.store.vocabulary import UpdateSource
+
+if TYPE_CHECKING:
+    from bot.plan.search import Document, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +147,8 @@ class PlanIndex:
 
 
 def _build(session: Session) -> _Built:
+    from bot.plan.search import SearchIndex  # and rapidfuzz: only once an index is wanted
+
     revision, edition = current_revision(session), current_edition(session)
     found = indexed_items(session, edition)
     index = SearchIndex(
@@ -166,6 +171,8 @@ def indexed_items(
 ) -> list[tuple[int, Document, int]]:
     """The active items of ``edition`` (of them, those with ``ids``) as the index holds
     them: each item's id, its document and its position, in plan order."""
+    from bot.plan.search import Document
+
     query = (
         select(
             ActionItem.id,

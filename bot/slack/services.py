@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -13,13 +13,15 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock, system_clock
-from bot.plan.search import SearchIndex
 from bot.plan.views import Views
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.slack.plan_index import PlanIndex
 from bot.slack.plan_index import build_index as build_index
 from bot.store.db import Database
+
+if TYPE_CHECKING:
+    from bot.plan.search import SearchIndex
 
 USER_TTL = 6 * 3600.0
 
