@@ -178,6 +178,8 @@ def digest_cron(value: str, timezone: str) -> str:
     match = _WEEKDAY_TIME.match(text)
     if match:
         text = f"{int(match['minute'])} {int(match['hour'])} * * {match['day']}"
+    if text == DIGEST_CRON_DEFAULT:  # a good line; APScheduler checks only the lines set
+        return text
     from apscheduler.triggers.cron import CronTrigger
 
     try:
