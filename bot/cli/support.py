@@ -37,7 +37,13 @@ class Context:
         return self._db
 
     def db_with_plan(self) -> Database:
-        """The database, with the bundled plan loaded first if it has none."""
+        """The database, with the bundled plan loaded first if it has none (asked in a
+        read first, so that a command on a database with a plan imports no importer)."""
+        from bot.plan.queries import plan_is_empty
+
+        with self.db.unit_of_work(write=False) as session:
+            if not plan_is_empty(session):
+                return self.db
         from bot.plan.importing import ImportFailed, ensure_plan
 
         try:
@@ -54,10 +60,15 @@ class Context:
 
     def db_with_schedule(self) -> Database:
         """The database with the bundled plan, and the bundled schedule if it never had one."""
+        from bot.meetings.queries import had_schedule
+
+        db = self.db_with_plan()
+        with db.unit_of_work(write=False) as session:
+            if had_schedule(session):
+                return db
         from bot.meetings.service import ensure_schedule
         from bot.plan.importing import ImportFailed
 
-        db = self.db_with_plan()
         try:
             loaded = ensure_schedule(db, self.clock, self.settings.tz)
         except ImportFailed as error:

@@ -7,12 +7,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.meetings.milestones import Schedule, names_meeting
 from bot.plan.editions import current_edition
-from bot.store.models import ActionItem, Meeting
+from bot.store.models import ActionItem, ImportRun, Meeting
+
+SCHEDULE_KINDS = ("schedule", "document")
+"""The import log's kinds of file that bring meetings."""
+
+
+def had_schedule(session: Session) -> bool:
+    """Whether the database holds meetings or ever imported a schedule (its meetings
+    may all have been deleted on purpose since)."""
+    imported = session.scalar(
+        select(func.count(ImportRun.id)).where(ImportRun.file_kind.in_(SCHEDULE_KINDS))
+    )
+    return bool(imported or session.scalar(select(func.count(Meeting.id))))
 
 
 def all_meetings(session: Session) -> list[Meeting]:

@@ -16,7 +16,6 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,13 +25,13 @@ from bot.documents.detect import ZIP_MAGIC, read_blocks
 from bot.documents.limits import LIMITS
 from bot.meetings.merge import MeetingChange, MergeSummary, merge_meetings
 from bot.meetings.model import MeetingDraft
+from bot.meetings.queries import had_schedule
 from bot.meetings.schedule_file import ScheduleFileError, is_schedule_file, read_schedule
 from bot.plan.importing import ImportFailed
 from bot.store.db import Database
-from bot.store.models import ImportRun, Meeting
+from bot.store.models import Meeting
 
 BUNDLED_SCHEDULE = "schedule.yaml"
-SCHEDULE_KINDS = ("schedule", "document")
 
 
 @dataclass(frozen=True)
@@ -159,11 +158,7 @@ def ensure_schedule(db: Database, clock: Clock, tz: ZoneInfo) -> MergeSummary | 
     were all deleted on purpose is not filled again.
     """
     with db.unit_of_work() as session:
-        imported = session.scalar(
-            select(func.count(ImportRun.id)).where(ImportRun.file_kind.in_(SCHEDULE_KINDS))
-        )
-        has_meetings = session.scalar(select(func.count(Meeting.id)))
-        if imported or has_meetings:
+        if had_schedule(session):
             return None
     reading = read_meetings(bundled_schedule(), f"bundled:{BUNDLED_SCHEDULE}", tz)
     try:
