@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.settings import Settings
 from bot.slack.early import EarlyApp
 from bot.slack.inbox import store_events
-from bot.slack.listeners import COMMAND_MODULES
+from bot.slack.listeners import Registry
 from bot.slack.metrics import InstrumentedWebClient, instrument_context_client
 from bot.slack.services import Services
 
@@ -57,6 +57,7 @@ def create_app(
     token_verification: bool = True,
     process_before_response: bool = False,
     listener_executor: Executor | None = None,
+    listeners_on_demand: bool = False,
 ) -> App:
     """Build the Bolt app with every listener registered.
 
@@ -67,6 +68,9 @@ def create_app(
     the acknowledgement going on in ``listener_executor`` (by default a pool of ten
     threads, as Bolt's own). ``services`` defaults to a database opened (and migrated)
     from ``settings``; ``client`` to a Web API client for ``SLACK_API_URL``.
+    With ``listeners_on_demand`` (the console, which answers a request or a few and
+    ends) each listener module is imported and registered when the first request it may
+    answer comes (:mod:`bot.slack.listeners`), not all of them before the first.
     """
     services = services or Services.create(settings)
     bolt_log = logging.getLogger("slack_bolt.App")
@@ -94,8 +98,11 @@ def create_app(
     app.use(inject_services)
     app.use(store_events)
     app.error(report_error)
-    for module in COMMAND_MODULES:
-        module.register(app)
+    listeners = Registry(app)
+    if listeners_on_demand:
+        app.use(listeners.on_demand)
+    else:
+        listeners.register()
     return app
 
 

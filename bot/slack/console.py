@@ -108,6 +108,7 @@ class Console:
             services=self.services,
             token_verification=False,
             process_before_response=True,
+            listeners_on_demand=True,
         )
         self.worker = InboxWorker(self.app, self.services, slack_poster(posting_client(settings)))
         self.user = user
