@@ -21,6 +21,7 @@ from bot.cli.support import (
     echo_json,
     fail,
     pass_context,
+    pause_collection,
     share_db_option,
 )
 from bot.clock import system_clock
@@ -471,4 +472,5 @@ share_db_option(cli)
 
 
 def main() -> None:
+    pause_collection()
     cli(prog_name="tsagbot")
