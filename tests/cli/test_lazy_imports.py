@@ -40,6 +40,8 @@ HEAVY_OURS = (
     "bot.posting.home",
     "bot.posting.dispatch",
     "bot.meetings.questions",
+    "bot.plan.questions",
+    "bot.plan.export.service",
 )
 
 PROBE = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -19,15 +19,16 @@ from sqlalchemy.orm import Session
 from bot.meetings.changed import ChangeSpans
 from bot.meetings.overdue import OverdueCheck
 from bot.plan.editions import current_edition
-from bot.plan.export.service import ExportError, ExportFile, ExportRefused, export_for
 from bot.plan.lookup import Answer, AnswerKind, answer
 from bot.plan.queries import item_by_key
-from bot.plan.questions import answer_plan_question
 from bot.plan.views import PAGE_BUTTON, POST_BUTTON, SHOW_BUTTON
 from bot.render import Mrkdwn, Reply, ViewKind, escape, mrkdwn, read_spec
 from bot.slack.listeners import follow
 from bot.slack.listeners.buttons import respond_with_view
 from bot.slack.services import Services
+
+if TYPE_CHECKING:
+    from bot.plan.export.service import ExportFile
 
 log = logging.getLogger(__name__)
 UPLOAD_FAILED = "Sorry, Slack did not take the file just now. Try `/action export` again."
@@ -64,7 +65,10 @@ def _answer(services: Services, session: Session, text: str) -> Answer:
 
 def plan_question_reply(services: Services, session: Session, text: str) -> Reply | None:
     """The answer to a question about the plan in words (who acts, open, overdue,
-    progress: :mod:`bot.plan.questions`), or None when it is not one."""
+    progress: :mod:`bot.plan.questions`, imported here: ``/action`` does not need it),
+    or None when it is not one."""
+    from bot.plan.questions import answer_plan_question
+
     overdue = OverdueCheck(session, services.clock(), services.settings.tz)
     return answer_plan_question(session, text, views=services.views(), overdue=overdue)
 
@@ -135,6 +139,8 @@ def export_file(
 ) -> tuple[ExportFile | None, Mrkdwn]:
     """The plan exported for ``user`` (None when refused or impossible), and the line that
     tells them so (``/action export`` and the Home's *Export the plan* both say it)."""
+    from bot.plan.export.service import ExportError, ExportRefused, export_for
+
     try:
         with services.db.unit_of_work() as session:
             exported = export_for(
