@@ -320,7 +320,7 @@ class _Entry(NamedTuple):
     previous: tuple[bool | None, bool | None]
     created_at: datetime
     message_id: int | None
-    retracted_at: datetime | None
+    standing: bool  # not retracted
 
 
 def _updates(
@@ -377,12 +377,14 @@ def _histories(session: Session, start: datetime, end: datetime) -> dict[int, li
             *(StatusUpdate.previous[name].as_boolean() for name in FLAG_NAMES),
             StatusUpdate.created_at,
             StatusUpdate.message_id,
-            StatusUpdate.retracted_at,
+            StatusUpdate.retracted_at.is_(None),
         )
         .outerjoin(SlackMessage, StatusUpdate.message_id == SlackMessage.id)
         .where(StatusUpdate.id >= first)
         .order_by(StatusUpdate.id)
     )
+    # Taken row by row: 30,000 rows held at once as well as their entries make the
+    # garbage collector's passes longer than fetching them one at a time.
     histories: dict[int, list[_Entry]] = {}
     for (
         item_id,
@@ -396,7 +398,7 @@ def _histories(session: Session, start: datetime, end: datetime) -> dict[int, li
         was_periodic,
         created_at,
         message_id,
-        retracted_at,
+        standing,
     ) in rows:
         reads_message = not text and message_id is not None and kind in READS_ITS_MESSAGE
         words = message_text if reads_message and message_text is not None else text
@@ -410,7 +412,7 @@ def _histories(session: Session, start: datetime, end: datetime) -> dict[int, li
             (was_completed, was_periodic),
             created_at,
             message_id,
-            retracted_at,
+            standing,
         )
         histories.setdefault(item_id, []).append(entry)
     return histories
@@ -484,7 +486,7 @@ def _is_news(update: _Entry, taken_back: set[tuple[int, int | None, datetime]]) 
         return False
     if update.kind in TAKE_BACKS:
         return (update.item_id, update.message_id, update.created_at) in taken_back
-    return update.retracted_at is None
+    return update.standing
 
 
 def _taken_back_earlier(
