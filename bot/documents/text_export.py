@@ -79,6 +79,12 @@ class _Reader:
         # next looked at: a cell grown line by line with += is quadratic in its length.
         self.more: list[str] = []
 
+    def finished(self) -> list[Block]:
+        """The blocks before the last, taken out: nothing changes them any more."""
+        done = self.blocks[:-1]
+        del self.blocks[:-1]
+        return done
+
     def flush(self) -> None:
         if self.more and self.row is not None:
             self.row[-1] = "\n".join([self.row[-1], *self.more])
@@ -144,20 +150,29 @@ class _Reader:
 
 def read_text_export(text: str) -> list[Block]:
     """Split a text export into paragraphs and tables (see the module docstring)."""
-    return read_text_lines(_lines(text))
+    return read_text_lines(lines_of(text))
 
 
 def read_text_lines(lines: Iterable[str]) -> list[Block]:
     """:func:`read_text_export` of the export's lines (split at each ``\n``), read one at
     a time so that a large file need not be held whole as text."""
+    return list(text_blocks(lines))
+
+
+def text_blocks(lines: Iterable[str]) -> Iterator[Block]:
+    """The blocks of :func:`read_text_lines`, each given as soon as the next one starts
+    (only the last block read can still change): a reader that takes them one at a time
+    never holds a large export's blocks all at once."""
     reader = _Reader()
     for number, line in enumerate(lines, start=1):
         reader.line(line.rstrip("\r"), number)
+        if len(reader.blocks) > 1:
+            yield from reader.finished()
     reader.end_table()
-    return reader.blocks
+    yield from reader.blocks
 
 
-def _lines(text: str) -> Iterator[str]:
+def lines_of(text: str) -> Iterator[str]:
     """The lines of ``text`` split at each newline, as ``text.split("\n")`` gives them but
     one at a time: a large export is not held a second and a third time as a list."""
     start = 0

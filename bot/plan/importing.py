@@ -37,10 +37,10 @@ def load_plan(data: bytes) -> LoadedPlan:
 
     The readers (lxml) and the interpreter are imported here, so that a command that
     only opens a database holding a plan does not pay for them."""
-    from bot.documents.detect import read_blocks
+    from bot.documents.detect import stream_blocks
     from bot.plan.interpret import interpret
 
-    blocks, kind = read_blocks(data)
+    blocks, kind = stream_blocks(data)
     return LoadedPlan(interpret(blocks), kind, hashlib.sha256(data).hexdigest())
 
 
@@ -124,10 +124,36 @@ def import_bytes(
     do.  Unless ``allow_clearing``, an import that would clear flags or status
     text of more than 5% of the items raises :class:`WouldClear` before writing.
     """
+    return import_loaded(
+        db,
+        parse_plan(data, file_name),
+        file_name,
+        clock,
+        dry_run=dry_run,
+        allow_clearing=allow_clearing,
+        edition=edition,
+    )
+
+
+def parse_plan(data: bytes, file_name: str) -> LoadedPlan:
+    """:func:`load_plan`, with ImportFailed naming the file."""
     try:
-        loaded = load_plan(data)
+        return load_plan(data)
     except DocumentError as error:
         raise ImportFailed(f"{file_name}: {error}") from error
+
+
+def import_loaded(
+    db: Database,
+    loaded: LoadedPlan,
+    file_name: str,
+    clock: Clock,
+    *,
+    dry_run: bool = False,
+    allow_clearing: bool = False,
+    edition: str | None = None,
+) -> ImportSummary:
+    """:func:`import_bytes` of a file already parsed."""
     with db.unit_of_work() as session:
         loaded.plan.edition = decide_edition(session, loaded.plan, file_name, edition)
         summary = merge_plan(
@@ -156,9 +182,10 @@ def import_path(
     allow_clearing: bool = False,
     edition: str | None = None,
 ) -> ImportSummary:
-    return import_bytes(
+    """:func:`import_bytes` of a file: its bytes are let go once parsed, before the merge."""
+    return import_loaded(
         db,
-        read_file(path),
+        parse_plan(read_file(path), path.name),
         path.name,
         clock,
         dry_run=dry_run,

@@ -19,6 +19,7 @@ is listed in ``ParsedItem.unread`` so that an import keeps the value it holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.documents.blocks import Block, DocumentError, Paragraph, Table
@@ -62,7 +63,7 @@ class ParsedResolution:
     position: int
 
 
-@dataclass
+@dataclass(slots=True)  # a plan may hold a hundred thousand: no dict each
 class ParsedItem:
     id: str
     resolution: str
@@ -321,8 +322,9 @@ class _Interpreter:
             item.status = _slot(cells, 1)
 
 
-def interpret(blocks: list[Block]) -> ParsedPlan:
-    """Build the action plan from blocks; raise DocumentError if there is none."""
+def interpret(blocks: Iterable[Block]) -> ParsedPlan:
+    """Build the action plan from blocks, taken one at a time; raise DocumentError if
+    there is none."""
     interpreter = _Interpreter()
     for block in blocks:
         if isinstance(block, Paragraph):

@@ -32,6 +32,9 @@ from bot.store.models import (
 CHANGED = "tsagbot.changed_items"
 REVISION = "tsagbot.plan_revision"
 EVERY_ITEM = None
+ROWS_AT_ONCE = 1_000
+"""``plan_changes`` rows written by one statement: an import of 100,000 new items would
+otherwise hold them all, and the driver's copy of them, at once (40 MB)."""
 WATCHED = frozenset(
     model.__tablename__ for model in (ActionItem, Resolution, StatusUpdate, SlackMessage, Edition)
 )
@@ -125,8 +128,13 @@ def bump(connection: Connection, items: Iterable[int | None]) -> int:
         connection.execute(first.on_conflict_do_nothing())
         connection.execute(increment)
     revision = current_revision(connection)
-    rows = [{"revision": revision, "item_id": item} for item in items]
-    connection.execute(insert(PlanChange), rows)
+    changed = list(items)
+    for start in range(0, len(changed), ROWS_AT_ONCE):
+        rows = [
+            {"revision": revision, "item_id": item}
+            for item in changed[start : start + ROWS_AT_ONCE]
+        ]
+        connection.execute(insert(PlanChange), rows)
     return revision
 
 
