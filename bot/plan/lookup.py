@@ -34,6 +34,10 @@ Spans = Callable[[Changed], Span | None]
 """Where a ``changed`` filter's span starts at the moment asked (the schedule's, for
 "since the last TSAG": :class:`bot.meetings.changed.ChangeSpans`), or None when unknown."""
 EDITION_WORD = re.compile(rf"(?:^|\s){EDITION.pattern}(?=\s|$)", re.IGNORECASE)
+IndexSource = SearchIndex | Callable[[], SearchIndex]
+"""The search index, or how to get it: a lookup by id or by Resolution never asks for
+it (only a search, a filter with words and the suggestions of a lookup that found
+nothing do), so that a request that does not search never waits on the index."""
 
 
 class AnswerKind(StrEnum):
@@ -106,7 +110,7 @@ def classify(text: str) -> tuple[AnswerKind, str]:
 
 def answer(
     session: Session,
-    index: SearchIndex,
+    index: IndexSource,
     text: str,
     *,
     limit: int | None = None,
@@ -116,6 +120,7 @@ def answer(
     """What ``/action TEXT`` finds.  ``overdue`` says which items are overdue and
     ``spans`` where "changed" starts (the schedule's, which this layer cannot
     import); a search keeps every hit unless ``limit`` says how many."""
+    lazy = _Lazy(index)
     current = current_edition(session)
     rest, named = split_edition(text)
     lookups = (AnswerKind.ITEM, AnswerKind.ITEMS, AnswerKind.RESOLUTION)
@@ -124,18 +129,33 @@ def answer(
         if kind in lookups:
             if not is_stored(session, named) and named != current:
                 return Answer(AnswerKind.NOT_FOUND, f"{argument} {named}", current=current)
-            return _in_edition(session, index, kind, argument, named, current)
+            return _in_edition(session, lazy, kind, argument, named, current)
     kind, argument = classify(text)  # an edition in words to search is one of them
     if kind in lookups:
-        return _in_edition(session, index, kind, argument, current, current)
+        return _in_edition(session, lazy, kind, argument, current, current)
     if kind == AnswerKind.HELP:
         return Answer(kind, text)
     if kind == AnswerKind.LIST:
-        return filtered(session, index, argument, overdue, current, spans)
-    hits = index.citing(argument, limit=limit) or index.search(argument, limit=limit)
+        return filtered(session, lazy, argument, overdue, current, spans)
+    searched = lazy()
+    hits = searched.citing(argument, limit=limit) or searched.search(argument, limit=limit)
     if hits:
         return Answer(AnswerKind.SEARCH, argument, hits=hits, current=current)
-    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=_nearest(index, argument))
+    return Answer(AnswerKind.NOT_FOUND, argument, suggestions=_nearest(searched, argument))
+
+
+class _Lazy:
+    """The index, asked for the first time it is needed (then kept)."""
+
+    def __init__(self, source: IndexSource) -> None:
+        self._source = source
+        self._index = source if isinstance(source, SearchIndex) else None
+
+    def __call__(self) -> SearchIndex:
+        if self._index is None:
+            assert not isinstance(self._source, SearchIndex)
+            self._index = self._source()
+        return self._index
 
 
 def _nearest(index: SearchIndex, text: str, limit: int = 5) -> list[str]:
@@ -156,7 +176,7 @@ def _nearest(index: SearchIndex, text: str, limit: int = 5) -> list[str]:
 
 def filtered(
     session: Session,
-    index: SearchIndex,
+    index: IndexSource,
     text: str,
     overdue: Overdue,
     current: str,
@@ -169,7 +189,10 @@ def filtered(
     assert wanted is not None
     items = all_items(session, include_obsolete=False, edition=current)
     if wanted.words:
-        hits = index.citing(wanted.words, limit=None) or index.search(wanted.words, limit=None)
+        searched = index if isinstance(index, SearchIndex) else index()
+        hits = searched.citing(wanted.words, limit=None) or searched.search(
+            wanted.words, limit=None
+        )
         by_code = {item.code: item for item in items}
         items = [by_code[hit.key] for hit in hits if hit.key in by_code]
     span, changes = None, {}
@@ -193,7 +216,7 @@ def filtered(
 
 def _in_edition(
     session: Session,
-    index: SearchIndex,
+    index: _Lazy,
     kind: AnswerKind,
     argument: str,
     edition: str,
@@ -213,7 +236,7 @@ def _in_edition(
         elsewhere = in_other_editions(session, argument, edition)
         if elsewhere:  # not in this edition, but in another: show that one, saying so
             return Answer(kind, argument, items=elsewhere, edition=edition, current=current)
-        suggestions = nearest_ids(index, argument) if edition == current else []
+        suggestions = nearest_ids(index(), argument) if edition == current else []
         return Answer(AnswerKind.NOT_FOUND, argument, suggestions=suggestions, current=current)
     resolution, items = resolution_items(session, argument, edition=edition)
     if resolution is not None:

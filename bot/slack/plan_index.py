@@ -1,12 +1,13 @@
 """The search index of a serving process, kept in step with the plan off the request path.
 
 Built once, before ``serve`` listens; then updated in place for the items each change
-touched (``bot.store.changes``): at once for this process's own changes, and for
-another replica's after reading the plan's revision, one row, at most once every
-``interval`` seconds.  A change that needs the whole index built again (a new current
-edition, a bulk statement, more than half of the items) is built by the refresher
-thread while requests go on with the index they have; without a refresher (tests, the
-command line) the request builds it.
+touched (``bot.store.changes``): for this process's own changes, by the refresher
+thread the moment they are committed (a request that searches before it is done
+catches up itself), and for another replica's after reading the plan's revision, one
+row, at most once every ``interval`` seconds.  A change that needs the whole index
+built again (a new current edition, a bulk statement, more than half of the items) is
+built by the refresher thread while requests go on with the index they have; without
+a refresher (tests, the command line) the request builds it.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ class PlanIndex:
     def built(self) -> bool:
         return self._built is not None
 
+    @property
+    def revision(self) -> int:
+        """The plan revision the index is at (0 before it is built)."""
+        built = self._built
+        return 0 if built is None else built.revision
+
     def get(self, session: Session) -> SearchIndex:
         """The index, caught up with this process's own changes (and, without a
         refresher, with the others' every ``interval`` seconds)."""
@@ -80,11 +87,15 @@ class PlanIndex:
             built = _build(session)
         with self._lock:
             self._install(built)
-        self._wake.clear()  # the catch-up above asked for this very build
+            if self.db.committed_revision <= built.revision:
+                self._wake.clear()  # the catch-up above asked for this very build
 
     def start_refreshing(self) -> None:
-        """Refresh every ``interval`` seconds, and at once when asked to, in a thread."""
+        """Refresh every ``interval`` seconds, and at once when asked to (this process
+        committed a change to the plan, or a change needs the index built again), in a
+        thread."""
         self._refresher = threading.Thread(target=self._run, name="plan-index", daemon=True)
+        self.db.on_plan_commit(lambda _revision: self._wake.set())
         self._refresher.start()
 
     def stop_refreshing(self) -> None:

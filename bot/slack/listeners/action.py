@@ -53,9 +53,10 @@ def action_reply(
 
 def _answer(services: Services, session: Session, text: str) -> Answer:
     now, tz = services.clock(), services.settings.tz
-    index = services.search_index(session)
     overdue, spans = OverdueCheck(session, now, tz), ChangeSpans(session, now, tz)
-    return answer(session, index, text, overdue=overdue, spans=spans)
+    return answer(
+        session, lambda: services.search_index(session), text, overdue=overdue, spans=spans
+    )
 
 
 def plan_question_reply(services: Services, session: Session, text: str) -> Reply | None:
