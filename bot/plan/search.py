@@ -147,27 +147,32 @@ class SearchIndex:
         """A new index with each ``(document, position)`` put in place of the one with
         its key (or added), and the documents keyed ``removed`` taken out.
 
-        Each word's postings (and each document's citing list) that the change touches
-        is copied once, whatever the number of documents: the cost grows with what
-        changes, not with the plan times the change."""
+        Only the words (and cited documents) whose entry for a document changes have
+        their postings (citing list) copied, each once: the cost grows with what
+        changes, not with the plan times the change.  The key-to-slot map is shared
+        unless a key comes or goes."""
         new = copy.copy(self)
         new._slots, new._order = list(self._slots), list(self._order)
-        new._slot_of = dict(self._slot_of)
         edit = _Edit(dict(self.postings), dict(self.cited))
+        slot_of = self._slot_of  # copied only if a key comes or goes
         for key in removed:
-            slot = new._slot_of.pop(key, None)
-            if slot is not None:
-                edit.take_out(slot, new._slots[slot])
-                new._slots[slot] = None
+            if key in slot_of:
+                if slot_of is self._slot_of:
+                    slot_of = dict(slot_of)
+                gone_slot = slot_of.pop(key)
+                edit.replace(gone_slot, new._slots[gone_slot], None)
+                new._slots[gone_slot] = None
         for document, position in put:
-            slot = new._slot_of.get(document.key)
+            slot = slot_of.get(document.key)
             if slot is None:
-                slot = new._slot_of[document.key] = len(new._slots)
+                if slot_of is self._slot_of:
+                    slot_of = dict(slot_of)
+                slot = slot_of[document.key] = len(new._slots)
                 new._slots.append(None)
                 new._order.append(position)
-            edit.take_out(slot, new._slots[slot])
+            edit.replace(slot, new._slots[slot], document)
             new._slots[slot], new._order[slot] = document, position
-            edit.put_in(slot, document)
+        new._slot_of = slot_of
         new._live = len(new._slot_of)
         new.postings, new.cited = edit.postings, edit.cited
         gone = {word for word in edit.words if not new.postings[word]}
@@ -311,21 +316,26 @@ class _Edit:
             self.cited[core] = list(self.cited.get(core, []))
         return self.cited[core]
 
-    def take_out(self, slot: int, document: Document | None) -> None:
-        if document is None:
-            return
-        for word in _weights(document):
+    def replace(self, slot: int, old: Document | None, new: Document | None) -> None:
+        """The slot's document ``old`` (None: none) becomes ``new`` (None: taken out).
+        Only the words and documents whose entry changes are touched: a word in most
+        items (``itu``) keeps its postings when an update adds a note to one of them."""
+        before = _weights(old) if old is not None else {}
+        after = _weights(new) if new is not None else {}
+        for word in before.keys() - after.keys():
             self._postings(word).pop(slot, None)
-        for core in _cores(document):
+        for word, weight in after.items():
+            if before.get(word) != weight:
+                self._postings(word)[slot] = weight
+        cited = _cores(old) if old is not None else []
+        citing = _cores(new) if new is not None else []
+        for core in set(cited) - set(citing):
             numbers = self._cited(core)
             if slot in numbers:
                 numbers.remove(slot)
-
-    def put_in(self, slot: int, document: Document) -> None:
-        for word, weight in _weights(document).items():
-            self._postings(word)[slot] = weight
-        for core in _cores(document):
-            self._cited(core).append(slot)
+        for core in citing:
+            if core not in cited:
+                self._cited(core).append(slot)
 
 
 def _weights(document: Document) -> dict[str, float]:
