@@ -33,3 +33,14 @@ def test_an_updated_index_answers_as_a_fresh_one() -> None:
     assert sorted(updated.vocabulary) == fresh.sorted_vocabulary == updated.sorted_vocabulary
     assert "awareness" not in updated.postings
     assert [hit.key for hit in SearchIndex(BEFORE).search("awareness")] == ["50-01"]
+
+
+def test_an_update_that_only_moves_a_word_reweights_it() -> None:
+    moved = Document("50-03", "Report on networks", "Quantum", "quantum TD303 sent")
+    updated = SearchIndex(BEFORE).updated([(moved, 2)])
+    fresh = SearchIndex([*BEFORE[:2], moved])
+    assert updated.postings["quantum"] == fresh.postings["quantum"] == {2: 0.8}
+    for query in ["quantum", "networks", "TD303", "report"]:
+        assert updated.search(query) == fresh.search(query), query
+        assert updated.citing(query) == fresh.citing(query), query
+    assert SearchIndex(BEFORE).postings["quantum"] == {2: 1.0}
