@@ -17,8 +17,9 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.plan.editions import current_edition
@@ -177,6 +178,27 @@ def indexed_items(
 ) -> list[tuple[int, Document, int]]:
     """The active items of ``edition`` (of them, those with ``ids``) as the index holds
     them: each item's id, its document and its position, in plan order."""
+    query, updates = _indexed(ids is not None)
+    params = {"edition": edition} if ids is None else {"edition": edition, "ids": list(ids)}
+    rows = session.execute(query, params).all()
+    notes: dict[int, list[str]] = {}
+    for update in session.scalars(updates, params):
+        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
+    return [
+        (
+            item_id,
+            Document(code, action, title, status, "\n".join(notes.get(item_id, []))),
+            position,
+        )
+        for item_id, code, action, title, status, position in rows
+    ]
+
+
+@cache
+def _indexed(some: bool) -> tuple[Select[int, str, str, str, str, int], Select[StatusUpdate]]:
+    """The statements of :func:`indexed_items` (for the items ``:ids`` when ``some``),
+    built once: the refresher asks them after every change to the plan."""
+    edition: BindParameter[str] = bindparam("edition")
     query = (
         select(
             ActionItem.id,
@@ -198,18 +220,8 @@ def indexed_items(
         .options(selectinload(StatusUpdate.message))
         .order_by(StatusUpdate.id)
     )
-    if ids is not None:
+    if some:
+        ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
         query = query.where(ActionItem.id.in_(ids))
         updates = updates.where(StatusUpdate.item_id.in_(ids))
-    rows = session.execute(query).all()
-    notes: dict[int, list[str]] = {}
-    for update in session.scalars(updates):
-        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
-    return [
-        (
-            item_id,
-            Document(code, action, title, status, "\n".join(notes.get(item_id, []))),
-            position,
-        )
-        for item_id, code, action, title, status, position in rows
-    ]
+    return query, updates
