@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import FIRST_EDITION, Edition
@@ -40,8 +41,13 @@ def edition_name(text: str) -> str | None:
 
 def current_edition(session: Session) -> str:
     """The newest edition stored; the first one when none is (an empty database)."""
-    name = session.scalar(select(Edition.name).order_by(Edition.year.desc()).limit(1))
-    return name or FIRST_EDITION
+    return session.scalar(_newest()) or FIRST_EDITION
+
+
+@cache
+def _newest() -> Select[str]:
+    """Built once: every command asks it."""
+    return select(Edition.name).order_by(Edition.year.desc()).limit(1)
 
 
 def known_editions(session: Session) -> list[str]:

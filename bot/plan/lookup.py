@@ -19,7 +19,12 @@ from bot.plan.changes import ItemChange, Span, changes_between
 from bot.plan.editions import EDITION, current_edition, edition_name, is_stored
 from bot.plan.filters import Changed, Filter, Overdue, keeps, never_overdue, parse_filter
 from bot.plan.ids import canonical_id, ids_anywhere, ids_in, normalize_dashes
-from bot.plan.queries import all_items, find_item, in_other_editions, resolution_items
+from bot.plan.queries import (
+    all_items,
+    in_other_editions,
+    item_and_namesakes,
+    resolution_items,
+)
 from bot.store.models import ActionItem, Resolution
 
 if TYPE_CHECKING:
@@ -235,11 +240,15 @@ def _in_edition(
         ]
         return Answer(kind, argument, parts=parts, edition=edition, current=current)
     if kind == AnswerKind.ITEM:
-        items = find_item(session, argument, edition=edition)
+        code = canonical_id(argument)
+        if code is None:
+            items: list[ActionItem] = []
+            elsewhere = in_other_editions(session, argument, edition)
+        else:
+            items, elsewhere = item_and_namesakes(session, code, edition)
         if items:
-            items += in_other_editions(session, items[0].code, edition)
+            items += elsewhere
             return Answer(kind, argument, items=items, edition=edition, current=current)
-        elsewhere = in_other_editions(session, argument, edition)
         if elsewhere:  # not in this edition, but in another: show that one, saying so
             return Answer(kind, argument, items=elsewhere, edition=edition, current=current)
         suggestions = nearest_ids(index(), argument) if edition == current else []

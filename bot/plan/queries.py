@@ -5,10 +5,11 @@ Every reader works on one edition: the current one unless it is named.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.plan.editions import current_edition
 from bot.plan.ids import canonical_id
@@ -100,6 +101,57 @@ def in_other_editions(session: Session, code: str, edition: str) -> list[ActionI
     )
 
 
+def item_and_namesakes(
+    session: Session, code: str, edition: str
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """``find_item(code, edition)`` and ``in_other_editions(code, edition)``, read in one
+    query with their Resolutions (what ``/action 50-18`` shows, asked on every lookup).
+
+    ``code`` is canonical (:func:`canonical_id`).  When the only items found list
+    ``code`` as an earlier number, the other editions are asked for theirs instead
+    (what :func:`bot.plan.lookup.answer` shows with them)."""
+    rows = session.execute(_namesakes(), {"code": code, "edition": edition}).all()
+    named = [item for item, _ in rows if item.code == code and item.edition == edition]
+    listing = sorted(
+        (item for item, by_alias in rows if by_alias and item.edition == edition),
+        key=lambda item: (item.appendix != "", item.position),
+    )
+    listing = [item for item in listing if item not in named]
+    found = [
+        *[item for item in named if not item.obsolete],
+        *[item for item in listing if not item.obsolete],
+        *[item for item in named if item.obsolete],
+        *[item for item in listing if item.obsolete],
+    ]
+    if found and found[0].code != code:
+        return found, in_other_editions(session, found[0].code, edition)
+    others = sorted(
+        (
+            item
+            for item, _ in rows
+            if item.code == code and item.appendix == "" and item.edition != edition
+        ),
+        key=lambda item: item.edition,
+        reverse=True,
+    )
+    return found, others
+
+
+@cache
+def _namesakes() -> Select[ActionItem, bool]:
+    """The items numbered ``:code`` in any edition, and those of ``:edition`` listing it
+    (``by_alias``); built once, as every lookup asks it."""
+    code: BindParameter[str] = bindparam("code")
+    edition: BindParameter[str] = bindparam("edition")
+    aliased = ActionItem.id.in_(select(ItemAlias.item_id).where(ItemAlias.code == code))
+    return (
+        select(ActionItem, aliased.label("by_alias"))
+        .where(or_(ActionItem.code == code, and_(aliased, ActionItem.edition == edition)))
+        .options(joinedload(ActionItem.resolution))
+        .order_by(ActionItem.appendix)
+    )
+
+
 def resolution_items(
     session: Session, key: str, *, edition: str | None = None
 ) -> tuple[Resolution | None, list[ActionItem]]:
@@ -119,12 +171,18 @@ def resolution_items(
 
 
 def history(session: Session, item: ActionItem, limit: int | None = None) -> list[StatusUpdate]:
-    query = select(StatusUpdate).where(StatusUpdate.item_id == item.id)
-    query = query.options(selectinload(StatusUpdate.message))
+    """An item's updates, newest first (the ``limit`` newest), with their messages."""
+    return list(session.scalars(_history(limit or None), {"item_id": item.id}))
+
+
+@cache
+def _history(limit: int | None) -> Select[StatusUpdate]:
+    """The updates of the item ``:item_id``; built once for each limit (every item card
+    asks it)."""
+    query = select(StatusUpdate).where(StatusUpdate.item_id == bindparam("item_id"))
+    query = query.options(joinedload(StatusUpdate.message))
     query = query.order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
-    if limit:
-        query = query.limit(limit)
-    return list(session.scalars(query))
+    return query if limit is None else query.limit(limit)
 
 
 def update_as_json(update: StatusUpdate) -> dict[str, Any]:

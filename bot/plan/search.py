@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -118,14 +119,17 @@ class SearchIndex:
     """
 
     def __init__(self, documents: Iterable[Document], positions: Iterable[int] = ()) -> None:
-        self._slots: list[Document | None] = list(documents)
+        slots: list[Document | None] = list(documents)
         given = list(positions)
-        self._order = given if len(given) == len(self._slots) else list(range(len(self._slots)))
-        self._slot_of = {document.key: n for n, document in enumerate(self._slots) if document}
+        order = given if len(given) == len(slots) else list(range(len(slots)))
+        self._count = len(slots)
+        self._slots = _chunked(slots)
+        self._order = _chunked(order)
+        self._slot_of = {document.key: n for n, document in enumerate(slots) if document}
         self._live = len(self._slot_of)
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         cited: dict[str, list[int]] = defaultdict(list)
-        for number, document in enumerate(self._slots):
+        for number, document in enumerate(slots):
             if document is not None:
                 for word, weight in _weights(document).items():
                     postings[word][number] = weight
@@ -139,7 +143,7 @@ class SearchIndex:
     @property
     def documents(self) -> list[Document]:
         """Every document, in the order they were given (new ones last)."""
-        return [document for document in self._slots if document is not None]
+        return [document for chunk in self._slots for document in chunk if document is not None]
 
     def updated(
         self, put: Iterable[tuple[Document, int]] = (), removed: Iterable[str] = ()
@@ -147,27 +151,34 @@ class SearchIndex:
         """A new index with each ``(document, position)`` put in place of the one with
         its key (or added), and the documents keyed ``removed`` taken out.
 
-        Each word's postings (and each document's citing list) that the change touches
-        is copied once, whatever the number of documents: the cost grows with what
-        changes, not with the plan times the change."""
+        Only the words (and cited documents) whose entry for a document changes have
+        their postings (citing list) copied, each once: the cost grows with what
+        changes, not with the plan times the change.  The key-to-slot map is shared
+        unless a key comes or goes."""
         new = copy.copy(self)
-        new._slots, new._order = list(self._slots), list(self._order)
-        new._slot_of = dict(self._slot_of)
+        slots = _Chunks(self._slots, self._count)
+        order = _Chunks(self._order, self._count)
         edit = _Edit(dict(self.postings), dict(self.cited))
+        slot_of = self._slot_of  # copied only if a key comes or goes
         for key in removed:
-            slot = new._slot_of.pop(key, None)
-            if slot is not None:
-                edit.take_out(slot, new._slots[slot])
-                new._slots[slot] = None
+            if key in slot_of:
+                if slot_of is self._slot_of:
+                    slot_of = dict(slot_of)
+                gone_slot = slot_of.pop(key)
+                edit.replace(gone_slot, slots.get(gone_slot), None)
+                slots.set(gone_slot, None)
         for document, position in put:
-            slot = new._slot_of.get(document.key)
+            slot = slot_of.get(document.key)
             if slot is None:
-                slot = new._slot_of[document.key] = len(new._slots)
-                new._slots.append(None)
-                new._order.append(position)
-            edit.take_out(slot, new._slots[slot])
-            new._slots[slot], new._order[slot] = document, position
-            edit.put_in(slot, document)
+                if slot_of is self._slot_of:
+                    slot_of = dict(slot_of)
+                slot = slot_of[document.key] = slots.append(None)
+                order.append(position)
+            edit.replace(slot, slots.get(slot), document)
+            slots.set(slot, document)
+            order.set(slot, position)
+        new._slots, new._order, new._count = slots.chunks, order.chunks, slots.count
+        new._slot_of = slot_of
         new._live = len(new._slot_of)
         new.postings, new.cited = edit.postings, edit.cited
         gone = {word for word in edit.words if not new.postings[word]}
@@ -187,11 +198,14 @@ class SearchIndex:
         """How rare a word is: a word in every item says little."""
         return math.log(1 + max(self._live, 1) / max(len(self.postings[word]), 1))
 
+    def _position(self, number: int) -> int:
+        return self._order[number >> CHUNK_BITS][number & CHUNK_MASK]
+
     def _rank(self, number: int) -> tuple[int, int]:
-        return self._order[number], number
+        return self._position(number), number
 
     def _document(self, number: int) -> Document:
-        document = self._slots[number]
+        document = self._slots[number >> CHUNK_BITS][number & CHUNK_MASK]
         assert document is not None, "postings name only the slots that hold a document"
         return document
 
@@ -273,7 +287,7 @@ class SearchIndex:
         ranked = heapq.nlargest(
             len(scores) if limit is None else limit,
             scores,
-            key=lambda n: (scores[n] * (1 + coverage[n]), -self._order[n], -n),
+            key=lambda n: (scores[n] * (1 + coverage[n]), -self._position(n), -n),
         )
         hits = []
         for n in ranked:
@@ -287,6 +301,53 @@ class SearchIndex:
                 )
             )
         return hits
+
+
+CHUNK_BITS = 10
+CHUNK_MASK = (1 << CHUNK_BITS) - 1
+"""Slots are kept in chunks of 1,024, so that an update copies the chunks it touches
+(and the list of chunks), not a list as long as the plan: copying, then freeing, a
+list of 100,000 documents touches every one of them (their reference counts), which
+took tens of milliseconds on a busy machine."""
+
+T = TypeVar("T")
+
+
+def _chunked(values: list[T]) -> list[list[T]]:
+    size = 1 << CHUNK_BITS
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+class _Chunks(Generic[T]):
+    """Chunked slots being updated: each chunk is copied the first time it changes
+    (the index the update started from keeps its own)."""
+
+    def __init__(self, chunks: list[list[T]], count: int) -> None:
+        self.chunks = list(chunks)
+        self.count = count
+        self._copied: set[int] = set()
+
+    def get(self, number: int) -> T:
+        return self.chunks[number >> CHUNK_BITS][number & CHUNK_MASK]
+
+    def set(self, number: int, value: T) -> None:
+        self._own(number >> CHUNK_BITS)[number & CHUNK_MASK] = value
+
+    def append(self, value: T) -> int:
+        """Put ``value`` in a new slot, last; its number."""
+        number = self.count
+        if number & CHUNK_MASK == 0:
+            self.chunks.append([])
+            self._copied.add(len(self.chunks) - 1)
+        self._own(number >> CHUNK_BITS).append(value)
+        self.count += 1
+        return number
+
+    def _own(self, chunk: int) -> list[T]:
+        if chunk not in self._copied:
+            self.chunks[chunk] = list(self.chunks[chunk])
+            self._copied.add(chunk)
+        return self.chunks[chunk]
 
 
 class _Edit:
@@ -311,21 +372,26 @@ class _Edit:
             self.cited[core] = list(self.cited.get(core, []))
         return self.cited[core]
 
-    def take_out(self, slot: int, document: Document | None) -> None:
-        if document is None:
-            return
-        for word in _weights(document):
+    def replace(self, slot: int, old: Document | None, new: Document | None) -> None:
+        """The slot's document ``old`` (None: none) becomes ``new`` (None: taken out).
+        Only the words and documents whose entry changes are touched: a word in most
+        items (``itu``) keeps its postings when an update adds a note to one of them."""
+        before = _weights(old) if old is not None else {}
+        after = _weights(new) if new is not None else {}
+        for word in before.keys() - after.keys():
             self._postings(word).pop(slot, None)
-        for core in _cores(document):
+        for word, weight in after.items():
+            if before.get(word) != weight:
+                self._postings(word)[slot] = weight
+        cited = _cores(old) if old is not None else []
+        citing = _cores(new) if new is not None else []
+        for core in set(cited) - set(citing):
             numbers = self._cited(core)
             if slot in numbers:
                 numbers.remove(slot)
-
-    def put_in(self, slot: int, document: Document) -> None:
-        for word, weight in _weights(document).items():
-            self._postings(word)[slot] = weight
-        for core in _cores(document):
-            self._cited(core).append(slot)
+        for core in citing:
+            if core not in cited:
+                self._cited(core).append(slot)
 
 
 def _weights(document: Document) -> dict[str, float]:

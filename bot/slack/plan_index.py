@@ -1,12 +1,13 @@
 """The search index of a serving process, kept in step with the plan off the request path.
 
 Built once, before ``serve`` listens; then updated in place for the items each change
-touched (``bot.store.changes``): at once for this process's own changes, and for
-another replica's after reading the plan's revision, one row, at most once every
-``interval`` seconds.  A change that needs the whole index built again (a new current
-edition, a bulk statement, more than half of the items) is built by the refresher
-thread while requests go on with the index they have; without a refresher (tests, the
-command line) the request builds it.
+touched (``bot.store.changes``): for this process's own changes, by the refresher
+thread the moment they are committed (a request that searches before it is done
+catches up itself), and for another replica's after reading the plan's revision, one
+row, at most once every ``interval`` seconds.  A change that needs the whole index
+built again (a new current edition, a bulk statement, more than half of the items) is
+built by the refresher thread while requests go on with the index they have; without
+a refresher (tests, the command line) the request builds it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.plan.editions import current_edition
@@ -60,6 +62,12 @@ class PlanIndex:
     def built(self) -> bool:
         return self._built is not None
 
+    @property
+    def revision(self) -> int:
+        """The plan revision the index is at (0 before it is built)."""
+        built = self._built
+        return 0 if built is None else built.revision
+
     def get(self, session: Session) -> SearchIndex:
         """The index, caught up with this process's own changes (and, without a
         refresher, with the others' every ``interval`` seconds)."""
@@ -83,11 +91,15 @@ class PlanIndex:
             built = _build(session)
         with self._lock:
             self._install(built)
-        self._wake.clear()  # the catch-up above asked for this very build
+            if self.db.committed_revision <= built.revision:
+                self._wake.clear()  # the catch-up above asked for this very build
 
     def start_refreshing(self) -> None:
-        """Refresh every ``interval`` seconds, and at once when asked to, in a thread."""
+        """Refresh every ``interval`` seconds, and at once when asked to (this process
+        committed a change to the plan, or a change needs the index built again), in a
+        thread."""
         self._refresher = threading.Thread(target=self._run, name="plan-index", daemon=True)
+        self.db.on_plan_commit(lambda _revision: self._wake.set())
         self._refresher.start()
 
     def stop_refreshing(self) -> None:
@@ -173,6 +185,27 @@ def indexed_items(
     them: each item's id, its document and its position, in plan order."""
     from bot.plan.search import Document
 
+    query, updates = _indexed(ids is not None)
+    params = {"edition": edition} if ids is None else {"edition": edition, "ids": list(ids)}
+    rows = session.execute(query, params).all()
+    notes: dict[int, list[str]] = {}
+    for update in session.scalars(updates, params):
+        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
+    return [
+        (
+            item_id,
+            Document(code, action, title, status, "\n".join(notes.get(item_id, []))),
+            position,
+        )
+        for item_id, code, action, title, status, position in rows
+    ]
+
+
+@cache
+def _indexed(some: bool) -> tuple[Select[int, str, str, str, str, int], Select[StatusUpdate]]:
+    """The statements of :func:`indexed_items` (for the items ``:ids`` when ``some``),
+    built once: the refresher asks them after every change to the plan."""
+    edition: BindParameter[str] = bindparam("edition")
     query = (
         select(
             ActionItem.id,
@@ -194,18 +227,8 @@ def indexed_items(
         .options(selectinload(StatusUpdate.message))
         .order_by(StatusUpdate.id)
     )
-    if ids is not None:
+    if some:
+        ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
         query = query.where(ActionItem.id.in_(ids))
         updates = updates.where(StatusUpdate.item_id.in_(ids))
-    rows = session.execute(query).all()
-    notes: dict[int, list[str]] = {}
-    for update in session.scalars(updates):
-        notes.setdefault(update.item_id, []).extend([update.words, *(update.documents or [])])
-    return [
-        (
-            item_id,
-            Document(code, action, title, status, "\n".join(notes.get(item_id, []))),
-            position,
-        )
-        for item_id, code, action, title, status, position in rows
-    ]
+    return query, updates

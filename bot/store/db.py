@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,10 +119,18 @@ class Database:
         event.listen(self._readers, "do_orm_execute", _refuse_bulk_writes)
         self.committed_revision = 0
         """The newest plan revision this process committed (``bot.store.changes``)."""
+        self._on_commit: list[Callable[[int], None]] = []
         changes.track(self._sessions, self._committed)
 
     def _committed(self, revision: int) -> None:
         self.committed_revision = max(self.committed_revision, revision)
+        for listener in self._on_commit:
+            listener(revision)
+
+    def on_plan_commit(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener`` with each plan revision this process commits, in the
+        committing thread, just after the commit: it must only hand the news on."""
+        self._on_commit.append(listener)
 
     def revisions(self) -> frozenset[str]:
         """The revisions the schema is at (none for an empty database); raises if the

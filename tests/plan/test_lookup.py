@@ -6,7 +6,7 @@ import pytest
 
 from bot.plan.ids import canonical_id, resolution_of
 from bot.plan.importing import import_bytes
-from bot.plan.lookup import answer, classify
+from bot.plan.lookup import AnswerKind, answer, classify
 from bot.plan.search import Document, SearchIndex
 from bot.plan.views import Views
 from bot.render import MAX_BLOCKS, MAX_TEXT, Renderer, _texts, blocks_to_text
@@ -205,3 +205,15 @@ def test_td206_finds_the_item_whose_status_cites_it(loaded: Services) -> None:
     # 01-04 and 52-03 cite it as "TSAG-TDs 38, 206".
     assert [hit.key for hit in found.hits] == ["01-04", "50-18", "52-03"]
     assert all("206" in hit.excerpt for hit in found.hits)
+
+
+def test_a_lookup_by_id_or_resolution_never_asks_for_the_index(loaded: Services) -> None:
+    def no_index() -> SearchIndex:
+        raise AssertionError("a lookup asked for the search index")
+
+    with loaded.db.unit_of_work(write=False) as session:
+        assert answer(session, no_index, "50-18").kind == AnswerKind.ITEM
+        assert answer(session, no_index, "50-18, 50-20").kind == AnswerKind.ITEMS
+        assert answer(session, no_index, "Resolution 50").kind == AnswerKind.RESOLUTION
+        searched = answer(session, lambda: loaded.search_index(session), "cybersecurity")
+        assert searched.kind == AnswerKind.SEARCH

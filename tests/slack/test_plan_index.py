@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.slack.plan_index import PlanIndex
 from bot.store.db import Database
@@ -69,5 +69,28 @@ def test_a_change_that_needs_a_rebuild_is_built_by_the_refresher(plan_db: Databa
             time.sleep(0.01)
         assert keys(index, plan_db, "quokka") == ["50-18"]
         assert index.builds == 2
+    finally:
+        index.stop_refreshing()
+
+
+def test_this_process_s_change_is_applied_by_the_refresher_as_it_commits(
+    plan_db: Database,
+) -> None:
+    index = PlanIndex(plan_db, interval=HOUR)
+    with plan_db.unit_of_work(write=False) as session:
+        index.get(session)
+    index.start_refreshing()
+    try:
+        with plan_db.unit_of_work() as session:
+            item = session.scalar(select(ActionItem).where(ActionItem.code == "50-18"))
+            assert item is not None
+            item.action = "Count the quokkas"
+            session.commit()
+        deadline = time.monotonic() + 30  # no request asks meanwhile: the refresher does it
+        while index.revision < plan_db.committed_revision and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert index.revision == plan_db.committed_revision
+        assert keys(index, plan_db, "quokka") == ["50-18"]
+        assert index.builds == 1  # updated in place
     finally:
         index.stop_refreshing()
