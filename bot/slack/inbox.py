@@ -29,6 +29,7 @@ from bot.posting import inbox
 from bot.posting.outbox import PostFunction, deliver
 from bot.slack import metrics
 from bot.slack.services import Services
+from bot.store.changes import forget_old_changes
 from bot.store.vocabulary import InboxStatus
 
 log = logging.getLogger(__name__)
@@ -130,12 +131,13 @@ class InboxWorker:
         return handled + delivered
 
     def _tidy(self, now: datetime) -> None:
-        """Once an hour, forget the events handled long ago."""
+        """Once an hour, forget the events handled long ago and the plan's old revisions."""
         if self._tidied_at is not None and now - self._tidied_at < TIDY_EVERY:
             return
         self._tidied_at = now
         with self.services.db.unit_of_work() as session:
             inbox.forget_done(session, now)
+            forget_old_changes(session)
             session.commit()
 
     def _handle(self, event: inbox.Claimed) -> None:

@@ -6,7 +6,8 @@ flushes; just before it commits, it bumps the one-row ``plan_revision`` and writ
 ``plan_changes`` row per item with that revision.  The counter is taken last, so its
 lock (PostgreSQL) is held only for the commit and orders the revisions as they become
 visible.  A bulk statement on those tables (``session.execute(delete(ActionItem))``)
-changes possibly every item: ``None``.  Writes outside a session go unnoticed.
+changes possibly every item: ``None``.  Writes outside a session go unnoticed.  The
+rows of all but the latest :data:`KEEP_REVISIONS` revisions are deleted once an hour.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
@@ -62,16 +63,34 @@ def current_revision(connection: Connection | Session) -> int:
 
 
 def changes_since(session: Session, revision: int) -> tuple[int, set[int | None]]:
-    """The newest revision and the items changed after ``revision`` (None: any item)."""
+    """The newest revision and the items changed after ``revision`` (None: any item,
+    also when the rows of the revisions just after ``revision`` were forgotten)."""
     newest = current_revision(session)
     if newest <= revision:
         return newest, set()
+    oldest = session.scalar(select(func.min(PlanChange.revision)))
+    if oldest is None or oldest > revision + 1:  # every revision writes at least one row
+        return newest, {EVERY_ITEM}
     rows = session.scalars(
         select(PlanChange.item_id).where(
             PlanChange.revision > revision, PlanChange.revision <= newest
         )
     )
     return newest, set(rows)
+
+
+KEEP_REVISIONS = 10_000
+"""How many of the latest revisions keep their ``plan_changes`` rows. A serving process
+reads the revision every second, so one that is further behind was stopped: it builds
+its index again (:func:`changes_since` says any item) instead of reading the rows."""
+
+
+def forget_old_changes(session: Session, keep: int | None = None) -> int:
+    """Delete the rows of all but the latest ``keep`` (:data:`KEEP_REVISIONS`)
+    revisions; how many went. The caller commits."""
+    before = current_revision(session) - (KEEP_REVISIONS if keep is None else keep)
+    result = session.execute(delete(PlanChange).where(PlanChange.revision <= before))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _changed(session: Session) -> set[int | None]:

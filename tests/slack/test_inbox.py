@@ -36,8 +36,9 @@ from bot.slack.poster import posting_client, slack_poster
 from bot.slack.requests import event_body, message_event, sign
 from bot.slack.server import WSGIApp, make_wsgi_app
 from bot.slack.services import Services
+from bot.store import changes
 from bot.store.db import Database
-from bot.store.models import InboxEvent, OutboxPost, SlackMessage
+from bot.store.models import InboxEvent, OutboxPost, PlanChange, SlackMessage
 from bot.store.vocabulary import InboxStatus, PostStatus
 from tests.support.common import FixedClock
 from tests.support.snapshots import ensure_plan_once
@@ -265,6 +266,19 @@ def test_handled_events_are_forgotten_by_the_worker_after_two_days(bot: Bot) -> 
     assert [e.key for e in bot.events()] == ["T1:Ev1"]
     bot.worker.run_once()
     assert bot.events() == []
+
+
+def test_the_worker_forgets_the_rows_of_the_plan_s_old_revisions(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changes, "KEEP_REVISIONS", 2)
+    with bot.services.db.unit_of_work() as session:
+        revisions = [changes.bump(session.connection(), [None]) for _ in range(3)]
+        session.commit()
+    bot.later(KEEP_DONE)  # the worker tidies once an hour
+    bot.worker.run_once()
+    with bot.services.db.unit_of_work(write=False) as session:
+        assert session.scalars(select(PlanChange.revision)).all() == revisions[1:]
 
 
 def failing(bot: Bot, failures: int) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.slack.plan_index import PlanIndex
+from bot.store.changes import changes_since, current_revision, forget_old_changes
 from bot.store.db import Database
 from bot.store.models import ActionItem
 from tests.support.common import FixedClock
@@ -94,3 +95,24 @@ def test_this_process_s_change_is_applied_by_the_refresher_as_it_commits(
         assert index.builds == 1  # updated in place
     finally:
         index.stop_refreshing()
+
+
+def test_a_process_behind_the_forgotten_revisions_builds_its_index_again(
+    plan_db: Database, other: Database
+) -> None:
+    index = PlanIndex(plan_db, interval=HOUR)
+    assert keys(index, plan_db, "quokka") == []
+    with other.unit_of_work() as session:
+        for words in ("Count the wombats", "Count the quokkas"):  # two revisions
+            item = session.scalar(select(ActionItem).where(ActionItem.code == "50-20"))
+            assert item is not None
+            item.action = words
+            session.commit()
+        assert forget_old_changes(session, keep=1) > 0  # the first one's rows go
+        session.commit()
+        newest = current_revision(session)
+        assert changes_since(session, newest - 1) == (newest, {item.id})  # still read
+        assert changes_since(session, newest - 2) == (newest, {None})  # forgotten: all
+    index.refresh()
+    assert keys(index, plan_db, "quokka") == ["50-20"]
+    assert index.builds == 2  # built again, not updated from rows it could not read
