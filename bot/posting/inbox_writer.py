@@ -5,8 +5,8 @@ to disk (SQLite's write-ahead log, PostgreSQL's WAL): a few milliseconds, during
 SQLite lets nobody else write.  One commit per request caps a server at a few hundred
 events a second and makes every request queue for the lock.  Here the request threads
 hand their events to one writer thread and wait; the writer inserts every event that is
-waiting when it begins (one short ``INSERT ... ON CONFLICT DO NOTHING`` each, no ORM
-session, no change tracking) and commits them together, then answers each request.
+waiting when it begins (one short ``INSERT ... ON CONFLICT DO NOTHING`` for them all,
+no ORM session, no change tracking) and commits them together, then answers each request.
 The busier the server, the more events share a commit.
 
 A request is answered only after the commit that holds its event, so nothing is
@@ -112,10 +112,11 @@ class InboxWriter:
             waiting.done.set()
 
     def _insert_all(self, connection: Connection, batch: list[_Waiting]) -> None:
-        seen: set[str] = set()
+        """One statement for the whole batch (one round trip to PostgreSQL); a key
+        twice in it (Slack's retry close behind) is new the first time only."""
+        first: dict[str, _Waiting] = {}
         for waiting in batch:
-            key = waiting.row["key"]
-            if key in seen:  # Slack's retry in the same batch: stored by the first
-                continue
-            seen.add(key)
-            waiting.new = connection.execute(self._insert, waiting.row).first() is not None
+            first.setdefault(waiting.row["key"], waiting)
+        inserted = set(connection.execute(self._insert, [w.row for w in first.values()]).scalars())
+        for key, waiting in first.items():
+            waiting.new = key in inserted
