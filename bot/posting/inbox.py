@@ -15,15 +15,17 @@ What a listener does is safe to do twice: recording is keyed by the message
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.db import Database
 from bot.store.insert import insert_new
-from bot.store.leases import pause, take
+from bot.store.leases import pause
 from bot.store.models import InboxEvent
 from bot.store.vocabulary import InboxStatus
 
@@ -39,8 +41,16 @@ WAITING = (InboxStatus.PENDING, InboxStatus.FAILED)
 
 
 def admit(session: Session, key: str, kind: str, body: str, now: datetime) -> bool:
-    """Store an event under ``key``; False when it is already stored. The caller commits."""
-    row = {
+    """Store an event under ``key``; False when it is already stored. The caller commits.
+
+    A serving process stores the events of its requests many to a commit instead
+    (:mod:`bot.posting.inbox_writer`)."""
+    return bool(insert_new(session, InboxEvent, [new_row(key, kind, body, now)]))
+
+
+def new_row(key: str, kind: str, body: str, now: datetime) -> dict[str, Any]:
+    """The row of an event just received: pending, due at once."""
+    return {
         "key": key,
         "kind": kind,
         "body": body,
@@ -51,7 +61,6 @@ def admit(session: Session, key: str, kind: str, body: str, now: datetime) -> bo
         "done_at": None,
         "last_error": "",
     }
-    return bool(insert_new(session, InboxEvent, [row]))
 
 
 @dataclass(frozen=True)
@@ -65,39 +74,45 @@ class Claimed:
 def claim_due(
     db: Database, now: datetime, *, lease: timedelta = LEASE, limit: int = 20
 ) -> list[Claimed]:
-    """Claim up to ``limit`` events that are due, oldest first, for ``lease`` each."""
-    with db.unit_of_work() as session:
+    """Claim up to ``limit`` events that are due, oldest first, for ``lease`` each.
+
+    One conditional update claims them all (one commit): an event another worker
+    claimed meanwhile no longer matches it, so each event goes to one worker. The
+    events due are looked up first without the write lock, so that a worker with
+    nothing to do does not make a request wait.
+    """
+    due = (InboxEvent.status.in_(CLAIMABLE), InboxEvent.next_attempt_at <= now)
+    with db.unit_of_work(write=False) as session:
         ids = session.scalars(
-            select(InboxEvent.id)
-            .where(InboxEvent.status.in_(CLAIMABLE), InboxEvent.next_attempt_at <= now)
-            .order_by(InboxEvent.id)
-            .limit(limit)
+            select(InboxEvent.id).where(*due).order_by(InboxEvent.id).limit(limit)
         ).all()
-    claimed = []
-    for row_id in ids:
-        with db.unit_of_work() as session:
-            won = take(
-                session,
-                InboxEvent,
-                row_id,
-                free=CLAIMABLE,
-                taken=InboxStatus.WORKING,
-                now=now,
-                lease=lease,
+    if not ids:
+        return []
+    with db.unit_of_work() as session:
+        rows = session.execute(
+            update(InboxEvent)
+            .where(InboxEvent.id.in_(ids), *due)
+            .values(
+                status=InboxStatus.WORKING,
+                attempts=InboxEvent.attempts + 1,
+                next_attempt_at=now + lease,
             )
-            if not won:
-                continue  # another worker won it
-            row = session.get_one(InboxEvent, row_id)
-            claimed.append(Claimed(row.id, row.key, row.body, row.attempts))
-            session.commit()
-    return claimed
+            .returning(InboxEvent.id, InboxEvent.key, InboxEvent.body, InboxEvent.attempts)
+            .execution_options(synchronize_session=False)
+        ).all()
+        session.commit()
+    return sorted((Claimed(*row) for row in rows), key=lambda event: event.id)
 
 
-def finish(db: Database, row_id: int, now: datetime) -> None:
+def finish(db: Database, row_ids: Sequence[int], now: datetime) -> None:
+    """Mark events handled: those of one claim together, in one commit (an event handled
+    whose mark a crash lost is handled again, which its listeners allow)."""
+    if not row_ids:
+        return
     with db.unit_of_work() as session:
         session.execute(
             update(InboxEvent)
-            .where(InboxEvent.id == row_id)
+            .where(InboxEvent.id.in_(list(row_ids)))
             .values(status=InboxStatus.DONE, done_at=now, last_error="")
         )
         session.commit()

@@ -155,7 +155,7 @@ def deliver(
     )
     if keys is not None:
         query = query.where(OutboxPost.key.in_(list(keys)))
-    with db.unit_of_work() as session:
+    with db.unit_of_work(write=False) as session:  # the lock is taken post by post
         rows = session.execute(query).all()
     for row_id, key in rows:
         claimed = _claim(db, row_id, now, lease)

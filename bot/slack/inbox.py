@@ -2,8 +2,9 @@
 
 :func:`store_events` is a Bolt middleware: an Events API request (``event_callback``)
 is written to the inbox (:mod:`bot.posting.inbox`) and answered ``200`` only once the
-row is committed; if the database cannot take it, Slack gets ``503`` and delivers it
-again. No listener runs on the request itself.
+row is committed, together with the events of the other requests waiting at that moment
+(:mod:`bot.posting.inbox_writer`); if the database cannot take it, Slack gets ``503``
+and delivers it again. No listener runs on the request itself.
 
 :class:`InboxWorker` claims stored events and runs them through a Bolt app built with
 ``process_before_response=True`` (so it knows when the listeners are done and whether
@@ -26,6 +27,7 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.posting import inbox
+from bot.posting.inbox_writer import NotStored
 from bot.posting.outbox import PostFunction, deliver
 from bot.slack import metrics
 from bot.slack.services import Services
@@ -58,10 +60,8 @@ def store_events(req: BoltRequest, body: dict[str, Any], context: BoltContext, n
     kind = str((body.get("event") or {}).get("type") or "other")[:64]
     raw = req.raw_body or json.dumps(body)
     try:
-        with services.db.unit_of_work() as session:
-            new = inbox.admit(session, event_key(body), kind, raw, services.clock())
-            session.commit()
-    except SQLAlchemyError as error:
+        new = services.inbox_writer.admit(event_key(body), kind, raw, services.clock())
+    except NotStored as error:
         log.error("could not store a %s event, Slack will deliver it again: %s", kind, error)
         return BoltResponse(status=503, body="")
     (metrics.INBOX_STORED if new else metrics.INBOX_DUPLICATES).inc()
@@ -113,11 +113,15 @@ class InboxWorker:
         settings = services.settings
         claimed = inbox.claim_due(services.db, services.clock(), lease=settings.inbox_lease)
         handled = 0
+        done = []
         for event in claimed:
             if self._stopping.is_set():
                 break
-            self._handle(event)
+            if self._handle(event):
+                done.append(event.id)
             handled += 1
+        inbox.finish(services.db, done, services.clock())
+        metrics.INBOX_HANDLED.inc(len(done))
         # stopping: the events claimed and not begun go back at once, for any replica
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
         delivered = 0
@@ -140,7 +144,9 @@ class InboxWorker:
             forget_old_changes(session)
             session.commit()
 
-    def _handle(self, event: inbox.Claimed) -> None:
+    def _handle(self, event: inbox.Claimed) -> bool:
+        """Run the event's listeners; True when they succeeded (the caller marks it done
+        with the others of its claim), else it is left to be tried again."""
         services = self.services
         request = BoltRequest(body=event.body, mode="socket_mode", context={FROM_INBOX: event.key})
         try:
@@ -150,13 +156,12 @@ class InboxWorker:
             log.exception("handling inbox event %s failed", event.key)
             error = f"{type(failure).__name__}: {failure}"
         if not error:
-            inbox.finish(services.db, event.id, services.clock())
-            metrics.INBOX_HANDLED.inc()
-            return
+            return True
         status = inbox.failed(services.db, event, services.clock(), error)
         metrics.INBOX_FAILED.inc()
         if status == InboxStatus.ABANDONED:
             log.error("gave up on inbox event %s after %d attempts", event.key, event.attempts)
+        return False
 
     def drain(self) -> None:
         """Handle every event that is due now, and deliver what they queued."""

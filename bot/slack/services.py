@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock, system_clock
 from bot.plan.views import Views
+from bot.posting.inbox_writer import InboxWriter
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.slack.plan_index import PlanIndex
@@ -39,9 +40,12 @@ class Services:
     _workspace_url: str | None = None
     inbox_arrived: threading.Event = field(default_factory=threading.Event)
     """Set when an event is stored, so that the inbox worker wakes at once."""
+    inbox_writer: InboxWriter = field(init=False)
+    """Stores the events of concurrent requests, many to a commit."""
 
     def __post_init__(self) -> None:
         self._plan_index = PlanIndex(self.db, self.index_interval)
+        self.inbox_writer = InboxWriter(self.db)
         if self.settings.document_url and not self.renderer.document_url:
             self.renderer = Renderer(self.settings.document_url)
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bot.store import changes
+from bot.store.turns import Turns
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -39,11 +40,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
+BUSY_SECONDS = 15
+"""How long a SQLite writer waits for the write lock before it fails."""
+TURN = "tsagbot_write_turn"
+"""Marks a SQLite connection whose transaction holds this process's write turn."""
 READ = "tsagbot_read"
 """The execution option of a unit of work that only reads (:meth:`Database.unit_of_work`)."""
 
@@ -52,12 +57,29 @@ class WriteInRead(Exception):
     """A unit of work opened to read tried to write: open it with ``write=True``."""
 
 
-def _sqlite_begin(connection: Any) -> None:
+def _sqlite_begin(turns: Turns) -> Callable[[Any], None]:
     # A reader begins deferred: in WAL mode it reads its snapshot while a writer holds
     # the lock.  A writer takes the lock up front: a deferred transaction that writes
     # later would have to upgrade, and fail with SQLITE_BUSY if another wrote meanwhile.
-    reading = connection.get_execution_options().get(READ, False)
-    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    # Before that it waits for its turn among this process's writers (released when its
+    # connection goes back to the pool, after the commit): SQLite's own wait polls,
+    # sleeping up to 100 ms at a time, and lets a busy writer take the lock again and
+    # again while another sleeps.
+    def begin(connection: Any) -> None:
+        reading = connection.get_execution_options().get(READ, False)
+        if not reading and not connection.info.get(TURN) and turns.take(BUSY_SECONDS):
+            connection.info[TURN] = True
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    return begin
+
+
+def _sqlite_end_turn(turns: Turns) -> Callable[[Any, Any], None]:
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop(TURN, False):
+            turns.give()
+
+    return checkin
 
 
 def _refuse_writes(*_args: Any) -> None:
@@ -86,9 +108,11 @@ def make_engine(url: str, *, create_folder: bool = False) -> Engine:
                 folder.mkdir(parents=True, exist_ok=True)
             elif not folder.is_dir():
                 raise DatabaseError(f"no folder {folder} for the SQLite database {url}")
-        engine = create_engine(parsed, connect_args={"timeout": 15})
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_SECONDS})
+        turns = Turns()
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(turns))
+        event.listen(engine.pool, "checkin", _sqlite_end_turn(turns))
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,17 +20,10 @@ def insert_new(session: Session, model: type[Base], rows: list[dict[str, Any]]) 
     """
     if not rows:
         return set()
-    insert = _insert(session)
-    key = model.__table__.c.key
+    statement = _statement(session.get_bind().dialect.name, model, ("key",), "key")
     added: set[str] = set()
     for first in range(0, len(rows), BATCH):
-        statement = (
-            insert(model)
-            .values(rows[first : first + BATCH])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(key)
-        )
-        added.update(session.scalars(statement))
+        added.update(session.scalars(statement, rows[first : first + BATCH]))
     return added
 
 
@@ -40,17 +34,19 @@ def insert_unless(
     this call inserted. The caller commits."""
     if not rows:
         return 0
-    statement = (
-        _insert(session)(model)
-        .values(rows)
+    statement = _statement(session.get_bind().dialect.name, model, tuple(unique), "id")
+    return len(list(session.scalars(statement, rows)))
+
+
+@functools.cache
+def _statement(dialect: str, model: type[Base], unique: tuple[str, ...], returning: str) -> Any:
+    """One statement per table, its rows passed apart: compiled once, then taken from
+    SQLAlchemy's cache (rows written into the statement made it compile every time)."""
+    return (
+        dialect_insert(dialect)(model)
         .on_conflict_do_nothing(index_elements=list(unique))
-        .returning(model.__table__.c.id)
+        .returning(model.__table__.c[returning])
     )
-    return len(list(session.scalars(statement)))
-
-
-def _insert(session: Session) -> Any:
-    return dialect_insert(session.get_bind().dialect.name)
 
 
 def dialect_insert(dialect: str) -> Any:
