@@ -236,14 +236,16 @@ def _apply(
 def _earlier_numbers(
     session: Session, resolved: list[tuple[ItemUpdate, ActionItem]]
 ) -> dict[str, list[str]]:
-    """Each earlier number the current plan's active items list, with the items listing
-    it (``44-14``: ``54-04``) that the message does not name itself, read in one query
-    for a whole message."""
+    """Of the items the message names, each number that other active items of the
+    current plan list as their earlier number, with those items (``44-14``:
+    ``54-04``), read in one query (by the indexed ``item_aliases.code``) for a whole
+    message."""
     named = {item.code for _, item in resolved}
     found: dict[str, list[str]] = {}
     rows = session.execute(
         select(ItemAlias.code, ActionItem.code)
         .join(ActionItem, ItemAlias.item_id == ActionItem.id)
+        .where(ItemAlias.code.in_(sorted(named)))
         .where(ActionItem.edition == current_edition(session), ActionItem.appendix == "")
         .order_by(ActionItem.position, ItemAlias.id)
     )
