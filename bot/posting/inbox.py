@@ -105,8 +105,8 @@ def claim_due(
 
 
 def finish(db: Database, row_ids: Sequence[int], now: datetime) -> None:
-    """Mark events handled: those of one claim together, in one commit (an event handled
-    whose mark a crash lost is handled again, which its listeners allow)."""
+    """Mark events handled, in one commit (an event handled whose mark a crash lost is
+    handled again, which its listeners allow)."""
     if not row_ids:
         return
     with db.unit_of_work() as session:

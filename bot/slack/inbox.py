@@ -113,15 +113,11 @@ class InboxWorker:
         settings = services.settings
         claimed = inbox.claim_due(services.db, services.clock(), lease=settings.inbox_lease)
         handled = 0
-        done = []
         for event in claimed:
             if self._stopping.is_set():
                 break
-            if self._handle(event):
-                done.append(event.id)
+            self._handle(event)
             handled += 1
-        inbox.finish(services.db, done, services.clock())
-        metrics.INBOX_HANDLED.inc(len(done))
         # stopping: the events claimed and not begun go back at once, for any replica
         inbox.release(services.db, [event.id for event in claimed[handled:]], services.clock())
         delivered = 0
@@ -144,9 +140,11 @@ class InboxWorker:
             forget_old_changes(session)
             session.commit()
 
-    def _handle(self, event: inbox.Claimed) -> bool:
-        """Run the event's listeners; True when they succeeded (the caller marks it done
-        with the others of its claim), else it is left to be tried again."""
+    def _handle(self, event: inbox.Claimed) -> None:
+        """Run the event's listeners; mark it done when they succeeded, else leave it to
+        be tried again. Done at once, not with the rest of its claim: an event whose
+        mark waited behind a slow one could outlive its lease and be handled again by
+        another replica meanwhile, or be lost to a failure later in the claim."""
         services = self.services
         request = BoltRequest(body=event.body, mode="socket_mode", context={FROM_INBOX: event.key})
         try:
@@ -156,12 +154,13 @@ class InboxWorker:
             log.exception("handling inbox event %s failed", event.key)
             error = f"{type(failure).__name__}: {failure}"
         if not error:
-            return True
+            inbox.finish(services.db, [event.id], services.clock())
+            metrics.INBOX_HANDLED.inc()
+            return
         status = inbox.failed(services.db, event, services.clock(), error)
         metrics.INBOX_FAILED.inc()
         if status == InboxStatus.ABANDONED:
             log.error("gave up on inbox event %s after %d attempts", event.key, event.attempts)
-        return False
 
     def drain(self) -> None:
         """Handle every event that is due now, and deliver what they queued."""

@@ -23,6 +23,7 @@ import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.posting import inbox
 from bot.posting.inbox import FIRST_PAUSE, GIVE_UP_AFTER, KEEP_DONE
@@ -279,6 +280,55 @@ def test_the_worker_forgets_the_rows_of_the_plan_s_old_revisions(
     bot.worker.run_once()
     with bot.services.db.unit_of_work(write=False) as session:
         assert session.scalars(select(PlanChange.revision)).all() == revisions[1:]
+
+
+def test_an_event_handled_before_a_slow_one_of_its_claim_is_not_handled_again(
+    bot: Bot,
+) -> None:
+    seen: list[str] = []
+    slow, go = threading.Event(), threading.Event()
+
+    def listener(event: dict[str, Any]) -> None:
+        seen.append(event["item"]["ts"])
+        if event["item"]["ts"].endswith("101"):  # the second event of the claim is slow
+            slow.set()
+            assert go.wait(10)
+
+    bot.handler.event("reaction_added")(listener)
+    for n in range(2):
+        bot.send(event_body(reaction_event(f"1700000000.00010{n}"), event_id=f"Ev{n}"))
+    first = threading.Thread(target=bot.worker.run_once)
+    first.start()
+    try:
+        assert slow.wait(10)
+        bot.later(inbox.LEASE + timedelta(seconds=1))  # the slow one outlives its lease
+        InboxWorker(bot.handler, bot.services, bot.worker.post).run_once()  # a replica
+    finally:
+        go.set()
+        first.join(10)
+    assert seen.count("1700000000.000100") == 1, seen
+
+
+def test_the_events_handled_stay_done_when_recording_a_later_failure_fails(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def listener(event: dict[str, Any]) -> None:
+        if event["item"]["ts"].endswith("101"):
+            raise RuntimeError("the second event fails")
+
+    def database_locked(*_args: Any, **_kwargs: Any) -> None:
+        raise OperationalError("UPDATE inbox_events", {}, Exception("database is locked"))
+
+    bot.handler.event("reaction_added")(listener)
+    for n in range(2):
+        bot.send(event_body(reaction_event(f"1700000000.00010{n}"), event_id=f"Ev{n}"))
+    monkeypatch.setattr(inbox, "failed", database_locked)
+    with pytest.raises(OperationalError):
+        bot.worker.run_once()
+    assert [(event.key, event.status) for event in bot.events()] == [
+        ("T1:Ev0", InboxStatus.DONE),
+        ("T1:Ev1", InboxStatus.WORKING),
+    ]
 
 
 def failing(bot: Bot, failures: int) -> list[str]:
