@@ -75,8 +75,12 @@ class InboxWriter:
             if self._running:
                 self._arrived.notify()
             else:
+                try:
+                    threading.Thread(target=self._run, name="inbox-writer", daemon=True).start()
+                except RuntimeError as error:  # no thread to be had: this request fails alone
+                    self._queue.remove(waiting)
+                    raise NotStored(f"no writer thread: {error}") from error
                 self._running = True
-                threading.Thread(target=self._run, name="inbox-writer", daemon=True).start()
         if not waiting.done.wait(self.wait):
             raise NotStored(f"not committed within {self.wait:g} s")
         if waiting.error is not None:

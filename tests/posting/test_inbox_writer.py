@@ -57,3 +57,24 @@ def test_an_event_the_database_cannot_take_is_not_stored() -> None:
     writer = InboxWriter(Database("postgresql://tsagbot@127.0.0.1:9/gone"))
     with pytest.raises(NotStored):
         writer.admit("T1:Ev1", "message", "{}", NOW)
+
+
+def test_a_writer_thread_that_cannot_start_fails_that_request_alone(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(database_url)
+    writer = InboxWriter(db)
+    start = threading.Thread.start
+
+    def no_thread(_thread: threading.Thread) -> None:
+        monkeypatch.setattr(threading.Thread, "start", start)  # once
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    try:
+        with pytest.raises(NotStored, match="no writer thread"):
+            writer.admit("T1:Ev1", "message", "{}", NOW)
+        assert writer.admit("T1:Ev2", "message", "{}", NOW)  # the next one is stored
+        assert (stored(db, "T1:Ev1"), stored(db, "T1:Ev2")) == (0, 1)
+    finally:
+        db.dispose()
