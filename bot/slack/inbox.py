@@ -137,8 +137,12 @@ class InboxWorker:
         self._tidied_at = now
         with self.services.db.unit_of_work() as session:
             inbox.forget_done(session, now)
-            forget_old_changes(session)
             session.commit()
+        forgotten = 1
+        while forgotten and not self._stopping.is_set():  # a few thousand rows at a time
+            with self.services.db.unit_of_work() as session:
+                forgotten = forget_old_changes(session)
+                session.commit()
 
     def _handle(self, event: inbox.Claimed) -> None:
         """Run the event's listeners; mark it done when they succeeded, else leave it to

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
@@ -68,15 +68,16 @@ def changes_since(session: Session, revision: int) -> tuple[int, set[int | None]
     newest = current_revision(session)
     if newest <= revision:
         return newest, set()
-    oldest = session.scalar(select(func.min(PlanChange.revision)))
-    if oldest is None or oldest > revision + 1:  # every revision writes at least one row
-        return newest, {EVERY_ITEM}
-    rows = session.scalars(
-        select(PlanChange.item_id).where(
+    rows = session.execute(
+        select(PlanChange.revision, PlanChange.item_id).where(
             PlanChange.revision > revision, PlanChange.revision <= newest
         )
-    )
-    return newest, set(rows)
+    ).all()
+    # Every revision writes at least one row, and the oldest are deleted first: read in
+    # the same statement as the others, the next revision's rows tell that none is gone.
+    if all(row.revision != revision + 1 for row in rows):
+        return newest, {EVERY_ITEM}
+    return newest, {row.item_id for row in rows}
 
 
 KEEP_REVISIONS = 10_000
@@ -85,11 +86,23 @@ reads the revision every second, so one that is further behind was stopped: it b
 its index again (:func:`changes_since` says any item) instead of reading the rows."""
 
 
+FORGET_AT_ONCE = 5_000
+"""Rows deleted in one transaction: the first tidy after a long time may find millions,
+and a request waiting to store its event must not wait for all of them (SQLite)."""
+
+
 def forget_old_changes(session: Session, keep: int | None = None) -> int:
     """Delete the rows of all but the latest ``keep`` (:data:`KEEP_REVISIONS`)
-    revisions; how many went. The caller commits."""
+    revisions, the oldest :data:`FORGET_AT_ONCE` of them at most; how many went (call
+    again until none). The caller commits."""
     before = current_revision(session) - (KEEP_REVISIONS if keep is None else keep)
-    result = session.execute(delete(PlanChange).where(PlanChange.revision <= before))
+    oldest = (
+        select(PlanChange.id)
+        .where(PlanChange.revision <= before)
+        .order_by(PlanChange.revision, PlanChange.id)
+        .limit(FORGET_AT_ONCE)
+    )
+    result = session.execute(delete(PlanChange).where(PlanChange.id.in_(oldest)))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
