@@ -26,11 +26,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from bot.posting.inbox import new_row
 from bot.store.db import Database
-from bot.store.insert import dialect_insert
+from bot.store.insert import BATCH, insert_new
 from bot.store.models import InboxEvent
 
-MOST = 500
-"""Events in one transaction at most."""
+MOST = BATCH
+"""Events in one transaction at most: as many as one insert statement takes."""
 IDLE_SECONDS = 5.0
 WAIT_SECONDS = 10.0
 """How long a request waits for its commit before it gives up (and Slack tries again)."""
@@ -55,12 +55,6 @@ class InboxWriter:
         self.db = db
         self.most = most
         self.wait = wait
-        table = InboxEvent.__table__
-        self._insert = (
-            dialect_insert(db.engine.dialect.name)(table)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(table.c.key)
-        )
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._queue: list[_Waiting] = []
@@ -121,6 +115,6 @@ class InboxWriter:
         first: dict[str, _Waiting] = {}
         for waiting in batch:
             first.setdefault(waiting.row["key"], waiting)
-        inserted = set(connection.execute(self._insert, [w.row for w in first.values()]).scalars())
+        inserted = insert_new(connection, InboxEvent, [w.row for w in first.values()])
         for key, waiting in first.items():
             waiting.new = key in inserted

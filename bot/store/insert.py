@@ -6,6 +6,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bot.store.models import Base
@@ -13,17 +14,21 @@ from bot.store.models import Base
 BATCH = 500
 
 
-def insert_new(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> set[str]:
+def insert_new(
+    executor: Session | Connection, model: type[Base], rows: list[dict[str, Any]]
+) -> set[str]:
     """Insert the rows whose unique ``key`` is free; the keys this call inserted.
 
-    The caller commits. Works on PostgreSQL and SQLite, the two databases tsagbot runs on.
+    The caller commits (a session's unit of work, or a connection's transaction). Works
+    on PostgreSQL and SQLite, the two databases tsagbot runs on.
     """
     if not rows:
         return set()
-    statement = _statement(session.get_bind().dialect.name, model, ("key",), "key")
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    statement = _statement(bind.dialect.name, model, ("key",), "key")
     added: set[str] = set()
     for first in range(0, len(rows), BATCH):
-        added.update(session.scalars(statement, rows[first : first + BATCH]))
+        added.update(executor.execute(statement, rows[first : first + BATCH]).scalars())
     return added
 
 
