@@ -15,7 +15,6 @@ What a listener does is safe to do twice: recording is keyed by the message
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +23,6 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.db import Database
-from bot.store.insert import insert_new
 from bot.store.leases import pause
 from bot.store.models import InboxEvent
 from bot.store.vocabulary import InboxStatus
@@ -40,16 +38,9 @@ CLAIMABLE = (InboxStatus.PENDING, InboxStatus.WORKING, InboxStatus.FAILED)
 WAITING = (InboxStatus.PENDING, InboxStatus.FAILED)
 
 
-def admit(session: Session, key: str, kind: str, body: str, now: datetime) -> bool:
-    """Store an event under ``key``; False when it is already stored. The caller commits.
-
-    A serving process stores the events of its requests many to a commit instead
-    (:mod:`bot.posting.inbox_writer`)."""
-    return bool(insert_new(session, InboxEvent, [new_row(key, kind, body, now)]))
-
-
 def new_row(key: str, kind: str, body: str, now: datetime) -> dict[str, Any]:
-    """The row of an event just received: pending, due at once."""
+    """The row of an event just received: pending, due at once (stored, many to a
+    commit, by :mod:`bot.posting.inbox_writer`)."""
     return {
         "key": key,
         "kind": kind,
@@ -104,15 +95,13 @@ def claim_due(
     return sorted((Claimed(*row) for row in rows), key=lambda event: event.id)
 
 
-def finish(db: Database, row_ids: Sequence[int], now: datetime) -> None:
-    """Mark events handled, in one commit (an event handled whose mark a crash lost is
-    handled again, which its listeners allow)."""
-    if not row_ids:
-        return
+def finish(db: Database, row_id: int, now: datetime) -> None:
+    """Mark an event handled (one whose mark a crash lost is handled again, which its
+    listeners allow)."""
     with db.unit_of_work() as session:
         session.execute(
             update(InboxEvent)
-            .where(InboxEvent.id.in_(list(row_ids)))
+            .where(InboxEvent.id == row_id)
             .values(status=InboxStatus.DONE, done_at=now, last_error="")
         )
         session.commit()

@@ -158,7 +158,7 @@ class InboxWorker:
             log.exception("handling inbox event %s failed", event.key)
             error = f"{type(failure).__name__}: {failure}"
         if not error:
-            inbox.finish(services.db, [event.id], services.clock())
+            inbox.finish(services.db, event.id, services.clock())
             metrics.INBOX_HANDLED.inc()
             return
         status = inbox.failed(services.db, event, services.clock(), error)

@@ -17,7 +17,6 @@ from bot.posting.inbox import (
     LEASE,
     LONGEST_PAUSE,
     Claimed,
-    admit,
     backlog,
     claim_due,
     failed,
@@ -25,6 +24,7 @@ from bot.posting.inbox import (
     forget_done,
     release,
 )
+from bot.posting.inbox_writer import InboxWriter
 from bot.store.db import Database
 from bot.store.insert import BATCH, insert_new
 from bot.store.models import InboxEvent
@@ -34,10 +34,8 @@ NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
 def store(db: Database, *keys: str, now: datetime = NOW) -> list[bool]:
-    with db.unit_of_work() as session:
-        added = [admit(session, key, "message", f'{{"key": "{key}"}}', now) for key in keys]
-        session.commit()
-    return added
+    writer = InboxWriter(db)
+    return [writer.admit(key, "message", f'{{"key": "{key}"}}', now) for key in keys]
 
 
 def row(db: Database, key: str) -> InboxEvent:
@@ -94,7 +92,7 @@ def test_an_event_due_later_is_not_claimed_yet(db: Database) -> None:
 def test_a_finished_event_is_never_claimed_again(db: Database) -> None:
     store(db, "a")
     (event,) = claim_due(db, NOW)
-    finish(db, [event.id], NOW + timedelta(seconds=1))
+    finish(db, event.id, NOW + timedelta(seconds=1))
     done = row(db, "a")
     assert (done.status, done.done_at, done.last_error) == (
         InboxStatus.DONE,
@@ -137,7 +135,7 @@ def test_a_long_error_is_cut_to_what_the_row_keeps(db: Database) -> None:
 def test_released_events_are_claimable_at_once(db: Database) -> None:
     store(db, "a", "b", "c")
     claimed = claim_due(db, NOW)
-    finish(db, [claimed[0].id], NOW)
+    finish(db, claimed[0].id, NOW)
     # a stopping worker hands back b and c, and also names a, which it had finished
     release(db, [event.id for event in claimed], NOW)
     assert row(db, "a").status == InboxStatus.DONE  # a finished event stays finished
@@ -154,12 +152,12 @@ def test_the_backlog_counts_what_is_not_done_and_the_oldest(db: Database) -> Non
     claimed = {event.key: event for event in claim_due(db, NOW)}
     release(db, [claimed["old"].id], NOW)
     failed(db, claimed["failing"], NOW, "boom")
-    finish(db, [claimed["done"].id], NOW)
+    finish(db, claimed["done"].id, NOW)
     with db.unit_of_work() as session:
         assert backlog(session) == inbox.Backlog(3, NOW - timedelta(minutes=3))
     (event,) = claim_due(db, NOW)
     assert event.key == "old"
-    finish(db, [event.id], NOW)
+    finish(db, event.id, NOW)
     with db.unit_of_work() as session:
         assert backlog(session) == inbox.Backlog(2, NOW)
 
@@ -167,8 +165,8 @@ def test_the_backlog_counts_what_is_not_done_and_the_oldest(db: Database) -> Non
 def test_handled_events_are_forgotten_after_two_days(db: Database) -> None:
     store(db, "done-early", "done-late", "waiting", "abandoned")
     claimed = {event.key: event for event in claim_due(db, NOW)}
-    finish(db, [claimed["done-early"].id], NOW)
-    finish(db, [claimed["done-late"].id], NOW + timedelta(hours=1))
+    finish(db, claimed["done-early"].id, NOW)
+    finish(db, claimed["done-late"].id, NOW + timedelta(hours=1))
     with db.unit_of_work() as session:
         session.execute(
             InboxEvent.__table__.update()

@@ -13,13 +13,15 @@ from alembic import command
 from sqlalchemy import insert, inspect, select, text
 
 from bot.plan.queries import find_item
-from bot.posting.inbox import admit, claim_due
+from bot.posting.inbox import claim_due, new_row
 from bot.posting.outbox import Outgoing, Post, deliver, enqueue
 from bot.store.db import MIGRATIONS, SCHEMA_HEAD, Database, alembic_config
+from bot.store.insert import insert_new
 from bot.store.models import (
     ActionItem,
     Edition,
     ImportRun,
+    InboxEvent,
     OutboxPost,
     Resolution,
     SlackMessage,
@@ -205,7 +207,7 @@ def test_posts_already_queued_are_messages_and_the_inbox_comes_and_goes(
             "T1:Ev1:react", "reaction", "C1", "", [], now, None, PostMethod.REACTION, {"ts": "1.0"}
         )
         assert enqueue(session, [reaction], now) == ["T1:Ev1:react"]
-        assert admit(session, "T1:Ev1", "message", "{}", now)
+        assert insert_new(session, InboxEvent, [new_row("T1:Ev1", "message", "{}", now)])
         session.commit()
     given: list[Outgoing] = []
 
