@@ -49,14 +49,18 @@ def find_item(session: Session, text: str, *, edition: str | None = None) -> lis
             .order_by(ActionItem.appendix)
         )
     )
-    active = [row for row in rows if not row.obsolete]
-    obsolete = [row for row in rows if row.obsolete]
-    aliased = [row for row in _by_alias(session, code, edition) if row not in rows]
+    return _in_order(rows, _by_alias(session, code, edition))
+
+
+def _in_order(named: list[ActionItem], listing: list[ActionItem]) -> list[ActionItem]:
+    """What :func:`find_item` gives: the active items ``named`` by the number, the
+    active items ``listing`` it as an earlier number, then the obsolete ones of each."""
+    listing = [item for item in listing if item not in named]
     return [
-        *active,
-        *[r for r in aliased if not r.obsolete],
-        *obsolete,
-        *[r for r in aliased if r.obsolete],
+        *[item for item in named if not item.obsolete],
+        *[item for item in listing if not item.obsolete],
+        *[item for item in named if item.obsolete],
+        *[item for item in listing if item.obsolete],
     ]
 
 
@@ -116,13 +120,7 @@ def item_and_namesakes(
         (item for item, by_alias in rows if by_alias and item.edition == edition),
         key=lambda item: (item.appendix != "", item.position),
     )
-    listing = [item for item in listing if item not in named]
-    found = [
-        *[item for item in named if not item.obsolete],
-        *[item for item in listing if not item.obsolete],
-        *[item for item in named if item.obsolete],
-        *[item for item in listing if item.obsolete],
-    ]
+    found = _in_order(named, listing)
     if found and found[0].code != code:
         return found, in_other_editions(session, found[0].code, edition)
     others = sorted(
