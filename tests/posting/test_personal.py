@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from bot.meetings.service import read_meetings, store
 from bot.posting import personal
-from bot.posting.outbox import Outgoing, enqueue
+from bot.posting.outbox import enqueue
 from bot.posting.scheduler import SchedulerRunner
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.models import Follow, OutboxPost
 from bot.store.vocabulary import FollowTopic
-from tests.support.common import FixedClock, utc
+from tests.support.common import FixedClock, TimedSlack, utc
 from tests.support.snapshots import load_once
 
 pytestmark = pytest.mark.sqlite_only  # the outbox's keys on PostgreSQL: tests/posting/test_outbox
@@ -76,15 +76,7 @@ def db(settings: Settings) -> Iterator[Database]:
     database.dispose()
 
 
-class Slack:
-    def __init__(self, clock: FixedClock) -> None:
-        self.clock = clock
-        self.posts: list[tuple[datetime, Outgoing]] = []
-
-    def __call__(self, outgoing: Outgoing) -> str:
-        self.posts.append((self.clock(), outgoing))
-        return f"{len(self.posts)}.000"
-
+class Slack(TimedSlack):
     def to(self, user: str) -> list[tuple[datetime, str]]:
         return [(at, kind_of(post.text)) for at, post in self.posts if post.channel == user]
 

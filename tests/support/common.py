@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from bot.posting.outbox import Outgoing
 from bot.store.db import Database
 from bot.store.models import Base
 
@@ -43,6 +44,19 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class TimedSlack:
+    """A post function (``PostFunction``) that keeps each post with the clock's moment,
+    as the scheduler's ticks and the inbox worker hand them to Slack."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+        self.posts: list[tuple[datetime, Outgoing]] = []
+
+    def __call__(self, outgoing: Outgoing) -> str:
+        self.posts.append((self.clock(), outgoing))
+        return f"{len(self.posts)}.000"
 
 
 class _Postgres:

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from bot.plan.importing import ensure_plan, import_bytes
 from bot.plan.updates.form import Field
 from bot.posting.home import CLOSE_ROUND_BUTTON, START_ROUND_BUTTON
-from bot.posting.outbox import Outgoing
 from bot.posting.rounds.contacts import set_contact
 from bot.posting.rounds.messages import NOTHING_NEW_BUTTON, REPORT_BUTTON
 from bot.posting.rounds.service import open_round, progress
@@ -37,7 +36,7 @@ from bot.store.models import OutboxPost
 from tests.plan.export.conftest import items_state
 from tests.slack.listeners.test_home import open_home
 from tests.slack.listeners.test_update_form import element, submit
-from tests.support.common import FixedClock, utc
+from tests.support.common import FixedClock, TimedSlack, utc
 from tests.support.rounds import MEETING, STARTED, tsag_meeting
 from tests.support.snapshots import load_once
 
@@ -73,16 +72,8 @@ def console(services: Services) -> Iterator[Console]:
     console.close()
 
 
-class Slack:
+class Slack(TimedSlack):
     """The tick's posts, as Slack would get them, with the moment of each."""
-
-    def __init__(self, clock: FixedClock) -> None:
-        self.clock = clock
-        self.posts: list[tuple[datetime, Outgoing]] = []
-
-    def __call__(self, outgoing: Outgoing) -> str:
-        self.posts.append((self.clock(), outgoing))
-        return f"{len(self.posts)}.000"
 
     def reminders(self) -> list[tuple[datetime, str, list[str]]]:
         return [
